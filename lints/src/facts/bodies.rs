@@ -1,0 +1,239 @@
+//! Questions about a spawned body: can it run forever, and does it watch for shutdown?
+
+use super::Facts;
+use crate::source::{FileId, Span};
+use syn::visit::{self, Visit};
+use syn::Expr;
+
+/// A loop that nothing inside it can leave.
+#[derive(Clone, Copy, Debug)]
+pub struct EndlessLoop<'a> {
+    pub expr: &'a Expr,
+    /// The `loop` / `while` / `for` keyword.
+    pub keyword: Span,
+}
+
+/// The code a spawn runs: a closure's body, an async block, or (one level deep) the body of a
+/// function defined in the same file that the spawn calls (`tokio::spawn(run(rx))`).
+pub fn spawned_code<'a>(body: &'a Expr, facts: &Facts<'a>) -> Option<SpawnedCode<'a>> {
+    match body {
+        Expr::Closure(c) => Some(SpawnedCode::Expr(&c.body)),
+        Expr::Async(_) => Some(SpawnedCode::Expr(body)),
+        Expr::Paren(p) => spawned_code(&p.expr, facts),
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let ident = p.path.get_ident()?;
+            match facts.fn_items.get(&ident.to_string()).map(Vec::as_slice) {
+                Some([block]) => Some(SpawnedCode::Block(block)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum SpawnedCode<'a> {
+    Expr(&'a Expr),
+    Block(&'a syn::Block),
+}
+
+impl<'a> SpawnedCode<'a> {
+    fn visit(self, v: &mut impl Visit<'a>) {
+        match self {
+            SpawnedCode::Expr(e) => v.visit_expr(e),
+            SpawnedCode::Block(b) => v.visit_block(b),
+        }
+    }
+}
+
+/// The first loop in `code` (outside nested closures, async blocks and items) that can run
+/// without end: `loop`, `while true`, `for _ in 0..`, a `for` over `incoming()`, a
+/// `while let Ok(…) = ….accept()…` — with no `break` that leaves it, no `return` and no `?`.
+pub fn find_endless_loop<'a>(file: FileId, code: SpawnedCode<'a>) -> Option<EndlessLoop<'a>> {
+    let mut finder = LoopFinder { file, found: None, depth: 0 };
+    code.visit(&mut finder);
+    finder.found
+}
+
+struct LoopFinder<'a> {
+    file: FileId,
+    found: Option<EndlessLoop<'a>>,
+    depth: usize,
+}
+
+impl<'a> Visit<'a> for LoopFinder<'a> {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if self.found.is_some() || self.depth > 200 {
+            return;
+        }
+        let candidate = match e {
+            Expr::Loop(l) => Some((l.loop_token.span, l.label.as_ref(), &l.body)),
+            Expr::While(w) if is_literal_true(&w.cond) || is_endless_while_let(&w.cond) => {
+                Some((w.while_token.span, w.label.as_ref(), &w.body))
+            }
+            Expr::ForLoop(f) if is_endless_iterable(&f.expr) => Some((f.for_token.span, f.label.as_ref(), &f.body)),
+            _ => None,
+        };
+        if let Some((kw, label, body)) = candidate {
+            let label = label.map(|l| l.name.ident.to_string());
+            if !has_exit(body, label.as_deref()) {
+                let r = kw.byte_range();
+                self.found = Some(EndlessLoop { expr: e, keyword: Span::new(self.file, r.start, r.end) });
+                return;
+            }
+        }
+        match e {
+            Expr::Closure(_) | Expr::Async(_) => {}
+            _ => {
+                self.depth += 1;
+                visit::visit_expr(self, e);
+                self.depth -= 1;
+            }
+        }
+    }
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+}
+
+fn is_literal_true(e: &Expr) -> bool {
+    matches!(e, Expr::Lit(l) if matches!(&l.lit, syn::Lit::Bool(b) if b.value))
+}
+
+fn method_names(e: &Expr) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut cur = e;
+    loop {
+        match cur {
+            Expr::MethodCall(m) => {
+                names.push(m.method.to_string());
+                cur = &m.receiver;
+            }
+            Expr::Await(a) => cur = &a.base,
+            Expr::Try(t) => cur = &t.expr,
+            Expr::Paren(p) => cur = &p.expr,
+            Expr::Reference(r) => cur = &r.expr,
+            _ => return names,
+        }
+    }
+}
+
+fn is_endless_while_let(cond: &Expr) -> bool {
+    let Expr::Let(l) = cond else { return false };
+    let is_ok_pattern = matches!(&*l.pat, syn::Pat::TupleStruct(t) if t.path.is_ident("Ok"));
+    is_ok_pattern && method_names(&l.expr).iter().any(|n| n == "accept")
+}
+
+fn is_endless_iterable(e: &Expr) -> bool {
+    match e {
+        Expr::Range(r) => r.end.is_none(),
+        Expr::Paren(p) => is_endless_iterable(&p.expr),
+        Expr::Call(c) => {
+            matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "repeat"))
+                && p_is_iter_repeat(&c.func)
+        }
+        _ => {
+            let names = method_names(e);
+            names.first().is_some_and(|n| n == "incoming" || n == "cycle")
+        }
+    }
+}
+
+fn p_is_iter_repeat(func: &Expr) -> bool {
+    matches!(func, Expr::Path(p) if p.path.segments.len() >= 2
+        && p.path.segments[p.path.segments.len() - 2].ident == "iter")
+}
+
+/// Whether `body` (of a loop labelled `label`) contains a `break` leaving it, a `return`, or `?`.
+pub fn has_exit(body: &syn::Block, label: Option<&str>) -> bool {
+    let mut f = ExitFinder { label, loop_depth: 0, found: false };
+    f.visit_block(body);
+    f.found
+}
+
+struct ExitFinder<'l> {
+    label: Option<&'l str>,
+    /// Loops entered inside the body: an unlabelled `break` there leaves only them.
+    loop_depth: usize,
+    found: bool,
+}
+
+impl<'a> Visit<'a> for ExitFinder<'_> {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if self.found {
+            return;
+        }
+        match e {
+            Expr::Return(_) | Expr::Try(_) => self.found = true,
+            Expr::Break(b) => match &b.label {
+                Some(l) => self.found |= Some(l.ident.to_string().as_str()) == self.label,
+                None => self.found |= self.loop_depth == 0,
+            },
+            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                self.loop_depth += 1;
+                visit::visit_expr(self, e);
+                self.loop_depth -= 1;
+            }
+            Expr::Closure(_) | Expr::Async(_) => {}
+            Expr::Call(c) => {
+                // `process::exit` and `std::process::abort` end the loop too.
+                if let Expr::Path(p) = &*c.func {
+                    let last = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                    let in_process = p.path.segments.iter().any(|s| s.ident == "process");
+                    if in_process && (last == "exit" || last == "abort") {
+                        self.found = true;
+                        return;
+                    }
+                }
+                visit::visit_expr(self, e);
+            }
+            _ => visit::visit_expr(self, e),
+        }
+    }
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+}
+
+/// Words that name a shutdown mechanism: a token, a stop flag, a shutdown channel.
+const SHUTDOWN_WORDS: &[&str] = &[
+    "cancel", "cancelled", "canceled", "cancellation", "shutdown", "stop", "stopped", "stopping", "quit", "terminate",
+    "terminated", "exit", "kill", "halt", "running", "alive", "closed", "close", "done", "finish", "finished", "abort",
+    "token", "ctrl", "signal", "shutting", "is_shutdown", "graceful", "drain", "die", "dead", "end", "poison",
+];
+
+/// Whether the code mentions a cancellation token, shutdown channel or stop flag anywhere.
+pub fn observes_shutdown(code: SpawnedCode<'_>) -> bool {
+    let mut f = ShutdownFinder { found: false };
+    code.visit(&mut f);
+    f.found
+}
+
+struct ShutdownFinder {
+    found: bool,
+}
+
+fn is_shutdown_word(ident: &str) -> bool {
+    let lower = ident.to_ascii_lowercase();
+    lower.split('_').any(|part| SHUTDOWN_WORDS.contains(&part))
+        || SHUTDOWN_WORDS.iter().any(|w| w.len() >= 6 && lower.contains(w))
+}
+
+impl<'a> Visit<'a> for ShutdownFinder {
+    fn visit_ident(&mut self, i: &'a proc_macro2::Ident) {
+        if !self.found && is_shutdown_word(&i.to_string()) {
+            self.found = true;
+        }
+    }
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        for tt in m.tokens.clone() {
+            scan_tokens(tt, &mut self.found);
+        }
+        visit::visit_macro(self, m);
+    }
+}
+
+fn scan_tokens(tt: proc_macro2::TokenTree, found: &mut bool) {
+    match tt {
+        proc_macro2::TokenTree::Ident(i) => *found |= is_shutdown_word(&i.to_string()),
+        proc_macro2::TokenTree::Group(g) => g.stream().into_iter().for_each(|t| scan_tokens(t, found)),
+        _ => {}
+    }
+}

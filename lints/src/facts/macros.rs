@@ -1,0 +1,266 @@
+//! Macro bodies as code. Before any analysis, the file's syntax tree is rewritten so that the
+//! bodies of common macros are ordinary expressions the walkers understand:
+//!
+//! - `select!` (tokio, futures) becomes `match () { _ => { let PAT = (FUT).await; HANDLER } … }`:
+//!   each branch runs conditionally, its future is awaited, `break` still leaves the loop;
+//! - `join!` / `try_join!` become a tuple of `(FUT).await`;
+//! - `vec![…]` becomes an array;
+//! - any other macro whose arguments parse as comma-separated expressions (`assert!`,
+//!   `println!`, `pin!`, …) becomes a call of an opaque function `__macro_NAME(args…)`, so that
+//!   values used inside count as used, and nothing in it is mistaken for a discarded value;
+//! - item macros whose bodies parse as items (`cfg_rt! { … }`) are spliced in place.
+//!
+//! Synthetic tokens take the span of the user code they stand for, so diagnostics never point
+//! at nothing.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote_spanned};
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Item, Macro, Stmt, Token};
+
+/// Rewrites every macro invocation that can be read as code. See the module docs.
+pub fn expand(file: &mut syn::File) {
+    Expander { depth: 0 }.visit_file_mut(file);
+}
+
+struct Expander {
+    depth: usize,
+}
+
+/// Deeply nested macro input is left alone rather than risking the stack.
+const MAX_DEPTH: usize = 64;
+
+impl VisitMut for Expander {
+    fn visit_file_mut(&mut self, file: &mut syn::File) {
+        splice_item_macros(&mut file.items);
+        visit_mut::visit_file_mut(self, file);
+    }
+
+    fn visit_item_mod_mut(&mut self, m: &mut syn::ItemMod) {
+        if let Some((_, items)) = &mut m.content {
+            splice_item_macros(items);
+        }
+        visit_mut::visit_item_mod_mut(self, m);
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        if let Stmt::Macro(sm) = stmt {
+            if let Some(expr) = expand_macro(&sm.mac) {
+                *stmt = Stmt::Expr(expr, sm.semi_token);
+            }
+        }
+        if self.depth < MAX_DEPTH {
+            self.depth += 1;
+            visit_mut::visit_stmt_mut(self, stmt);
+            self.depth -= 1;
+        }
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Macro(m) = expr {
+            if let Some(expanded) = expand_macro(&m.mac) {
+                *expr = expanded;
+            }
+        }
+        if self.depth < MAX_DEPTH {
+            self.depth += 1;
+            visit_mut::visit_expr_mut(self, expr);
+            self.depth -= 1;
+        }
+    }
+}
+
+fn macro_name(mac: &Macro) -> String {
+    mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+}
+
+fn splice_item_macros(items: &mut Vec<Item>) {
+    if !items.iter().any(|i| matches!(i, Item::Macro(m) if m.ident.is_none())) {
+        return;
+    }
+    let old = std::mem::take(items);
+    for item in old {
+        match item {
+            Item::Macro(m) if m.ident.is_none() && macro_name(&m.mac) != "macro_rules" => {
+                match parse_items(m.mac.tokens.clone()) {
+                    Some(inner) if !inner.is_empty() => items.extend(inner),
+                    _ => items.push(Item::Macro(m)),
+                }
+            }
+            other => items.push(other),
+        }
+    }
+}
+
+fn parse_items(tokens: TokenStream) -> Option<Vec<Item>> {
+    let parser = |input: ParseStream| {
+        let mut items = Vec::new();
+        while !input.is_empty() {
+            items.push(input.parse::<Item>()?);
+        }
+        Ok(items)
+    };
+    parser.parse2(tokens).ok()
+}
+
+fn expand_macro(mac: &Macro) -> Option<Expr> {
+    let name = macro_name(mac);
+    let span = mac.span();
+    let tokens = mac.tokens.clone();
+    match name.as_str() {
+        "select" | "select_biased" => expand_select(tokens, span),
+        "join" | "try_join" => expand_join(tokens, span),
+        "vec" => expand_vec(tokens, span),
+        "macro_rules" => None,
+        _ => expand_opaque(&name, tokens, span),
+    }
+}
+
+struct SelectBranch {
+    pat: Option<syn::Pat>,
+    future: Option<Expr>,
+    guard: Option<Expr>,
+    handler: Expr,
+}
+
+fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectBranch>> {
+    let mut branches = Vec::new();
+    if input.peek(syn::Ident) && input.peek2(Token![;]) {
+        let ident: syn::Ident = input.parse()?;
+        if ident != "biased" {
+            return Err(syn::Error::new(ident.span(), "not a select"));
+        }
+        input.parse::<Token![;]>()?;
+    }
+    while !input.is_empty() {
+        let fork = input.fork();
+        let is_fallback = (fork.peek(Token![else]) || fork.peek(syn::Ident)) && {
+            let _ = fork.parse::<proc_macro2::TokenTree>();
+            fork.peek(Token![=>])
+        };
+        let (pat, future, guard) = if is_fallback {
+            input.parse::<proc_macro2::TokenTree>()?;
+            (None, None, None)
+        } else {
+            let pat = syn::Pat::parse_multi_with_leading_vert(input)?;
+            input.parse::<Token![=]>()?;
+            let future: Expr = input.parse()?;
+            let guard = if input.peek(Token![,]) && input.peek2(Token![if]) {
+                input.parse::<Token![,]>()?;
+                input.parse::<Token![if]>()?;
+                Some(input.parse::<Expr>()?)
+            } else {
+                None
+            };
+            (Some(pat), Some(future), guard)
+        };
+        input.parse::<Token![=>]>()?;
+        let handler: Expr = if input.peek(syn::token::Brace) {
+            Expr::Block(input.parse()?)
+        } else {
+            input.parse()?
+        };
+        if input.peek(Token![,]) {
+            input.parse::<Token![,]>()?;
+        }
+        branches.push(SelectBranch { pat, future, guard, handler });
+    }
+    Ok(branches)
+}
+
+fn expand_select(tokens: TokenStream, span: Span) -> Option<Expr> {
+    let branches = parse_select.parse2(tokens).ok()?;
+    let arms = branches.into_iter().map(|b| {
+        let handler = b.handler;
+        let guard = b.guard.map(|g| quote_spanned!(g.span()=> if #g));
+        match (b.pat, b.future) {
+            (Some(pat), Some(fut)) => {
+                let fs = fut.span();
+                quote_spanned!(fs=> _ #guard => { let #pat = (#fut).await; #handler })
+            }
+            _ => quote_spanned!(span=> _ => { #handler }),
+        }
+    });
+    syn::parse2(quote_spanned!(span=> match () { #(#arms,)* })).ok()
+}
+
+fn expand_join(tokens: TokenStream, span: Span) -> Option<Expr> {
+    let parser = |input: ParseStream| {
+        if input.peek(syn::Ident) && input.peek2(Token![;]) {
+            input.parse::<syn::Ident>()?;
+            input.parse::<Token![;]>()?;
+        }
+        Punctuated::<Expr, Token![,]>::parse_terminated(input)
+    };
+    let futures = parser.parse2(tokens).ok()?;
+    let awaited = futures.iter().map(|f| {
+        let fs = f.span();
+        quote_spanned!(fs=> (#f).await)
+    });
+    syn::parse2(quote_spanned!(span=> (#(#awaited,)*))).ok()
+}
+
+fn expand_vec(tokens: TokenStream, span: Span) -> Option<Expr> {
+    let repeat = |input: ParseStream| {
+        let elem: Expr = input.parse()?;
+        input.parse::<Token![;]>()?;
+        let len: Expr = input.parse()?;
+        Ok((elem, len))
+    };
+    if let Ok((elem, len)) = repeat.parse2(tokens.clone()) {
+        return syn::parse2(quote_spanned!(span=> [#elem; #len])).ok();
+    }
+    let elems = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens).ok()?;
+    syn::parse2(quote_spanned!(span=> [#elems])).ok()
+}
+
+fn expand_opaque(name: &str, tokens: TokenStream, span: Span) -> Option<Expr> {
+    let args = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens).ok()?;
+    let callee = format_ident!("__macro_{}", name, span = span);
+    syn::parse2(quote_spanned!(span=> #callee(#args))).ok()
+}
+
+/// Whether a callee name is the stand-in for an unexpanded-but-readable macro.
+pub fn is_opaque_macro_call(name: &str) -> bool {
+    name.starts_with("__macro_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn expanded(src: &str) -> String {
+        let mut file: syn::File = syn::parse_str(src).unwrap();
+        expand(&mut file);
+        file.into_token_stream().to_string()
+    }
+
+    #[test]
+    fn select_becomes_match_with_awaited_futures() {
+        let out = expanded(
+            "async fn f() { loop { tokio::select! { biased; _ = tok.cancelled() => break, Some(x) = rx.recv(), if ok => { go(x) } else => {} } } }",
+        );
+        assert!(out.contains("match ()"), "{out}");
+        assert!(out.contains("let _ = (tok . cancelled ()) . await ; break"), "{out}");
+        assert!(out.contains("_ if ok =>"), "{out}");
+    }
+
+    #[test]
+    fn join_vec_and_opaque_macros() {
+        let out = expanded("async fn f() { let (a, b) = tokio::join!(x(), y()); let v = vec![1; 3]; assert_eq!(a, 1); }");
+        assert!(out.contains("((x ()) . await , (y ()) . await ,)"), "{out}");
+        assert!(out.contains("[1 ; 3]"), "{out}");
+        assert!(out.contains("__macro_assert_eq (a , 1)"), "{out}");
+    }
+
+    #[test]
+    fn item_macros_are_spliced() {
+        let out = expanded("cfg_rt! { pub fn spawn() {} } macro_rules! m { () => {} }");
+        assert!(out.starts_with("pub fn spawn"), "{out}");
+        assert!(out.contains("macro_rules"), "{out}");
+    }
+}

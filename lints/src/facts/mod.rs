@@ -1,0 +1,247 @@
+//! Facts about one file that every lint shares, computed in one walk over its syntax tree.
+//!
+//! - [`paths`]: `use` resolution, so `go(f)` after `use tokio::spawn as go` is `tokio::spawn`;
+//! - [`macros`]: macro bodies rewritten as expressions before the walk;
+//! - [`walk`]: the walk itself, which records functions, calls, local bindings and their uses,
+//!   loops and spawn sites, each with its [`Ctx`] (async or not, test or not, inside which loop);
+//! - [`flow`]: where a value goes (discarded, bound, joined, awaited, returned, stored…);
+//! - [`types`]: the few receiver types a syntactic tool can know (a `JoinSet` from
+//!   `JoinSet::new()`, a thread `Scope` from `thread::scope(|s| …)`);
+//! - [`spawns`]: which calls spawn a thread or task, on which runtime.
+
+pub mod bodies;
+pub mod flow;
+pub mod handles;
+pub mod macros;
+pub mod paths;
+pub mod spawns;
+pub mod test_attrs;
+pub mod types;
+pub mod walk;
+
+use crate::source::Span;
+pub use flow::Flow;
+pub use spawns::{Family, Spawner};
+use syn::{Attribute, Block, Expr, Signature};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BindingId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LoopId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpawnId(pub u32);
+
+/// Where a piece of code sits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ctx {
+    /// The innermost function (item fn, method, trait default method).
+    pub fn_id: Option<FnId>,
+    /// Inside an `async fn` or `async` block, and not in a closure handed to a thread.
+    pub is_async: bool,
+    /// Span of the `async` keyword (of the fn or block) that makes this async context.
+    pub async_span: Option<Span>,
+    /// Test code: a test function, a `#[cfg(test)]` module, or a file under `tests/`.
+    pub is_test: bool,
+    /// The innermost loop (including iterator closures such as `for_each`).
+    pub loop_id: Option<LoopId>,
+    /// The innermost spawn whose body (closure or async block argument) this is in.
+    pub spawn_body: Option<SpawnId>,
+}
+
+/// A test attribute on a function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestAttr {
+    /// The path as written, e.g. `tokio::test`.
+    pub path: String,
+    /// `#[tokio::test(start_paused = true)]`.
+    pub start_paused: bool,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct FnFacts<'a> {
+    pub name: String,
+    pub ident_span: Span,
+    pub sig: &'a Signature,
+    pub attrs: &'a [Attribute],
+    pub body: &'a Block,
+    pub test_attr: Option<TestAttr>,
+    /// The context of the function's body.
+    pub ctx: Ctx,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingKind {
+    /// `let x = …` (or `x = …` later).
+    Let,
+    /// A function parameter.
+    Param,
+    /// A closure parameter.
+    ClosureParam,
+    /// A `for` pattern: an element of the iterated expression.
+    ForElement,
+    /// Any other pattern (`if let`, `match` arm).
+    Pattern,
+}
+
+#[derive(Debug)]
+pub struct Binding<'a> {
+    pub name: String,
+    pub span: Span,
+    pub kind: BindingKind,
+    pub mutable: bool,
+    /// The initializer, when the binding is `let x = init` (or a `for` loop's iterable).
+    pub init: Option<&'a Expr>,
+    pub ty: Option<&'a syn::Type>,
+    /// A type the walker knows from context (a thread scope closure parameter).
+    pub known_type: Option<&'static str>,
+    pub ctx: Ctx,
+    /// The closing brace of the block the binding lives in.
+    pub scope_end: Option<Span>,
+    pub uses: Vec<UseId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UseId(pub u32);
+
+/// A read of a local binding.
+#[derive(Debug)]
+pub struct Use<'a> {
+    pub binding: BindingId,
+    /// The path expression; `None` when the name was seen inside unparsed macro tokens.
+    pub expr: Option<&'a Expr>,
+    pub span: Span,
+    pub flow: Flow<'a>,
+    pub ctx: Ctx,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoopKind {
+    Loop,
+    While,
+    WhileLet,
+    For,
+    /// A closure passed to an iterator adaptor (`for_each`, `map`, …).
+    IterClosure,
+}
+
+#[derive(Debug)]
+pub struct LoopFacts<'a> {
+    pub expr: &'a Expr,
+    pub kind: LoopKind,
+    /// The `loop`/`while`/`for` keyword, or the adaptor's method name.
+    pub keyword_span: Span,
+    pub label: Option<String>,
+    /// `for` iterable, `while` condition, or the receiver of the iterator adaptor.
+    pub source: Option<&'a Expr>,
+    pub body: Option<&'a Block>,
+    /// Context outside the loop.
+    pub ctx: Ctx,
+    pub parent: Option<LoopId>,
+}
+
+/// What a call calls.
+#[derive(Debug, Clone)]
+pub enum Callee<'a> {
+    /// `path(args)` with the path resolved through `use` items (`None` if it names a local item).
+    Path { resolved: Option<String>, path: &'a syn::Path },
+    /// `receiver.method(args)`.
+    Method { name: String, receiver: &'a Expr },
+}
+
+#[derive(Debug)]
+pub struct Call<'a> {
+    pub expr: &'a Expr,
+    pub callee: Callee<'a>,
+    pub args: Vec<&'a Expr>,
+    /// Span of the callee: the path, or `receiver.method` for a simple receiver.
+    pub callee_span: Span,
+    pub ctx: Ctx,
+}
+
+impl Call<'_> {
+    pub fn resolved(&self) -> Option<&str> {
+        match &self.callee {
+            Callee::Path { resolved, .. } => resolved.as_deref(),
+            Callee::Method { .. } => None,
+        }
+    }
+
+    pub fn method_name(&self) -> Option<&str> {
+        match &self.callee {
+            Callee::Method { name, .. } => Some(name),
+            Callee::Path { .. } => None,
+        }
+    }
+}
+
+/// A call that starts a thread or task.
+#[derive(Debug)]
+pub struct Spawn<'a> {
+    pub call: &'a Expr,
+    pub spawner: Spawner,
+    /// The API as the user wrote it, for messages (`tokio::spawn`, `thread::spawn`, `rt.spawn`).
+    pub api: String,
+    pub callee_span: Span,
+    /// The spawned code: a closure's body or an async block, when visible.
+    pub body: Option<&'a Expr>,
+    /// Where the returned handle goes.
+    pub flow: Flow<'a>,
+    pub ctx: Ctx,
+}
+
+/// Everything the walk learned about one file.
+#[derive(Debug, Default)]
+pub struct Facts<'a> {
+    pub fns: Vec<FnFacts<'a>>,
+    pub calls: Vec<Call<'a>>,
+    pub bindings: Vec<Binding<'a>>,
+    pub uses: Vec<Use<'a>>,
+    pub loops: Vec<LoopFacts<'a>>,
+    pub spawns: Vec<Spawn<'a>>,
+    /// Every `fn` item in the file by name (for following `tokio::spawn(run())` one level).
+    pub fn_items: std::collections::HashMap<String, Vec<&'a Block>>,
+    /// Bindings by the start offset of their identifier.
+    pub binding_by_span: std::collections::HashMap<u32, BindingId>,
+}
+
+impl<'a> Facts<'a> {
+    pub fn binding(&self, id: BindingId) -> &Binding<'a> {
+        &self.bindings[id.0 as usize]
+    }
+
+    pub fn uses_of(&self, id: BindingId) -> impl Iterator<Item = &Use<'a>> {
+        self.binding(id).uses.iter().map(move |u| &self.uses[u.0 as usize])
+    }
+
+    pub fn loop_(&self, id: LoopId) -> &LoopFacts<'a> {
+        &self.loops[id.0 as usize]
+    }
+
+    pub fn func(&self, id: FnId) -> &FnFacts<'a> {
+        &self.fns[id.0 as usize]
+    }
+
+    /// The binding a `let` pattern or parameter declares at `span`.
+    pub fn binding_at(&self, span: Span) -> Option<BindingId> {
+        self.binding_by_span.get(&span.start).copied()
+    }
+
+    /// Loops enclosing `ctx`, innermost first.
+    pub fn enclosing_loops(&self, ctx: Ctx) -> impl Iterator<Item = (LoopId, &LoopFacts<'a>)> {
+        let mut next = ctx.loop_id;
+        std::iter::from_fn(move || {
+            let id = next?;
+            let l = self.loop_(id);
+            next = l.parent;
+            Some((id, l))
+        })
+    }
+
+    /// Calls to a resolved path.
+    pub fn calls_to<'s>(&'s self, path: &'s str) -> impl Iterator<Item = &'s Call<'a>> + 's {
+        self.calls.iter().filter(move |c| c.resolved() == Some(path))
+    }
+}

@@ -1,0 +1,732 @@
+//! The one walk over a file that fills [`Facts`].
+
+use super::flow::{flow_of, Flow, Node};
+use super::paths::Resolver;
+use super::spawns::{is_spawn_method, method_spawner, path_spawner, Spawner};
+use super::test_attrs::{is_cfg_test, test_attr};
+use super::types::{constructor_type, known_type, method_result_type, scope_method_param_type, scope_param_type, type_path};
+use super::*;
+use crate::source::{FileId, Span};
+use std::collections::{HashMap, HashSet};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, Pat};
+
+/// How the walk treats the file.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    /// The whole file is test code (it lives under `tests/`).
+    pub is_test_file: bool,
+    /// More attribute names that mark a test (`rstest`, `test_case`).
+    pub extra_test_attrs: Vec<String>,
+}
+
+pub fn span_of(file: FileId, node: &dyn Spanned) -> Span {
+    let r = node.span().byte_range();
+    Span::new(file, r.start, r.end)
+}
+
+pub fn span_of_span(file: FileId, span: proc_macro2::Span) -> Span {
+    let r = span.byte_range();
+    Span::new(file, r.start, r.end)
+}
+
+/// Walks `ast` once and returns its facts.
+pub fn collect<'a>(file: FileId, ast: &'a syn::File, options: &WalkOptions) -> Facts<'a> {
+    let mut field_types = FieldTypes::default();
+    field_types.visit_file(ast);
+    let mut w = Walker {
+        file,
+        facts: Facts::default(),
+        resolver: Resolver::new(),
+        ancestors: Vec::new(),
+        scopes: vec![Vec::new()],
+        scope_floor: 0,
+        ctx: Ctx { is_test: options.is_test_file, ..Ctx::default() },
+        in_test_module: options.is_test_file,
+        field_types: field_types.0,
+        options,
+        closure_param_types: HashMap::new(),
+        sync_closures: HashSet::new(),
+        spawn_bodies: HashMap::new(),
+        iter_closures: HashMap::new(),
+        depth: 0,
+    };
+    w.resolver.push_module(&ast.items);
+    for item in &ast.items {
+        w.visit_item(item);
+    }
+    w.resolver.pop();
+    w.facts
+}
+
+/// Field name → declared type, for fields whose name means one type across the file.
+#[derive(Default)]
+struct FieldTypes<'a>(HashMap<String, Option<&'a syn::Type>>);
+
+impl<'a> Visit<'a> for FieldTypes<'a> {
+    fn visit_field(&mut self, f: &'a syn::Field) {
+        if let Some(ident) = &f.ident {
+            self.0
+                .entry(ident.to_string())
+                .and_modify(|t| {
+                    if t.is_some_and(|t| t != &f.ty) {
+                        *t = None;
+                    }
+                })
+                .or_insert(Some(&f.ty));
+        }
+    }
+    fn visit_block(&mut self, _: &'a syn::Block) {}
+}
+
+struct Walker<'a, 'o> {
+    file: FileId,
+    facts: Facts<'a>,
+    resolver: Resolver,
+    ancestors: Vec<Node<'a>>,
+    /// Local bindings in scope, innermost last.
+    scopes: Vec<Vec<(String, BindingId)>>,
+    /// Scopes below this index belong to an enclosing function and are not visible.
+    scope_floor: usize,
+    ctx: Ctx,
+    in_test_module: bool,
+    field_types: HashMap<String, Option<&'a syn::Type>>,
+    options: &'o WalkOptions,
+    /// Closures whose first parameter has a known type (`thread::scope(|s| …)`).
+    closure_param_types: HashMap<*const Expr, &'static str>,
+    /// Closures run on a thread of their own, outside any async context.
+    sync_closures: HashSet<*const Expr>,
+    /// Closure or async-block arguments that are the body of a spawn.
+    spawn_bodies: HashMap<*const Expr, SpawnId>,
+    /// Closures passed to iterator adaptors: they run once per element, like a loop body.
+    iter_closures: HashMap<*const Expr, (Span, &'a Expr)>,
+    depth: usize,
+}
+
+/// Deep syntax is analysed only this far; the parser's own limits are larger.
+const MAX_DEPTH: usize = 400;
+
+impl<'a> Walker<'a, '_> {
+    fn span(&self, node: &dyn Spanned) -> Span {
+        span_of(self.file, node)
+    }
+
+    fn push_scope(&mut self) {
+        self.scopes.push(Vec::new());
+    }
+
+    fn pop_scope(&mut self) {
+        self.scopes.pop();
+    }
+
+    fn lookup(&self, name: &str) -> Option<BindingId> {
+        for scope in self.scopes[self.scope_floor..].iter().rev() {
+            if let Some((_, id)) = scope.iter().rev().find(|(n, _)| n == name) {
+                return Some(*id);
+            }
+        }
+        None
+    }
+
+    fn resolve(&self, path: &syn::Path) -> Option<String> {
+        self.resolver.resolve(path)
+    }
+
+    fn declare(
+        &mut self,
+        ident: &syn::Ident,
+        kind: BindingKind,
+        mutable: bool,
+        init: Option<&'a Expr>,
+        ty: Option<&'a syn::Type>,
+        known_type: Option<&'static str>,
+        scope_end: Option<Span>,
+    ) -> BindingId {
+        let id = BindingId(self.facts.bindings.len() as u32);
+        let span = span_of_span(self.file, ident.span());
+        self.facts.bindings.push(Binding {
+            name: ident.to_string(),
+            span,
+            kind,
+            mutable,
+            init,
+            ty,
+            known_type,
+            ctx: self.ctx,
+            scope_end,
+            uses: Vec::new(),
+        });
+        self.facts.binding_by_span.insert(span.start, id);
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push((ident.to_string(), id));
+        }
+        id
+    }
+
+    /// Declares every name a pattern binds. A single-name pattern gets `init` and `ty`.
+    fn declare_pat(
+        &mut self,
+        pat: &'a Pat,
+        kind: BindingKind,
+        init: Option<&'a Expr>,
+        ty: Option<&'a syn::Type>,
+        known: Option<&'static str>,
+        scope_end: Option<Span>,
+    ) {
+        match pat {
+            Pat::Ident(p) => {
+                if p.ident != "self" {
+                    self.declare(&p.ident, kind, p.mutability.is_some(), init, ty, known, scope_end);
+                }
+                if let Some((_, sub)) = &p.subpat {
+                    self.declare_pat(sub, BindingKind::Pattern, None, None, None, scope_end);
+                }
+            }
+            Pat::Type(t) => self.declare_pat(&t.pat, kind, init, Some(&t.ty), known, scope_end),
+            Pat::Reference(r) => self.declare_pat(&r.pat, kind, None, None, None, scope_end),
+            Pat::Paren(p) => self.declare_pat(&p.pat, kind, init, ty, known, scope_end),
+            Pat::Tuple(t) => t.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end)),
+            Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end)),
+            Pat::Slice(s) => s.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end)),
+            Pat::Or(o) => {
+                if let Some(first) = o.cases.first() {
+                    self.declare_pat(first, BindingKind::Pattern, None, None, None, scope_end);
+                }
+            }
+            Pat::Struct(s) => {
+                for f in &s.fields {
+                    self.declare_pat(&f.pat, BindingKind::Pattern, None, None, None, scope_end);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The known type of an expression, if any (see [`super::types`]).
+    fn type_of(&self, expr: &Expr, depth: u8) -> Option<&'static str> {
+        if depth > 8 {
+            return None;
+        }
+        match expr {
+            Expr::Path(p) => {
+                let ident = p.path.get_ident()?;
+                let b = self.facts.binding(self.lookup(&ident.to_string())?);
+                if let Some(t) = b.known_type {
+                    return Some(t);
+                }
+                if let Some(ty) = b.ty {
+                    if let Some(t) = type_path(ty).and_then(|p| self.resolve(p)).and_then(|r| known_type(&r)) {
+                        return Some(t);
+                    }
+                }
+                b.init.and_then(|init| self.type_of(init, depth + 1))
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return None };
+                let resolved = self.resolve(&p.path)?;
+                if let Some(t) = constructor_type(&resolved) {
+                    return Some(t);
+                }
+                match resolved.as_str() {
+                    "Arc::new" | "std::sync::Arc::new" | "Rc::new" | "std::rc::Rc::new" | "Box::new"
+                    | "Arc::clone" | "std::sync::Arc::clone" | "Some" => self.type_of(c.args.first()?, depth + 1),
+                    _ => None,
+                }
+            }
+            Expr::MethodCall(m) => {
+                let recv = self.type_of(&m.receiver, depth + 1)?;
+                method_result_type(recv, &m.method.to_string())
+            }
+            Expr::Field(f) => {
+                let syn::Member::Named(name) = &f.member else { return None };
+                let ty = (*self.field_types.get(&name.to_string())?)?;
+                type_path(ty).and_then(|p| self.resolve(p)).and_then(|r| known_type(&r))
+            }
+            Expr::Reference(r) => self.type_of(&r.expr, depth + 1),
+            Expr::Paren(p) => self.type_of(&p.expr, depth + 1),
+            Expr::Group(g) => self.type_of(&g.expr, depth + 1),
+            Expr::Try(t) => self.type_of(&t.expr, depth + 1),
+            _ => None,
+        }
+    }
+
+    fn flow(&self, expr: &'a Expr) -> (Flow<'a>, bool) {
+        let resolver = &self.resolver;
+        flow_of(expr, &self.ancestors, &|p| resolver.resolve(p))
+    }
+
+    fn enter_fn(&mut self, name: &syn::Ident, attrs: &'a [syn::Attribute], sig: &'a syn::Signature, body: &'a syn::Block) {
+        self.facts.fn_items.entry(name.to_string()).or_default().push(body);
+        let file = self.file;
+        let test = test_attr(attrs, &self.options.extra_test_attrs, |a| span_of(file, a));
+        let saved_ctx = self.ctx;
+        let saved_floor = self.scope_floor;
+        let saved_ancestors = std::mem::take(&mut self.ancestors);
+        let fn_id = FnId(self.facts.fns.len() as u32);
+        self.ctx = Ctx {
+            fn_id: Some(fn_id),
+            is_async: sig.asyncness.is_some(),
+            async_span: sig.asyncness.map(|a| span_of_span(file, a.span)),
+            is_test: self.in_test_module || test.is_some() || is_cfg_test(attrs),
+            loop_id: None,
+            spawn_body: None,
+        };
+        self.facts.fns.push(FnFacts {
+            name: name.to_string(),
+            ident_span: span_of_span(file, name.span()),
+            sig,
+            attrs,
+            body,
+            test_attr: test,
+            ctx: self.ctx,
+        });
+        self.scope_floor = self.scopes.len();
+        self.push_scope();
+        let scope_end = Some(span_of_span(file, body.brace_token.span.close()));
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(t) = input {
+                self.declare_pat(&t.pat, BindingKind::Param, None, Some(&t.ty), None, scope_end);
+            }
+        }
+        self.ancestors.push(Node::FnBody);
+        self.visit_block(body);
+        self.ancestors.pop();
+        self.pop_scope();
+        self.scope_floor = saved_floor;
+        self.ancestors = saved_ancestors;
+        self.ctx = saved_ctx;
+    }
+
+    fn record_spawn(&mut self, call: &'a Expr, spawner: Spawner, api: String, callee_span: Span, args: &[&'a Expr]) {
+        let id = SpawnId(self.facts.spawns.len() as u32);
+        let body = args.iter().copied().find(|a| matches!(a, Expr::Closure(_) | Expr::Async(_))).or(args.first().copied());
+        if let Some(b) = body {
+            if matches!(b, Expr::Closure(_) | Expr::Async(_)) {
+                self.spawn_bodies.insert(b as *const Expr, id);
+            }
+        }
+        let (flow, _per_element) = self.flow(call);
+        self.facts.spawns.push(Spawn { call, spawner, api, callee_span, body, flow, ctx: self.ctx });
+        if spawner.is_thread() || spawner == Spawner::TokioBlocking {
+            for a in args {
+                if matches!(a, Expr::Closure(_)) {
+                    self.sync_closures.insert(*a as *const Expr);
+                }
+            }
+        }
+    }
+
+    fn visit_call(&mut self, e: &'a Expr, c: &'a syn::ExprCall) {
+        let args: Vec<&'a Expr> = c.args.iter().collect();
+        if let Expr::Path(p) = &*c.func {
+            let resolved = self.resolve(&p.path);
+            let callee_span = self.span(&p.path);
+            if let Some(r) = resolved.as_deref() {
+                if let Some(spawner) = path_spawner(r) {
+                    let api = path_text(&p.path);
+                    self.record_spawn(e, spawner, api, callee_span, &args);
+                }
+                if let Some(t) = scope_param_type(r) {
+                    for a in &args {
+                        if matches!(a, Expr::Closure(_)) {
+                            self.closure_param_types.insert(*a as *const Expr, t);
+                        }
+                    }
+                }
+                if matches!(r, "tokio::task::block_in_place" | "std::thread::scope" | "crossbeam::scope") {
+                    for a in &args {
+                        if matches!(a, Expr::Closure(_)) {
+                            self.sync_closures.insert(*a as *const Expr);
+                        }
+                    }
+                }
+            }
+            self.facts.calls.push(Call {
+                expr: e,
+                callee: Callee::Path { resolved, path: &p.path },
+                args: args.clone(),
+                callee_span,
+                ctx: self.ctx,
+            });
+        } else {
+            self.visit_expr(&c.func);
+        }
+        for a in args {
+            self.visit_expr(a);
+        }
+    }
+
+    fn visit_method_call(&mut self, e: &'a Expr, m: &'a syn::ExprMethodCall) {
+        let name = m.method.to_string();
+        let args: Vec<&'a Expr> = m.args.iter().collect();
+        let method_span = span_of_span(self.file, m.method.span());
+        let simple_receiver = matches!(&*m.receiver, Expr::Path(_) | Expr::Field(_));
+        let callee_span = if simple_receiver { self.span(&*m.receiver).to(method_span) } else { method_span };
+        let needs_type = is_spawn_method(&name) || matches!(name.as_str(), "scope" | "scope_fifo" | "in_place_scope");
+        if needs_type {
+            if let Some(recv_ty) = self.type_of(&m.receiver, 0) {
+                if is_spawn_method(&name) {
+                    if let Some(spawner) = method_spawner(recv_ty, &name) {
+                        let api = if simple_receiver {
+                            format!("{}.{}", expr_text(&m.receiver), name)
+                        } else {
+                            format!("{}::{}", recv_ty.rsplit("::").next().unwrap_or(recv_ty), name)
+                        };
+                        self.record_spawn(e, spawner, api, callee_span, &args);
+                    }
+                }
+                if let Some(t) = scope_method_param_type(recv_ty, &name) {
+                    for a in &args {
+                        if matches!(a, Expr::Closure(_)) {
+                            self.closure_param_types.insert(*a as *const Expr, t);
+                        }
+                    }
+                }
+            }
+        }
+        if is_iterator_closure_method(&name) && looks_like_iterator(&m.receiver) {
+            for a in &args {
+                if matches!(a, Expr::Closure(_)) {
+                    self.iter_closures.insert(*a as *const Expr, (method_span, &m.receiver));
+                }
+            }
+        }
+        self.facts.calls.push(Call {
+            expr: e,
+            callee: Callee::Method { name, receiver: &m.receiver },
+            args: args.clone(),
+            callee_span,
+            ctx: self.ctx,
+        });
+        self.visit_expr(&m.receiver);
+        for a in args {
+            self.visit_expr(a);
+        }
+    }
+
+    fn visit_closure(&mut self, e: &'a Expr, c: &'a syn::ExprClosure) {
+        let saved = self.ctx;
+        let key = e as *const Expr;
+        if self.sync_closures.contains(&key) {
+            self.ctx.is_async = false;
+            self.ctx.async_span = None;
+        }
+        if c.asyncness.is_some() {
+            self.ctx.is_async = true;
+            self.ctx.async_span = c.asyncness.map(|a| span_of_span(self.file, a.span));
+        }
+        if let Some(id) = self.spawn_bodies.get(&key) {
+            self.ctx.spawn_body = Some(*id);
+        }
+        if let Some((kw, source)) = self.iter_closures.get(&key).copied() {
+            let id = self.push_loop(e, LoopKind::IterClosure, kw, None, Some(source), None);
+            self.ctx.loop_id = Some(id);
+        }
+        let known = self.closure_param_types.get(&key).copied();
+        self.push_scope();
+        for (i, input) in c.inputs.iter().enumerate() {
+            self.declare_pat(input, BindingKind::ClosureParam, None, None, if i == 0 { known } else { None }, None);
+        }
+        self.visit_expr(&c.body);
+        self.pop_scope();
+        self.ctx = saved;
+    }
+
+    fn push_loop(
+        &mut self,
+        expr: &'a Expr,
+        kind: LoopKind,
+        keyword_span: Span,
+        label: Option<&syn::Label>,
+        source: Option<&'a Expr>,
+        body: Option<&'a syn::Block>,
+    ) -> LoopId {
+        let id = LoopId(self.facts.loops.len() as u32);
+        self.facts.loops.push(LoopFacts {
+            expr,
+            kind,
+            keyword_span,
+            label: label.map(|l| l.name.ident.to_string()),
+            source,
+            body,
+            ctx: self.ctx,
+            parent: self.ctx.loop_id,
+        });
+        id
+    }
+
+    fn visit_path_expr(&mut self, e: &'a Expr, p: &'a syn::ExprPath) {
+        if p.qself.is_some() {
+            return;
+        }
+        if let Some(ident) = p.path.get_ident() {
+            if let Some(binding) = self.lookup(&ident.to_string()) {
+                let (flow, _) = self.flow(e);
+                self.add_use(binding, Some(e), span_of_span(self.file, ident.span()), flow);
+            }
+        }
+    }
+
+    fn add_use(&mut self, binding: BindingId, expr: Option<&'a Expr>, span: Span, flow: Flow<'a>) {
+        let id = UseId(self.facts.uses.len() as u32);
+        self.facts.uses.push(Use { binding, expr, span, flow, ctx: self.ctx });
+        self.facts.bindings[binding.0 as usize].uses.push(id);
+    }
+
+    /// Names used inside macro tokens we could not read as code count as used, in an unknown way.
+    fn visit_macro_tokens(&mut self, tokens: &proc_macro2::TokenStream) {
+        for tt in tokens.clone() {
+            match tt {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    if let Some(binding) = self.lookup(&ident.to_string()) {
+                        self.add_use(binding, None, span_of_span(self.file, ident.span()), Flow::Other);
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => self.visit_macro_tokens(&g.stream()),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn is_iterator_closure_method(name: &str) -> bool {
+    matches!(
+        name,
+        "for_each" | "try_for_each" | "map" | "filter_map" | "flat_map" | "for_each_concurrent" | "try_for_each_concurrent"
+    )
+}
+
+/// A receiver chain that is visibly an iterator or stream over many elements.
+fn looks_like_iterator(expr: &Expr) -> bool {
+    let mut cur = expr;
+    loop {
+        match cur {
+            Expr::MethodCall(m) => {
+                let n = m.method.to_string();
+                if matches!(
+                    n.as_str(),
+                    "iter" | "into_iter" | "iter_mut" | "drain" | "chunks" | "chunks_exact" | "windows" | "lines"
+                        | "incoming" | "keys" | "values" | "values_mut" | "split" | "enumerate" | "zip" | "par_iter"
+                        | "into_par_iter" | "bytes" | "chars" | "par_chunks"
+                ) {
+                    return true;
+                }
+                cur = &m.receiver;
+            }
+            Expr::Paren(p) => return matches!(&*p.expr, Expr::Range(_)),
+            Expr::Range(_) => return true,
+            _ => return false,
+        }
+    }
+}
+
+/// The path as written, without generic arguments.
+pub fn path_text(path: &syn::Path) -> String {
+    let mut s = String::new();
+    if path.leading_colon.is_some() {
+        s.push_str("::");
+    }
+    for (i, seg) in path.segments.iter().enumerate() {
+        if i > 0 {
+            s.push_str("::");
+        }
+        s.push_str(&seg.ident.to_string());
+    }
+    s
+}
+
+/// A short rendering of a simple expression (`self.rt`, `handle`), for messages.
+pub fn expr_text(expr: &Expr) -> String {
+    match expr {
+        Expr::Path(p) => path_text(&p.path),
+        Expr::Field(f) => {
+            let member = match &f.member {
+                syn::Member::Named(n) => n.to_string(),
+                syn::Member::Unnamed(i) => i.index.to_string(),
+            };
+            format!("{}.{}", expr_text(&f.base), member)
+        }
+        Expr::Reference(r) => expr_text(&r.expr),
+        Expr::Paren(p) => expr_text(&p.expr),
+        Expr::MethodCall(m) => format!("{}.{}()", expr_text(&m.receiver), m.method),
+        Expr::Call(c) => format!("{}(…)", expr_text(&c.func)),
+        _ => "…".to_string(),
+    }
+}
+
+impl<'a> Visit<'a> for Walker<'a, '_> {
+    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+        self.enter_fn(&f.sig.ident, &f.attrs, &f.sig, &f.block);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+        self.enter_fn(&f.sig.ident, &f.attrs, &f.sig, &f.block);
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'a syn::TraitItemFn) {
+        if let Some(body) = &f.default {
+            self.enter_fn(&f.sig.ident, &f.attrs, &f.sig, body);
+        }
+    }
+
+    fn visit_item_mod(&mut self, m: &'a syn::ItemMod) {
+        let Some((_, items)) = &m.content else { return };
+        let saved = self.in_test_module;
+        self.in_test_module |= is_cfg_test(&m.attrs);
+        self.resolver.push_module(items);
+        for item in items {
+            self.visit_item(item);
+        }
+        self.resolver.pop();
+        self.in_test_module = saved;
+    }
+
+    fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
+        let saved = self.in_test_module;
+        self.in_test_module |= is_cfg_test(&i.attrs);
+        visit::visit_item_impl(self, i);
+        self.in_test_module = saved;
+    }
+
+    fn visit_item_const(&mut self, c: &'a syn::ItemConst) {
+        self.visit_expr(&c.expr);
+    }
+
+    fn visit_item_static(&mut self, s: &'a syn::ItemStatic) {
+        self.visit_expr(&s.expr);
+    }
+
+    fn visit_item_macro(&mut self, _: &'a syn::ItemMacro) {}
+
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        let items = b.stmts.iter().filter_map(|s| match s {
+            syn::Stmt::Item(i) => Some(i),
+            _ => None,
+        });
+        self.resolver.push_block(items);
+        self.push_scope();
+        self.ancestors.push(Node::Block(b));
+        for stmt in &b.stmts {
+            self.visit_stmt(stmt);
+        }
+        self.ancestors.pop();
+        self.pop_scope();
+        self.resolver.pop();
+    }
+
+    fn visit_stmt(&mut self, s: &'a syn::Stmt) {
+        self.ancestors.push(Node::Stmt(s));
+        match s {
+            syn::Stmt::Local(l) => self.visit_local(l),
+            syn::Stmt::Item(i) => self.visit_item(i),
+            syn::Stmt::Expr(e, _) => self.visit_expr(e),
+            syn::Stmt::Macro(m) => self.visit_macro_tokens(&m.mac.tokens),
+        }
+        self.ancestors.pop();
+    }
+
+    fn visit_local(&mut self, l: &'a syn::Local) {
+        self.ancestors.push(Node::Local(l));
+        if let Some(init) = &l.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
+        self.ancestors.pop();
+        let scope_end = self.ancestors.iter().rev().find_map(|n| match n {
+            Node::Block(b) => Some(span_of_span(self.file, b.brace_token.span.close())),
+            _ => None,
+        });
+        let init = l.init.as_ref().map(|i| &*i.expr);
+        self.declare_pat(&l.pat, BindingKind::Let, init, None, None, scope_end);
+    }
+
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.ancestors.push(Node::Expr(e));
+        match e {
+            Expr::Call(c) => self.visit_call(e, c),
+            Expr::MethodCall(m) => self.visit_method_call(e, m),
+            Expr::Path(p) => self.visit_path_expr(e, p),
+            Expr::Closure(c) => self.visit_closure(e, c),
+            Expr::Async(a) => {
+                let saved = self.ctx;
+                self.ctx.is_async = true;
+                self.ctx.async_span = Some(span_of_span(self.file, a.async_token.span));
+                if let Some(id) = self.spawn_bodies.get(&(e as *const Expr)) {
+                    self.ctx.spawn_body = Some(*id);
+                }
+                self.visit_block(&a.block);
+                self.ctx = saved;
+            }
+            Expr::ForLoop(f) => {
+                self.visit_expr(&f.expr);
+                let kw = span_of_span(self.file, f.for_token.span);
+                let id = self.push_loop(e, LoopKind::For, kw, f.label.as_ref(), Some(&f.expr), Some(&f.body));
+                let saved = self.ctx;
+                self.ctx.loop_id = Some(id);
+                self.push_scope();
+                let end = Some(span_of_span(self.file, f.body.brace_token.span.close()));
+                self.declare_pat(&f.pat, BindingKind::ForElement, Some(&f.expr), None, None, end);
+                self.visit_block(&f.body);
+                self.pop_scope();
+                self.ctx = saved;
+            }
+            Expr::While(w) => {
+                let kind = if matches!(&*w.cond, Expr::Let(_)) { LoopKind::WhileLet } else { LoopKind::While };
+                let kw = span_of_span(self.file, w.while_token.span);
+                let id = self.push_loop(e, kind, kw, w.label.as_ref(), Some(&w.cond), Some(&w.body));
+                let saved = self.ctx;
+                self.ctx.loop_id = Some(id);
+                self.push_scope();
+                self.visit_expr(&w.cond);
+                self.visit_block(&w.body);
+                self.pop_scope();
+                self.ctx = saved;
+            }
+            Expr::Loop(l) => {
+                let kw = span_of_span(self.file, l.loop_token.span);
+                let id = self.push_loop(e, LoopKind::Loop, kw, l.label.as_ref(), None, Some(&l.body));
+                let saved = self.ctx;
+                self.ctx.loop_id = Some(id);
+                self.visit_block(&l.body);
+                self.ctx = saved;
+            }
+            Expr::Let(l) => {
+                self.visit_expr(&l.expr);
+                self.declare_pat(&l.pat, BindingKind::Pattern, None, None, None, None);
+            }
+            Expr::If(i) => {
+                // `if let` bindings are visible in the then-branch only.
+                self.push_scope();
+                self.visit_expr(&i.cond);
+                self.visit_block(&i.then_branch);
+                self.pop_scope();
+                if let Some((_, els)) = &i.else_branch {
+                    self.visit_expr(els);
+                }
+            }
+            Expr::Match(m) => {
+                self.visit_expr(&m.expr);
+                for arm in &m.arms {
+                    self.push_scope();
+                    self.declare_pat(&arm.pat, BindingKind::Pattern, None, None, None, None);
+                    if let Some((_, guard)) = &arm.guard {
+                        self.visit_expr(guard);
+                    }
+                    self.visit_expr(&arm.body);
+                    self.pop_scope();
+                }
+            }
+            Expr::Macro(m) => self.visit_macro_tokens(&m.mac.tokens),
+            _ => visit::visit_expr(self, e),
+        }
+        self.ancestors.pop();
+        self.depth -= 1;
+    }
+}

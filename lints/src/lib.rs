@@ -1,0 +1,158 @@
+//! taskcheck's analyses: concurrency lints over `syn` syntax trees.
+//!
+//! The entry point is [`check_file`]: it parses one file, expands readable macro bodies,
+//! computes the shared [`facts`] in one walk, and runs every enabled lint of [`rules`] over them.
+//! Nothing here prints, reads configuration or touches the file system: the driver
+//! (`cargo-taskcheck`) does that and hands in text.
+
+pub mod context;
+pub mod diagnostic;
+pub mod facts;
+pub mod registry;
+pub mod rules;
+pub mod source;
+
+pub use context::{FileCx, PackageInfo};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Level, Suggestion};
+pub use registry::{Lint, Rule};
+pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
+
+use std::collections::HashMap;
+
+/// The level of each lint for a run: defaults, overridden by configuration and the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Levels {
+    overrides: HashMap<&'static str, Level>,
+}
+
+impl Levels {
+    pub fn set(&mut self, lint: &'static Lint, level: Level) {
+        self.overrides.insert(lint.name, level);
+    }
+
+    pub fn get(&self, lint: &Lint) -> Level {
+        self.overrides.get(lint.name).copied().unwrap_or(lint.default_level)
+    }
+
+    pub fn is_enabled(&self, lint: &Lint) -> bool {
+        self.get(lint) != Level::Allow
+    }
+}
+
+/// One Rust file to analyse.
+pub struct FileInput<'a> {
+    pub id: FileId,
+    pub source: &'a SourceFile,
+    pub package: &'a PackageInfo,
+    /// The file is test code as a whole (under the package's `tests/`).
+    pub is_test_file: bool,
+    /// More attribute names that mark a test function.
+    pub extra_test_attrs: &'a [String],
+}
+
+/// Parses and lints one file. Never panics on any input: a syntax error becomes a
+/// `parse_error` diagnostic, and a bug in a lint becomes an `internal_error` diagnostic.
+pub fn check_file(input: &FileInput<'_>, levels: &Levels) -> Vec<Diagnostic> {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file_inner(input, levels)));
+    // Spans of this file are no longer needed; free the parser's per-thread position table.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    match result {
+        Ok(diagnostics) => diagnostics,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            vec![Diagnostic::new(
+                &registry::tool::INTERNAL_ERROR,
+                Span::new(input.id, 0, 0),
+                format!("taskcheck failed on this file: {what}"),
+            )
+            .help("this is a bug in taskcheck; please report it with the file that triggers it")]
+        }
+    }
+}
+
+/// The text syn is given: a byte-order mark and a shebang line are blanked out in place, so
+/// byte offsets in the syntax tree stay offsets into the original text.
+fn parsable_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let has_bom = text.starts_with('\u{feff}');
+    let body = if has_bom { &text[3..] } else { text };
+    let shebang_len = if body.starts_with("#!") && !body.trim_start_matches("#!").trim_start().starts_with('[') {
+        body.find('\n').unwrap_or(body.len())
+    } else {
+        0
+    };
+    if !has_bom && shebang_len == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let prefix = if has_bom { 3 } else { 0 } + shebang_len;
+    let mut s = " ".repeat(prefix);
+    s.push_str(&text[prefix..]);
+    std::borrow::Cow::Owned(s)
+}
+
+fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> Vec<Diagnostic> {
+    let text = parsable_text(&input.source.text);
+    let mut ast: syn::File = match syn::parse_str(&text) {
+        Ok(ast) => ast,
+        Err(err) => {
+            let r = err.span().byte_range();
+            let span = Span::new(input.id, r.start, r.end);
+            return vec![Diagnostic::new(&registry::tool::PARSE_ERROR, span, format!("could not parse this file: {err}"))
+                .primary_label(err.to_string())
+                .note("taskcheck analyses syntax only; the other files were still checked")
+                .help("fix the syntax error (`cargo check` shows it too), or exclude the file")];
+        }
+    };
+    facts::macros::expand(&mut ast);
+    let options = facts::walk::WalkOptions {
+        is_test_file: input.is_test_file,
+        extra_test_attrs: input.extra_test_attrs.to_vec(),
+    };
+    let facts = facts::walk::collect(input.id, &ast, &options);
+    let cx = FileCx {
+        file: input.id,
+        source: input.source,
+        ast: &ast,
+        facts: &facts,
+        package: input.package,
+        out: Default::default(),
+    };
+    for (lint, check) in rules::FILE_LINTS {
+        if levels.is_enabled(lint) {
+            check(&cx);
+        }
+    }
+    let mut out = cx.out.into_inner();
+    for d in &mut out {
+        d.level = levels.get(d.lint);
+    }
+    out.retain(|d| d.level != Level::Allow);
+    out
+}
+
+/// Every lint, tool diagnostics excluded, in registry order.
+pub fn all_lints() -> impl Iterator<Item = &'static Lint> {
+    rules::FILE_LINTS.iter().map(|(lint, _)| *lint)
+}
+
+/// A lint or tool diagnostic by name.
+pub fn find_lint(name: &str) -> Option<&'static Lint> {
+    all_lints().chain(registry::tool::ALL.iter().copied()).find(|l| l.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_shebang_keep_offsets() {
+        let text = "\u{feff}#!/usr/bin/env run\nfn main() {}";
+        let t = parsable_text(text);
+        assert_eq!(t.len(), text.len());
+        assert!(syn::parse_str::<syn::File>(&t).is_ok());
+        assert_eq!(parsable_text("#![allow(x)] fn f() {}"), "#![allow(x)] fn f() {}");
+    }
+}

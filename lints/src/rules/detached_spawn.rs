@@ -1,0 +1,128 @@
+use crate::context::FileCx;
+use crate::diagnostic::Diagnostic;
+use crate::facts::bodies::{find_endless_loop, observes_shutdown, spawned_code};
+use crate::facts::handles::{handle_fate, DropKind, HandleFate};
+use crate::facts::{Family, Spawn, Spawner};
+use crate::registry::Rule;
+
+crate::declare_lint! {
+    /// ### What it does
+    /// Finds a thread or task that runs an endless loop while nothing keeps its handle: the
+    /// handle is dropped at once (`tokio::spawn(…);`, `let _ = …`, `drop(handle)`,
+    /// `std::mem::forget`, smol's `.detach()`, a binding never read again), or the spawner has
+    /// none (`rayon::spawn`), and the loop has no `break`, `return` or `?` and checks no
+    /// shutdown signal (a `CancellationToken`, a shutdown or stop channel, a stop flag).
+    ///
+    /// ### Why is this bad
+    /// Go's first rule: every goroutine needs a clear exit. A detached task that never ends
+    /// cannot be stopped on shutdown, leaks whatever it holds, and its panic is lost: std,
+    /// tokio and async-std keep running work whose `JoinHandle` was dropped, and nobody will
+    /// ever see its result. `rayon::spawn` is fire-and-forget, and a panic in it aborts the
+    /// process unless the pool has a `panic_handler`.
+    ///
+    /// ### Known problems
+    /// The analysis is syntactic. A handle kept in a variable that is later passed elsewhere
+    /// counts as kept. A body that calls a function defined in another file is not looked
+    /// into, so such spawns stay silent. Any identifier that names a shutdown mechanism
+    /// (`shutdown`, `stop`, `cancel`, `token`, `running`…) anywhere in the body counts as a
+    /// shutdown check.
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// tokio::spawn(async move {
+    ///     loop {
+    ///         tick.tick().await;
+    ///         flush().await;
+    ///     }
+    /// });
+    /// ```
+    /// Use instead:
+    /// ```rust,ignore
+    /// let flusher = tokio::spawn(async move {
+    ///     loop {
+    ///         tokio::select! {
+    ///             _ = token.cancelled() => break,
+    ///             _ = tick.tick() => flush().await,
+    ///         }
+    ///     }
+    /// });
+    /// // on shutdown:
+    /// token.cancel();
+    /// flusher.await?;
+    /// ```
+    pub static DETACHED_SPAWN = {
+        name: "detached_spawn",
+        rule: Some(Rule::ClearExit),
+        level: Warn,
+        summary: "a spawned thread or task runs forever and nothing can stop or join it",
+        why: "a detached task leaks its memory and hides its panics",
+    };
+}
+
+pub fn check(cx: &FileCx<'_>) {
+    for spawn in &cx.facts.spawns {
+        if let Some(d) = check_spawn(cx, spawn) {
+            cx.report(d);
+        }
+    }
+}
+
+/// Whether this spawn is a detached endless one; `uncancellable_loop` uses it to stay silent
+/// where this lint speaks.
+pub fn is_detached_endless(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
+    check_spawn(cx, spawn).is_some()
+}
+
+fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Diagnostic> {
+    let fate = handle_fate(cx.file, cx.facts, spawn);
+    let HandleFate::Dropped { kind, span: dropped_at, .. } = fate else { return None };
+    // A smol task dropped at once is cancelled, not detached: `task_dropped_on_spawn` says so.
+    if spawn.spawner == Spawner::Smol && kind != DropKind::Detach {
+        return None;
+    }
+    let code = spawned_code(spawn.body?, cx.facts)?;
+    let endless = find_endless_loop(cx.file, code)?;
+    if observes_shutdown(code) {
+        return None;
+    }
+    let family = spawn.spawner.family();
+    let what = if spawn.spawner.is_thread() { "thread" } else { "task" };
+    let handle = spawn.spawner.handle_name();
+    let message = match family {
+        Family::Rayon => format!("`{}` runs an endless loop on a pool thread and nothing can stop it", spawn.api),
+        Family::Futures => format!("`{}` runs an endless task and nothing can stop it", spawn.api),
+        Family::Smol => "detached task runs forever and nothing can stop it".to_string(),
+        _ => format!("spawned {what} runs forever and nothing can stop or join it"),
+    };
+    let drop_label = match kind {
+        DropKind::Discarded => format!("the `{handle}` is dropped here, detaching the {what}"),
+        DropKind::Drop => format!("the `{handle}` is dropped here, detaching the {what}"),
+        DropKind::Forget => format!("the `{handle}` is forgotten here, detaching the {what}"),
+        DropKind::Detach => "the task is detached here".to_string(),
+        DropKind::NeverRead => format!("the `{handle}` is bound here and never used, so the {what} is detached"),
+        DropKind::NoHandle => "fire-and-forget: there is no handle to join or cancel".to_string(),
+    };
+    let mut d = Diagnostic::new(&DETACHED_SPAWN, spawn.callee_span, message);
+    if dropped_at == spawn.callee_span {
+        d = d.primary_label(drop_label);
+    } else {
+        d = d.primary_label(format!("this {what} is spawned here")).label(dropped_at, drop_label);
+    }
+    d = d.label(endless.keyword, "this loop has no exit and checks no shutdown signal");
+    let help = match family {
+        Family::Tokio => "keep the handle and await it on shutdown, or spawn on a `TaskTracker` and select on a `CancellationToken`",
+        Family::Std => "keep the `JoinHandle` and join it on shutdown, and make the loop check a stop flag or a channel closed on shutdown",
+        Family::AsyncStd => "keep the `JoinHandle` and `.cancel().await` or await it on shutdown, and make the loop select on a shutdown channel",
+        Family::Smol => "keep the `Task` instead of detaching it (dropping it cancels the task), or make the loop select on a shutdown channel",
+        Family::Rayon => "give the loop a stop flag or a channel to exit on, or run it on a dedicated `std::thread` whose handle you join",
+        Family::Futures => "use `spawn_with_handle` and keep the handle, or make the loop exit on a shutdown channel",
+    };
+    d = d.help(help);
+    if family == Family::Rayon {
+        d = d.note("`rayon::spawn` is fire-and-forget: a panic in it aborts the process unless the pool has a `panic_handler`");
+    }
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    Some(d)
+}

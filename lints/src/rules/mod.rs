@@ -1,0 +1,18 @@
+//! Every lint, one file each. A lint is a `static` [`Lint`] (name, rule, level, docs) and a
+//! `check` function from a file's facts to diagnostics.
+
+use crate::context::FileCx;
+use crate::registry::Lint;
+
+pub mod detached_spawn;
+pub mod sleep_in_test;
+pub mod unbounded_spawn_in_loop;
+pub mod undocumented_unsafe_send_sync;
+
+/// File lints in registry order (by rule, then name): `(lint, check)`.
+pub static FILE_LINTS: &[(&Lint, fn(&FileCx<'_>))] = &[
+    (&detached_spawn::DETACHED_SPAWN, detached_spawn::check),
+    (&sleep_in_test::SLEEP_IN_TEST, sleep_in_test::check),
+    (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
+    (&undocumented_unsafe_send_sync::UNDOCUMENTED_UNSAFE_SEND_SYNC, undocumented_unsafe_send_sync::check),
+];

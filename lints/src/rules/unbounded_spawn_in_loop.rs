@@ -1,0 +1,191 @@
+use crate::context::FileCx;
+use crate::diagnostic::Diagnostic;
+use crate::facts::{Family, LoopFacts, LoopKind, Spawn, Spawner};
+use crate::registry::Rule;
+use syn::visit::{self, Visit};
+use syn::Expr;
+
+crate::declare_lint! {
+    /// ### What it does
+    /// Finds a thread or task spawned inside a loop over input of unknown size (a `loop`, a
+    /// `while let`, a `for` or iterator adaptor over a collection, stream or listener) with no
+    /// bound in sight: no semaphore permit acquired in the loop, no check of how many tasks are
+    /// running (`len()` against a limit, `join_next()`), no join in the same iteration.
+    ///
+    /// Spawns on a fixed-size pool (`rayon`, `spawn_blocking`, a futures `ThreadPool`) and loops
+    /// over a range (`0..n`) or a literal list are left alone: their concurrency is bounded by
+    /// construction.
+    ///
+    /// ### Why is this bad
+    /// Go's rule: bound concurrency. One task or thread per item lets the input decide how much
+    /// memory, how many sockets and how many threads the process uses: a burst of connections
+    /// or a large file becomes an outage.
+    ///
+    /// ### Known problems
+    /// A limit enforced elsewhere (a bounded channel feeding the loop, an upstream rate limiter)
+    /// is not visible; suppress the finding with a reason.
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// loop {
+    ///     let (socket, _) = listener.accept().await?;
+    ///     tokio::spawn(handle(socket));
+    /// }
+    /// ```
+    /// Use instead:
+    /// ```rust,ignore
+    /// let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    /// loop {
+    ///     let permit = limit.clone().acquire_owned().await?;
+    ///     let (socket, _) = listener.accept().await?;
+    ///     tokio::spawn(async move {
+    ///         handle(socket).await;
+    ///         drop(permit);
+    ///     });
+    /// }
+    /// ```
+    pub static UNBOUNDED_SPAWN_IN_LOOP = {
+        name: "unbounded_spawn_in_loop",
+        rule: Some(Rule::BoundConcurrency),
+        level: Warn,
+        summary: "a loop over input of unknown size spawns without a limit",
+        why: "unbounded fan-out lets the input decide how many tasks and threads the process runs",
+    };
+}
+
+pub fn check(cx: &FileCx<'_>) {
+    for spawn in &cx.facts.spawns {
+        if spawn.spawner.runs_on_bounded_pool() {
+            continue;
+        }
+        let Some(lp) = unbounded_loop(cx, spawn) else { continue };
+        if loop_has_bound(lp) || joined_in_same_iteration(cx, spawn, lp) {
+            continue;
+        }
+        report(cx, spawn, lp);
+    }
+}
+
+/// The innermost enclosing loop (in the same function and spawn body) whose input size is
+/// unknown, unless an inner loop is a bounded count (then the spawn runs a bounded number of
+/// times per outer item, and the outer loop decides).
+fn unbounded_loop<'c, 'a>(cx: &'c FileCx<'a>, spawn: &Spawn<'a>) -> Option<&'c LoopFacts<'a>> {
+    for (_, lp) in cx.facts.enclosing_loops(spawn.ctx) {
+        if lp.ctx.spawn_body != spawn.ctx.spawn_body || lp.ctx.fn_id != spawn.ctx.fn_id {
+            return None;
+        }
+        if input_is_unbounded(lp) {
+            return Some(lp);
+        }
+    }
+    None
+}
+
+fn input_is_unbounded(lp: &LoopFacts<'_>) -> bool {
+    match lp.kind {
+        LoopKind::Loop | LoopKind::WhileLet => true,
+        LoopKind::While => matches!(lp.source, Some(Expr::Lit(_))),
+        LoopKind::For | LoopKind::IterClosure => lp.source.is_some_and(|s| !is_bounded_source(s)),
+    }
+}
+
+/// A range, a literal list, or an iterator chain rooted in one.
+fn is_bounded_source(e: &Expr) -> bool {
+    match e {
+        Expr::Range(r) => r.end.is_some(),
+        Expr::Array(_) | Expr::Repeat(_) => true,
+        Expr::Paren(p) => is_bounded_source(&p.expr),
+        Expr::Reference(r) => is_bounded_source(&r.expr),
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            // `buffer_unordered(n)` / `for_each_concurrent(n, …)` carry their own limit.
+            matches!(name.as_str(), "buffer_unordered" | "buffered" | "chunks" | "chunks_exact" | "take")
+                || is_bounded_source(&m.receiver)
+        }
+        _ => false,
+    }
+}
+
+/// A semaphore permit, a task-count check or a `join_next` inside the loop.
+fn loop_has_bound(lp: &LoopFacts<'_>) -> bool {
+    let mut f = BoundFinder { found: false };
+    f.visit_expr(lp.expr);
+    if let Some(source) = lp.source {
+        f.visit_expr(source);
+    }
+    f.found
+}
+
+struct BoundFinder {
+    found: bool,
+}
+
+fn is_limit_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["max", "limit", "capacity", "permit", "concurren", "semaphore", "quota", "budget", "workers"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+impl<'a> Visit<'a> for BoundFinder {
+    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+        let name = m.method.to_string();
+        if matches!(
+            name.as_str(),
+            "acquire" | "acquire_owned" | "acquire_many" | "acquire_many_owned" | "try_acquire" | "try_acquire_owned"
+                | "join_next" | "join_next_with_id" | "for_each_concurrent" | "try_for_each_concurrent"
+                | "buffer_unordered" | "buffered" | "len" | "wait"
+        ) {
+            self.found = true;
+        }
+        visit::visit_expr_method_call(self, m);
+    }
+    fn visit_ident(&mut self, i: &'a proc_macro2::Ident) {
+        if is_limit_name(&i.to_string()) {
+            self.found = true;
+        }
+    }
+}
+
+/// `let h = spawn(…); h.join()` in the same iteration runs one at a time.
+fn joined_in_same_iteration(cx: &FileCx<'_>, spawn: &Spawn<'_>, lp: &LoopFacts<'_>) -> bool {
+    let immediately_waited = matches!(spawn.flow, crate::facts::Flow::Awaited(_))
+        || matches!(spawn.flow, crate::facts::Flow::Method(m) if m.method == "join");
+    if immediately_waited {
+        return true;
+    }
+    let crate::facts::Flow::Let(pat) = spawn.flow else { return false };
+    let syn::Pat::Ident(p) = pat else { return false };
+    let Some(b) = cx.facts.binding_at(cx.span_of(p.ident.span())) else { return false };
+    let loop_span = cx.span(lp.expr);
+    cx.facts.uses_of(b).any(|u| {
+        let inside = u.span.start >= loop_span.start && u.span.end <= loop_span.end;
+        inside
+            && (matches!(u.flow, crate::facts::Flow::Awaited(_))
+                || matches!(u.flow, crate::facts::Flow::Method(m) if m.method == "join"))
+    })
+}
+
+fn report(cx: &FileCx<'_>, spawn: &Spawn<'_>, lp: &LoopFacts<'_>) {
+    let what = if spawn.spawner.is_thread() { "thread" } else { "task" };
+    let mut d = Diagnostic::new(
+        &UNBOUNDED_SPAWN_IN_LOOP,
+        spawn.callee_span,
+        format!("`{}` in a loop over input of unknown size starts one {what} per item with no limit", spawn.api),
+    )
+    .primary_label(format!("a new {what} for every item"))
+    .label(lp.keyword_span, "this loop's input has no visible bound");
+    d = d.help(match spawn.spawner.family() {
+        Family::Tokio if spawn.spawner == Spawner::JoinSet => {
+            "before spawning, wait with `set.join_next().await` while `set.len()` is at a limit"
+        }
+        Family::Tokio | Family::AsyncStd | Family::Smol => {
+            "acquire a `Semaphore` permit before spawning and move it into the task (`let permit = limit.clone().acquire_owned().await?`), or use `futures::stream::iter(items).for_each_concurrent(LIMIT, …)`"
+        }
+        _ => "feed the items to a fixed pool of worker threads over a channel, or use `rayon` (`par_iter`) or `std::thread::scope` over chunks",
+    });
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    cx.report(d);
+}
