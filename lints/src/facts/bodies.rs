@@ -17,8 +17,11 @@ pub struct EndlessLoop<'a> {
 /// function defined in the same file that the spawn calls (`tokio::spawn(run(rx))`).
 pub fn spawned_code<'a>(body: &'a Expr, facts: &Facts<'a>) -> Option<SpawnedCode<'a>> {
     match body {
-        Expr::Closure(c) => Some(SpawnedCode::Expr(&c.body)),
-        Expr::Async(_) => Some(SpawnedCode::Expr(body)),
+        Expr::Closure(c) => match &*c.body {
+            Expr::Async(a) => Some(SpawnedCode::Block(&a.block)),
+            other => Some(SpawnedCode::Expr(other)),
+        },
+        Expr::Async(a) => Some(SpawnedCode::Block(&a.block)),
         Expr::Paren(p) => spawned_code(&p.expr, facts),
         Expr::Call(c) => {
             let Expr::Path(p) = &*c.func else { return None };

@@ -134,11 +134,20 @@ impl<'a> Visit<'a> for BoundFinder {
             name.as_str(),
             "acquire" | "acquire_owned" | "acquire_many" | "acquire_many_owned" | "try_acquire" | "try_acquire_owned"
                 | "join_next" | "join_next_with_id" | "for_each_concurrent" | "try_for_each_concurrent"
-                | "buffer_unordered" | "buffered" | "len" | "wait"
+                | "buffer_unordered" | "buffered" | "wait"
         ) {
             self.found = true;
         }
         visit::visit_expr_method_call(self, m);
+    }
+    fn visit_expr_binary(&mut self, b: &'a syn::ExprBinary) {
+        use syn::BinOp::*;
+        let is_comparison = matches!(b.op, Lt(_) | Le(_) | Gt(_) | Ge(_) | Eq(_));
+        let is_len = |e: &Expr| matches!(e, Expr::MethodCall(m) if m.method == "len");
+        if is_comparison && (is_len(&b.left) || is_len(&b.right)) {
+            self.found = true;
+        }
+        visit::visit_expr_binary(self, b);
     }
     fn visit_ident(&mut self, i: &'a proc_macro2::Ident) {
         if is_limit_name(&i.to_string()) {

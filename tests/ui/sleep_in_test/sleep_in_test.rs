@@ -1,0 +1,63 @@
+//@ deps: tokio, async-std
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[test]
+fn thread_then_sleep() {
+    let done = Arc::new(AtomicBool::new(false));
+    let flag = done.clone();
+    std::thread::spawn(move || flag.store(true, Ordering::SeqCst));
+    std::thread::sleep(Duration::from_millis(100)); //~ sleep_in_test
+    assert!(done.load(Ordering::SeqCst));
+}
+
+#[tokio::test]
+async fn task_then_sleep() {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    tokio::spawn(async move { tx.send(1).await.unwrap() });
+    tokio::time::sleep(Duration::from_millis(50)).await; //~ sleep_in_test
+    assert_eq!(rx.try_recv().unwrap(), 1);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn flavored() {
+    let h = tokio::spawn(async {});
+    tokio::time::sleep(Duration::from_millis(50)).await; //~ sleep_in_test
+    h.abort();
+}
+
+// Shares state without spawning here: still waits on the clock.
+#[test]
+fn shared_state() {
+    let counter = Arc::new(std::sync::Mutex::new(0));
+    start_workers(counter.clone());
+    std::thread::sleep(Duration::from_millis(10)); //~ sleep_in_test
+    assert_eq!(*counter.lock().unwrap(), 4);
+}
+fn start_workers(_c: Arc<std::sync::Mutex<i32>>) {}
+
+#[async_std::test]
+async fn async_std_sleep() {
+    let h = async_std::task::spawn(async {});
+    async_std::task::sleep(Duration::from_millis(5)).await; //~ sleep_in_test
+    h.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::thread;
+    use std::time::Duration;
+
+    // A helper in a `#[cfg(test)]` module is test code too; `use` aliases resolve.
+    fn wait_for_worker() {
+        let h = thread::spawn(|| {});
+        thread::sleep(Duration::from_millis(1)); //~ sleep_in_test
+        h.join().unwrap();
+    }
+
+    #[test]
+    fn uses_helper() {
+        wait_for_worker();
+    }
+}

@@ -1,0 +1,18 @@
+use std::cell::UnsafeCell;
+
+pub struct RawBuf(*mut u8);
+unsafe impl Send for RawBuf {} //~ undocumented_unsafe_send_sync
+
+pub struct Slot<T>(UnsafeCell<T>);
+// Keeps a value.
+unsafe impl<T: Send> Sync for Slot<T> {} //~ undocumented_unsafe_send_sync
+
+mod inner {
+    pub struct Ptr(pub *const u8);
+    #[allow(dead_code)]
+    unsafe impl std::marker::Sync for Ptr {} //~ undocumented_unsafe_send_sync
+}
+
+// SAFETY: a comment separated by a blank line does not count.
+
+unsafe impl core::marker::Send for inner::Ptr {} //~ undocumented_unsafe_send_sync
