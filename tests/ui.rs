@@ -85,7 +85,19 @@ fn run_fixture(f: &Fixture) -> (String, BTreeSet<(usize, String)>) {
         is_test_file: directive(&f.text, "test-file").is_some(),
         extra_test_attrs: &[],
     };
-    let mut diagnostics = lints::check_file(&input, &levels);
+    let analysis = lints::analyze_file(&input, &levels);
+    let mut diagnostics = analysis.diagnostics;
+    // The workspace phase runs too, with this file as the whole package.
+    let summaries = [analysis.summary];
+    let packages = [package.clone()];
+    let workspace = lints::WorkspaceInput {
+        sources: &sources,
+        packages: &packages,
+        files: &summaries,
+        root_manifest: None,
+        ci_files: &[],
+    };
+    diagnostics.extend(lints::check_workspace(&workspace, &levels));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let found = diagnostics
         .iter()

@@ -47,6 +47,7 @@ pub struct FileCx<'a> {
     pub facts: &'a Facts<'a>,
     pub package: &'a PackageInfo,
     pub(crate) out: std::cell::RefCell<Vec<Diagnostic>>,
+    pub(crate) exported: std::cell::RefCell<Vec<ExportedFact>>,
 }
 
 impl<'a> FileCx<'a> {
@@ -64,5 +65,65 @@ impl<'a> FileCx<'a> {
 
     pub fn report(&self, diagnostic: Diagnostic) {
         self.out.borrow_mut().push(diagnostic);
+    }
+}
+
+/// An owned fact a file exports for the workspace phase (lints that compare files, or code
+/// with manifests and CI configuration). File lints export them with [`FileCx::export`]; the
+/// facts outlive the file's syntax tree, so they hold spans and strings, never AST references.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportedFact {
+    /// Placeholder kept so the enum is never empty; lints add their own variants.
+    Nothing,
+}
+
+impl FileCx<'_> {
+    /// Hands a fact to the workspace phase.
+    pub fn export(&self, fact: ExportedFact) {
+        self.exported.borrow_mut().push(fact);
+    }
+}
+
+/// What one file contributed to the workspace phase.
+#[derive(Clone, Debug, Default)]
+pub struct FileSummary {
+    pub file: FileId,
+    /// Index of the file's package in [`WorkspaceCx::packages`].
+    pub package: usize,
+    pub facts: Vec<ExportedFact>,
+}
+
+impl Default for FileId {
+    fn default() -> Self {
+        FileId(0)
+    }
+}
+
+/// The workspace phase's view: every package, every file's exported facts, the manifests
+/// and CI files. Runs once per run, after every file was analysed.
+pub struct WorkspaceCx<'a> {
+    pub sources: &'a crate::source::SourceMap,
+    pub packages: &'a [PackageInfo],
+    pub files: &'a [FileSummary],
+    /// The workspace root's `Cargo.toml` (where `[profile]` settings take effect), if any.
+    pub root_manifest: Option<FileId>,
+    /// CI configuration files found in the repository (`.github/workflows/*.yml`, …).
+    pub ci_files: &'a [FileId],
+    pub(crate) out: std::cell::RefCell<Vec<Diagnostic>>,
+}
+
+impl WorkspaceCx<'_> {
+    pub fn report(&self, diagnostic: Diagnostic) {
+        self.out.borrow_mut().push(diagnostic);
+    }
+
+    /// Facts exported by the files of package `index`.
+    pub fn facts_of_package(&self, index: usize) -> impl Iterator<Item = (FileId, &ExportedFact)> {
+        self.files.iter().filter(move |f| f.package == index).flat_map(|f| f.facts.iter().map(move |x| (f.file, x)))
+    }
+
+    /// Every exported fact of the run.
+    pub fn all_facts(&self) -> impl Iterator<Item = (FileId, &ExportedFact)> {
+        self.files.iter().flat_map(|f| f.facts.iter().map(move |x| (f.file, x)))
     }
 }

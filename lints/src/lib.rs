@@ -12,7 +12,7 @@ pub mod registry;
 pub mod rules;
 pub mod source;
 
-pub use context::{FileCx, PackageInfo};
+pub use context::{ExportedFact, FileCx, FileSummary, PackageInfo, WorkspaceCx};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Level, Suggestion};
 pub use registry::{Lint, Rule};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
@@ -50,26 +50,41 @@ pub struct FileInput<'a> {
     pub extra_test_attrs: &'a [String],
 }
 
+/// What the analysis of one file produced.
+#[derive(Debug, Default)]
+pub struct FileAnalysis {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Facts for the workspace phase ([`check_workspace`]); `file` and `package` are set by
+    /// the caller's bookkeeping (`package` is left 0 here).
+    pub summary: context::FileSummary,
+}
+
 /// Parses and lints one file. Never panics on any input: a syntax error becomes a
 /// `parse_error` diagnostic, and a bug in a lint becomes an `internal_error` diagnostic.
 pub fn check_file(input: &FileInput<'_>, levels: &Levels) -> Vec<Diagnostic> {
+    analyze_file(input, levels).diagnostics
+}
+
+/// [`check_file`], also returning the facts the file exports for the workspace phase.
+pub fn analyze_file(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file_inner(input, levels)));
     // Spans of this file are no longer needed; free the parser's per-thread position table.
     proc_macro2::extra::invalidate_current_thread_spans();
     match result {
-        Ok(diagnostics) => diagnostics,
+        Ok(analysis) => analysis,
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
-            vec![Diagnostic::new(
+            let d = Diagnostic::new(
                 &registry::tool::INTERNAL_ERROR,
                 Span::new(input.id, 0, 0),
                 format!("taskcheck failed on this file: {what}"),
             )
-            .help("this is a bug in taskcheck; please report it with the file that triggers it")]
+            .help("this is a bug in taskcheck; please report it with the file that triggers it");
+            FileAnalysis { diagnostics: vec![d], summary: context::FileSummary { file: input.id, ..Default::default() } }
         }
     }
 }
@@ -93,17 +108,18 @@ fn parsable_text(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(s)
 }
 
-fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> Vec<Diagnostic> {
+fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
     let text = parsable_text(&input.source.text);
     let mut ast: syn::File = match syn::parse_str(&text) {
         Ok(ast) => ast,
         Err(err) => {
             let r = err.span().byte_range();
             let span = Span::new(input.id, r.start, r.end);
-            return vec![Diagnostic::new(&registry::tool::PARSE_ERROR, span, format!("could not parse this file: {err}"))
+            let d = Diagnostic::new(&registry::tool::PARSE_ERROR, span, format!("could not parse this file: {err}"))
                 .primary_label(err.to_string())
                 .note("taskcheck analyses syntax only; the other files were still checked")
-                .help("fix the syntax error (`cargo check` shows it too), or exclude the file")];
+                .help("fix the syntax error (`cargo check` shows it too), or exclude the file");
+            return FileAnalysis { diagnostics: vec![d], summary: context::FileSummary { file: input.id, ..Default::default() } };
         }
     };
     facts::macros::expand(&mut ast);
@@ -119,13 +135,25 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> Vec<Diagnostic> {
         facts: &facts,
         package: input.package,
         out: Default::default(),
+        exported: Default::default(),
     };
     for (lint, check) in rules::FILE_LINTS {
         if levels.is_enabled(lint) {
             check(&cx);
         }
     }
-    let mut out = cx.out.into_inner();
+    for w in rules::WORKSPACE_LINTS {
+        if levels.is_enabled(w.lint) {
+            (w.collect)(&cx);
+        }
+    }
+    let diagnostics = finish(cx.out.into_inner(), levels);
+    let facts = cx.exported.into_inner();
+    FileAnalysis { diagnostics, summary: context::FileSummary { file: input.id, package: 0, facts } }
+}
+
+/// Applies the run's levels and drops what is allowed.
+fn finish(mut out: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
     for d in &mut out {
         d.level = levels.get(d.lint);
     }
@@ -133,9 +161,48 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> Vec<Diagnostic> {
     out
 }
 
+/// Everything the workspace phase needs besides the files' summaries.
+pub struct WorkspaceInput<'a> {
+    pub sources: &'a SourceMap,
+    pub packages: &'a [PackageInfo],
+    /// One per analysed file, with `package` set to the index into `packages`.
+    pub files: &'a [context::FileSummary],
+    pub root_manifest: Option<FileId>,
+    pub ci_files: &'a [FileId],
+}
+
+/// Runs the lints that compare files or read manifests and CI files, after every file was
+/// analysed with [`analyze_file`].
+pub fn check_workspace(input: &WorkspaceInput<'_>, levels: &Levels) -> Vec<Diagnostic> {
+    let cx = context::WorkspaceCx {
+        sources: input.sources,
+        packages: input.packages,
+        files: input.files,
+        root_manifest: input.root_manifest,
+        ci_files: input.ci_files,
+        out: Default::default(),
+    };
+    for w in rules::WORKSPACE_LINTS {
+        if levels.is_enabled(w.lint) {
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (w.check)(&cx)));
+            if run.is_err() {
+                cx.report(Diagnostic::new(
+                    &registry::tool::INTERNAL_ERROR,
+                    Span::new(input.root_manifest.unwrap_or_default(), 0, 0),
+                    format!("taskcheck failed while running `{}` over the workspace", w.lint.name),
+                ));
+            }
+        }
+    }
+    finish(cx.out.into_inner(), levels)
+}
+
 /// Every lint, tool diagnostics excluded, in registry order.
 pub fn all_lints() -> impl Iterator<Item = &'static Lint> {
-    rules::FILE_LINTS.iter().map(|(lint, _)| *lint)
+    let mut all: Vec<&'static Lint> = rules::FILE_LINTS.iter().map(|(lint, _)| *lint).collect();
+    all.extend(rules::WORKSPACE_LINTS.iter().map(|w| w.lint));
+    all.sort_by_key(|l| (l.rule, l.name));
+    all.into_iter()
 }
 
 /// A lint or tool diagnostic by name.

@@ -1,7 +1,7 @@
 //! Every lint, one file each. A lint is a `static` [`Lint`] (name, rule, level, docs) and a
 //! `check` function from a file's facts to diagnostics.
 
-use crate::context::FileCx;
+use crate::context::{FileCx, WorkspaceCx};
 use crate::registry::Lint;
 
 pub mod detached_spawn;
@@ -16,3 +16,14 @@ pub static FILE_LINTS: &[(&Lint, fn(&FileCx<'_>))] = &[
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
     (&undocumented_unsafe_send_sync::UNDOCUMENTED_UNSAFE_SEND_SYNC, undocumented_unsafe_send_sync::check),
 ];
+
+/// A lint that runs over the whole workspace after every file: `collect` exports facts from
+/// each file (see [`FileCx::export`]), `check` reads them all.
+pub struct WorkspaceLint {
+    pub lint: &'static Lint,
+    pub collect: fn(&FileCx<'_>),
+    pub check: fn(&WorkspaceCx<'_>),
+}
+
+/// Workspace lints in registry order.
+pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[];
