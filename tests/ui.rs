@@ -6,33 +6,83 @@
 //! an annotation gets no finding, or the output differs from the snapshot.
 //! `TASKCHECK_BLESS=1 cargo test --test ui` rewrites the snapshots.
 //!
-//! Header directives, in comments at the top of a fixture:
+//! A fixture can also be a folder `tests/ui/<lint>/<case>/` holding a small package
+//! (`Cargo.toml`, `.rs` files, CI files such as `.github/workflows/ci.yml`), for lints that read
+//! manifests or compare files; its snapshot is `tests/ui/<lint>/<case>.stderr`, and lines of
+//! TOML or YAML files are annotated with `#~ <lint>`.
+//!
+//! Header directives, in comments at the top of a single-file fixture:
 //! - `//@ deps: tokio, smol` — the package's dependencies (default: none);
 //! - `//@ edition: 2024` — the package's edition (default 2021);
 //! - `//@ test-file` — analyse as a file under `tests/`;
 //! - `//@ warn: unbounded_channel` — enable allow-by-default lints.
 
 use cargo_taskcheck::emit::{human, Report};
-use cargo_taskcheck::lints::{self, FileInput, Level, Levels, PackageInfo, SourceFile, SourceMap};
+use cargo_taskcheck::lints::{self, FileId, FileInput, Level, Levels, PackageInfo, SourceFile, SourceMap};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 struct Fixture {
+    /// The `.rs` file, or the package folder.
     path: PathBuf,
-    text: String,
+    /// The files of the fixture: one for a single-file fixture.
+    files: Vec<(PathBuf, String)>,
+}
+
+impl Fixture {
+    fn is_dir(&self) -> bool {
+        self.path.is_dir()
+    }
+
+    fn annotations(&self) -> BTreeSet<(String, usize, String)> {
+        let mut out = BTreeSet::new();
+        for (path, text) in &self.files {
+            for (line, lint) in annotations(text) {
+                out.insert((shown(path), line, lint));
+            }
+        }
+        out
+    }
+}
+
+fn ui_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui")
+}
+
+/// A path as the harness shows it: relative to the repository root.
+fn shown(path: &Path) -> String {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
 fn fixtures() -> Vec<Fixture> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
-        let entry = entry.unwrap();
-        if entry.path().extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            out.push(Fixture { path: entry.path().to_path_buf(), text });
+    for lint_dir in sorted_entries(&ui_root()) {
+        if !lint_dir.is_dir() {
+            continue;
+        }
+        for case in sorted_entries(&lint_dir) {
+            if case.is_dir() {
+                let files = walkdir::WalkDir::new(&case)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .map(|e| e.unwrap())
+                    .filter(|e| e.file_type().is_file())
+                    .map(|e| (e.path().to_path_buf(), std::fs::read_to_string(e.path()).unwrap()))
+                    .collect();
+                out.push(Fixture { path: case, files });
+            } else if case.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&case).unwrap();
+                out.push(Fixture { path: case.clone(), files: vec![(case, text)] });
+            }
         }
     }
     out
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    v.sort();
+    v
 }
 
 fn directive<'t>(text: &'t str, name: &str) -> Option<&'t str> {
@@ -48,12 +98,14 @@ fn list(value: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// `(line, lint)` pairs the fixture expects, 1-based lines.
+/// `(line, lint)` pairs a file expects, 1-based lines.
 fn annotations(text: &str) -> BTreeSet<(usize, String)> {
     let mut out = BTreeSet::new();
     for (i, line) in text.lines().enumerate() {
-        let Some(pos) = line.find("//~") else { continue };
-        let rest = &line[pos + 3..];
+        let Some((pos, marker)) = line.find("//~").map(|p| (p, 3)).or_else(|| line.find("#~").map(|p| (p, 2))) else {
+            continue;
+        };
+        let rest = &line[pos + marker..];
         let carets = rest.chars().take_while(|c| *c == '^').count();
         for lint in rest[carets..].split(',').map(str::trim).filter(|s| !s.is_empty()) {
             out.insert((i + 1 - carets, lint.to_string()));
@@ -62,48 +114,96 @@ fn annotations(text: &str) -> BTreeSet<(usize, String)> {
     out
 }
 
-fn run_fixture(f: &Fixture) -> (String, BTreeSet<(usize, String)>) {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shown = f.path.strip_prefix(manifest_dir).unwrap().to_path_buf();
+/// Builds the fixture's package from its `Cargo.toml` (folder fixtures) or its directives.
+fn package_info(f: &Fixture, manifest: Option<FileId>) -> PackageInfo {
+    let (_, first) = &f.files[0];
+    if !f.is_dir() {
+        return PackageInfo {
+            name: "fixture".into(),
+            edition: directive(first, "edition").and_then(|e| e.parse().ok()).unwrap_or(2021),
+            dependencies: list(directive(first, "deps")).into_iter().collect(),
+            ..PackageInfo::default()
+        };
+    }
+    let text = f.files.iter().find(|(p, _)| p.ends_with("Cargo.toml")).map(|(_, t)| t.as_str()).unwrap_or("");
+    let table: toml::Table = text.parse().unwrap_or_default();
+    let package = table.get("package").and_then(|p| p.as_table());
+    let mut dependencies = BTreeSet::new();
+    for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        if let Some(deps) = table.get(key).and_then(|d| d.as_table()) {
+            dependencies.extend(deps.keys().cloned());
+        }
+    }
+    PackageInfo {
+        name: package.and_then(|p| p.get("name")).and_then(|n| n.as_str()).unwrap_or("fixture").to_string(),
+        root: f.path.clone(),
+        edition: package
+            .and_then(|p| p.get("edition"))
+            .and_then(|e| e.as_str())
+            .and_then(|e| e.parse().ok())
+            .unwrap_or(2021),
+        dependencies,
+        manifest,
+    }
+}
+
+fn run_fixture(f: &Fixture) -> (String, BTreeSet<(String, usize, String)>) {
     let mut sources = SourceMap::default();
-    let id = sources.add(SourceFile::new(shown, f.text.as_str()));
-    let package = PackageInfo {
-        name: "fixture".into(),
-        edition: directive(&f.text, "edition").and_then(|e| e.parse().ok()).unwrap_or(2021),
-        dependencies: list(directive(&f.text, "deps")).into_iter().collect(),
-        ..PackageInfo::default()
-    };
+    let ids: Vec<FileId> = f.files.iter().map(|(p, t)| sources.add(SourceFile::new(shown(p), t.as_str()))).collect();
+    let is_rust = |p: &Path| p.extension().is_some_and(|e| e == "rs");
+    let manifest = f.files.iter().zip(&ids).find(|((p, _), _)| p.ends_with("Cargo.toml")).map(|(_, id)| *id);
+    let ci_files: Vec<FileId> = f
+        .files
+        .iter()
+        .zip(&ids)
+        .filter(|((p, _), _)| !is_rust(p) && !p.ends_with("Cargo.toml"))
+        .map(|(_, id)| *id)
+        .collect();
+    let package = package_info(f, manifest);
+    let (_, first) = &f.files[0];
     let mut levels = Levels::default();
-    for name in list(directive(&f.text, "warn")) {
+    for name in list(directive(first, "warn")) {
         let lint = lints::find_lint(&name).unwrap_or_else(|| panic!("{}: unknown lint {name}", f.path.display()));
         levels.set(lint, Level::Warn);
     }
-    let input = FileInput {
-        id,
-        source: sources.get(id),
-        package: &package,
-        is_test_file: directive(&f.text, "test-file").is_some(),
-        extra_test_attrs: &[],
-    };
-    let analysis = lints::analyze_file(&input, &levels);
-    let mut diagnostics = analysis.diagnostics;
-    // The workspace phase runs too, with this file as the whole package.
-    let summaries = [analysis.summary];
+    let mut diagnostics = Vec::new();
+    let mut summaries = Vec::new();
+    for ((path, text), id) in f.files.iter().zip(&ids) {
+        if !is_rust(path) {
+            continue;
+        }
+        let in_tests_dir = f.is_dir() && path.strip_prefix(&f.path).is_ok_and(|r| r.starts_with("tests"));
+        let input = FileInput {
+            id: *id,
+            source: sources.get(*id),
+            package: &package,
+            is_test_file: in_tests_dir || directive(text, "test-file").is_some(),
+            extra_test_attrs: &[],
+        };
+        let analysis = lints::analyze_file(&input, &levels);
+        diagnostics.extend(analysis.diagnostics);
+        summaries.push(analysis.summary);
+    }
     let packages = [package.clone()];
     let workspace = lints::WorkspaceInput {
         sources: &sources,
         packages: &packages,
         files: &summaries,
-        root_manifest: None,
-        ci_files: &[],
+        root_manifest: manifest,
+        ci_files: &ci_files,
     };
     diagnostics.extend(lints::check_workspace(&workspace, &levels));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let found = diagnostics
         .iter()
-        .map(|d| (sources.get(id).line_col(d.primary.span.start as usize).line, d.lint.name.to_string()))
+        .map(|d| {
+            let file = sources.get(d.primary.span.file);
+            let line = file.line_col(d.primary.span.start as usize).line;
+            (file.path.to_string_lossy().replace('\\', "/"), line, d.lint.name.to_string())
+        })
         .collect();
-    let report = Report { sources: &sources, diagnostics: &diagnostics, files_checked: 1 };
+    let files_checked = f.files.iter().filter(|(p, _)| is_rust(p)).count();
+    let report = Report { sources: &sources, diagnostics: &diagnostics, files_checked };
     let rendered = if diagnostics.is_empty() { String::new() } else { human::render_plain(&report) };
     (rendered, found)
 }
@@ -116,13 +216,13 @@ fn ui() {
     assert!(!all.is_empty(), "no fixtures under tests/ui");
     for f in &all {
         let (rendered, found) = run_fixture(f);
-        let expected = annotations(&f.text);
+        let expected = f.annotations();
         let name = f.path.display();
-        for missing in expected.difference(&found) {
-            failures.push(format!("{name}:{}: expected `{}`, found nothing", missing.0, missing.1));
+        for (file, line, lint) in expected.difference(&found) {
+            failures.push(format!("{file}:{line}: expected `{lint}`, found nothing"));
         }
-        for extra in found.difference(&expected) {
-            failures.push(format!("{name}:{}: unexpected `{}` (annotate with `//~ {}` if intended)", extra.0, extra.1, extra.1));
+        for (file, line, lint) in found.difference(&expected) {
+            failures.push(format!("{file}:{line}: unexpected `{lint}` (annotate with `//~ {lint}` if intended)"));
         }
         let snapshot = f.path.with_extension("stderr");
         let current = std::fs::read_to_string(&snapshot).ok();
@@ -145,8 +245,8 @@ fn ui() {
     for lint in lints::all_lints() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui").join(lint.name);
         let cases: Vec<&Fixture> = all.iter().filter(|f| f.path.starts_with(&dir)).collect();
-        let positive = cases.iter().any(|f| annotations(&f.text).iter().any(|(_, l)| l == lint.name));
-        let negative = cases.iter().any(|f| !annotations(&f.text).iter().any(|(_, l)| l == lint.name));
+        let positive = cases.iter().any(|f| f.annotations().iter().any(|(_, _, l)| l == lint.name));
+        let negative = cases.iter().any(|f| !f.annotations().iter().any(|(_, _, l)| l == lint.name));
         if !positive || !negative {
             failures.push(format!("{}: needs positive and negative fixtures in tests/ui/{}/", lint.name, lint.name));
         }
