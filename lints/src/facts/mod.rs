@@ -48,6 +48,8 @@ pub struct Ctx {
     pub loop_id: Option<LoopId>,
     /// The innermost spawn whose body (closure or async block argument) this is in.
     pub spawn_body: Option<SpawnId>,
+    /// Inside the future of a `select!` branch (`PAT = FUT => …`): raced, not simply awaited.
+    pub in_select_future: bool,
 }
 
 /// A test attribute on a function.
@@ -158,6 +160,8 @@ pub struct Call<'a> {
     pub args: Vec<&'a Expr>,
     /// Span of the callee: the path, or `receiver.method` for a simple receiver.
     pub callee_span: Span,
+    /// Where the call's result goes.
+    pub flow: Flow<'a>,
     pub ctx: Ctx,
 }
 
@@ -205,6 +209,8 @@ pub struct Facts<'a> {
     pub fn_items: std::collections::HashMap<String, Vec<&'a Block>>,
     /// Bindings by the start offset of their identifier.
     pub binding_by_span: std::collections::HashMap<u32, BindingId>,
+    /// The use each local-name path expression is, by the expression's address.
+    pub use_by_expr: std::collections::HashMap<usize, UseId>,
 }
 
 impl<'a> Facts<'a> {
@@ -227,6 +233,12 @@ impl<'a> Facts<'a> {
     /// The binding a `let` pattern or parameter declares at `span`.
     pub fn binding_at(&self, span: Span) -> Option<BindingId> {
         self.binding_by_span.get(&span.start).copied()
+    }
+
+    /// The local binding a path expression such as `items` reads, if any.
+    pub fn binding_of_expr(&self, expr: &Expr) -> Option<BindingId> {
+        let id = self.use_by_expr.get(&(expr as *const Expr as usize))?;
+        Some(self.uses[id.0 as usize].binding)
     }
 
     /// Loops enclosing `ctx`, innermost first.

@@ -50,6 +50,7 @@ pub fn collect<'a>(file: FileId, ast: &'a syn::File, options: &WalkOptions) -> F
         sync_closures: HashSet::new(),
         spawn_bodies: HashMap::new(),
         iter_closures: HashMap::new(),
+        select_futures: HashSet::new(),
         depth: 0,
     };
     w.resolver.push_module(&ast.items);
@@ -99,6 +100,8 @@ struct Walker<'a, 'o> {
     sync_closures: HashSet<*const Expr>,
     /// Closure or async-block arguments that are the body of a spawn.
     spawn_bodies: HashMap<*const Expr, SpawnId>,
+    /// The `let PAT = (FUT).await` statements that stand for `select!` branches.
+    select_futures: HashSet<*const syn::Local>,
     /// Closures passed to iterator adaptors: they run once per element, like a loop body.
     iter_closures: HashMap<*const Expr, (Span, &'a Expr)>,
     depth: usize,
@@ -271,6 +274,7 @@ impl<'a> Walker<'a, '_> {
             is_test: self.in_test_module || test.is_some() || is_cfg_test(attrs),
             loop_id: None,
             spawn_body: None,
+            in_select_future: false,
         };
         self.facts.fns.push(FnFacts {
             name: name.to_string(),
@@ -300,7 +304,12 @@ impl<'a> Walker<'a, '_> {
 
     fn record_spawn(&mut self, call: &'a Expr, spawner: Spawner, api: String, callee_span: Span, args: &[&'a Expr]) {
         let id = SpawnId(self.facts.spawns.len() as u32);
-        let body = args.iter().copied().find(|a| matches!(a, Expr::Closure(_) | Expr::Async(_))).or(args.first().copied());
+        let body = args
+            .iter()
+            .copied()
+            .map(block_tail)
+            .find(|a| matches!(a, Expr::Closure(_) | Expr::Async(_)))
+            .or(args.first().copied());
         if let Some(b) = body {
             if matches!(b, Expr::Closure(_) | Expr::Async(_)) {
                 self.spawn_bodies.insert(b as *const Expr, id);
@@ -342,11 +351,13 @@ impl<'a> Walker<'a, '_> {
                     }
                 }
             }
+            let (flow, _) = self.flow(e);
             self.facts.calls.push(Call {
                 expr: e,
                 callee: Callee::Path { resolved, path: &p.path },
                 args: args.clone(),
                 callee_span,
+                flow,
                 ctx: self.ctx,
             });
         } else {
@@ -392,11 +403,13 @@ impl<'a> Walker<'a, '_> {
                 }
             }
         }
+        let (flow, _) = self.flow(e);
         self.facts.calls.push(Call {
             expr: e,
             callee: Callee::Method { name, receiver: &m.receiver },
             args: args.clone(),
             callee_span,
+            flow,
             ctx: self.ctx,
         });
         self.visit_expr(&m.receiver);
@@ -470,6 +483,9 @@ impl<'a> Walker<'a, '_> {
 
     fn add_use(&mut self, binding: BindingId, expr: Option<&'a Expr>, span: Span, flow: Flow<'a>) {
         let id = UseId(self.facts.uses.len() as u32);
+        if let Some(e) = expr {
+            self.facts.use_by_expr.insert(e as *const Expr as usize, id);
+        }
         self.facts.uses.push(Use { binding, expr, span, flow, ctx: self.ctx });
         self.facts.bindings[binding.0 as usize].uses.push(id);
     }
@@ -487,6 +503,18 @@ impl<'a> Walker<'a, '_> {
                 _ => {}
             }
         }
+    }
+}
+
+/// `{ let x = x.clone(); move || … }` as an argument: the closure is the tail of the block.
+fn block_tail(e: &Expr) -> &Expr {
+    match e {
+        Expr::Block(b) if b.label.is_none() => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(tail, None)) => block_tail(tail),
+            _ => e,
+        },
+        Expr::Paren(p) => block_tail(&p.expr),
+        _ => e,
     }
 }
 
@@ -628,12 +656,17 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
 
     fn visit_local(&mut self, l: &'a syn::Local) {
         self.ancestors.push(Node::Local(l));
+        let saved = self.ctx;
+        if self.select_futures.contains(&(l as *const syn::Local)) {
+            self.ctx.in_select_future = true;
+        }
         if let Some(init) = &l.init {
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
             }
         }
+        self.ctx = saved;
         self.ancestors.pop();
         let scope_end = self.ancestors.iter().rev().find_map(|n| match n {
             Node::Block(b) => Some(span_of_span(self.file, b.brace_token.span.close())),
@@ -713,6 +746,16 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
             }
             Expr::Match(m) => {
                 self.visit_expr(&m.expr);
+                if matches!(&*m.expr, Expr::Tuple(t) if t.elems.is_empty()) {
+                    // `select!` as rewritten by `macros::expand`: each arm starts with its future.
+                    for arm in &m.arms {
+                        if let Expr::Block(b) = &*arm.body {
+                            if let Some(syn::Stmt::Local(l)) = b.block.stmts.first() {
+                                self.select_futures.insert(l as *const syn::Local);
+                            }
+                        }
+                    }
+                }
                 for arm in &m.arms {
                     self.push_scope();
                     self.declare_pat(&arm.pat, BindingKind::Pattern, None, None, None, None);

@@ -1,6 +1,6 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::facts::{Call, Callee, FnId};
+use crate::facts::{Call, Callee, FnId, Flow};
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -52,9 +52,11 @@ crate::declare_lint! {
 
 const SLEEPS: &[&str] = &["std::thread::sleep", "tokio::time::sleep", "tokio::time::sleep_until", "async_std::task::sleep"];
 
-/// Calls that share state between threads or tasks.
+/// Calls that create state shared between threads or tasks: `Arc`s, locks, channels,
+/// atomics, notifiers. Timer channels (`crossbeam_channel::after`) are not: a test of a timer
+/// sleeps on purpose.
 fn shares_state(path: &str) -> bool {
-    const MARKERS: &[&str] = &[
+    const ENDINGS: &[&str] = &[
         "Arc::new",
         "Arc::clone",
         "mpsc::channel",
@@ -69,17 +71,25 @@ fn shares_state(path: &str) -> bool {
         "Barrier::new",
         "Condvar::new",
         "std::thread::scope",
-        "crossbeam_channel::",
-        "flume::",
-        "async_channel::",
     ];
-    MARKERS.iter().any(|m| path.contains(m)) || path.starts_with("std::sync::atomic::Atomic")
+    const CHANNEL_CRATES: &[&str] = &["crossbeam_channel::", "flume::", "async_channel::", "kanal::"];
+    let channel_ctor = CHANNEL_CRATES.iter().any(|c| path.starts_with(c))
+        && (path.ends_with("::bounded") || path.ends_with("::unbounded"));
+    channel_ctor
+        || ENDINGS.iter().any(|m| path.ends_with(m))
+        || (path.starts_with("std::sync::atomic::Atomic") && path.ends_with("::new"))
 }
 
 pub fn check(cx: &FileCx<'_>) {
     for call in &cx.facts.calls {
         let Some(path) = call.resolved() else { continue };
         if !SLEEPS.contains(&path) || !call.ctx.is_test || call.ctx.spawn_body.is_some() {
+            continue;
+        }
+        // Only a sleep the test itself waits out: `thread::sleep(d);` or `sleep(d).await`.
+        // A sleep future raced in `select!` or handed to `timeout`/`select` is a deadline.
+        let waited_out = matches!(call.flow, Flow::Discarded | Flow::Awaited(_) | Flow::Returned | Flow::Other);
+        if call.ctx.in_select_future || !waited_out {
             continue;
         }
         let Some(fn_id) = call.ctx.fn_id else { continue };

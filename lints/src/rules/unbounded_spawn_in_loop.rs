@@ -66,32 +66,63 @@ pub fn check(cx: &FileCx<'_>) {
     }
 }
 
-/// The innermost enclosing loop (in the same function and spawn body) whose input size is
-/// unknown, unless an inner loop is a bounded count (then the spawn runs a bounded number of
-/// times per outer item, and the outer loop decides).
+/// The innermost enclosing loop (in the same function and spawn body), when its input size
+/// is unknown. Only the innermost loop decides: inside a bounded count (`for _ in 0..N`) the
+/// spawns of one outer iteration are bounded, and what the outer loop does with them between
+/// iterations (join them, usually) is not visible enough to judge.
 fn unbounded_loop<'c, 'a>(cx: &'c FileCx<'a>, spawn: &Spawn<'a>) -> Option<&'c LoopFacts<'a>> {
-    for (_, lp) in cx.facts.enclosing_loops(spawn.ctx) {
-        if lp.ctx.spawn_body != spawn.ctx.spawn_body || lp.ctx.fn_id != spawn.ctx.fn_id {
-            return None;
-        }
-        if input_is_unbounded(lp) {
-            return Some(lp);
-        }
+    let (_, lp) = cx.facts.enclosing_loops(spawn.ctx).next()?;
+    if lp.ctx.spawn_body != spawn.ctx.spawn_body || lp.ctx.fn_id != spawn.ctx.fn_id {
+        return None;
     }
-    None
+    input_is_unbounded(cx, lp).then_some(lp)
 }
 
-fn input_is_unbounded(lp: &LoopFacts<'_>) -> bool {
+fn input_is_unbounded(cx: &FileCx<'_>, lp: &LoopFacts<'_>) -> bool {
     match lp.kind {
-        LoopKind::Loop | LoopKind::WhileLet => true,
+        // A `loop` is a loop over input only when it pulls input each time round (an accept
+        // loop); otherwise it is a state machine or a retry loop.
+        LoopKind::Loop => lp.body.is_some_and(pulls_input),
+        LoopKind::WhileLet => true,
         LoopKind::While => matches!(lp.source, Some(Expr::Lit(_))),
-        LoopKind::For | LoopKind::IterClosure => lp.source.is_some_and(|s| !is_bounded_source(s)),
+        LoopKind::For | LoopKind::IterClosure => lp.source.is_some_and(|s| !is_bounded_source(cx, s, 0)),
     }
 }
 
-/// A range, a literal list, or an iterator chain rooted in one.
-fn is_bounded_source(e: &Expr) -> bool {
+/// Calls that take the next piece of input: connections, messages, stream items, lines.
+fn pulls_input(body: &syn::Block) -> bool {
+    struct Puller(bool);
+    impl<'a> Visit<'a> for Puller {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            let name = m.method.to_string();
+            self.0 |= matches!(
+                name.as_str(),
+                "accept" | "accept_bi" | "accept_uni" | "recv" | "recv_from" | "recv_async" | "next" | "try_next"
+                    | "next_message" | "incoming" | "read_line" | "poll_accept" | "message" | "get_next"
+            );
+            visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut p = Puller(false);
+    p.visit_block(body);
+    p.0
+}
+
+/// A range, a literal list, a local bound to one, or an iterator chain rooted in one.
+fn is_bounded_source(cx: &FileCx<'_>, e: &Expr, depth: u8) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    let is_bounded_source = |e: &Expr| is_bounded_source(cx, e, depth + 1);
     match e {
+        Expr::Path(_) => cx
+            .facts
+            .binding_of_expr(e)
+            .and_then(|b| cx.facts.binding(b).init)
+            .is_some_and(is_bounded_source),
         Expr::Range(r) => r.end.is_some(),
         Expr::Array(_) | Expr::Repeat(_) => true,
         Expr::Paren(p) => is_bounded_source(&p.expr),
@@ -143,7 +174,13 @@ impl<'a> Visit<'a> for BoundFinder {
     fn visit_expr_binary(&mut self, b: &'a syn::ExprBinary) {
         use syn::BinOp::*;
         let is_comparison = matches!(b.op, Lt(_) | Le(_) | Gt(_) | Ge(_) | Eq(_));
-        let is_len = |e: &Expr| matches!(e, Expr::MethodCall(m) if m.method == "len");
+        // `set.len() >= MAX`, `Arc::strong_count(&x) < 5_000`, `active_count() < limit`.
+        let is_count = |name: &str| name == "len" || name.contains("count") || name.ends_with("_permits");
+        let is_len = |e: &Expr| match e {
+            Expr::MethodCall(m) => is_count(&m.method.to_string()),
+            Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| is_count(&s.ident.to_string()))),
+            _ => false,
+        };
         if is_comparison && (is_len(&b.left) || is_len(&b.right)) {
             self.found = true;
         }

@@ -59,3 +59,25 @@ fn local_sleep() {
     sleep(Duration::from_millis(1));
     h.join().unwrap();
 }
+
+// MUST NOT fire: a sleep raced against the event is a deadline, not a wait.
+#[tokio::test]
+async fn deadline() {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let h = tokio::spawn(async move { tx.send(()).unwrap() });
+    tokio::select! {
+        _ = tokio::time::sleep(Duration::from_secs(5)) => panic!("timed out"),
+        _ = rx => {}
+    }
+    let timer = tokio::time::sleep(Duration::from_secs(5));
+    let _ = tokio::time::timeout(Duration::from_secs(1), timer).await;
+    h.await.unwrap();
+}
+
+// MUST NOT fire: a timer channel is tested with the clock on purpose.
+#[test]
+fn timer_channel() {
+    let r = crossbeam_channel::after(Duration::from_millis(5));
+    std::thread::sleep(Duration::from_millis(10));
+    assert!(r.try_recv().is_ok());
+}

@@ -60,3 +60,52 @@ pub async fn sequential(items: Vec<u32>) {
         h.await.unwrap();
     }
 }
+
+// MUST NOT fire: a local bound to a literal list.
+pub fn named_list() {
+    let people = vec!["Anna", "Bob", "Cody"];
+    std::thread::scope(|s| {
+        for name in people {
+            s.spawn(move || name.len());
+        }
+    });
+}
+
+// MUST NOT fire: only the innermost loop decides; here it is a bounded count.
+pub async fn per_round(rounds: Vec<u32>) {
+    for _round in rounds {
+        let mut hs = Vec::new();
+        for i in 0..16 {
+            hs.push(tokio::spawn(handle(i)));
+        }
+        for h in hs {
+            h.await.unwrap();
+        }
+    }
+}
+
+// MUST NOT fire: a `loop` that pulls no input is a state machine or retry loop.
+pub fn state_machine(mut state: Option<u32>) -> u32 {
+    loop {
+        match state.take() {
+            Some(v) => {
+                let _h = tokio::spawn(handle(v));
+                return v;
+            }
+            None => state = Some(1),
+        }
+    }
+}
+
+// MUST NOT fire: a count check bounds the loop.
+pub async fn count_checked(mut rx: tokio::sync::mpsc::Receiver<u32>, live: Arc<()>) {
+    while let Some(m) = rx.recv().await {
+        if Arc::strong_count(&live) < 5_000 {
+            let live = live.clone();
+            tokio::spawn(async move {
+                handle(m).await;
+                drop(live);
+            });
+        }
+    }
+}
