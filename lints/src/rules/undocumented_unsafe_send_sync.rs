@@ -15,6 +15,10 @@ crate::declare_lint! {
     /// and every later change to the type must be checked against it. Go's rule: document
     /// concurrency safety.
     ///
+    /// One comment covers a pair of one-line `unsafe impl Send` / `unsafe impl Sync` written
+    /// directly under it. A justification that does not say `SAFETY:` is not recognised:
+    /// tools and reviewers search for the keyword.
+    ///
     /// ### Example
     /// ```rust,ignore
     /// struct RawBuf(*mut u8);
@@ -121,7 +125,8 @@ fn insertion_point(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> (Sp
 }
 
 /// A `SAFETY:` comment (or a `# Safety` doc section) on the lines directly above the impl
-/// (its attributes may sit in between), or at the end of the `unsafe impl` line.
+/// (its attributes, or a one-line sibling `unsafe impl Send`/`Sync`, may sit in between), or at
+/// the end of the `unsafe impl` line.
 fn has_safety_comment(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> bool {
     let mentions_safety = |text: &str| {
         let lower = text.to_ascii_lowercase();
@@ -167,7 +172,11 @@ fn has_safety_comment(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> 
             continue;
         }
         let is_attr = text.starts_with("#[") || text.starts_with(')') || text.starts_with(']');
-        if is_attr {
+        // One comment may cover a `Send` + `Sync` pair written on consecutive lines.
+        let is_sibling_impl = text.starts_with("unsafe impl")
+            && text.ends_with("{}")
+            && (text.contains(" Send for ") || text.contains(" Sync for "));
+        if is_attr || is_sibling_impl {
             continue;
         }
         return false;

@@ -30,3 +30,9 @@ impl Clone for Plain {
 }
 pub trait Send2 {}
 unsafe impl Send2 for Plain {}
+
+// One comment for a Send + Sync pair.
+pub struct Pair(*const u8);
+// SAFETY: points to static, immutable data.
+unsafe impl Send for Pair {}
+unsafe impl Sync for Pair {}

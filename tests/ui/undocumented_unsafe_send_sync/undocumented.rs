@@ -16,3 +16,9 @@ mod inner {
 // SAFETY: a comment separated by a blank line does not count.
 
 unsafe impl core::marker::Send for inner::Ptr {} //~ undocumented_unsafe_send_sync
+
+// A justification without the keyword is not recognised.
+pub struct Address(*mut u8);
+// Safe since Address is never dereferenced
+unsafe impl Send for Address {} //~ undocumented_unsafe_send_sync
+unsafe impl Sync for Address {} //~ undocumented_unsafe_send_sync
