@@ -50,6 +50,10 @@ pub struct Ctx {
     pub spawn_body: Option<SpawnId>,
     /// Inside the future of a `select!` branch (`PAT = FUT => …`): raced, not simply awaited.
     pub in_select_future: bool,
+    /// Inside code that runs elsewhere or later than the enclosing function's own flow: a
+    /// closure handed to another function (other than `block_on`), or an `async` block that is
+    /// stored or passed on instead of being awaited or blocked on.
+    pub deferred: bool,
 }
 
 /// A test attribute on a function.

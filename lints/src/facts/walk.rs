@@ -51,6 +51,7 @@ pub fn collect<'a>(file: FileId, ast: &'a syn::File, options: &WalkOptions) -> F
         spawn_bodies: HashMap::new(),
         iter_closures: HashMap::new(),
         select_futures: HashSet::new(),
+        inline_bodies: HashSet::new(),
         depth: 0,
     };
     w.resolver.push_module(&ast.items);
@@ -102,6 +103,8 @@ struct Walker<'a, 'o> {
     spawn_bodies: HashMap<*const Expr, SpawnId>,
     /// The `let PAT = (FUT).await` statements that stand for `select!` branches.
     select_futures: HashSet<*const syn::Local>,
+    /// Closures and async blocks run in place: passed to `block_on`, or called at once.
+    inline_bodies: HashSet<*const Expr>,
     /// Closures passed to iterator adaptors: they run once per element, like a loop body.
     iter_closures: HashMap<*const Expr, (Span, &'a Expr)>,
     depth: usize,
@@ -275,6 +278,7 @@ impl<'a> Walker<'a, '_> {
             loop_id: None,
             spawn_body: None,
             in_select_future: false,
+            deferred: false,
         };
         self.facts.fns.push(FnFacts {
             name: name.to_string(),
@@ -351,6 +355,10 @@ impl<'a> Walker<'a, '_> {
                     }
                 }
             }
+            let last = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            if is_block_on(&last) {
+                self.mark_inline(&args);
+            }
             let (flow, _) = self.flow(e);
             self.facts.calls.push(Call {
                 expr: e,
@@ -361,10 +369,20 @@ impl<'a> Walker<'a, '_> {
                 ctx: self.ctx,
             });
         } else {
+            // `(|| …)()`: an immediately invoked closure runs in place.
+            if let Expr::Paren(p) = &*c.func {
+                self.inline_bodies.insert(&*p.expr as *const Expr);
+            }
             self.visit_expr(&c.func);
         }
         for a in args {
             self.visit_expr(a);
+        }
+    }
+
+    fn mark_inline(&mut self, args: &[&'a Expr]) {
+        for a in args {
+            self.inline_bodies.insert(*a as *const Expr);
         }
     }
 
@@ -396,6 +414,9 @@ impl<'a> Walker<'a, '_> {
                 }
             }
         }
+        if is_block_on(&name) {
+            self.mark_inline(&args);
+        }
         if is_iterator_closure_method(&name) && looks_like_iterator(&m.receiver) {
             for a in &args {
                 if matches!(a, Expr::Closure(_)) {
@@ -421,6 +442,9 @@ impl<'a> Walker<'a, '_> {
     fn visit_closure(&mut self, e: &'a Expr, c: &'a syn::ExprClosure) {
         let saved = self.ctx;
         let key = e as *const Expr;
+        if !self.inline_bodies.contains(&key) && !self.iter_closures.contains_key(&key) {
+            self.ctx.deferred = true;
+        }
         if self.sync_closures.contains(&key) {
             self.ctx.is_async = false;
             self.ctx.async_span = None;
@@ -504,6 +528,11 @@ impl<'a> Walker<'a, '_> {
             }
         }
     }
+}
+
+/// Functions that run a future or closure to completion on the calling thread.
+fn is_block_on(name: &str) -> bool {
+    matches!(name, "block_on" | "run" | "block_in_place" | "scope" | "in_place_scope")
 }
 
 /// `{ let x = x.clone(); move || … }` as an argument: the closure is the tail of the block.
@@ -689,6 +718,12 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
             Expr::Closure(c) => self.visit_closure(e, c),
             Expr::Async(a) => {
                 let saved = self.ctx;
+                if !self.inline_bodies.contains(&(e as *const Expr)) {
+                    let (flow, _) = self.flow(e);
+                    if !matches!(flow, Flow::Awaited(_) | Flow::Returned) {
+                        self.ctx.deferred = true;
+                    }
+                }
                 self.ctx.is_async = true;
                 self.ctx.async_span = Some(span_of_span(self.file, a.async_token.span));
                 if let Some(id) = self.spawn_bodies.get(&(e as *const Expr)) {

@@ -14,7 +14,8 @@ crate::declare_lint! {
     ///
     /// Spawns on a fixed-size pool (`rayon`, `spawn_blocking`, a futures `ThreadPool`) and loops
     /// over a range (`0..n`) or a literal list are left alone: their concurrency is bounded by
-    /// construction.
+    /// construction. Only the innermost loop decides, a `loop` counts only when it pulls input
+    /// (`accept`, `recv`, `next`…), and test code is exempt: its inputs are fixtures.
     ///
     /// ### Why is this bad
     /// Go's rule: bound concurrency. One task or thread per item lets the input decide how much
@@ -55,7 +56,8 @@ crate::declare_lint! {
 
 pub fn check(cx: &FileCx<'_>) {
     for spawn in &cx.facts.spawns {
-        if spawn.spawner.runs_on_bounded_pool() {
+        // Test code is exempt: its inputs are fixtures of a known, small size.
+        if spawn.spawner.runs_on_bounded_pool() || spawn.ctx.is_test {
             continue;
         }
         let Some(lp) = unbounded_loop(cx, spawn) else { continue };

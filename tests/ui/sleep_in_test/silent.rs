@@ -81,3 +81,18 @@ fn timer_channel() {
     std::thread::sleep(Duration::from_millis(10));
     assert!(r.try_recv().is_ok());
 }
+
+// MUST NOT fire: sleeps in closures and futures that run elsewhere simulate slow work.
+#[tokio::test]
+async fn slow_service() {
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let slow = |_req: u32| async move {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    };
+    let stalled = async {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    };
+    let _ = tokio::time::timeout(Duration::from_millis(5), stalled).await;
+    let _ = tokio::time::timeout(Duration::from_millis(5), slow(1)).await;
+    drop(calls);
+}

@@ -61,3 +61,14 @@ mod tests {
         wait_for_worker();
     }
 }
+
+// The test's own flow inside `block_on` still counts.
+#[test]
+fn block_on_flow() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let h = rt.spawn(async {});
+    rt.block_on(async {
+        tokio::time::sleep(Duration::from_millis(20)).await; //~ sleep_in_test
+    });
+    drop(h);
+}
