@@ -8,6 +8,7 @@
 pub mod context;
 pub mod diagnostic;
 pub mod facts;
+pub mod prefilter;
 pub mod registry;
 pub mod rules;
 pub mod source;
@@ -122,7 +123,7 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
             return FileAnalysis { diagnostics: vec![d], summary: context::FileSummary { file: input.id, ..Default::default() } };
         }
     };
-    facts::macros::expand(&mut ast);
+    facts::macros::expand_source(&mut ast, &text);
     let options = facts::walk::WalkOptions {
         is_test_file: input.is_test_file,
         extra_test_attrs: input.extra_test_attrs.to_vec(),

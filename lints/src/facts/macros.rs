@@ -5,9 +5,10 @@
 //!   each branch runs conditionally, its future is awaited, `break` still leaves the loop;
 //! - `join!` / `try_join!` become a tuple of `(FUT).await`;
 //! - `vec![…]` becomes an array;
-//! - any other macro whose arguments parse as comma-separated expressions (`assert!`,
-//!   `println!`, `pin!`, …) becomes a call of an opaque function `__macro_NAME(args…)`, so that
-//!   values used inside count as used, and nothing in it is mistaken for a discarded value;
+//! - `assert!` and friends, `pin!` and `dbg!`, whose arguments parse as comma-separated
+//!   expressions, become a call of an opaque function `__macro_NAME(args…)`, so that values
+//!   used inside count as used, and nothing in it is mistaken for a discarded value; other
+//!   macros stay as they are (the walk still records the local names their tokens mention);
 //! - item macros whose bodies parse as items (`cfg_rt! { … }`) are spliced in place.
 //!
 //! Synthetic tokens take the span of the user code they stand for, so diagnostics never point
@@ -24,6 +25,28 @@ use syn::{Expr, Item, Macro, Stmt, Token};
 /// Rewrites every macro invocation that can be read as code. See the module docs.
 pub fn expand(file: &mut syn::File) {
     Expander { depth: 0 }.visit_file_mut(file);
+}
+
+/// [`expand`], skipping the walk through expressions when the source `text` invokes none of
+/// the expression macros it rewrites (most files): item macros are still spliced.
+pub fn expand_source(file: &mut syn::File, text: &str) {
+    const EXPRESSION_MACROS: &[&str] = &["select!", "join!", "vec!", "assert", "pin!", "dbg!", "select_biased!"];
+    if EXPRESSION_MACROS.iter().any(|m| text.contains(m)) {
+        expand(file);
+    } else {
+        splice_items_deep(&mut file.items);
+    }
+}
+
+fn splice_items_deep(items: &mut Vec<Item>) {
+    splice_item_macros(items);
+    for item in items {
+        if let Item::Mod(m) = item {
+            if let Some((_, inner)) = &mut m.content {
+                splice_items_deep(inner);
+            }
+        }
+    }
 }
 
 struct Expander {
@@ -106,15 +129,32 @@ fn parse_items(tokens: TokenStream) -> Option<Vec<Item>> {
     parser.parse2(tokens).ok()
 }
 
+/// Macros whose arguments are ordinary expressions worth analysing. Formatting and logging
+/// macros (`println!`, `format!`, `tracing::info!`) are left alone: re-parsing them costs more
+/// than it finds, and the walk still sees the local names they mention.
+fn is_expression_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "assert" | "assert_eq" | "assert_ne" | "debug_assert" | "debug_assert_eq" | "debug_assert_ne" | "pin" | "dbg"
+    )
+}
+
 fn expand_macro(mac: &Macro) -> Option<Expr> {
-    let name = macro_name(mac);
-    let span = mac.span();
+    let name = mac.path.segments.last()?.ident.to_string();
+    let kind = match name.as_str() {
+        "select" | "select_biased" | "join" | "try_join" | "vec" => name.as_str(),
+        n if is_expression_macro(n) => "opaque",
+        _ => return None,
+    };
+    // The whole invocation, from its path to its closing delimiter, without re-tokenizing it.
+    let first = mac.path.segments.first()?.ident.span();
+    let close = mac.delimiter.span().close();
+    let span = first.join(close).unwrap_or(first);
     let tokens = mac.tokens.clone();
-    match name.as_str() {
+    match kind {
         "select" | "select_biased" => expand_select(tokens, span),
         "join" | "try_join" => expand_join(tokens, span),
         "vec" => expand_vec(tokens, span),
-        "macro_rules" => None,
         _ => expand_opaque(&name, tokens, span),
     }
 }

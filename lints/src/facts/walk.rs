@@ -26,6 +26,15 @@ pub fn span_of(file: FileId, node: &dyn Spanned) -> Span {
     Span::new(file, r.start, r.end)
 }
 
+/// A path's span from its first and last identifiers.
+pub fn path_span(file: FileId, path: &syn::Path) -> Span {
+    let (Some(first), Some(last)) = (path.segments.first(), path.segments.last()) else {
+        return span_of(file, path);
+    };
+    let start = path.leading_colon.map(|c| c.spans[0]).unwrap_or_else(|| first.ident.span());
+    span_of_span(file, start).to(span_of_span(file, last.ident.span()))
+}
+
 pub fn span_of_span(file: FileId, span: proc_macro2::Span) -> Span {
     let r = span.byte_range();
     Span::new(file, r.start, r.end)
@@ -133,6 +142,32 @@ impl<'a> Walker<'a, '_> {
             }
         }
         None
+    }
+
+    /// [`Self::lookup`] without turning the identifier into a `String` (the hot path).
+    fn lookup_ident(&self, ident: &syn::Ident) -> Option<BindingId> {
+        for scope in self.scopes[self.scope_floor..].iter().rev() {
+            if let Some((_, id)) = scope.iter().rev().find(|(n, _)| ident == n) {
+                return Some(*id);
+            }
+        }
+        None
+    }
+
+    /// The span of a path or field expression from its identifiers, without re-tokenizing it
+    /// the way `Spanned::span` does.
+    fn cheap_span(&self, expr: &Expr) -> Span {
+        match expr {
+            Expr::Path(p) => path_span(self.file, &p.path),
+            Expr::Field(f) => {
+                let member = match &f.member {
+                    syn::Member::Named(n) => n.span(),
+                    syn::Member::Unnamed(i) => i.span,
+                };
+                self.cheap_span(&f.base).to(span_of_span(self.file, member))
+            }
+            other => self.span(other),
+        }
     }
 
     fn resolve(&self, path: &syn::Path) -> Option<String> {
@@ -334,7 +369,7 @@ impl<'a> Walker<'a, '_> {
         let args: Vec<&'a Expr> = c.args.iter().collect();
         if let Expr::Path(p) = &*c.func {
             let resolved = self.resolve(&p.path);
-            let callee_span = self.span(&p.path);
+            let callee_span = path_span(self.file, &p.path);
             if let Some(r) = resolved.as_deref() {
                 if let Some(spawner) = path_spawner(r) {
                     let api = path_text(&p.path);
@@ -391,7 +426,7 @@ impl<'a> Walker<'a, '_> {
         let args: Vec<&'a Expr> = m.args.iter().collect();
         let method_span = span_of_span(self.file, m.method.span());
         let simple_receiver = matches!(&*m.receiver, Expr::Path(_) | Expr::Field(_));
-        let callee_span = if simple_receiver { self.span(&*m.receiver).to(method_span) } else { method_span };
+        let callee_span = if simple_receiver { self.cheap_span(&m.receiver).to(method_span) } else { method_span };
         let needs_type = is_spawn_method(&name) || matches!(name.as_str(), "scope" | "scope_fifo" | "in_place_scope");
         if needs_type {
             if let Some(recv_ty) = self.type_of(&m.receiver, 0) {
@@ -498,7 +533,7 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         if let Some(ident) = p.path.get_ident() {
-            if let Some(binding) = self.lookup(&ident.to_string()) {
+            if let Some(binding) = self.lookup_ident(ident) {
                 let (flow, _) = self.flow(e);
                 self.add_use(binding, Some(e), span_of_span(self.file, ident.span()), flow);
             }
@@ -519,7 +554,7 @@ impl<'a> Walker<'a, '_> {
         for tt in tokens.clone() {
             match tt {
                 proc_macro2::TokenTree::Ident(ident) => {
-                    if let Some(binding) = self.lookup(&ident.to_string()) {
+                    if let Some(binding) = self.lookup_ident(&ident) {
                         self.add_use(binding, None, span_of_span(self.file, ident.span()), Flow::Other);
                     }
                 }
