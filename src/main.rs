@@ -1,1 +1,3 @@
-fn main() {}
+fn main() -> std::process::ExitCode {
+    cargo_taskcheck::main_with_args(std::env::args_os())
+}

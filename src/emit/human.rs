@@ -63,7 +63,8 @@ fn to_codespan(d: &Diagnostic, sources: &SourceMap) -> CsDiagnostic<FileId> {
         let f = sources.get(span.file);
         f.clamp(span.start as usize)..f.clamp(span.end as usize)
     };
-    let mut labels = vec![CsLabel::primary(d.primary.span.file, clamp(d.primary.span)).with_message(&d.primary.message)];
+    let mut labels =
+        vec![CsLabel::primary(d.primary.span.file, clamp(d.primary.span)).with_message(&d.primary.message)];
     for l in &d.labels {
         labels.push(CsLabel::secondary(l.span.file, clamp(l.span)).with_message(&l.message));
     }
@@ -86,16 +87,17 @@ fn to_codespan(d: &Diagnostic, sources: &SourceMap) -> CsDiagnostic<FileId> {
                 }
             })
             .collect();
-        notes.push(format!("suggestion ({}): {}: {}", applicability_words(s.applicability), s.message, edits.join("; ")));
+        notes.push(format!(
+            "suggestion ({}): {}: {}",
+            applicability_words(s.applicability),
+            s.message,
+            edits.join("; ")
+        ));
     }
     for n in &d.notes {
         notes.push(format!("note: {n}"));
     }
-    CsDiagnostic::new(severity)
-        .with_code(d.lint.name)
-        .with_message(&d.message)
-        .with_labels(labels)
-        .with_notes(notes)
+    CsDiagnostic::new(severity).with_code(d.lint.name).with_message(&d.message).with_labels(labels).with_notes(notes)
 }
 
 fn applicability_words(a: taskcheck_lints::Applicability) -> &'static str {
@@ -109,13 +111,21 @@ fn applicability_words(a: taskcheck_lints::Applicability) -> &'static str {
 
 /// Writes every diagnostic, then the summary line.
 pub fn emit(out: &mut dyn WriteStyle, report: &Report<'_>) -> std::io::Result<()> {
+    emit_diagnostics(out, report)?;
+    writeln!(out, "{}", summary(report))
+}
+
+/// Writes every diagnostic, without the summary (`--quiet`).
+pub fn emit_diagnostics(out: &mut dyn WriteStyle, report: &Report<'_>) -> std::io::Result<()> {
     let files = SourceFiles(report.sources);
     let config = config();
     for d in report.diagnostics {
-        term::emit_to_write_style(out, &config, &files, &to_codespan(d, report.sources))
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        term::emit_to_write_style(out, &config, &files, &to_codespan(d, report.sources)).map_err(|e| match e {
+            FilesError::Io(io) => io,
+            other => std::io::Error::other(other.to_string()),
+        })?;
     }
-    writeln!(out, "{}", summary(report))
+    Ok(())
 }
 
 /// `taskcheck: 2 warnings, 1 error in 57 files`.

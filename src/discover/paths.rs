@@ -1,0 +1,81 @@
+//! Files and folders named on the command line: no `cargo metadata`, each file's package is
+//! read from its nearest `Cargo.toml` (if any).
+
+use super::manifest::{nearest_manifest, read_package};
+use super::walk::{rust_files, Found, WalkOptions};
+use super::{add_manifest, identity, shown_path, Plan, RustFile, Unlisted};
+use crate::emit::human::display_path;
+use crate::error::Error;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use taskcheck_lints::{PackageInfo, SourceMap};
+
+pub fn discover(paths: &[PathBuf], cwd: &Path, sources: &mut SourceMap) -> Result<Plan, Error> {
+    let mut found = Found::default();
+    // Folders named explicitly are walked whole, nested packages included: the user asked for
+    // them, and each file is still attributed to its own nearest `Cargo.toml`.
+    let options = WalkOptions { skip: &[], skip_nested_packages: false };
+    for path in paths {
+        let full = cwd.join(path);
+        let shown = display_path(&shown_path(path, cwd));
+        let metadata = std::fs::metadata(&full).map_err(|e| Error::new(format!("cannot check `{shown}`: {e}")))?;
+        if metadata.is_dir() {
+            rust_files(&full, &options, &mut found);
+        } else if full.extension().is_some_and(|e| e == "rs") {
+            found.files.push(full);
+        } else {
+            return Err(Error::new(format!("`{shown}` is not a Rust source file"))
+                .with_help("name `.rs` files or folders that contain them"));
+        }
+    }
+
+    let mut packages =
+        Packages { cwd, sources, plan: Plan::default(), by_manifest: HashMap::new(), by_dir: HashMap::new() };
+    for path in found.files {
+        let real = identity(&path);
+        let package = packages.of_file(&real);
+        let root = &packages.plan.packages[package].root;
+        let is_test_file = !root.as_os_str().is_empty() && real.starts_with(root.join("tests"));
+        let shown = shown_path(&path, cwd);
+        packages.plan.files.push(RustFile { path, shown, package, is_test_file });
+    }
+    let mut plan = packages.plan;
+    plan.unlisted =
+        found.errors.into_iter().map(|(p, reason)| Unlisted { shown: shown_path(&p, cwd), reason }).collect();
+    Ok(plan)
+}
+
+/// One [`PackageInfo`] per manifest, looked up once per folder.
+struct Packages<'a> {
+    cwd: &'a Path,
+    sources: &'a mut SourceMap,
+    plan: Plan,
+    by_manifest: HashMap<Option<PathBuf>, usize>,
+    by_dir: HashMap<PathBuf, usize>,
+}
+
+impl Packages<'_> {
+    /// `real` is canonical, so walking up its ancestors is walking up real folders.
+    fn of_file(&mut self, real: &Path) -> usize {
+        let dir = real.parent().unwrap_or(real).to_path_buf();
+        if let Some(&index) = self.by_dir.get(&dir) {
+            return index;
+        }
+        let manifest = nearest_manifest(&dir);
+        let index = match self.by_manifest.get(&manifest) {
+            Some(&index) => index,
+            None => {
+                let info = match &manifest {
+                    Some(m) => PackageInfo { manifest: add_manifest(m, self.cwd, self.sources), ..read_package(m) },
+                    // No manifest at all: the defaults, with no root (so no file is a test file).
+                    None => PackageInfo::default(),
+                };
+                self.plan.packages.push(info);
+                self.by_manifest.insert(manifest, self.plan.packages.len() - 1);
+                self.plan.packages.len() - 1
+            }
+        };
+        self.by_dir.insert(dir, index);
+        index
+    }
+}

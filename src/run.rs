@@ -1,0 +1,132 @@
+//! One run, start to end: lint levels, discovery, reading, the parallel analysis, sorting,
+//! output, and the exit code.
+
+use crate::cli::Cli;
+use crate::discover::{self, Plan};
+use crate::emit::human::display_path;
+use crate::emit::Report;
+use crate::error::Error;
+use crate::{levels, output};
+use rayon::prelude::*;
+use std::path::Path;
+use std::process::ExitCode;
+use taskcheck_lints::registry::tool;
+use taskcheck_lints::{check_file, Diagnostic, FileId, FileInput, Levels, SourceFile, SourceMap, Span};
+
+/// syn and the lints recurse over the syntax tree, so deeply nested input needs a deep stack;
+/// a stack overflow aborts the process, it cannot be caught like a panic. Only touched pages
+/// are committed, so the reservation costs address space, not memory.
+const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// How a run ended, as the exit code tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing found: exit 0.
+    Clean,
+    /// Lint findings: exit 1.
+    Findings,
+    /// A file could not be analysed (unreadable, unparsable, a taskcheck bug): exit 2, like a
+    /// usage error, because the run did not check everything it was asked to.
+    Incomplete,
+}
+
+impl Outcome {
+    pub fn of(diagnostics: &[Diagnostic]) -> Outcome {
+        if diagnostics.iter().any(|d| tool::ALL.contains(&d.lint)) {
+            Outcome::Incomplete
+        } else if diagnostics.is_empty() {
+            Outcome::Clean
+        } else {
+            Outcome::Findings
+        }
+    }
+
+    pub fn exit_code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+            Outcome::Incomplete => 2,
+        })
+    }
+}
+
+pub fn run(cli: &Cli) -> Result<Outcome, Error> {
+    let levels = levels::resolve(&cli.levels.ordered)?;
+    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current directory: {e}")))?;
+    let mut sources = SourceMap::default();
+    let plan = discover::discover(&cli.input, &cwd, &mut sources)?;
+    let diagnostics = analyse(&plan, &mut sources, &levels)?;
+    let report = Report { sources: &sources, diagnostics: &diagnostics, files_checked: plan.files.len() };
+    output::print(&cli.output, &report)?;
+    Ok(Outcome::of(&diagnostics))
+}
+
+/// Reads and checks every file of the plan, in parallel; adds the files to `sources`. The
+/// diagnostics come back sorted by path, position and lint, whatever the threads' timing.
+pub fn analyse(plan: &Plan, sources: &mut SourceMap, levels: &Levels) -> Result<Vec<Diagnostic>, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .thread_name(|i| format!("taskcheck-worker-{i}"))
+        .build()
+        .map_err(|e| Error::new(format!("cannot start the worker threads: {e}")))?;
+
+    let texts: Vec<Result<String, String>> =
+        pool.install(|| plan.files.par_iter().map(|f| read_source(&f.path, &display_path(&f.shown))).collect());
+
+    // The source map hands out ids in order, so files are added on this thread.
+    let mut diagnostics = Vec::new();
+    let mut readable = Vec::with_capacity(plan.files.len());
+    for (file, text) in plan.files.iter().zip(texts) {
+        match text {
+            Ok(text) => readable.push((sources.add(SourceFile::new(file.shown.clone(), text)), file)),
+            Err(reason) => diagnostics.push(io_error(sources.add(SourceFile::new(file.shown.clone(), "")), reason)),
+        }
+    }
+    for folder in &plan.unlisted {
+        let id = sources.add(SourceFile::new(folder.shown.clone(), ""));
+        diagnostics.push(io_error(id, format!("could not read {}: {}", display_path(&folder.shown), folder.reason)));
+    }
+
+    let sources_ref: &SourceMap = sources;
+    let found: Vec<Diagnostic> = pool.install(|| {
+        readable
+            .par_iter()
+            .flat_map_iter(|(id, file)| {
+                let input = FileInput {
+                    id: *id,
+                    source: sources_ref.get(*id),
+                    package: &plan.packages[file.package],
+                    is_test_file: file.is_test_file,
+                    extra_test_attrs: &[],
+                };
+                check_file(&input, levels)
+            })
+            .collect()
+    });
+    diagnostics.extend(found);
+    sort(&mut diagnostics, sources);
+    Ok(diagnostics)
+}
+
+/// The file's text, or why it has none, in the words the `io_error` diagnostic uses.
+fn read_source(path: &Path, shown: &str) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("could not read {shown}: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| format!("{shown} is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}
+
+fn io_error(file: FileId, message: String) -> Diagnostic {
+    Diagnostic::new(&tool::IO_ERROR, Span::new(file, 0, 0), message)
+        .note("the other files were still checked")
+        .help("check the file's permissions and encoding, or leave it out of the run")
+}
+
+/// By shown path, then position (byte order is line-and-column order), then lint and message.
+fn sort(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            let span = d.primary.span;
+            (sources.get(span.file).path.clone(), span.start, span.end, d.lint.name, d.message.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+}
