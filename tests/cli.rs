@@ -1,0 +1,339 @@
+//! End-to-end tests of the `cargo-taskcheck` binary on crates written to temporary folders:
+//! discovery, selection flags, the human output, colours and exit codes.
+
+use assert_cmd::Command;
+use std::path::Path;
+use tempfile::TempDir;
+
+/// Triggers `detached_spawn`: an endless thread whose handle is dropped.
+const DETACHED: &str =
+    "pub fn f(rx: std::sync::mpsc::Receiver<u32>) { std::thread::spawn(move || loop { let _ = rx.recv(); }); }\n";
+const CLEAN: &str = "pub fn add(a: u32, b: u32) -> u32 { a + b }\n";
+/// Silent in `src/`, `sleep_in_test` under `tests/`: the whole file is test code there.
+const SLEEPY_HELPER: &str = "pub fn settle() {\n    let h = std::thread::spawn(|| {});\n    \
+    std::thread::sleep(std::time::Duration::from_millis(10));\n    h.join().unwrap();\n}\n";
+
+/// A folder of files written on the fly.
+struct Project {
+    dir: TempDir,
+}
+
+impl Project {
+    fn new() -> Project {
+        Project { dir: tempfile::tempdir().expect("temporary folder") }
+    }
+
+    /// A single package named `name` with a lib.rs.
+    fn package(name: &str, lib: &str) -> Project {
+        let p = Project::new();
+        p.file("Cargo.toml", &manifest(name)).file("src/lib.rs", lib);
+        p
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn file(&self, path: &str, text: &str) -> &Project {
+        self.bytes(path, text.as_bytes())
+    }
+
+    fn bytes(&self, path: &str, bytes: &[u8]) -> &Project {
+        let full = self.dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("a parent folder")).expect("create folders");
+        std::fs::write(full, bytes).expect("write file");
+        self
+    }
+
+    /// Runs the binary in `dir` (relative to the project) with a neutral colour environment.
+    fn run_in(&self, dir: &str, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
+            .args(args)
+            .current_dir(self.dir.path().join(dir))
+            .env_remove("NO_COLOR")
+            .env_remove("CARGO_TERM_COLOR")
+            .output()
+            .expect("run cargo-taskcheck");
+        Run {
+            code: output.status.code().expect("exit code, not a signal"),
+            stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_in(".", args)
+    }
+}
+
+fn manifest(name: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+}
+
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    fn stdout_has(&self, text: &str) -> &Run {
+        assert!(self.stdout.contains(text), "stdout lacks {text:?}\n--- stdout\n{}", self.stdout);
+        self
+    }
+
+    #[track_caller]
+    fn stdout_lacks(&self, text: &str) -> &Run {
+        assert!(!self.stdout.contains(text), "stdout has {text:?}\n--- stdout\n{}", self.stdout);
+        self
+    }
+
+    #[track_caller]
+    fn stderr_has(&self, text: &str) -> &Run {
+        assert!(self.stderr.contains(text), "stderr lacks {text:?}\n--- stderr\n{}", self.stderr);
+        self
+    }
+
+    /// The paths of the ` --> path:line:col` lines, in output order.
+    fn locations(&self) -> Vec<String> {
+        self.stdout
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("--> "))
+            .map(|l| l.rsplitn(3, ':').last().unwrap_or(l).to_string())
+            .collect()
+    }
+}
+
+/// ` --> src/lib.rs:1:COL` for the spawn call in [`DETACHED`].
+fn detached_location(path: &str) -> String {
+    let col = DETACHED.find("std::thread::spawn").expect("spawn in DETACHED") + 1;
+    format!("--> {path}:1:{col}")
+}
+
+/// A virtual workspace with members `a` (clean) and `b` (a finding), plus extra root lines.
+fn workspace(extra: &str) -> Project {
+    let p = Project::new();
+    p.file("Cargo.toml", &format!("[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n{extra}"))
+        .file("a/Cargo.toml", &manifest("a"))
+        .file("a/src/lib.rs", CLEAN)
+        .file("b/Cargo.toml", &manifest("b"))
+        .file("b/src/lib.rs", DETACHED);
+    p
+}
+
+#[test]
+fn clean_crate_exits_0_with_a_summary() {
+    Project::package("clean", CLEAN).run(&[]).expect_code(0).stdout_has("taskcheck: no findings in 1 file");
+}
+
+#[test]
+fn finding_exits_1_with_header_location_and_summary() {
+    let run = Project::package("app", DETACHED).run(&[]);
+    run.expect_code(1)
+        .stdout_has("warning[detached_spawn]: ")
+        .stdout_has(&detached_location("src/lib.rs"))
+        .stdout_has("taskcheck: 1 warning in 1 file");
+    assert!(run.stderr.is_empty(), "nothing on stderr: {}", run.stderr);
+}
+
+#[test]
+fn cargo_subcommand_form_behaves_the_same() {
+    let p = Project::package("app", DETACHED);
+    p.run(&["taskcheck"]).expect_code(1).stdout_has(&detached_location("src/lib.rs"));
+    p.run(&["taskcheck", "-A", "detached_spawn"]).expect_code(0);
+}
+
+#[test]
+fn manifest_path_selects_another_package_and_paths_stay_relative() {
+    let p = Project::new();
+    p.file("svc/Cargo.toml", &manifest("svc")).file("svc/src/lib.rs", DETACHED).file("elsewhere/.keep", "");
+    p.run(&["--manifest-path", "svc/Cargo.toml"]).expect_code(1).stdout_has(&detached_location("svc/src/lib.rs"));
+    p.run_in("elsewhere", &["--manifest-path", "../svc/Cargo.toml"])
+        .expect_code(1)
+        .stdout_has(&detached_location("../svc/src/lib.rs"));
+}
+
+#[test]
+fn package_flag_selects_members() {
+    let p = workspace("");
+    let run = p.run(&["-p", "a"]);
+    run.expect_code(0).stdout_has("in 1 file");
+    let run = p.run(&["-p", "b"]);
+    run.expect_code(1).stdout_has(&detached_location("b/src/lib.rs"));
+    p.run(&["-p", "a", "-p", "b"]).expect_code(1).stdout_has("in 2 files");
+    p.run(&["-p", "bb"])
+        .expect_code(2)
+        .stderr_has("error: package `bb` is not a member")
+        .stderr_has("did you mean `b`?");
+}
+
+#[test]
+fn workspace_and_exclude() {
+    let p = workspace("");
+    p.run(&["--workspace"]).expect_code(1).stdout_has("in 2 files");
+    p.run(&["--workspace", "--exclude", "b"]).expect_code(0).stdout_has("in 1 file");
+    p.run(&["--exclude", "b"]).expect_code(2).stderr_has("--workspace");
+}
+
+#[test]
+fn virtual_root_checks_default_members() {
+    let p = workspace("default-members = [\"a\"]\n");
+    p.run(&[]).expect_code(0).stdout_has("in 1 file");
+    // Without `default-members`, every member is a default member.
+    workspace("").run(&[]).expect_code(1).stdout_has("in 2 files");
+}
+
+#[test]
+fn inside_a_member_checks_that_member() {
+    let p = workspace("");
+    p.run_in("b/src", &[]).expect_code(1).stdout_has("in 1 file").stdout_has(&detached_location("lib.rs"));
+}
+
+#[test]
+fn positional_file_and_folder_without_a_manifest() {
+    let p = Project::new();
+    p.file("worker.rs", DETACHED).file("more/clean.rs", CLEAN).file("more/deeper/also.rs", DETACHED);
+    p.run(&["worker.rs"]).expect_code(1).stdout_has(&detached_location("worker.rs")).stdout_has("in 1 file");
+    let run = p.run(&["more/", "worker.rs", "./more/clean.rs"]);
+    run.expect_code(1).stdout_has("in 3 files");
+    assert_eq!(run.locations(), ["more/deeper/also.rs", "worker.rs"]);
+}
+
+#[test]
+fn positional_paths_must_exist_and_be_rust() {
+    let p = Project::package("app", CLEAN);
+    p.run(&["nope.rs"]).expect_code(2).stderr_has("error: cannot check `nope.rs`");
+    p.run(&["Cargo.toml"]).expect_code(2).stderr_has("is not a Rust source file");
+}
+
+#[test]
+fn files_under_tests_are_test_code() {
+    let p = Project::package("app", SLEEPY_HELPER);
+    p.file("tests/helpers.rs", SLEEPY_HELPER);
+    let run = p.run(&[]);
+    run.expect_code(1).stdout_has("warning[sleep_in_test]");
+    assert_eq!(run.locations(), ["tests/helpers.rs"]);
+    // The same holds when the file is named on the command line.
+    p.run(&["tests/helpers.rs", "src/lib.rs"]).expect_code(1).stdout_has("warning[sleep_in_test]");
+}
+
+#[test]
+fn nested_packages_target_and_hidden_folders_are_skipped() {
+    let p = Project::package("outer", CLEAN);
+    p.file("inner/Cargo.toml", &manifest("inner"))
+        .file("inner/src/lib.rs", DETACHED)
+        .file("target/debug/build/out/generated.rs", DETACHED)
+        .file(".git/hooks/hook.rs", DETACHED)
+        .file("examples/demo.rs", CLEAN)
+        .file("build.rs", CLEAN)
+        .file("src/target/mod.rs", CLEAN);
+    // lib.rs, examples/demo.rs, build.rs and the `src/target` module folder.
+    p.run(&[]).expect_code(0).stdout_has("in 4 files");
+}
+
+#[test]
+fn unparsable_file_is_reported_and_the_rest_still_checked() {
+    let p = Project::package("app", DETACHED);
+    p.file("src/broken.rs", "fn ok() {}\nfn broken( {\n");
+    let run = p.run(&[]);
+    run.expect_code(2)
+        .stdout_has("error[parse_error]")
+        .stdout_has("--> src/broken.rs:2:")
+        .stdout_has("warning[detached_spawn]");
+    assert_eq!(run.locations(), ["src/broken.rs", "src/lib.rs"], "sorted by path");
+}
+
+#[test]
+fn non_utf8_file_is_an_io_error() {
+    let p = Project::package("app", CLEAN);
+    p.bytes("src/latin1.rs", b"// caf\xe9\nfn f() {}\n");
+    p.run(&[]).expect_code(2).stdout_has("error[io_error]: src/latin1.rs is not valid UTF-8 (byte 6)");
+}
+
+#[test]
+fn lint_level_flags() {
+    let p = Project::package("app", DETACHED);
+    p.run(&["-A", "detached_spawn"]).expect_code(0);
+    p.run(&["-D", "detached_spawn"]).expect_code(1).stdout_has("error[detached_spawn]").stdout_has("1 error in");
+    p.run(&["-D", "warnings"]).expect_code(1).stdout_has("error[detached_spawn]");
+    p.run(&["-D", "detached_spawn", "-A", "detached_spawn"]).expect_code(0);
+    p.run(&["-W", "detachd_spawn"])
+        .expect_code(2)
+        .stderr_has("error: unknown lint `detachd_spawn`")
+        .stderr_has("help: did you mean `detached_spawn`?");
+    p.run(&["-A", "parse_error"]).expect_code(2).stderr_has("cannot be given a level");
+}
+
+#[test]
+fn colour_follows_the_flag_and_the_environment() {
+    let p = Project::package("app", DETACHED);
+    let escape = "\u{1b}[";
+    p.run(&["--color", "always"]).expect_code(1).stdout_has(escape);
+    p.run(&["--color", "never"]).expect_code(1).stdout_lacks(escape);
+    // Not a terminal: `auto` means no colour.
+    p.run(&[]).stdout_lacks(escape);
+    let with_env = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"));
+        cmd.args(args).current_dir(p.path()).env_remove("NO_COLOR").env_remove("CARGO_TERM_COLOR");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().expect("run").stdout).expect("UTF-8")
+    };
+    assert!(with_env(&[("CARGO_TERM_COLOR", "always")], &[]).contains(escape));
+    assert!(!with_env(&[("CARGO_TERM_COLOR", "always")], &["--color", "never"]).contains(escape));
+    assert!(with_env(&[("NO_COLOR", "1")], &["--color", "always"]).contains(escape));
+    assert!(!with_env(&[("NO_COLOR", "1")], &["--color", "auto"]).contains(escape));
+}
+
+#[test]
+fn quiet_prints_findings_only() {
+    let clean = Project::package("clean", CLEAN).run(&["-q"]);
+    clean.expect_code(0);
+    assert_eq!(clean.stdout, "");
+    Project::package("app", DETACHED)
+        .run(&["--quiet"])
+        .expect_code(1)
+        .stdout_has("warning[")
+        .stdout_lacks("taskcheck:");
+}
+
+#[test]
+fn version_in_both_forms() {
+    let p = Project::new();
+    for args in [&["--version"][..], &["taskcheck", "--version"]] {
+        let run = p.run(args);
+        run.expect_code(0).stdout_has(concat!("cargo-taskcheck ", env!("CARGO_PKG_VERSION")));
+    }
+}
+
+#[test]
+fn run_errors_go_to_stderr_with_exit_2() {
+    let p = Project::new();
+    p.file("Cargo.toml", "[package\nname = ");
+    let run = p.run(&[]);
+    run.expect_code(2).stderr_has("error: `cargo metadata` failed");
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn each_file_is_checked_once() {
+    let p = Project::package("app", DETACHED);
+    let run = p.run(&["src/lib.rs", "src", "./src/lib.rs"]);
+    run.expect_code(1).stdout_has("1 warning in 1 file");
+}
+
+#[test]
+fn deeply_nested_code_does_not_overflow_the_stack() {
+    let depth = 3000;
+    let body = format!("pub fn f() -> u32 {{ {}1{} }}\n", "(".repeat(depth), ")".repeat(depth));
+    Project::package("deep", &body).run(&[]).expect_code(0);
+}
