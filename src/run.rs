@@ -6,7 +6,7 @@ use crate::discover::{self, Plan};
 use crate::emit::human::display_path;
 use crate::emit::Report;
 use crate::error::Error;
-use crate::{levels, output};
+use crate::{levels, nesting, output};
 use rayon::prelude::*;
 use std::path::Path;
 use std::process::ExitCode;
@@ -99,7 +99,10 @@ pub fn analyse(plan: &Plan, sources: &mut SourceMap, levels: &Levels) -> Result<
                     is_test_file: file.is_test_file,
                     extra_test_attrs: &[],
                 };
-                check_file(&input, levels)
+                match nesting::too_deep(&input.source.text, nesting::MAX_NESTING) {
+                    Some(offset) => vec![too_deep(*id, offset)],
+                    None => check_file(&input, levels),
+                }
             })
             .collect()
     });
@@ -118,6 +121,17 @@ fn io_error(file: FileId, message: String) -> Diagnostic {
     Diagnostic::new(&tool::IO_ERROR, Span::new(file, 0, 0), message)
         .note("the other files were still checked")
         .help("check the file's permissions and encoding, or leave it out of the run")
+}
+
+fn too_deep(file: FileId, offset: usize) -> Diagnostic {
+    Diagnostic::new(
+        &tool::PARSE_ERROR,
+        Span::new(file, offset, offset + 1),
+        format!("this file nests deeper than {} levels; taskcheck does not analyse it", nesting::MAX_NESTING),
+    )
+    .primary_label("the limit is passed here")
+    .note("parsing it could overflow the stack; the other files were still checked")
+    .help("if the file is generated, leave it out of the run")
 }
 
 /// By shown path, then position (byte order is line-and-column order), then lint and message.

@@ -333,7 +333,15 @@ fn each_file_is_checked_once() {
 
 #[test]
 fn deeply_nested_code_does_not_overflow_the_stack() {
-    let depth = 3000;
-    let body = format!("pub fn f() -> u32 {{ {}1{} }}\n", "(".repeat(depth), ")".repeat(depth));
-    Project::package("deep", &body).run(&[]).expect_code(0);
+    let nested = |depth: usize| format!("pub fn f() -> u32 {{ {}1{} }}\n", "(".repeat(depth), ")".repeat(depth));
+    // Deep but under the nesting limit: parsed on the workers' large stacks.
+    Project::package("deep", &nested(900)).run(&[]).expect_code(0);
+    // Past the limit: reported, not parsed; the other files are still checked.
+    let p = Project::package("deeper", DETACHED);
+    p.file("src/generated.rs", &nested(100_000));
+    p.run(&[])
+        .expect_code(2)
+        .stdout_has("error[parse_error]: this file nests deeper than 1000 levels")
+        .stdout_has("--> src/generated.rs:1:")
+        .stdout_has("warning[detached_spawn]");
 }
