@@ -7,12 +7,15 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use taskcheck_lints::Level;
 
+const EXIT_STATUS: &str = "Exit status: 0 no findings; 1 findings; 2 a usage error, or a file that could not be \
+                           read or parsed (2 wins over 1).";
+
 /// Clippy-style static analysis for threads and async tasks: leaks, hangs, races and lost panics.
 ///
 /// With no PATH, checks the Cargo package in the current directory (in a virtual workspace
 /// root: its default members). With PATHs, checks those files and folders, no Cargo.toml needed.
 #[derive(Debug, Parser)]
-#[command(name = "cargo-taskcheck", bin_name = "cargo taskcheck", version)]
+#[command(name = "cargo-taskcheck", bin_name = "cargo taskcheck", version, after_long_help = EXIT_STATUS)]
 pub struct Cli {
     #[command(flatten)]
     pub input: InputArgs,
