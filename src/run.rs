@@ -136,11 +136,10 @@ fn too_deep(file: FileId, offset: usize) -> Diagnostic {
 
 /// By shown path, then position (byte order is line-and-column order), then lint and message.
 fn sort(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            let span = d.primary.span;
-            (sources.get(span.file).path.clone(), span.start, span.end, d.lint.name, d.message.clone())
-        };
-        key(a).cmp(&key(b))
-    });
+    diagnostics.sort_by(|a, b| sort_key(a, sources).cmp(&sort_key(b, sources)));
+}
+
+fn sort_key<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> (&'a Path, u32, u32, &'static str, &'a str) {
+    let span = d.primary.span;
+    (sources.get(span.file).path(), span.start, span.end, d.lint.name, &d.message)
 }
