@@ -11,7 +11,10 @@ use rayon::prelude::*;
 use std::path::Path;
 use std::process::ExitCode;
 use taskcheck_lints::registry::tool;
-use taskcheck_lints::{check_file, Diagnostic, FileId, FileInput, Levels, SourceFile, SourceMap, Span};
+use taskcheck_lints::{
+    analyze_file, check_workspace, Diagnostic, FileAnalysis, FileId, FileInput, Levels, SourceFile, SourceMap, Span,
+    WorkspaceInput,
+};
 
 /// syn and the lints recurse over the syntax tree, so deeply nested input needs a deep stack;
 /// a stack overflow aborts the process, it cannot be caught like a panic. Only touched pages
@@ -88,10 +91,10 @@ pub fn analyse(plan: &Plan, sources: &mut SourceMap, levels: &Levels) -> Result<
     }
 
     let sources_ref: &SourceMap = sources;
-    let found: Vec<Diagnostic> = pool.install(|| {
+    let analyses: Vec<FileAnalysis> = pool.install(|| {
         readable
             .par_iter()
-            .flat_map_iter(|(id, file)| {
+            .map(|(id, file)| {
                 let input = FileInput {
                     id: *id,
                     source: sources_ref.get(*id),
@@ -99,14 +102,35 @@ pub fn analyse(plan: &Plan, sources: &mut SourceMap, levels: &Levels) -> Result<
                     is_test_file: file.is_test_file,
                     extra_test_attrs: &[],
                 };
-                match nesting::too_deep(&input.source.text, nesting::MAX_NESTING) {
-                    Some(offset) => vec![too_deep(*id, offset)],
-                    None => check_file(&input, levels),
-                }
+                let mut analysis = match nesting::too_deep(&input.source.text, nesting::MAX_NESTING) {
+                    Some(offset) => FileAnalysis { diagnostics: vec![too_deep(*id, offset)], ..Default::default() },
+                    None => analyze_file(&input, levels),
+                };
+                // The lints crate leaves the package to the caller's bookkeeping.
+                analysis.summary.file = *id;
+                analysis.summary.package = file.package;
+                analysis
             })
             .collect()
     });
-    diagnostics.extend(found);
+    let mut summaries = Vec::with_capacity(analyses.len());
+    for analysis in analyses {
+        diagnostics.extend(analysis.diagnostics);
+        summaries.push(analysis.summary);
+    }
+
+    // Lints that compare files or read manifests and CI files, once every file is done.
+    // Skipped when there is nothing at all to point into.
+    if !sources.is_empty() {
+        let workspace = WorkspaceInput {
+            sources,
+            packages: &plan.packages,
+            files: &summaries,
+            root_manifest: plan.root_manifest,
+            ci_files: &plan.ci_files,
+        };
+        diagnostics.extend(check_workspace(&workspace, levels));
+    }
     sort(&mut diagnostics, sources);
     Ok(diagnostics)
 }

@@ -4,16 +4,16 @@
 
 use super::manifest::{nearest_manifest, parse_edition};
 use super::walk::{rust_files, Found, WalkOptions};
-use super::{add_manifest, identity, shown_path, Plan, RustFile, Unlisted};
+use super::{identity, shown_path, ExtraFiles, Plan, RustFile, Unlisted};
 use crate::cli::InputArgs;
 use crate::error::Error;
 use crate::suggest;
 use cargo_metadata::{Metadata, MetadataCommand, Package};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use taskcheck_lints::{PackageInfo, SourceMap};
+use taskcheck_lints::PackageInfo;
 
-pub fn discover(input: &InputArgs, cwd: &Path, sources: &mut SourceMap) -> Result<Plan, Error> {
+pub(super) fn discover(input: &InputArgs, cwd: &Path, extra: &mut ExtraFiles<'_>) -> Result<Plan, Error> {
     let manifest = match &input.manifest_path {
         Some(path) => cwd.join(path),
         None => nearest_manifest(cwd).ok_or_else(|| {
@@ -41,8 +41,11 @@ pub fn discover(input: &InputArgs, cwd: &Path, sources: &mut SourceMap) -> Resul
         }));
         plan.unlisted
             .extend(found.errors.into_iter().map(|(p, reason)| Unlisted { shown: shown_path(&p, cwd), reason }));
-        plan.packages.push(package_info(package, root, cwd, sources));
+        plan.packages.push(package_info(package, root, extra));
     }
+    let workspace_root = metadata.workspace_root.as_std_path();
+    plan.root_manifest = extra.add(&workspace_root.join("Cargo.toml"));
+    plan.ci_files = extra.add_ci_files(workspace_root);
     Ok(plan)
 }
 
@@ -106,7 +109,7 @@ fn member_list(members: &[&Package]) -> String {
     names.join(", ")
 }
 
-fn package_info(package: &Package, root: PathBuf, cwd: &Path, sources: &mut SourceMap) -> PackageInfo {
+fn package_info(package: &Package, root: PathBuf, extra: &mut ExtraFiles<'_>) -> PackageInfo {
     let mut dependencies = BTreeSet::new();
     for dependency in &package.dependencies {
         dependencies.insert(dependency.name.clone());
@@ -119,6 +122,6 @@ fn package_info(package: &Package, root: PathBuf, cwd: &Path, sources: &mut Sour
         root,
         edition: parse_edition(package.edition.as_str()).unwrap_or(PackageInfo::default().edition),
         dependencies,
-        manifest: add_manifest(package.manifest_path.as_std_path(), cwd, sources),
+        manifest: extra.add(package.manifest_path.as_std_path()),
     }
 }

@@ -48,14 +48,18 @@ fn read_table(manifest: &Path) -> Option<Table> {
 
 /// `edition.workspace = true`: the edition is in the nearest enclosing `[workspace.package]`.
 fn workspace_edition(package_root: &Path) -> Option<u16> {
-    let workspace = package_root
-        .ancestors()
-        .map(|dir| dir.join("Cargo.toml"))
-        .filter(|m| m.is_file())
-        .filter_map(|m| read_table(&m))
-        .find_map(|t| t.get("workspace").and_then(Value::as_table).cloned())?;
-    let package = workspace.get("package")?.as_table()?;
+    let table = read_table(&workspace_manifest(&package_root.join("Cargo.toml"))?)?;
+    let package = table.get("workspace")?.get("package")?.as_table()?;
     parse_edition(package.get("edition")?.as_str()?)
+}
+
+/// The nearest `Cargo.toml` at or above `manifest` that has a `[workspace]` table.
+pub fn workspace_manifest(manifest: &Path) -> Option<PathBuf> {
+    let dir = manifest.parent()?;
+    dir.ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .filter(|m| m.is_file())
+        .find(|m| read_table(m).is_some_and(|t| t.contains_key("workspace")))
 }
 
 /// Every dependency of every kind and target: its key and, when renamed, the real name

@@ -2,10 +2,11 @@
 //!
 //! Two ways in: Cargo packages found with `cargo metadata` ([`cargo`]), or files and folders
 //! named on the command line ([`paths`]). Both end in the same [`Plan`]: the packages, their
-//! manifests (added to the run's [`SourceMap`] so future manifest lints can point into them),
-//! and the Rust files, deduplicated and sorted by the path shown to the user.
+//! manifests and the repository's CI files (added to the run's [`SourceMap`] for the lints that
+//! read them), and the Rust files, deduplicated and sorted by the path shown to the user.
 
 mod cargo;
+mod ci;
 mod manifest;
 mod paths;
 mod shown;
@@ -15,9 +16,9 @@ pub use shown::shown_path;
 
 use crate::cli::InputArgs;
 use crate::error::Error;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use taskcheck_lints::{PackageInfo, SourceFile, SourceMap};
+use taskcheck_lints::{FileId, PackageInfo, SourceFile, SourceMap};
 
 /// What a run will check.
 #[derive(Debug, Default)]
@@ -27,6 +28,10 @@ pub struct Plan {
     pub files: Vec<RustFile>,
     /// Folders that could not be listed: reported as `io_error`s, the rest of the run goes on.
     pub unlisted: Vec<Unlisted>,
+    /// The workspace root's `Cargo.toml`, where `[profile]` settings take effect.
+    pub root_manifest: Option<FileId>,
+    /// The repository's CI configuration, for lints about what CI runs.
+    pub ci_files: Vec<FileId>,
 }
 
 /// One Rust file to analyse.
@@ -49,12 +54,13 @@ pub struct Unlisted {
 }
 
 /// Finds the files to check. `cwd` is the directory relative paths are taken from and shown
-/// against; manifests are added to `sources`.
+/// against; manifests and CI files are added to `sources`.
 pub fn discover(input: &InputArgs, cwd: &Path, sources: &mut SourceMap) -> Result<Plan, Error> {
+    let mut extra = ExtraFiles { sources, cwd, added: HashMap::new() };
     let mut plan = if input.paths.is_empty() {
-        cargo::discover(input, cwd, sources)?
+        cargo::discover(input, cwd, &mut extra)?
     } else {
-        paths::discover(&input.paths, cwd, sources)?
+        paths::discover(&input.paths, cwd, &mut extra)?
     };
     plan.finish();
     Ok(plan)
@@ -76,9 +82,86 @@ fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Adds a package's `Cargo.toml` to the source map, when it can be read as UTF-8 (a manifest
-/// that cannot be read only means manifest lints have nothing to point into).
-fn add_manifest(manifest: &Path, cwd: &Path, sources: &mut SourceMap) -> Option<taskcheck_lints::FileId> {
-    let text = std::fs::read_to_string(manifest).ok()?;
-    Some(sources.add(SourceFile::new(shown_path(manifest, cwd), text)))
+/// Adds the files lints read besides Rust code (manifests, CI configuration) to the source
+/// map, each once. One that cannot be read as UTF-8 is left out: it only means those lints have
+/// nothing to point into.
+struct ExtraFiles<'a> {
+    sources: &'a mut SourceMap,
+    cwd: &'a Path,
+    added: HashMap<PathBuf, Option<FileId>>,
+}
+
+impl ExtraFiles<'_> {
+    fn add(&mut self, path: &Path) -> Option<FileId> {
+        let key = identity(path);
+        if let Some(id) = self.added.get(&key) {
+            return *id;
+        }
+        let id = std::fs::read_to_string(path)
+            .ok()
+            .map(|text| self.sources.add(SourceFile::new(shown_path(path, self.cwd), text)));
+        self.added.insert(key, id);
+        id
+    }
+
+    /// The CI files of the repository holding `dir`.
+    fn add_ci_files(&mut self, dir: &Path) -> Vec<FileId> {
+        ci::ci_files(&ci::repository_root(dir)).iter().filter_map(|f| self.add(f)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, files: &[(&str, &str)]) {
+        for (path, text) in files {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("folders");
+            std::fs::write(full, text).expect("write");
+        }
+    }
+
+    fn input(paths: &[&Path], package: &[&str]) -> InputArgs {
+        InputArgs {
+            paths: paths.iter().map(|p| p.to_path_buf()).collect(),
+            manifest_path: None,
+            package: package.iter().map(|p| p.to_string()).collect(),
+            workspace: false,
+            exclude: Vec::new(),
+        }
+    }
+
+    fn shown(sources: &SourceMap, id: Option<FileId>) -> Option<String> {
+        id.map(|id| sources.get(id).path().to_string_lossy().replace('\\', "/"))
+    }
+
+    /// The workspace phase gets the root manifest and the CI files, however the run selects.
+    #[test]
+    fn root_manifest_and_ci_files_for_both_ways_in() {
+        let repo = tempfile::tempdir().expect("temporary folder");
+        let root = std::fs::canonicalize(repo.path()).expect("canonical");
+        write(
+            &root,
+            &[
+                (".git/HEAD", "ref: refs/heads/main\n"),
+                (".github/workflows/ci.yml", "on: push\n"),
+                (
+                    "Cargo.toml",
+                    "[workspace]\nmembers = [\"a\"]\nresolver = \"2\"\n[profile.release]\npanic = \"abort\"\n",
+                ),
+                ("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\n"),
+                ("a/src/lib.rs", "pub fn f() {}\n"),
+            ],
+        );
+        for plan_input in [input(&[], &["a"]), input(&[Path::new("a/src")], &[])] {
+            let mut sources = SourceMap::default();
+            let plan = discover(&plan_input, &root, &mut sources).expect("discovery");
+            assert_eq!(shown(&sources, plan.root_manifest).as_deref(), Some("Cargo.toml"), "{plan_input:?}");
+            let ci: Vec<_> = plan.ci_files.iter().map(|id| shown(&sources, Some(*id)).unwrap_or_default()).collect();
+            assert_eq!(ci, [".github/workflows/ci.yml"], "{plan_input:?}");
+            assert_eq!(shown(&sources, plan.packages[0].manifest).as_deref(), Some("a/Cargo.toml"));
+            assert_eq!(plan.files.len(), 1);
+        }
+    }
 }

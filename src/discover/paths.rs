@@ -1,16 +1,16 @@
 //! Files and folders named on the command line: no `cargo metadata`, each file's package is
 //! read from its nearest `Cargo.toml` (if any).
 
-use super::manifest::{nearest_manifest, read_package};
+use super::manifest::{nearest_manifest, read_package, workspace_manifest};
 use super::walk::{rust_files, Found, WalkOptions};
-use super::{add_manifest, identity, shown_path, Plan, RustFile, Unlisted};
+use super::{identity, shown_path, ExtraFiles, Plan, RustFile, Unlisted};
 use crate::emit::human::display_path;
 use crate::error::Error;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use taskcheck_lints::{PackageInfo, SourceMap};
+use taskcheck_lints::PackageInfo;
 
-pub fn discover(paths: &[PathBuf], cwd: &Path, sources: &mut SourceMap) -> Result<Plan, Error> {
+pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>) -> Result<Plan, Error> {
     let mut found = Found::default();
     // Folders named explicitly are walked whole, nested packages included: the user asked for
     // them, and each file is still attributed to its own nearest `Cargo.toml`.
@@ -29,8 +29,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, sources: &mut SourceMap) -> Resul
         }
     }
 
-    let mut packages =
-        Packages { cwd, sources, plan: Plan::default(), by_manifest: HashMap::new(), by_dir: HashMap::new() };
+    let mut packages = Packages { extra, plan: Plan::default(), by_manifest: HashMap::new(), by_dir: HashMap::new() };
     for path in found.files {
         let real = identity(&path);
         let package = packages.of_file(&real);
@@ -39,22 +38,31 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, sources: &mut SourceMap) -> Resul
         let shown = shown_path(&path, cwd);
         packages.plan.files.push(RustFile { path, shown, package, is_test_file });
     }
+    let first_manifest = packages.by_manifest.keys().flatten().min().cloned();
     let mut plan = packages.plan;
+    // The files may come from several packages; the workspace of the first (by path) stands
+    // for the run, as `cargo metadata` would pick one workspace too.
+    if let Some(manifest) = first_manifest {
+        let root = workspace_manifest(&manifest).unwrap_or(manifest);
+        plan.root_manifest = extra.add(&root);
+        plan.ci_files = extra.add_ci_files(root.parent().unwrap_or(cwd));
+    } else {
+        plan.ci_files = extra.add_ci_files(cwd);
+    }
     plan.unlisted =
         found.errors.into_iter().map(|(p, reason)| Unlisted { shown: shown_path(&p, cwd), reason }).collect();
     Ok(plan)
 }
 
 /// One [`PackageInfo`] per manifest, looked up once per folder.
-struct Packages<'a> {
-    cwd: &'a Path,
-    sources: &'a mut SourceMap,
+struct Packages<'a, 'x> {
+    extra: &'a mut ExtraFiles<'x>,
     plan: Plan,
     by_manifest: HashMap<Option<PathBuf>, usize>,
     by_dir: HashMap<PathBuf, usize>,
 }
 
-impl Packages<'_> {
+impl Packages<'_, '_> {
     /// `real` is canonical, so walking up its ancestors is walking up real folders.
     fn of_file(&mut self, real: &Path) -> usize {
         let dir = real.parent().unwrap_or(real).to_path_buf();
@@ -66,7 +74,7 @@ impl Packages<'_> {
             Some(&index) => index,
             None => {
                 let info = match &manifest {
-                    Some(m) => PackageInfo { manifest: add_manifest(m, self.cwd, self.sources), ..read_package(m) },
+                    Some(m) => PackageInfo { manifest: self.extra.add(m), ..read_package(m) },
                     // No manifest at all: the defaults, with no root (so no file is a test file).
                     None => PackageInfo::default(),
                 };
