@@ -345,3 +345,19 @@ fn deeply_nested_code_does_not_overflow_the_stack() {
         .stdout_has("--> src/generated.rs:1:")
         .stdout_has("warning[detached_spawn]");
 }
+
+/// The demo crate the README shows must keep showing one finding of each current lint.
+#[test]
+fn demo_crate_shows_findings() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/Cargo.toml");
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
+        .args(["taskcheck", "--color", "never", "--manifest-path"])
+        .arg(&demo)
+        .output()
+        .expect("run cargo-taskcheck");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    for lint in ["detached_spawn", "sleep_in_test", "unbounded_spawn_in_loop", "undocumented_unsafe_send_sync"] {
+        assert!(stdout.contains(&format!("warning[{lint}]")), "demo lacks {lint}:\n{stdout}");
+    }
+}
