@@ -2,7 +2,7 @@
 //! output, and the exit code.
 
 use crate::cli::Cli;
-use crate::discover::{self, Plan};
+use crate::discover::{self, Plan, RustFile};
 use crate::emit::human::display_path;
 use crate::emit::Report;
 use crate::error::Error;
@@ -64,8 +64,9 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
     Ok(Outcome::of(&diagnostics))
 }
 
-/// Reads and checks every file of the plan, in parallel; adds the files to `sources`. The
-/// diagnostics come back sorted by path, position and lint, whatever the threads' timing.
+/// Reads and checks every file of the plan, in parallel, then runs the workspace phase; adds
+/// the files to `sources`. The diagnostics come back sorted by path, position and lint,
+/// whatever the threads' timing.
 pub fn analyse(plan: &Plan, sources: &mut SourceMap, levels: &Levels) -> Result<Vec<Diagnostic>, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK_BYTES)
@@ -73,52 +74,12 @@ pub fn analyse(plan: &Plan, sources: &mut SourceMap, levels: &Levels) -> Result<
         .build()
         .map_err(|e| Error::new(format!("cannot start the worker threads: {e}")))?;
 
-    let texts: Vec<Result<String, String>> =
-        pool.install(|| plan.files.par_iter().map(|f| read_source(&f.path, &display_path(&f.shown))).collect());
-
-    // The source map hands out ids in order, so files are added on this thread.
-    let mut diagnostics = Vec::new();
-    let mut readable = Vec::with_capacity(plan.files.len());
-    for (file, text) in plan.files.iter().zip(texts) {
-        match text {
-            Ok(text) => readable.push((sources.add(SourceFile::new(file.shown.clone(), text)), file)),
-            Err(reason) => diagnostics.push(io_error(sources.add(SourceFile::new(file.shown.clone(), "")), reason)),
-        }
-    }
-    for folder in &plan.unlisted {
-        let id = sources.add(SourceFile::new(folder.shown.clone(), ""));
-        diagnostics.push(io_error(id, format!("could not read {}: {}", display_path(&folder.shown), folder.reason)));
-    }
-
-    let sources_ref: &SourceMap = sources;
-    let analyses: Vec<FileAnalysis> = pool.install(|| {
-        readable
-            .par_iter()
-            .map(|(id, file)| {
-                let input = FileInput {
-                    id: *id,
-                    source: sources_ref.get(*id),
-                    package: &plan.packages[file.package],
-                    is_test_file: file.is_test_file,
-                    extra_test_attrs: &[],
-                };
-                let mut analysis = match nesting::too_deep(&input.source.text, nesting::MAX_NESTING) {
-                    Some(offset) => FileAnalysis { diagnostics: vec![too_deep(*id, offset)], ..Default::default() },
-                    None => analyze_file(&input, levels),
-                };
-                // The lints crate leaves the package to the caller's bookkeeping.
-                analysis.summary.file = *id;
-                analysis.summary.package = file.package;
-                analysis
-            })
-            .collect()
-    });
-    let mut summaries = Vec::with_capacity(analyses.len());
-    for analysis in analyses {
+    let (readable, mut diagnostics) = load(plan, sources, &pool);
+    let mut summaries = Vec::with_capacity(readable.len());
+    for analysis in check_files(plan, &readable, sources, levels, &pool) {
         diagnostics.extend(analysis.diagnostics);
         summaries.push(analysis.summary);
     }
-
     // Lints that compare files or read manifests and CI files, once every file is done.
     // Skipped when there is nothing at all to point into.
     if !sources.is_empty() {
@@ -133,6 +94,63 @@ pub fn analyse(plan: &Plan, sources: &mut SourceMap, levels: &Levels) -> Result<
     }
     sort(&mut diagnostics, sources);
     Ok(diagnostics)
+}
+
+/// Reads the files (in parallel) and adds them to the source map (in order, on this thread,
+/// since it hands out the ids). Returns the readable files with their ids, and an `io_error`
+/// for each file or folder that could not be read.
+fn load<'p>(
+    plan: &'p Plan,
+    sources: &mut SourceMap,
+    pool: &rayon::ThreadPool,
+) -> (Vec<(FileId, &'p RustFile)>, Vec<Diagnostic>) {
+    let texts: Vec<Result<String, String>> =
+        pool.install(|| plan.files.par_iter().map(|f| read_source(&f.path, &display_path(&f.shown))).collect());
+    let mut unreadable = Vec::new();
+    let mut readable = Vec::with_capacity(plan.files.len());
+    for (file, text) in plan.files.iter().zip(texts) {
+        match text {
+            Ok(text) => readable.push((sources.add(SourceFile::new(file.shown.clone(), text)), file)),
+            Err(reason) => unreadable.push(io_error(sources.add(SourceFile::new(file.shown.clone(), "")), reason)),
+        }
+    }
+    for folder in &plan.unlisted {
+        let id = sources.add(SourceFile::new(folder.shown.clone(), ""));
+        unreadable.push(io_error(id, format!("could not read {}: {}", display_path(&folder.shown), folder.reason)));
+    }
+    (readable, unreadable)
+}
+
+/// The per-file analyses, in parallel; each summary is tagged with its file and package.
+fn check_files(
+    plan: &Plan,
+    readable: &[(FileId, &RustFile)],
+    sources: &SourceMap,
+    levels: &Levels,
+    pool: &rayon::ThreadPool,
+) -> Vec<FileAnalysis> {
+    pool.install(|| {
+        readable
+            .par_iter()
+            .map(|(id, file)| {
+                let input = FileInput {
+                    id: *id,
+                    source: sources.get(*id),
+                    package: &plan.packages[file.package],
+                    is_test_file: file.is_test_file,
+                    extra_test_attrs: &[],
+                };
+                let mut analysis = match nesting::too_deep(&input.source.text, nesting::MAX_NESTING) {
+                    Some(offset) => FileAnalysis { diagnostics: vec![too_deep(*id, offset)], ..Default::default() },
+                    None => analyze_file(&input, levels),
+                };
+                // The lints crate leaves the file's package to the caller's bookkeeping.
+                analysis.summary.file = *id;
+                analysis.summary.package = file.package;
+                analysis
+            })
+            .collect()
+    })
 }
 
 /// The file's text, or why it has none, in the words the `io_error` diagnostic uses.
