@@ -10,6 +10,7 @@ use crate::{levels, nesting, output};
 use rayon::prelude::*;
 use std::path::Path;
 use std::process::ExitCode;
+use taskcheck_lints::prefilter::Prefilter;
 use taskcheck_lints::registry::tool;
 use taskcheck_lints::{
     analyze_file, check_workspace, Diagnostic, FileAnalysis, FileId, FileInput, Levels, SourceFile, SourceMap, Span,
@@ -129,6 +130,8 @@ fn check_files(
     levels: &Levels,
     pool: &rayon::ThreadPool,
 ) -> Vec<FileAnalysis> {
+    // Files that contain no word any enabled lint needs cannot produce a finding: not parsed.
+    let prefilter = Prefilter::new(taskcheck_lints::all_lints(), levels);
     pool.install(|| {
         readable
             .par_iter()
@@ -140,9 +143,13 @@ fn check_files(
                     is_test_file: file.is_test_file,
                     extra_test_attrs: &[],
                 };
-                let mut analysis = match nesting::too_deep(&input.source.text, nesting::MAX_NESTING) {
-                    Some(offset) => FileAnalysis { diagnostics: vec![too_deep(*id, offset)], ..Default::default() },
-                    None => analyze_file(&input, levels),
+                let text = &input.source.text;
+                let mut analysis = if !prefilter.may_match(text) {
+                    FileAnalysis::default()
+                } else if let Some(offset) = nesting::too_deep(text, nesting::MAX_NESTING) {
+                    FileAnalysis { diagnostics: vec![too_deep(*id, offset)], ..Default::default() }
+                } else {
+                    analyze_file(&input, levels)
                 };
                 // The lints crate leaves the file's package to the caller's bookkeeping.
                 analysis.summary.file = *id;

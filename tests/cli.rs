@@ -242,7 +242,8 @@ fn nested_packages_target_and_hidden_folders_are_skipped() {
 #[test]
 fn unparsable_file_is_reported_and_the_rest_still_checked() {
     let p = Project::package("app", DETACHED);
-    p.file("src/broken.rs", "fn ok() {}\nfn broken( {\n");
+    // It names a spawn, so the prefilter (which skips files no lint can fire in) parses it.
+    p.file("src/broken.rs", "fn ok() { std::thread::spawn(|| {}); }\nfn broken( {\n");
     let run = p.run(&[]);
     run.expect_code(2)
         .stdout_has("error[parse_error]")
@@ -333,7 +334,10 @@ fn each_file_is_checked_once() {
 
 #[test]
 fn deeply_nested_code_does_not_overflow_the_stack() {
-    let nested = |depth: usize| format!("pub fn f() -> u32 {{ {}1{} }}\n", "(".repeat(depth), ")".repeat(depth));
+    // Each file spawns, so the prefilter lets it through to the parser.
+    let nested = |depth: usize| {
+        format!("pub fn f() -> u32 {{ std::thread::spawn(|| {{}}); {}1{} }}\n", "(".repeat(depth), ")".repeat(depth))
+    };
     // Deep but under the nesting limit: parsed on the workers' large stacks.
     Project::package("deep", &nested(900)).run(&[]).expect_code(0);
     // Past the limit: reported, not parsed; the other files are still checked.
@@ -360,4 +364,13 @@ fn demo_crate_shows_findings() {
     for lint in ["detached_spawn", "sleep_in_test", "unbounded_spawn_in_loop", "undocumented_unsafe_send_sync"] {
         assert!(stdout.contains(&format!("warning[{lint}]")), "demo lacks {lint}:\n{stdout}");
     }
+}
+
+/// The prefilter: a file without a word any enabled lint needs is counted but not parsed, so
+/// even its syntax errors go unreported.
+#[test]
+fn files_no_lint_can_fire_in_are_counted_but_not_parsed() {
+    let p = Project::package("app", CLEAN);
+    p.file("src/broken.rs", "fn broken( {\n");
+    p.run(&[]).expect_code(0).stdout_has("no findings in 2 files");
 }
