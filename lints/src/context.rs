@@ -93,12 +93,6 @@ pub struct FileSummary {
     pub facts: Vec<ExportedFact>,
 }
 
-impl Default for FileId {
-    fn default() -> Self {
-        FileId(0)
-    }
-}
-
 /// The workspace phase's view: every package, every file's exported facts, the manifests
 /// and CI files. Runs once per run, after every file was analysed.
 pub struct WorkspaceCx<'a> {

@@ -52,11 +52,7 @@ fn cfg_mentions_test(tokens: proc_macro2::TokenStream, negated: bool) -> bool {
                     }
                 }
             }
-            proc_macro2::TokenTree::Group(g) => {
-                if cfg_mentions_test(g.stream(), negated) {
-                    return true;
-                }
-            }
+            proc_macro2::TokenTree::Group(g) if cfg_mentions_test(g.stream(), negated) => return true,
             _ => {}
         }
     }

@@ -174,6 +174,8 @@ impl<'a> Walker<'a, '_> {
         self.resolver.resolve(path)
     }
 
+    // One parameter per `Binding` field the caller knows; a struct would only rename them.
+    #[allow(clippy::too_many_arguments)]
     fn declare(
         &mut self,
         ident: &syn::Ident,

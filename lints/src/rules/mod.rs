@@ -9,8 +9,11 @@ pub mod sleep_in_test;
 pub mod unbounded_spawn_in_loop;
 pub mod undocumented_unsafe_send_sync;
 
+/// A file lint's check: reads the file's facts, reports through the context.
+pub type FileCheck = fn(&FileCx<'_>);
+
 /// File lints in registry order (by rule, then name): `(lint, check)`.
-pub static FILE_LINTS: &[(&Lint, fn(&FileCx<'_>))] = &[
+pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&detached_spawn::DETACHED_SPAWN, detached_spawn::check),
     (&sleep_in_test::SLEEP_IN_TEST, sleep_in_test::check),
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
