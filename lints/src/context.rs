@@ -75,6 +75,10 @@ impl<'a> FileCx<'a> {
 pub enum ExportedFact {
     /// Placeholder kept so the enum is never empty; lints add their own variants.
     Nothing,
+    /// Non-test code that recovers a panic, so relies on unwinding: a `catch_unwind`, an `Err`
+    /// taken from a std thread's `join()`, `JoinError::is_panic`/`into_panic`. `what` names it
+    /// as written, for messages. Read by `catch_unwind_under_abort`.
+    RecoversPanic { span: Span, what: String },
 }
 
 impl FileCx<'_> {

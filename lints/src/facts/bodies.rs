@@ -193,6 +193,48 @@ impl<'a> Visit<'a> for ExitFinder<'_> {
         }
     }
     fn visit_item(&mut self, _: &'a syn::Item) {}
+    /// A macro left unexpanded (crossbeam's `select!`, a logging macro with `return` in an
+    /// arm): a `break` or `return` among its tokens counts as an exit, since which loop an
+    /// unlabelled `break` leaves cannot be told. Erring towards an exit keeps lints quiet.
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        if !self.found && tokens_exit(m.tokens.clone(), self.label) {
+            self.found = true;
+        }
+    }
+}
+
+fn tokens_exit(tokens: proc_macro2::TokenStream, label: Option<&str>) -> bool {
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) if i == "return" => return true,
+            proc_macro2::TokenTree::Ident(i) if i == "break" => {
+                // `break 'label`: only a break to this loop's label (or an unlabelled one) exits.
+                let to_label = match iter.peek() {
+                    Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '\'' => {
+                        iter.next();
+                        match iter.next() {
+                            Some(proc_macro2::TokenTree::Ident(l)) => Some(l.to_string()),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                match to_label {
+                    None => return true,
+                    Some(l) if Some(l.as_str()) == label => return true,
+                    Some(_) => {}
+                }
+            }
+            proc_macro2::TokenTree::Group(g) => {
+                if tokens_exit(g.stream(), label) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Words that name a shutdown mechanism: a token, a stop flag, a shutdown channel.

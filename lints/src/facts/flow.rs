@@ -43,6 +43,9 @@ pub enum Flow<'a> {
     Argument(&'a Expr),
     /// The iterable of a `for` loop.
     Iterated(&'a syn::ExprForLoop),
+    /// The scrutinee of a `match`, or of an `if let` / `while let` (the `Expr::Let`): the
+    /// expression whose arms or pattern take it apart.
+    Matched(&'a Expr),
     /// Any other use: compared, matched, printed, borrowed, indexed…
     Other,
 }
@@ -184,8 +187,14 @@ pub fn flow_of<'a>(
                     }
                     Expr::Match(m) => {
                         if same(&m.expr) {
-                            done!(Flow::Other);
+                            done!(Flow::Matched(parent));
                         }
+                    }
+                    Expr::Let(l) => {
+                        if same(&l.expr) {
+                            done!(Flow::Matched(parent));
+                        }
+                        done!(Flow::Other)
                     }
                     Expr::Closure(_) => {
                         // A closure's result: follow it when an iterator adaptor maps with it.

@@ -93,3 +93,81 @@ pub fn binding_fate(file: FileId, facts: &Facts<'_>, binding: BindingId) -> Hand
         None => HandleFate::Dropped { kind: DropKind::NeverRead, span: b.span, binding: Some(binding) },
     }
 }
+
+/// How a spawn's work can be cancelled through its handle, as far as the file shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cancellation {
+    /// `handle.abort()`, `abort_handle()`, async-std's `handle.cancel()`, or the handle wrapped
+    /// in an abort-on-drop guard: at `span`.
+    Visible(Span),
+    /// The handle leaves the function (stored, returned, passed on, collected) and the file
+    /// aborts something somewhere: it may well be this handle.
+    Possible,
+    /// Nothing in sight cancels it.
+    None,
+}
+
+/// Methods that cancel a task through its handle (tokio's `abort`, async-std's `cancel`).
+fn is_cancel_method(name: &str) -> bool {
+    matches!(name, "abort" | "abort_handle" | "cancel")
+}
+
+/// Whether the spawn's handle is visibly aborted or cancelled. Only meaningful for task
+/// handles: a std thread cannot be cancelled, and `abort()` does not stop `spawn_blocking`.
+pub fn handle_cancellation(file: FileId, facts: &Facts<'_>, spawn: &Spawn<'_>) -> Cancellation {
+    let span_of = |n: &dyn syn::spanned::Spanned| super::walk::span_of(file, n);
+    let escapes = |flow: &Flow<'_>| {
+        matches!(
+            flow,
+            Flow::Stored | Flow::Returned | Flow::PushedInto(_) | Flow::Argument(_) | Flow::Assigned(_) | Flow::Other
+        )
+    };
+    let mut escaped = false;
+    match spawn.flow {
+        Flow::Method(m) if is_cancel_method(&m.method.to_string()) => return Cancellation::Visible(span_of(&m.method)),
+        Flow::Argument(call) if is_abort_on_drop(call) => return Cancellation::Visible(span_of(call)),
+        Flow::Let(pat) => {
+            if let Some(b) = single_name(pat).and_then(|i| facts.binding_at(super::walk::span_of_span(file, i.span()))) {
+                for u in facts.uses_of(b) {
+                    match u.flow {
+                        Flow::Method(m) if is_cancel_method(&m.method.to_string()) => {
+                            return Cancellation::Visible(span_of(&m.method))
+                        }
+                        Flow::Argument(call) if is_abort_on_drop(call) => return Cancellation::Visible(span_of(call)),
+                        ref f if escapes(f) => escaped = true,
+                        _ => {}
+                    }
+                }
+            } else {
+                escaped = true;
+            }
+        }
+        ref f if escapes(f) => escaped = true,
+        _ => {}
+    }
+    let file_aborts = || {
+        facts.calls.iter().any(|c| match &c.callee {
+            super::Callee::Method { name, .. } => matches!(name.as_str(), "abort" | "abort_all" | "cancel" | "shutdown"),
+            super::Callee::Path { resolved, .. } => resolved.as_deref().is_some_and(|r| r.contains("AbortOnDrop")),
+        })
+    };
+    if escaped && file_aborts() {
+        Cancellation::Possible
+    } else {
+        Cancellation::None
+    }
+}
+
+/// `AbortOnDropHandle::new(handle)` and similar wrappers that abort the task when dropped.
+fn is_abort_on_drop(call: &syn::Expr) -> bool {
+    let func = match call {
+        syn::Expr::Call(c) => match &*c.func {
+            syn::Expr::Path(p) => super::walk::path_text(&p.path),
+            _ => return false,
+        },
+        syn::Expr::MethodCall(m) => m.method.to_string(),
+        _ => return false,
+    };
+    let lower = func.to_ascii_lowercase();
+    lower.contains("abortondrop") || lower.contains("abort_on_drop")
+}

@@ -54,6 +54,22 @@ pub struct Ctx {
     /// closure handed to another function (other than `block_on`), or an `async` block that is
     /// stored or passed on instead of being awaited or blocked on.
     pub deferred: bool,
+    /// Inside a non-async closure of the innermost function or async block, and how it runs.
+    pub closure: ClosureCtx,
+}
+
+/// Whether code sits in a non-async closure, and whether that closure visibly runs in place.
+/// `.await` is not allowed in either kind; an opaque closure may run later or elsewhere.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClosureCtx {
+    /// Not in a closure (of the innermost function or async block).
+    #[default]
+    None,
+    /// In a closure that runs in place: called at once, or passed to an iterator, `Option`,
+    /// `Result`, entry or `catch_unwind` adaptor.
+    Inline,
+    /// In a closure handed to code the walk cannot see (a callback, a pool's `execute`).
+    Opaque,
 }
 
 /// A test attribute on a function.

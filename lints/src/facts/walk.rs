@@ -316,6 +316,7 @@ impl<'a> Walker<'a, '_> {
             spawn_body: None,
             in_select_future: false,
             deferred: false,
+            closure: ClosureCtx::None,
         };
         self.facts.fns.push(FnFacts {
             name: name.to_string(),
@@ -358,11 +359,12 @@ impl<'a> Walker<'a, '_> {
         }
         let (flow, _per_element) = self.flow(call);
         self.facts.spawns.push(Spawn { call, spawner, api, callee_span, body, flow, ctx: self.ctx });
-        if spawner.is_thread() || spawner == Spawner::TokioBlocking {
-            for a in args {
-                if matches!(a, Expr::Closure(_)) {
-                    self.sync_closures.insert(*a as *const Expr);
-                }
+        // A plain closure handed to any spawner (a thread, `spawn_blocking` of tokio, async-std
+        // or a runtime `Handle`, a rayon pool) runs on a thread of its own, outside async code;
+        // spawners of futures take async blocks, which are async context again.
+        for a in args.iter().copied().map(block_tail) {
+            if matches!(a, Expr::Closure(_)) {
+                self.sync_closures.insert(a as *const Expr);
             }
         }
     }
@@ -384,7 +386,15 @@ impl<'a> Walker<'a, '_> {
                         }
                     }
                 }
-                if matches!(r, "tokio::task::block_in_place" | "std::thread::scope" | "crossbeam::scope") {
+                if matches!(
+                    r,
+                    "tokio::task::block_in_place"
+                        | "std::thread::scope"
+                        | "crossbeam::scope"
+                        | "async_std::task::spawn_blocking"
+                        | "smol::unblock"
+                        | "blocking::unblock"
+                ) {
                     for a in &args {
                         if matches!(a, Expr::Closure(_)) {
                             self.sync_closures.insert(*a as *const Expr);
@@ -454,6 +464,16 @@ impl<'a> Walker<'a, '_> {
         if is_block_on(&name) {
             self.mark_inline(&args);
         }
+        // `spawn_blocking` by any receiver (a runtime `Handle` or `Runtime` of unknown type, a
+        // `JoinSet`) runs its closure on a blocking pool: never async context. Matching the
+        // method name only makes code quieter, never louder.
+        if matches!(name.as_str(), "spawn_blocking" | "block_in_place") {
+            for a in &args {
+                if matches!(a, Expr::Closure(_)) {
+                    self.sync_closures.insert(*a as *const Expr);
+                }
+            }
+        }
         if is_iterator_closure_method(&name) && looks_like_iterator(&m.receiver) {
             for a in &args {
                 if matches!(a, Expr::Closure(_)) {
@@ -485,10 +505,14 @@ impl<'a> Walker<'a, '_> {
         if self.sync_closures.contains(&key) {
             self.ctx.is_async = false;
             self.ctx.async_span = None;
+            self.ctx.closure = ClosureCtx::None;
+        } else if c.asyncness.is_none() && self.ctx.closure != ClosureCtx::Opaque {
+            self.ctx.closure = if self.closure_runs_in_place() { ClosureCtx::Inline } else { ClosureCtx::Opaque };
         }
         if c.asyncness.is_some() {
             self.ctx.is_async = true;
             self.ctx.async_span = c.asyncness.map(|a| span_of_span(self.file, a.span));
+            self.ctx.closure = ClosureCtx::None;
         }
         if let Some(id) = self.spawn_bodies.get(&key) {
             self.ctx.spawn_body = Some(*id);
@@ -505,6 +529,40 @@ impl<'a> Walker<'a, '_> {
         self.visit_expr(&c.body);
         self.pop_scope();
         self.ctx = saved;
+    }
+
+    /// Whether the closure on top of the ancestor stack visibly runs where it is written: it
+    /// is called at once, or passed to an adaptor that calls it before returning.
+    fn closure_runs_in_place(&self) -> bool {
+        let n = self.ancestors.len();
+        let Some(Node::Expr(closure)) = self.ancestors.last() else { return false };
+        let mut child: &Expr = closure;
+        let mut i = n.saturating_sub(1);
+        while i > 0 {
+            i -= 1;
+            let Node::Expr(parent) = self.ancestors[i] else { return false };
+            match parent {
+                Expr::Paren(_) | Expr::Group(_) => {}
+                Expr::MethodCall(m) => {
+                    return !std::ptr::eq(&*m.receiver, child) && runs_closure_in_place(&m.method.to_string());
+                }
+                Expr::Call(c) => {
+                    if std::ptr::eq(&*c.func, child) {
+                        return true;
+                    }
+                    let Expr::Path(p) = &*c.func else { return false };
+                    match self.resolve(&p.path).as_deref() {
+                        Some("std::panic::catch_unwind") => return true,
+                        // `catch_unwind(AssertUnwindSafe(|| …))`
+                        Some("std::panic::AssertUnwindSafe" | "AssertUnwindSafe") => {}
+                        _ => return false,
+                    }
+                }
+                _ => return false,
+            }
+            child = parent;
+        }
+        false
     }
 
     fn push_loop(
@@ -582,6 +640,21 @@ fn block_tail(e: &Expr) -> &Expr {
         Expr::Paren(p) => block_tail(&p.expr),
         _ => e,
     }
+}
+
+/// Adaptors that call their closure argument before they return (or while the value they
+/// return is iterated or polled in place).
+fn runs_closure_in_place(name: &str) -> bool {
+    matches!(
+        name,
+        "map" | "map_err" | "and_then" | "or_else" | "unwrap_or_else" | "map_or" | "map_or_else" | "ok_or_else"
+            | "filter" | "filter_map" | "flat_map" | "for_each" | "try_for_each" | "fold" | "try_fold" | "any"
+            | "all" | "find" | "find_map" | "position" | "inspect" | "take_while" | "skip_while" | "map_while"
+            | "scan" | "retain" | "sort_by" | "sort_by_key" | "sort_unstable_by" | "sort_unstable_by_key"
+            | "max_by_key" | "min_by_key" | "max_by" | "min_by" | "then" | "get_or_insert_with" | "or_insert_with"
+            | "or_insert_with_key" | "and_modify" | "is_some_and" | "is_ok_and" | "is_none_or" | "with"
+            | "with_borrow" | "with_borrow_mut" | "partition" | "get_or_init" | "call_once" | "zip_with"
+    )
 }
 
 fn is_iterator_closure_method(name: &str) -> bool {
@@ -763,6 +836,7 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
                 }
                 self.ctx.is_async = true;
                 self.ctx.async_span = Some(span_of_span(self.file, a.async_token.span));
+                self.ctx.closure = ClosureCtx::None;
                 if let Some(id) = self.spawn_bodies.get(&(e as *const Expr)) {
                     self.ctx.spawn_body = Some(*id);
                 }
