@@ -1,0 +1,286 @@
+use crate::context::{ExportedFact, FileCx, WorkspaceCx};
+use crate::diagnostic::Diagnostic;
+use crate::facts::walk::{expr_text, path_text};
+use crate::facts::{Callee, Ctx, Flow};
+use crate::registry::Rule;
+use crate::source::Span;
+use std::collections::HashMap;
+use syn::{Expr, Pat};
+
+crate::declare_lint! {
+    /// ### What it does
+    /// Finds a profile in the workspace's root `Cargo.toml` (`[profile.release]`,
+    /// `[profile.dev]` or a custom profile) that sets `panic = "abort"` while the code recovers
+    /// panics: `std::panic::catch_unwind`, `FutureExt::catch_unwind`, an `Err` taken from a
+    /// std thread's `join()` (`match`, `if let Err`, `is_err()`, `map_err`, `unwrap_or_else`…),
+    /// or tokio's `JoinError::is_panic` / `into_panic`. The finding points at the
+    /// `panic = "abort"` line and names the code that relies on unwinding.
+    ///
+    /// Test code is not counted (`cargo test` always unwinds), nor is code in a function marked
+    /// `#[cfg(panic = "unwind")]`.
+    ///
+    /// ### Why is this bad
+    /// With `panic = "abort"` a panic ends the process on the spot: `catch_unwind` never
+    /// returns `Err`, a panicking thread takes the whole process down instead of handing its
+    /// panic to `join()`, and a tokio task's panic never becomes a `JoinError`. The recovery
+    /// code is dead, and whatever it was meant to keep alive (a server loop, a worker pool)
+    /// dies with the first panic. `cargo test` always unwinds, so the tests of that recovery
+    /// pass and do not show it.
+    ///
+    /// ### Known problems
+    /// Only the workspace root manifest is read; profiles set in `.cargo/config.toml` or on the
+    /// command line are not seen. Recovery code in a library that is meant to work under both
+    /// strategies is reported too; gate it with `#[cfg(panic = "unwind")]`.
+    ///
+    /// ### Example
+    /// ```toml
+    /// [profile.release]
+    /// panic = "abort"
+    /// ```
+    /// ```rust,ignore
+    /// if let Err(panic) = std::panic::catch_unwind(|| handle(request)) {
+    ///     log_panic(panic); // never runs in release builds
+    /// }
+    /// ```
+    /// Use instead: drop `panic = "abort"` from the profile, or stop relying on recovery (let
+    /// the process abort and have a supervisor restart it) and gate the recovery code with
+    /// `#[cfg(panic = "unwind")]`.
+    pub static CATCH_UNWIND_UNDER_ABORT = {
+        name: "catch_unwind_under_abort",
+        rule: Some(Rule::Panics),
+        level: Warn,
+        summary: "a profile sets `panic = \"abort\"` while the code recovers panics",
+        why: "under `panic = \"abort\"` panic recovery never runs, and `cargo test` (always unwinding) hides it",
+    };
+}
+
+/// Exports every place of non-test code that recovers a panic.
+pub fn collect(cx: &FileCx<'_>) {
+    let facts = cx.facts;
+    if is_test_module_file(cx) || file_is_unwind_only(cx) {
+        return;
+    }
+    let counts = |ctx: &Ctx| !ctx.is_test && !fn_is_unwind_only(cx, ctx);
+    // A function that hands panics back with `resume_unwind` propagates them rather than
+    // recovering: its `is_panic`/`into_panic` are not recovery.
+    let resumes: Vec<_> = facts
+        .calls
+        .iter()
+        .filter(|c| c.resolved().is_some_and(|p| p == "std::panic::resume_unwind"))
+        .map(|c| c.ctx.fn_id)
+        .collect();
+    // Method calls by receiver, to see what is done with a `join()` result.
+    let mut method_on: HashMap<*const Expr, &str> = HashMap::new();
+    for c in &facts.calls {
+        if let Callee::Method { name, receiver } = &c.callee {
+            method_on.insert(strip(receiver) as *const Expr, name.as_str());
+        }
+    }
+    let spawns_std_threads = facts.spawns.iter().any(|s| s.spawner.is_thread());
+    let tokio = cx.package.depends_on("tokio") || cx.package.name == "tokio";
+    for c in &facts.calls {
+        if !counts(&c.ctx) {
+            continue;
+        }
+        let found = match &c.callee {
+            Callee::Path { resolved, path } if resolved.as_deref() == Some("std::panic::catch_unwind") => {
+                Some((c.callee_span, format!("`{}`", path_text(path))))
+            }
+            Callee::Method { name, receiver } if c.args.is_empty() => match name.as_str() {
+                "catch_unwind" => Some((method_span(cx, c.expr), "`catch_unwind`".to_string())),
+                "is_panic" | "into_panic" | "try_into_panic" if tokio && !resumes.contains(&c.ctx.fn_id) => {
+                    Some((method_span(cx, c.expr), format!("`JoinError::{name}`")))
+                }
+                "join" if spawns_std_threads && takes_err(c.expr, &c.flow, &method_on) => {
+                    Some((cx.span(c.expr), format!("the `Err` of `{}.join()`", expr_text(receiver))))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((span, what)) = found {
+            cx.export(ExportedFact::RecoversPanic { span, what });
+        }
+    }
+}
+
+fn strip(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip(&p.expr),
+        other => other,
+    }
+}
+
+fn method_span(cx: &FileCx<'_>, e: &Expr) -> Span {
+    match e {
+        Expr::MethodCall(m) => cx.span_of(m.method.span()),
+        other => cx.span(other),
+    }
+}
+
+/// A module file of test code by its path under `src/` (`src/…/tests/x.rs`, `src/…/tests.rs`): declared
+/// under `#[cfg(test)]` elsewhere, which this file alone does not show.
+fn is_test_module_file(cx: &FileCx<'_>) -> bool {
+    let path = cx.source.path();
+    let parts: Vec<&std::ffi::OsStr> = path.components().map(|c| c.as_os_str()).collect();
+    let Some(src) = parts.iter().rposition(|c| *c == "src") else { return false };
+    let stem_is_test = path.file_stem().is_some_and(|s| s == "tests" || s == "test");
+    let in_tests_dir = parts[src + 1..parts.len().saturating_sub(1)].iter().any(|c| *c == "tests");
+    stem_is_test || in_tests_dir
+}
+
+/// `#![cfg(panic = "unwind")]` on the whole file.
+fn file_is_unwind_only(cx: &FileCx<'_>) -> bool {
+    attrs_gate_unwind(&cx.ast.attrs)
+}
+
+fn attrs_gate_unwind(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg") && {
+            let text = quote::ToTokens::to_token_stream(&a.meta).to_string().replace(' ', "");
+            text.contains("panic=\"unwind\"") && !text.contains("not(panic")
+        }
+    })
+}
+
+/// `#[cfg(panic = "unwind")]` on the enclosing function: the author already gated it.
+fn fn_is_unwind_only(cx: &FileCx<'_>, ctx: &Ctx) -> bool {
+    let Some(id) = ctx.fn_id else { return false };
+    attrs_gate_unwind(cx.facts.func(id).attrs)
+}
+
+/// Whether the result of `join()` at `join` is inspected for its `Err` (the panic).
+fn takes_err(join: &Expr, flow: &Flow<'_>, method_on: &HashMap<*const Expr, &str>) -> bool {
+    if let Some(next) = method_on.get(&(join as *const Expr)) {
+        return matches!(
+            *next,
+            "is_err"
+                | "err"
+                | "map_err"
+                | "unwrap_or_else"
+                | "unwrap_or"
+                | "unwrap_or_default"
+                | "or_else"
+                | "unwrap_err"
+                | "expect_err"
+                | "is_err_and"
+                | "inspect_err"
+        );
+    }
+    match flow {
+        Flow::Matched(Expr::Match(m)) => m.arms.iter().any(|arm| pat_names_err(&arm.pat)),
+        Flow::Matched(Expr::Let(l)) => pat_names_err(&l.pat),
+        Flow::Let(pat) => pat_names_err(pat),
+        _ => false,
+    }
+}
+
+fn pat_names_err(pat: &Pat) -> bool {
+    match pat {
+        Pat::TupleStruct(t) => t.path.segments.last().is_some_and(|s| s.ident == "Err"),
+        Pat::Or(o) => o.cases.iter().any(pat_names_err),
+        Pat::Paren(p) => pat_names_err(&p.pat),
+        _ => false,
+    }
+}
+
+/// A `panic = "abort"` setting in the root manifest: the profile's name and the span of the
+/// `panic = "abort"` key-value.
+fn abort_profiles(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let Ok(doc) = toml::de::DeTable::parse(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    let Some(profiles) = doc.get_ref().get("profile").and_then(|p| p.get_ref().as_table()) else { return out };
+    for (name, profile) in profiles.iter() {
+        let Some(table) = profile.get_ref().as_table() else { continue };
+        for (key, value) in table.iter() {
+            if key.get_ref() == "panic" && value.get_ref().as_str() == Some("abort") {
+                out.push((name.get_ref().to_string(), key.span().start..value.span().end));
+            }
+        }
+    }
+    out.sort_by_key(|(_, r)| r.start);
+    out
+}
+
+/// `[lib] proc-macro = true` in the package's manifest.
+fn is_proc_macro(cx: &WorkspaceCx<'_>, package: &crate::context::PackageInfo) -> bool {
+    let Some(manifest) = package.manifest else { return false };
+    let Ok(doc) = toml::de::DeTable::parse(&cx.sources.get(manifest).text) else { return false };
+    let lib = doc.get_ref().get("lib").and_then(|l| l.get_ref().as_table());
+    lib.and_then(|l| l.get("proc-macro").or_else(|| l.get("proc_macro")))
+        .and_then(|v| v.get_ref().as_bool())
+        .unwrap_or(false)
+}
+
+pub fn check(cx: &WorkspaceCx<'_>) {
+    let Some(manifest) = cx.root_manifest else { return };
+    // Build scripts and proc macros always unwind, whatever the profile says.
+    let always_unwinds: Vec<bool> = cx.packages.iter().map(|p| is_proc_macro(cx, p)).collect();
+    let recovering: Vec<(Span, &str)> = cx
+        .files
+        .iter()
+        .filter(|f| !always_unwinds.get(f.package).copied().unwrap_or(false))
+        .filter(|f| cx.sources.get(f.file).path().file_name().is_none_or(|n| n != "build.rs"))
+        .flat_map(|f| f.facts.iter())
+        .filter_map(|f| match f {
+            ExportedFact::RecoversPanic { span, what } => Some((*span, what.as_str())),
+            _ => None,
+        })
+        .collect();
+    let Some((first_span, first_what)) = recovering.first().copied() else { return };
+    let source = cx.sources.get(manifest);
+    for (profile, range) in abort_profiles(&source.text) {
+        let span = Span::new(manifest, range.start, range.end);
+        let mut d = Diagnostic::new(
+            &CATCH_UNWIND_UNDER_ABORT,
+            span,
+            format!("`[profile.{profile}]` sets `panic = \"abort\"`, but the code recovers panics"),
+        )
+        .primary_label(format!("a panic aborts the process in `{profile}` builds"))
+        .label(first_span, format!("{first_what} needs unwinding: under `abort` no panic ever gets here"));
+        if recovering.len() > 1 {
+            let more: Vec<String> = recovering[1..]
+                .iter()
+                .take(3)
+                .map(|(s, what)| {
+                    let f = cx.sources.get(s.file);
+                    let lc = f.line_col(s.start as usize);
+                    format!("{what} at {}:{}:{}", f.path.to_string_lossy().replace('\\', "/"), lc.line, lc.col)
+                })
+                .collect();
+            let rest = recovering.len() - 1 - more.len();
+            let tail = if rest > 0 { format!(", and {rest} more") } else { String::new() };
+            d = d.note(format!("also relying on unwinding: {}{tail}", more.join(", ")));
+        }
+        d = d
+            .note("`cargo test` always unwinds, so tests of this recovery pass while the built program aborts")
+            .help(format!(
+                "remove `panic = \"abort\"` from `[profile.{profile}]` if the program relies on recovering panics; otherwise let it abort (and restart it from a supervisor) and gate the recovery code with `#[cfg(panic = \"unwind\")]`"
+            ));
+        if let Some(note) = d.rule_note() {
+            d = d.note(note);
+        }
+        cx.report(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::abort_profiles;
+
+    #[test]
+    fn finds_abort_lines_in_any_profile_form() {
+        let text =
+            "[package]\nname = \"x\"\n\n[profile.release]\npanic = \"abort\"\n\n[profile.dev]\npanic = \"unwind\"\n";
+        let found = abort_profiles(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "release");
+        assert_eq!(&text[found[0].1.clone()], "panic = \"abort\"");
+        let dotted = "profile.dist.panic = 'abort'\n";
+        assert_eq!(abort_profiles(dotted)[0].0, "dist");
+        let inline = "[profile]\nbench = { panic = \"abort\", lto = true }\n";
+        let found = abort_profiles(inline);
+        assert_eq!(&inline[found[0].1.clone()], "panic = \"abort\"");
+        assert!(abort_profiles("not toml [").is_empty());
+    }
+}
