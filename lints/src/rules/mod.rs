@@ -4,9 +4,14 @@
 use crate::context::{FileCx, WorkspaceCx};
 use crate::registry::Lint;
 
+pub mod blocking_in_async;
+pub mod cancel_guard_dropped;
+pub mod catch_unwind_around_spawn;
+pub mod catch_unwind_under_abort;
 pub mod detached_spawn;
 pub mod sleep_in_test;
 pub mod unbounded_spawn_in_loop;
+pub mod uncancellable_loop;
 pub mod undocumented_unsafe_send_sync;
 
 /// A file lint's check: reads the file's facts, reports through the context.
@@ -15,6 +20,10 @@ pub type FileCheck = fn(&FileCx<'_>);
 /// File lints in registry order (by rule, then name): `(lint, check)`.
 pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&detached_spawn::DETACHED_SPAWN, detached_spawn::check),
+    (&blocking_in_async::BLOCKING_IN_ASYNC, blocking_in_async::check),
+    (&cancel_guard_dropped::CANCEL_GUARD_DROPPED, cancel_guard_dropped::check),
+    (&uncancellable_loop::UNCANCELLABLE_LOOP, uncancellable_loop::check),
+    (&catch_unwind_around_spawn::CATCH_UNWIND_AROUND_SPAWN, catch_unwind_around_spawn::check),
     (&sleep_in_test::SLEEP_IN_TEST, sleep_in_test::check),
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
     (&undocumented_unsafe_send_sync::UNDOCUMENTED_UNSAFE_SEND_SYNC, undocumented_unsafe_send_sync::check),
@@ -29,4 +38,8 @@ pub struct WorkspaceLint {
 }
 
 /// Workspace lints in registry order.
-pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[];
+pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[WorkspaceLint {
+    lint: &catch_unwind_under_abort::CATCH_UNWIND_UNDER_ABORT,
+    collect: catch_unwind_under_abort::collect,
+    check: catch_unwind_under_abort::check,
+}];

@@ -14,7 +14,7 @@ struct Service {
 
 // MUST NOT fire: the handle is joined, awaited, aborted, stored, returned or collected.
 pub async fn kept() -> tokio::task::JoinHandle<()> {
-    let awaited = tokio::spawn(async { loop { flush().await; } });
+    let awaited = tokio::spawn(async { loop { flush().await; } }); //~ uncancellable_loop
     awaited.await.unwrap();
     let aborted = tokio::spawn(async { loop { flush().await; } });
     aborted.abort();
@@ -24,8 +24,8 @@ pub async fn kept() -> tokio::task::JoinHandle<()> {
         h.await.unwrap();
     }
     let _service = Service { worker: tokio::spawn(async { loop { flush().await; } }) };
-    let joined = std::thread::spawn(|| loop { std::hint::spin_loop() });
-    joined.join().unwrap();
+    let joined = std::thread::spawn(|| loop { std::hint::spin_loop() }); //~ uncancellable_loop
+    joined.join().unwrap(); //~ blocking_in_async
     tokio::spawn(async { loop { flush().await; } })
 }
 
@@ -34,9 +34,9 @@ pub async fn managed() {
     let mut set = JoinSet::new();
     set.spawn(async { loop { flush().await; } });
     let tracker = TaskTracker::new();
-    tracker.spawn(async { loop { flush().await; } });
+    tracker.spawn(async { loop { flush().await; } }); //~ uncancellable_loop
     std::thread::scope(|s| {
-        s.spawn(|| loop { std::hint::spin_loop() });
+        s.spawn(|| loop { std::hint::spin_loop() }); //~ uncancellable_loop
     });
     set.shutdown().await;
 }
