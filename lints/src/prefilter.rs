@@ -17,6 +17,12 @@ fn needles(lint: &str) -> Option<&'static [&'static str]> {
         "detached_spawn" | "unbounded_spawn_in_loop" => &["spawn"],
         "sleep_in_test" => &["sleep"],
         "undocumented_unsafe_send_sync" => &["unsafe"],
+        "uncancellable_loop" => &["spawn"],
+        "blocking_in_async" => &["async"],
+        "cancel_guard_dropped" => &["drop_guard"],
+        "catch_unwind_around_spawn" => &["catch_unwind"],
+        // What `collect` exports: `catch_unwind`, `join()` results, `is_panic`/`into_panic`.
+        "catch_unwind_under_abort" => &["catch_unwind", "join", "_panic"],
         _ => return None,
     })
 }

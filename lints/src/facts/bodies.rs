@@ -226,11 +226,7 @@ fn tokens_exit(tokens: proc_macro2::TokenStream, label: Option<&str>) -> bool {
                     Some(_) => {}
                 }
             }
-            proc_macro2::TokenTree::Group(g) => {
-                if tokens_exit(g.stream(), label) {
-                    return true;
-                }
-            }
+            proc_macro2::TokenTree::Group(g) if tokens_exit(g.stream(), label) => return true,
             _ => {}
         }
     }

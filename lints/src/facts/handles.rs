@@ -127,7 +127,8 @@ pub fn handle_cancellation(file: FileId, facts: &Facts<'_>, spawn: &Spawn<'_>) -
         Flow::Method(m) if is_cancel_method(&m.method.to_string()) => return Cancellation::Visible(span_of(&m.method)),
         Flow::Argument(call) if is_abort_on_drop(call) => return Cancellation::Visible(span_of(call)),
         Flow::Let(pat) => {
-            if let Some(b) = single_name(pat).and_then(|i| facts.binding_at(super::walk::span_of_span(file, i.span()))) {
+            if let Some(b) = single_name(pat).and_then(|i| facts.binding_at(super::walk::span_of_span(file, i.span())))
+            {
                 for u in facts.uses_of(b) {
                     match u.flow {
                         Flow::Method(m) if is_cancel_method(&m.method.to_string()) => {
@@ -147,7 +148,9 @@ pub fn handle_cancellation(file: FileId, facts: &Facts<'_>, spawn: &Spawn<'_>) -
     }
     let file_aborts = || {
         facts.calls.iter().any(|c| match &c.callee {
-            super::Callee::Method { name, .. } => matches!(name.as_str(), "abort" | "abort_all" | "cancel" | "shutdown"),
+            super::Callee::Method { name, .. } => {
+                matches!(name.as_str(), "abort" | "abort_all" | "cancel" | "shutdown")
+            }
             super::Callee::Path { resolved, .. } => resolved.as_deref().is_some_and(|r| r.contains("AbortOnDrop")),
         })
     };

@@ -160,11 +160,7 @@ pub fn check(cx: &FileCx<'_>) {
             Kind::Sleep
         } else if is_fs_call(path) {
             Kind::Fs
-        } else if matches!(path, "std::net::TcpStream::connect" | "std::net::TcpStream::connect_timeout") {
-            Kind::Net
-        } else if matches!(path, "std::net::TcpListener::bind" | "std::net::UdpSocket::bind")
-            && call.args.first().is_some_and(|a| is_host_name_literal(a))
-        {
+        } else if is_net_call(path, call) {
             Kind::Net
         } else {
             continue;
@@ -189,6 +185,17 @@ fn is_fs_call(path: &str) -> bool {
             rest,
             "File::open" | "File::create" | "File::create_new" | "File::open_buffered" | "File::create_buffered"
         )
+}
+
+/// `connect` always waits on the network; `bind` only when it must resolve a host name.
+fn is_net_call(path: &str, call: &Call<'_>) -> bool {
+    match path {
+        "std::net::TcpStream::connect" | "std::net::TcpStream::connect_timeout" => true,
+        "std::net::TcpListener::bind" | "std::net::UdpSocket::bind" => {
+            call.args.first().is_some_and(|a| is_host_name_literal(a))
+        }
+        _ => false,
+    }
 }
 
 /// A string literal address whose host is a name, not a number: binding it resolves the name.
