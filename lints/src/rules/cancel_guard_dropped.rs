@@ -19,7 +19,8 @@ crate::declare_lint! {
     /// intended form is `let _guard = token.drop_guard();`.
     ///
     /// It fires only where the package depends on `tokio-util` (or the file uses it), since
-    /// `drop_guard` is that crate's API.
+    /// `drop_guard` is that crate's API, and not on `self.drop_guard()` or where the file defines
+    /// a `drop_guard` function of its own.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -52,6 +53,11 @@ pub fn check(cx: &FileCx<'_>) {
             continue;
         }
         if !matches!(call.flow, Flow::Discarded) {
+            continue;
+        }
+        // `self.drop_guard()` in an impl, or a `drop_guard` the file defines: the user's own API
+        // (a page guard's destructor, a lease), not tokio-util's.
+        if matches!(receiver, syn::Expr::Path(p) if p.path.is_ident("self")) || cx.facts.fn_items.contains_key(name) {
             continue;
         }
         if !*uses_tokio_util.get_or_insert_with(|| file_uses_tokio_util(cx)) {

@@ -1,10 +1,5 @@
-// MUST NOT fire: without tokio-util, `drop_guard` is some other API.
-struct Lease;
-impl Lease {
-    fn drop_guard(&self) {}
-}
-
-pub fn release(lease: Lease) {
+// MUST NOT fire: without tokio-util, `drop_guard` is some other crate's API.
+pub fn release(lease: leases::Lease, other: leases::Lease) {
     let _ = lease.drop_guard();
-    lease.drop_guard();
+    other.drop_guard();
 }
