@@ -227,6 +227,18 @@ pub fn check(cx: &WorkspaceCx<'_>) {
             _ => None,
         })
         .collect();
+    // The most telling first: a `catch_unwind`, then a matched `join()`, then `JoinError`.
+    let mut recovering = recovering;
+    recovering.sort_by_key(|(span, what)| {
+        let rank = if what.contains("catch_unwind") {
+            0
+        } else if what.contains("join()") {
+            1
+        } else {
+            2
+        };
+        (rank, span.file, span.start)
+    });
     let Some((first_span, first_what)) = recovering.first().copied() else { return };
     let source = cx.sources.get(manifest);
     for (profile, range) in abort_profiles(&source.text) {

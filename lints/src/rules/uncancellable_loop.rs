@@ -65,12 +65,14 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &FileCx<'_>) {
+    // One finding per loop: two spawns of the same `run()` share its loop.
+    let mut reported = std::collections::HashSet::new();
     for spawn in &cx.facts.spawns {
-        check_spawn(cx, spawn);
+        check_spawn(cx, spawn, &mut reported);
     }
 }
 
-fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) {
+fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>, reported: &mut std::collections::HashSet<u32>) {
     // Built-in cancellation: a `JoinSet` aborts its tasks when dropped, a smol `Task`
     // cancels on drop (and a detached one is `detached_spawn`'s). Fire-and-forget pools have
     // no handle at all: `detached_spawn` speaks for them.
@@ -90,6 +92,9 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) {
         return;
     }
     if abortable && handle_cancellation(cx.file, cx.facts, spawn) != Cancellation::None {
+        return;
+    }
+    if !reported.insert(endless.keyword.start) {
         return;
     }
     let what = if spawn.spawner.is_thread() { "thread" } else { "task" };

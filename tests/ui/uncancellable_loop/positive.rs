@@ -83,3 +83,10 @@ async fn run_forever() {
 pub async fn spawns_run() {
     tokio::spawn(run_forever()).await.unwrap();
 }
+
+// MUST fire once for a loop that two spawns share.
+pub async fn spawns_run_twice() {
+    let a = tokio::spawn(run_forever());
+    let b = tokio::spawn(run_forever());
+    let _ = (a.await, b.await);
+}
