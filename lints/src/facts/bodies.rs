@@ -278,3 +278,63 @@ fn scan_tokens(tt: proc_macro2::TokenTree, found: &mut bool) {
         _ => {}
     }
 }
+
+
+/// Every `return`, `?` and `break` in `body` (of a loop labelled `label`) that leaves the loop,
+/// in source order; code in nested closures, async blocks and items is not the loop's.
+/// `process::exit` is not listed: it ends every thread and task with it.
+pub fn loop_exits<'a>(body: &'a syn::Block, label: Option<&str>) -> Vec<&'a Expr> {
+    let mut f = ExitCollector {
+        label,
+        loop_depth: 0,
+        found: Vec::new(),
+        depth: 0,
+    };
+    f.visit_block(body);
+    f.found
+}
+
+struct ExitCollector<'l, 'a> {
+    label: Option<&'l str>,
+    loop_depth: usize,
+    found: Vec<&'a Expr>,
+    depth: usize,
+}
+
+impl<'a> Visit<'a> for ExitCollector<'_, 'a> {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if self.depth > 200 {
+            return;
+        }
+        match e {
+            Expr::Return(_) => self.found.push(e),
+            Expr::Try(_) => self.found.push(e),
+            Expr::Break(b) => {
+                let leaves = match &b.label {
+                    Some(l) => Some(l.ident.to_string().as_str()) == self.label,
+                    None => self.loop_depth == 0,
+                };
+                if leaves {
+                    self.found.push(e);
+                }
+            }
+            _ => {}
+        }
+        match e {
+            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                self.loop_depth += 1;
+                self.depth += 1;
+                visit::visit_expr(self, e);
+                self.depth -= 1;
+                self.loop_depth -= 1;
+            }
+            Expr::Closure(_) | Expr::Async(_) => {}
+            _ => {
+                self.depth += 1;
+                visit::visit_expr(self, e);
+                self.depth -= 1;
+            }
+        }
+    }
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+}

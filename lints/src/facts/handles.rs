@@ -1,7 +1,7 @@
 //! What becomes of a spawn's handle, summarised from its [`Flow`] and the uses of the binding
 //! that holds it.
 
-use super::{BindingId, Facts, Flow, Spawn};
+use super::{BindingId, Facts, Flow, Spawn, SpawnId};
 use crate::source::{FileId, Span};
 use syn::Pat;
 
@@ -173,4 +173,152 @@ fn is_abort_on_drop(call: &syn::Expr) -> bool {
     };
     let lower = func.to_ascii_lowercase();
     lower.contains("abortondrop") || lower.contains("abort_on_drop")
+}
+
+/// The local binding a path expression reads (`handles` in `handles.push(…)`), through
+/// parentheses.
+pub fn binding_of_expr(facts: &Facts<'_>, expr: &syn::Expr) -> Option<BindingId> {
+    facts.binding_of_expr(super::peel_parens(expr))
+}
+
+/// The binding a `let` pattern declares when it is a single name (`let h = …`, `let h: T = …`).
+pub fn pat_binding(file: FileId, facts: &Facts<'_>, pat: &Pat) -> Option<BindingId> {
+    let ident = single_name(pat)?;
+    facts.binding_at(super::walk::span_of_span(file, ident.span()))
+}
+
+/// The binding that holds a spawn's own handle (`let h = spawn(…)`), not a collection of them.
+pub fn spawn_binding(file: FileId, facts: &Facts<'_>, spawn: &Spawn<'_>) -> Option<BindingId> {
+    match spawn.flow {
+        Flow::Let(pat) if !spawn.per_element => pat_binding(file, facts, pat),
+        _ => None,
+    }
+}
+
+/// Spawners whose handle lets the work run on, detached, when it is dropped: the handles a
+/// collection must join (std threads, tokio and async-std tasks). Scoped threads are joined by
+/// their scope, `JoinSet`/`TaskTracker` manage their own, a smol `Task` cancels on drop, and
+/// pools return no handle.
+pub fn detaches_on_drop(spawner: super::Spawner) -> bool {
+    use super::Spawner::*;
+    matches!(
+        spawner,
+        StdThread | StdBuilder | TokioSpawn | TokioBlocking | TokioLocal | TokioHandle | AsyncStd
+    )
+}
+
+/// A local collection that join handles are put into.
+#[derive(Clone, Debug)]
+pub struct HandleCollection {
+    pub binding: BindingId,
+    /// The spawns whose handles go into it (in source order).
+    pub spawns: Vec<SpawnId>,
+}
+
+/// Local collections of join handles of spawners that [`detaches_on_drop`]: handles pushed
+/// (`handles.push(spawn(…))`, also through a binding: `let h = spawn(…); handles.push(h)`),
+/// extended (`handles.extend((0..n).map(|_| spawn(…)))`) or collected
+/// (`let handles: Vec<_> = (0..n).map(|_| spawn(…)).collect()`).
+pub fn handle_collections(file: FileId, facts: &Facts<'_>) -> Vec<HandleCollection> {
+    let mut out: Vec<HandleCollection> = Vec::new();
+    for (i, spawn) in facts.spawns.iter().enumerate() {
+        if !detaches_on_drop(spawn.spawner) {
+            continue;
+        }
+        let collection = match spawn.flow {
+            Flow::PushedInto(recv) => binding_of_expr(facts, recv),
+            Flow::Let(pat) if spawn.per_element => pat_binding(file, facts, pat),
+            Flow::Let(pat) => pat_binding(file, facts, pat).and_then(|h| {
+                facts.uses_of(h).find_map(|u| match u.flow {
+                    Flow::PushedInto(recv) => binding_of_expr(facts, recv),
+                    _ => None,
+                })
+            }),
+            _ => None,
+        };
+        let Some(binding) = collection else { continue };
+        if facts.binding(binding).kind != super::BindingKind::Let {
+            continue;
+        }
+        let id = SpawnId(i as u32);
+        match out.iter_mut().find(|c| c.binding == binding) {
+            Some(c) => c.spawns.push(id),
+            None => out.push(HandleCollection {
+                binding,
+                spawns: vec![id],
+            }),
+        }
+    }
+    out
+}
+
+/// The collection binding an iterable reads, through `&`, `&mut`, parentheses and the
+/// adaptors that hand out its elements (`into_iter`, `iter_mut`, `drain(..)`, `enumerate`,
+/// `rev`, `zip`, `pop`, `pop_front`, `pop_back`).
+pub fn iterated_binding(facts: &Facts<'_>, iterable: &syn::Expr) -> Option<BindingId> {
+    let mut cur = iterable;
+    for _ in 0..16 {
+        match cur {
+            syn::Expr::Reference(r) => cur = &r.expr,
+            syn::Expr::Paren(p) => cur = &p.expr,
+            syn::Expr::Group(g) => cur = &g.expr,
+            syn::Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "into_iter"
+                        | "iter_mut"
+                        | "drain"
+                        | "enumerate"
+                        | "rev"
+                        | "zip"
+                        | "pop"
+                        | "pop_front"
+                        | "pop_back"
+                ) =>
+            {
+                cur = &m.receiver
+            }
+            syn::Expr::Path(_) => return binding_of_expr(facts, cur),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A binding that holds one element of a collection, with the collection: the pattern of a
+/// `for` loop over it (`for h in handles`, `for (i, h) in handles.into_iter().enumerate()`), of
+/// `while let Some(h) = handles.pop()`, or the parameter of a closure passed to an iterator
+/// adaptor over it (`handles.into_iter().for_each(|h| …)`).
+pub fn element_of(
+    file: FileId,
+    facts: &Facts<'_>,
+    binding: BindingId,
+) -> Option<(BindingId, super::LoopId)> {
+    let b = facts.binding(binding);
+    let loop_id = b.ctx.loop_id?;
+    let lp = facts.loop_(loop_id);
+    let inside = |node: &dyn syn::spanned::Spanned| {
+        let s = super::walk::span_of(file, node);
+        b.span.start >= s.start && b.span.end <= s.end
+    };
+    let source = match (b.kind, lp.kind, lp.expr) {
+        (
+            super::BindingKind::ForElement | super::BindingKind::Pattern,
+            super::LoopKind::For,
+            syn::Expr::ForLoop(f),
+        ) if inside(&f.pat) => &*f.expr,
+        (super::BindingKind::Pattern, super::LoopKind::WhileLet, syn::Expr::While(w)) => {
+            match &*w.cond {
+                syn::Expr::Let(l) if inside(&l.pat) => &*l.expr,
+                _ => return None,
+            }
+        }
+        (super::BindingKind::ClosureParam, super::LoopKind::IterClosure, syn::Expr::Closure(c))
+            if c.inputs.first().is_some_and(|p| inside(p)) =>
+        {
+            lp.source?
+        }
+        _ => return None,
+    };
+    Some((iterated_binding(facts, source)?, loop_id))
 }

@@ -213,7 +213,21 @@ pub struct Spawn<'a> {
     pub body: Option<&'a Expr>,
     /// Where the returned handle goes.
     pub flow: Flow<'a>,
+    /// The spawn runs in an iterator adaptor's closure (`(0..n).map(|_| spawn(…)).collect()`):
+    /// `flow` is the flow of the collection, and this handle is one of its elements.
+    pub per_element: bool,
     pub ctx: Ctx,
+}
+
+/// How a statement throws a value away (see [`Facts::discard_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiscardKind {
+    /// `expr;`
+    Statement,
+    /// `let _ = expr;` (also `let _: T = expr;`)
+    LetWild,
+    /// `_ = expr;`
+    AssignWild,
 }
 
 /// Everything the walk learned about one file.
@@ -231,6 +245,9 @@ pub struct Facts<'a> {
     pub binding_by_span: std::collections::HashMap<u32, BindingId>,
     /// The use each local-name path expression is, by the expression's address.
     pub use_by_expr: std::collections::HashMap<usize, UseId>,
+    /// Values thrown away by a statement (`expr;`, `let _ = expr;`, `_ = expr;`), by
+    /// [`discard_key`] of the value with parentheses peeled.
+    pub discards: std::collections::HashMap<usize, DiscardKind>,
 }
 
 impl<'a> Facts<'a> {
@@ -261,6 +278,23 @@ impl<'a> Facts<'a> {
         Some(self.uses[id.0 as usize].binding)
     }
 
+    /// Whether a statement throws the value of `expr` away: `expr;`, `let _ = expr;`,
+    /// `_ = expr;`.
+    pub fn discard_of(&self, expr: &Expr) -> Option<DiscardKind> {
+        self.discards.get(&discard_key(peel_parens(expr))).copied()
+    }
+
+    /// [`Self::discard_of`] for an `.await` expression known by its payload (as [`Flow::Awaited`]
+    /// gives it).
+    pub fn discard_of_await(&self, expr: &syn::ExprAwait) -> Option<DiscardKind> {
+        self.discards.get(&(expr as *const syn::ExprAwait as usize)).copied()
+    }
+
+    /// [`Self::discard_of`] for a method call known by its payload (as [`Flow::Method`] gives it).
+    pub fn discard_of_method(&self, expr: &syn::ExprMethodCall) -> Option<DiscardKind> {
+        self.discards.get(&(expr as *const syn::ExprMethodCall as usize)).copied()
+    }
+
     /// Loops enclosing `ctx`, innermost first.
     pub fn enclosing_loops(&self, ctx: Ctx) -> impl Iterator<Item = (LoopId, &LoopFacts<'a>)> {
         let mut next = ctx.loop_id;
@@ -275,5 +309,26 @@ impl<'a> Facts<'a> {
     /// Calls to a resolved path.
     pub fn calls_to<'s>(&'s self, path: &'s str) -> impl Iterator<Item = &'s Call<'a>> + 's {
         self.calls.iter().filter(move |c| c.resolved() == Some(path))
+    }
+}
+
+/// `expr` without the parentheses (and invisible groups) around it.
+pub fn peel_parens(mut expr: &Expr) -> &Expr {
+    loop {
+        match expr {
+            Expr::Paren(p) => expr = &p.expr,
+            Expr::Group(g) => expr = &g.expr,
+            _ => return expr,
+        }
+    }
+}
+
+/// The key of [`Facts::discards`]: the address of an `.await`'s or method call's payload (which
+/// is what [`Flow`] hands out), of the expression otherwise.
+pub fn discard_key(expr: &Expr) -> usize {
+    match expr {
+        Expr::Await(a) => a as *const syn::ExprAwait as usize,
+        Expr::MethodCall(m) => m as *const syn::ExprMethodCall as usize,
+        other => other as *const Expr as usize,
     }
 }

@@ -36,6 +36,8 @@ pub fn known_type(resolved: &str) -> Option<&'static str> {
         "tokio::runtime::runtime::Runtime" => "tokio::runtime::Runtime",
         "tokio_util::sync::cancellation_token::CancellationToken" => "tokio_util::sync::CancellationToken",
         "crossbeam::thread::Scope" | "crossbeam_utils::thread::Scope" => "crossbeam::thread::Scope",
+        "smol::Executor" => "async_executor::Executor",
+        "smol::LocalExecutor" => "async_executor::LocalExecutor",
         other => other,
     };
     KNOWN_TYPES.iter().copied().find(|t| *t == normalized)

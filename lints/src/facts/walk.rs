@@ -344,6 +344,10 @@ impl<'a> Walker<'a, '_> {
         self.ctx = saved_ctx;
     }
 
+    fn record_discard(&mut self, value: &'a Expr, kind: DiscardKind) {
+        self.facts.discards.insert(discard_key(peel_parens(value)), kind);
+    }
+
     fn record_spawn(&mut self, call: &'a Expr, spawner: Spawner, api: String, callee_span: Span, args: &[&'a Expr]) {
         let id = SpawnId(self.facts.spawns.len() as u32);
         let body = args
@@ -357,8 +361,8 @@ impl<'a> Walker<'a, '_> {
                 self.spawn_bodies.insert(b as *const Expr, id);
             }
         }
-        let (flow, _per_element) = self.flow(call);
-        self.facts.spawns.push(Spawn { call, spawner, api, callee_span, body, flow, ctx: self.ctx });
+        let (flow, per_element) = self.flow(call);
+        self.facts.spawns.push(Spawn { call, spawner, api, callee_span, body, flow, per_element, ctx: self.ctx });
         // A plain closure handed to any spawner (a thread, `spawn_blocking` of tokio, async-std
         // or a runtime `Handle`, a rayon pool) runs on a thread of its own, outside async code;
         // spawners of futures take async blocks, which are async context again.
@@ -699,6 +703,15 @@ fn runs_closure_in_place(name: &str) -> bool {
     )
 }
 
+/// `_` on the left of `_ = expr`.
+fn is_underscore(e: &Expr) -> bool {
+    match e {
+        Expr::Infer(_) => true,
+        Expr::Path(p) => p.path.is_ident("_"),
+        _ => false,
+    }
+}
+
 fn is_iterator_closure_method(name: &str) -> bool {
     matches!(
         name,
@@ -825,6 +838,12 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
     }
 
     fn visit_stmt(&mut self, s: &'a syn::Stmt) {
+        if let syn::Stmt::Expr(e, Some(_)) = s {
+            match e {
+                Expr::Assign(a) if is_underscore(&a.left) => self.record_discard(&a.right, DiscardKind::AssignWild),
+                _ => self.record_discard(e, DiscardKind::Statement),
+            }
+        }
         self.ancestors.push(Node::Stmt(s));
         match s {
             syn::Stmt::Local(l) => self.visit_local(l),
@@ -836,6 +855,16 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
     }
 
     fn visit_local(&mut self, l: &'a syn::Local) {
+        let wild = match &l.pat {
+            Pat::Wild(_) => true,
+            Pat::Type(t) => matches!(&*t.pat, Pat::Wild(_)),
+            _ => false,
+        };
+        if let (true, Some(init)) = (wild, &l.init) {
+            if init.diverge.is_none() {
+                self.record_discard(&init.expr, DiscardKind::LetWild);
+            }
+        }
         self.ancestors.push(Node::Local(l));
         let saved = self.ctx;
         if self.select_futures.contains(&(l as *const syn::Local)) {
