@@ -4,12 +4,19 @@
 use crate::context::{FileCx, WorkspaceCx};
 use crate::registry::Lint;
 
+pub mod barrier_count_mismatch;
 pub mod blocking_in_async;
 pub mod cancel_guard_dropped;
 pub mod catch_unwind_around_spawn;
 pub mod catch_unwind_under_abort;
 pub mod detached_spawn;
+pub mod early_exit_leaks_tasks;
+pub mod handles_never_joined;
+pub mod join_result_ignored;
+pub mod joinset_dropped;
 pub mod sleep_in_test;
+pub mod task_dropped_on_spawn;
+pub mod test_leaks_spawn;
 pub mod unbounded_spawn_in_loop;
 pub mod uncancellable_loop;
 pub mod undocumented_unsafe_send_sync;
@@ -20,13 +27,20 @@ pub type FileCheck = fn(&FileCx<'_>);
 /// File lints in registry order (by rule, then name): `(lint, check)`.
 pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&detached_spawn::DETACHED_SPAWN, detached_spawn::check),
+    (&task_dropped_on_spawn::TASK_DROPPED_ON_SPAWN, task_dropped_on_spawn::check),
+    (&barrier_count_mismatch::BARRIER_COUNT_MISMATCH, barrier_count_mismatch::check),
+    (&handles_never_joined::HANDLES_NEVER_JOINED, handles_never_joined::check),
+    (&joinset_dropped::JOINSET_DROPPED, joinset_dropped::check),
     (&blocking_in_async::BLOCKING_IN_ASYNC, blocking_in_async::check),
     (&cancel_guard_dropped::CANCEL_GUARD_DROPPED, cancel_guard_dropped::check),
     (&uncancellable_loop::UNCANCELLABLE_LOOP, uncancellable_loop::check),
     (&catch_unwind_around_spawn::CATCH_UNWIND_AROUND_SPAWN, catch_unwind_around_spawn::check),
+    (&join_result_ignored::JOIN_RESULT_IGNORED, join_result_ignored::check),
+    (&early_exit_leaks_tasks::EARLY_EXIT_LEAKS_TASKS, early_exit_leaks_tasks::check),
     (&sleep_in_test::SLEEP_IN_TEST, sleep_in_test::check),
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
     (&undocumented_unsafe_send_sync::UNDOCUMENTED_UNSAFE_SEND_SYNC, undocumented_unsafe_send_sync::check),
+    (&test_leaks_spawn::TEST_LEAKS_SPAWN, test_leaks_spawn::check),
 ];
 
 /// A lint that runs over the whole workspace after every file: `collect` exports facts from

@@ -91,7 +91,7 @@ pub fn finite(mut rx: mpsc::Receiver<u32>) {
 
 // MUST NOT fire: a smol task dropped at once is cancelled, which `task_dropped_on_spawn` reports.
 pub fn smol_dropped() {
-    let _ = smol::spawn(async { loop { smol::future::yield_now().await; } });
+    let _ = smol::spawn(async { loop { smol::future::yield_now().await; } }); //~ task_dropped_on_spawn
 }
 
 // MUST NOT fire: a local function named `spawn` is not tokio's.

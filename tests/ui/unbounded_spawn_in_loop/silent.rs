@@ -42,7 +42,7 @@ pub fn workers(n: usize) {
         hs.push(std::thread::spawn(move || name.len()));
     }
     for h in hs {
-        let _ = h.join();
+        let _ = h.join(); //~ join_result_ignored
     }
 }
 
@@ -115,7 +115,7 @@ pub async fn count_checked(mut rx: tokio::sync::mpsc::Receiver<u32>, live: Arc<(
 fn per_fixture() {
     for case in fixtures() {
         std::thread::spawn(move || case).join().unwrap();
-        let _h = std::thread::spawn(move || case);
+        let _h = std::thread::spawn(move || case); //~ test_leaks_spawn
     }
 }
 fn fixtures() -> Vec<u32> {

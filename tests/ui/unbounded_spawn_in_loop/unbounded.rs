@@ -18,7 +18,7 @@ pub async fn fan_out(urls: Vec<String>) {
         handles.push(tokio::spawn(handle(url))); //~ unbounded_spawn_in_loop
     }
     for h in handles {
-        let _ = h.await;
+        let _ = h.await; //~ join_result_ignored
     }
 }
 
@@ -39,6 +39,6 @@ pub fn threads_per_line(input: &str) {
         })
         .collect();
     for h in handles {
-        let _ = h.join();
+        let _ = h.join(); //~ join_result_ignored
     }
 }

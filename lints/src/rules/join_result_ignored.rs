@@ -1,0 +1,310 @@
+use crate::context::FileCx;
+use crate::diagnostic::{Applicability, Diagnostic};
+use crate::facts::handles::{element_of, handle_collections, spawn_binding};
+use crate::facts::{peel_parens, BindingId, Callee, DiscardKind, Family, Flow, FnId, Spawner};
+use crate::registry::Rule;
+use crate::source::Span;
+
+crate::declare_lint! {
+    /// ### What it does
+    /// Finds the result of joining a thread or awaiting a tokio task thrown away:
+    /// `let _ = handle.join();`, `_ = handle.join();`, `handle.join().ok();`,
+    /// `drop(handle.join())`, and the same with `handle.await` for tokio's `JoinHandle`
+    /// (`tokio::spawn`, `spawn_blocking`, `spawn_local`, `Handle::spawn`, `TaskTracker::spawn`).
+    /// The handle is a binding holding a spawn's handle, the spawn expression itself
+    /// (`let _ = thread::spawn(f).join();`), or an element of a collection of handles
+    /// (`for h in handles { let _ = h.join(); }`).
+    ///
+    /// ### Why is this bad
+    /// `JoinHandle::join` returns `Err` when the thread panicked, and awaiting a tokio
+    /// `JoinHandle` yields `Err(JoinError)` when the task panicked or was cancelled. Throwing
+    /// that result away hides the panic: the program carries on as if the work succeeded. Go's
+    /// rule 5: a goroutine's panic must be recovered and reported, never lost.
+    ///
+    /// A bare `handle.join();` or `handle.await;` is left to rustc, whose `unused_must_use`
+    /// already warns about it.
+    ///
+    /// ### Known problems
+    /// async-std's `JoinHandle` and smol's `Task` re-raise the task's panic when awaited, so
+    /// `let _ = handle.await;` on them swallows nothing and is not reported. Neither is
+    /// `let _ = handle.await;` in a function that aborts a task before it: after `abort()`, the
+    /// `JoinError` is the expected cancellation, and awaiting is how one waits for the task to
+    /// stop. `JoinSet::join_next` results and handles behind a helper function are not
+    /// followed. Futures awaited by `select!` or `join!` are not reported (the macro, not the
+    /// user, writes the `.await`).
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// let writer = std::thread::spawn(move || flush_all(rx));
+    /// // …
+    /// let _ = writer.join();
+    /// ```
+    /// Use instead:
+    /// ```rust,ignore
+    /// let writer = std::thread::spawn(move || flush_all(rx));
+    /// // …
+    /// writer.join().expect("writer thread panicked");
+    /// ```
+    pub static JOIN_RESULT_IGNORED = {
+        name: "join_result_ignored",
+        rule: Some(Rule::Panics),
+        level: Warn,
+        summary: "the result of joining a thread or awaiting a task is ignored, hiding its panic",
+        why: "a panic in a thread or task must be reported, never silently dropped",
+    };
+}
+
+/// How the handle is waited on.
+#[derive(Clone, Copy)]
+enum Wait<'a> {
+    Join(&'a syn::ExprMethodCall),
+    Await(&'a syn::ExprAwait),
+}
+
+impl Wait<'_> {
+    fn span(&self, cx: &FileCx<'_>) -> Span {
+        match self {
+            Wait::Join(m) => cx.span(*m),
+            Wait::Await(a) => cx.span(*a),
+        }
+    }
+}
+
+pub fn check(cx: &FileCx<'_>) {
+    let mut reported: Vec<Span> = Vec::new();
+    let mut check_flow =
+        |flow: &Flow<'_>, spawner: Spawner, name: Option<&str>, fn_id: Option<FnId>| {
+            let wait = match *flow {
+                Flow::Method(m) if m.method == "join" && spawner.family() == Family::Std => {
+                    Wait::Join(m)
+                }
+                Flow::Awaited(a) if swallows_on_await(spawner) => Wait::Await(a),
+                _ => return,
+            };
+            let span = wait.span(cx);
+            if reported.contains(&span) {
+                return;
+            }
+            if check_wait(cx, wait, name, fn_id) {
+                reported.push(span);
+            }
+        };
+    for spawn in &cx.facts.spawns {
+        if !spawn.per_element {
+            check_flow(&spawn.flow, spawn.spawner, None, spawn.ctx.fn_id);
+        }
+        if let Some(h) = spawn_binding(cx.file, cx.facts, spawn) {
+            let name = cx.facts.binding(h).name.as_str();
+            for u in cx.facts.uses_of(h) {
+                check_flow(&u.flow, spawn.spawner, Some(name), u.ctx.fn_id);
+            }
+        }
+    }
+    let collections = handle_collections(cx.file, cx.facts);
+    if collections.is_empty() {
+        return;
+    }
+    for (i, b) in cx.facts.bindings.iter().enumerate() {
+        if b.ctx.loop_id.is_none() || b.uses.is_empty() {
+            continue;
+        }
+        let id = BindingId(i as u32);
+        let Some((collection, _)) = element_of(cx.file, cx.facts, id) else {
+            continue;
+        };
+        let Some(c) = collections.iter().find(|c| c.binding == collection) else {
+            continue;
+        };
+        let Some(first) = c.spawns.first() else {
+            continue;
+        };
+        let spawner = cx.facts.spawns[first.0 as usize].spawner;
+        for u in cx.facts.uses_of(id) {
+            check_flow(&u.flow, spawner, Some(b.name.as_str()), u.ctx.fn_id);
+        }
+    }
+}
+
+/// Awaiting the handle yields `Result<T, JoinError>`: tokio's `JoinHandle`.
+fn swallows_on_await(spawner: Spawner) -> bool {
+    matches!(
+        spawner,
+        Spawner::TokioSpawn
+            | Spawner::TokioBlocking
+            | Spawner::TokioLocal
+            | Spawner::TokioHandle
+            | Spawner::TaskTracker
+    )
+}
+
+/// Reports `wait` if its result is thrown away; returns whether it reported.
+fn check_wait(cx: &FileCx<'_>, wait: Wait<'_>, name: Option<&str>, fn_id: Option<FnId>) -> bool {
+    let wait_span = wait.span(cx);
+    // `select!` and `join!` expansions write `.await` with the span of the future alone.
+    if let Wait::Await(_) = wait {
+        if !cx.snippet(wait_span).trim_end().ends_with("await") {
+            return false;
+        }
+    }
+    let Some(how) = how_discarded(cx, wait) else {
+        return false;
+    };
+    if matches!(wait, Wait::Await(_)) && aborts_before(cx, fn_id, wait_span) {
+        return false;
+    }
+    report(cx, wait, wait_span, how, name);
+    true
+}
+
+/// How the value at `span` is thrown away.
+enum How {
+    /// `let _ = …;` or `_ = …;`
+    Wild,
+    /// `….ok();` / `let _ = ….ok();`: the span of `.ok()`'s call, to replace from the end of
+    /// the join.
+    Ok(Span),
+    /// `drop(…)`
+    Drop,
+}
+
+fn how_discarded(cx: &FileCx<'_>, wait: Wait<'_>) -> Option<How> {
+    let discarded = match wait {
+        Wait::Join(m) => cx.facts.discard_of_method(m),
+        Wait::Await(a) => cx.facts.discard_of_await(a),
+    };
+    if matches!(
+        discarded,
+        Some(DiscardKind::LetWild | DiscardKind::AssignWild)
+    ) {
+        return Some(How::Wild);
+    }
+    let is_wait = |e: &syn::Expr| match (wait, peel_parens(e)) {
+        (Wait::Join(m), syn::Expr::MethodCall(other)) => std::ptr::eq(m, other as *const _),
+        (Wait::Await(a), syn::Expr::Await(other)) => std::ptr::eq(a, other as *const _),
+        _ => false,
+    };
+    for call in &cx.facts.calls {
+        match &call.callee {
+            Callee::Method { name, receiver }
+                if name == "ok"
+                    && call.args.is_empty()
+                    && is_wait(receiver)
+                    && cx.facts.discard_of(call.expr).is_some() =>
+            {
+                return Some(How::Ok(cx.span(call.expr)));
+            }
+            Callee::Path { .. }
+                if matches!(call.resolved(), Some("drop" | "std::mem::drop"))
+                    && call.args.len() == 1
+                    && is_wait(call.args[0]) =>
+            {
+                return Some(How::Drop);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A task aborted earlier in the same function: its `JoinError` is the expected cancellation.
+fn aborts_before(cx: &FileCx<'_>, fn_id: Option<FnId>, span: Span) -> bool {
+    cx.facts.calls.iter().any(|c| {
+        c.ctx.fn_id == fn_id
+            && matches!(
+                c.method_name(),
+                Some("abort" | "abort_all" | "abort_handle")
+            )
+            && c.callee_span.start < span.start
+    })
+}
+
+/// A short name for the work, for the `expect` message: `writer` for a handle named
+/// `writer_handle`, `worker` for a generic one.
+fn work_name(binding: Option<&str>) -> String {
+    let Some(name) = binding else {
+        return "worker".to_string();
+    };
+    let mut n = name.trim_start_matches('_').to_string();
+    for suffix in ["_handles", "_handle", "_thread", "_task", "_jh", "_join"] {
+        if let Some(s) = n.strip_suffix(suffix) {
+            n = s.to_string();
+        }
+    }
+    if let Some(s) = n.strip_prefix("handle_") {
+        n = s.to_string();
+    }
+    let generic = [
+        "",
+        "h",
+        "handle",
+        "handles",
+        "jh",
+        "j",
+        "t",
+        "th",
+        "thread",
+        "task",
+        "child",
+        "join_handle",
+        "hdl",
+    ];
+    if generic.contains(&n.as_str()) || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        "worker".to_string()
+    } else {
+        n.replace('_', " ")
+    }
+}
+
+fn report(cx: &FileCx<'_>, wait: Wait<'_>, span: Span, how: How, name: Option<&str>) {
+    let written = cx.snippet(span).to_string();
+    let shown = if written.len() > 60 || written.contains('\n') {
+        match wait {
+            Wait::Join(_) => "….join()".to_string(),
+            Wait::Await(_) => "….await".to_string(),
+        }
+    } else {
+        written
+    };
+    let shown = if matches!(how, How::Ok(_)) {
+        format!("{shown}.ok()")
+    } else {
+        shown
+    };
+    let work = work_name(name);
+    let (message, label, help, expect) = match wait {
+        Wait::Join(_) => (
+            format!("the result of `{shown}` is ignored, so a panic in the thread goes unnoticed"),
+            "`Err` here carries the thread's panic".to_string(),
+            "handle the `Err` (it holds the panic payload; `std::panic::resume_unwind` re-raises it), or propagate the panic with `.expect(…)`",
+            format!("{work} thread panicked"),
+        ),
+        Wait::Await(_) => (
+            format!("the `JoinError` of `{shown}` is ignored, so a panic in the task goes unnoticed"),
+            "`Err(JoinError)` here means the task panicked or was cancelled".to_string(),
+            "check the `JoinError` (`is_panic()` tells a panic from a cancellation, `into_panic()` with `std::panic::resume_unwind` re-raises it), or propagate it with `.expect(…)`",
+            format!("{work} task failed"),
+        ),
+    };
+    let mut d = Diagnostic::new(&JOIN_RESULT_IGNORED, span, message)
+        .primary_label(label)
+        .help(help);
+    let suggestion = format!(".expect(\"{expect}\")");
+    d = match how {
+        How::Wild | How::Drop => d.suggest(
+            "propagate the panic",
+            Span::new(cx.file, span.end as usize, span.end as usize),
+            suggestion,
+            Applicability::MaybeIncorrect,
+        ),
+        How::Ok(ok_call) => d.suggest(
+            "propagate the panic instead of turning it into `None`",
+            Span::new(cx.file, span.end as usize, ok_call.end as usize),
+            suggestion,
+            Applicability::MaybeIncorrect,
+        ),
+    };
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    cx.report(d);
+}
