@@ -338,3 +338,67 @@ impl<'a> Visit<'a> for ExitCollector<'_, 'a> {
     }
     fn visit_item(&mut self, _: &'a syn::Item) {}
 }
+
+/// The arguments of a macro invocation [`find_macro`] found.
+#[derive(Clone, Copy)]
+pub enum MacroArgs<'a> {
+    /// Rewritten by [`super::macros`] into `__macro_NAME(args…)`.
+    Exprs(&'a syn::punctuated::Punctuated<Expr, syn::Token![,]>),
+    /// Left as tokens.
+    Tokens(&'a proc_macro2::TokenStream),
+}
+
+/// The first invocation in `code` of a macro that `is_match` accepts, given its name (`panic`,
+/// `assert_eq`…) and arguments, whether written as a macro or rewritten by
+/// [`super::macros`] into `__macro_NAME(…)`; the span of its name. Nested closures and async
+/// blocks are searched only if `nested`.
+pub fn find_macro(
+    code: SpawnedCode<'_>,
+    is_match: &dyn Fn(&str, MacroArgs<'_>) -> bool,
+    nested: bool,
+) -> Option<proc_macro2::Span> {
+    let mut f = MacroFinder { is_match, nested, found: None, depth: 0 };
+    code.visit(&mut f);
+    f.found
+}
+
+struct MacroFinder<'n> {
+    is_match: &'n dyn Fn(&str, MacroArgs<'_>) -> bool,
+    nested: bool,
+    found: Option<proc_macro2::Span>,
+    depth: usize,
+}
+
+impl<'a> Visit<'a> for MacroFinder<'_> {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if self.found.is_some() || self.depth > 200 {
+            return;
+        }
+        match e {
+            Expr::Call(c) => {
+                if let Expr::Path(p) = &*c.func {
+                    if let Some(ident) = p.path.get_ident() {
+                        let name = ident.to_string();
+                        if name.strip_prefix("__macro_").is_some_and(|n| (self.is_match)(n, MacroArgs::Exprs(&c.args))) {
+                            self.found = Some(ident.span());
+                            return;
+                        }
+                    }
+                }
+            }
+            Expr::Closure(_) | Expr::Async(_) if !self.nested => return,
+            _ => {}
+        }
+        self.depth += 1;
+        visit::visit_expr(self, e);
+        self.depth -= 1;
+    }
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        if let (None, Some(last)) = (self.found, m.path.segments.last()) {
+            if (self.is_match)(&last.ident.to_string(), MacroArgs::Tokens(&m.tokens)) {
+                self.found = Some(m.path.segments[0].ident.span());
+            }
+        }
+    }
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+}

@@ -22,6 +22,12 @@ pub fn test_attr(attrs: &[Attribute], extra: &[String], span: impl Fn(&Attribute
     None
 }
 
+/// `#[should_panic]`: the test passes only if it panics, so what happens after the panic
+/// point does not matter to it.
+pub fn expects_panic(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("should_panic"))
+}
+
 /// `#[cfg(test)]`, `#[cfg(all(test, …))]`: test-only code. `cfg(not(test))` is not.
 pub fn is_cfg_test(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| {

@@ -76,7 +76,8 @@ pub fn check(cx: &FileCx<'_>) {
             continue;
         };
         if let Some(count) = count_participants(cx, call, fn_id) {
-            if count.total() != n {
+            // A barrier of 0 releases every waiter at once, like a barrier of 1.
+            if count.total() != n.max(1) {
                 report(cx, call, n, &count);
             }
         }
@@ -195,6 +196,7 @@ fn runs_in_place(cx: &FileCx<'_>, fn_id: FnId) -> Vec<*const Expr> {
 fn count_participants(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Count> {
     let facts = cx.facts;
     let barrier = binding_of_barrier(cx, new, fn_id)?;
+    let is_async = !new.resolved().is_some_and(|p| p.starts_with("std::"));
     let new_span = cx.span(new.expr);
     let func = facts.func(fn_id);
     let mut finder = RegionFinder {
@@ -242,7 +244,14 @@ fn count_participants(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Co
                 }
                 continue;
             }
-            if !matches!(u.flow, Flow::Method(m) if m.method == "wait") {
+            let Flow::Method(wait) = u.flow else {
+                return None;
+            };
+            if wait.method != "wait" {
+                return None;
+            }
+            // An async barrier's `wait()` is a future: it takes part only when awaited here.
+            if is_async && !wait_is_awaited(cx, wait) {
                 return None;
             }
             // The closures and conditionals between the `wait` and its participant.
@@ -367,6 +376,13 @@ fn trip_count(e: &Expr) -> Option<u64> {
         }
         _ => None,
     }
+}
+
+fn wait_is_awaited(cx: &FileCx<'_>, wait: &syn::ExprMethodCall) -> bool {
+    cx.facts.calls.iter().any(|c| {
+        matches!(c.expr, Expr::MethodCall(m) if std::ptr::eq(m, wait))
+            && matches!(c.flow, Flow::Awaited(_))
+    })
 }
 
 /// The local binding that holds the barrier: `let b = Barrier::new(n)`, through `Arc::new`,

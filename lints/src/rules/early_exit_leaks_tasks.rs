@@ -2,7 +2,7 @@ use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
 use crate::facts::bodies::loop_exits;
 use crate::facts::handles::{element_of, handle_collections, HandleCollection};
-use crate::facts::{BindingId, Family, Flow, LoopId, LoopKind};
+use crate::facts::{BindingId, Family, Flow, LoopFacts, LoopId, LoopKind};
 use crate::registry::Rule;
 use crate::source::Span;
 use syn::Expr;
@@ -26,7 +26,8 @@ crate::declare_lint! {
     /// `abort_all()`, `shutdown()` or `cancel()` in the loop), for a `break` after which the
     /// collection is still used (the rest may be joined there), for `JoinSet` loops
     /// (`while let Some(r) = set.join_next().await { r?; }`: dropping the set aborts the rest),
-    /// and in a `main` function, whose return ends the process and every task with it.
+    /// in a `main` function, whose return ends the process and every task with it, and for
+    /// tokio tasks in a test, whose runtime cancels them when the test returns.
     ///
     /// ### Known problems
     /// `process::exit` and panics (`unwrap`, `expect`) are not treated as early exits. Iterator
@@ -83,7 +84,7 @@ pub fn check(cx: &FileCx<'_>) {
         if !matches!(lp.kind, LoopKind::For | LoopKind::WhileLet) {
             continue;
         }
-        let loop_span = cx.span(lp.expr);
+        let loop_span = loop_extent(cx, lp);
         let joined = cx.facts.uses_of(id).any(|u| {
             let inside = u.span.start >= loop_span.start && u.span.end <= loop_span.end;
             inside
@@ -101,12 +102,24 @@ pub fn check(cx: &FileCx<'_>) {
 fn check_loop(cx: &FileCx<'_>, c: &HandleCollection, loop_id: LoopId) {
     let lp = cx.facts.loop_(loop_id);
     let Some(body) = lp.body else { return };
-    let loop_span = cx.span(lp.expr);
+    let loop_span = loop_extent(cx, lp);
     if lp
         .ctx
         .fn_id
         .is_some_and(|f| cx.facts.func(f).name == "main")
     {
+        return;
+    }
+    // A test's tokio runtime cancels the remaining tasks when the test returns.
+    let in_test = lp
+        .ctx
+        .fn_id
+        .is_some_and(|f| cx.facts.func(f).test_attr.is_some());
+    let all_tokio = c
+        .spawns
+        .iter()
+        .all(|id| cx.facts.spawns[id.0 as usize].spawner.family() == Family::Tokio);
+    if in_test && all_tokio {
         return;
     }
     // The loop cancels the rest itself.
@@ -173,6 +186,16 @@ fn check_loop(cx: &FileCx<'_>, c: &HandleCollection, loop_id: LoopId) {
         d = d.note(note);
     }
     cx.report(d);
+}
+
+/// From the loop's keyword to its body's closing brace, without re-tokenizing the loop.
+fn loop_extent(cx: &FileCx<'_>, lp: &LoopFacts<'_>) -> Span {
+    match lp.body {
+        Some(body) => lp
+            .keyword_span
+            .to(cx.span_of(body.brace_token.span.close())),
+        None => cx.span(lp.expr),
+    }
 }
 
 /// What the exit is called in the message, and the span to point at.

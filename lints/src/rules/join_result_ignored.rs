@@ -1,7 +1,11 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
+use crate::facts::bodies::{find_macro, spawned_code};
 use crate::facts::handles::{element_of, handle_collections, spawn_binding};
-use crate::facts::{peel_parens, BindingId, Callee, DiscardKind, Family, Flow, FnId, Spawner};
+use crate::facts::test_attrs::expects_panic;
+use crate::facts::{
+    peel_parens, BindingId, Callee, DiscardKind, Family, Flow, FnId, Spawn, Spawner,
+};
 use crate::registry::Rule;
 use crate::source::Span;
 
@@ -29,7 +33,9 @@ crate::declare_lint! {
     /// `let _ = handle.await;` on them swallows nothing and is not reported. Neither is
     /// `let _ = handle.await;` in a function that aborts a task before it: after `abort()`, the
     /// `JoinError` is the expected cancellation, and awaiting is how one waits for the task to
-    /// stop. `JoinSet::join_next` results and handles behind a helper function are not
+    /// stop. A spawned body that calls `panic!` itself panics on purpose (a test of lock
+    /// poisoning, of unwinding), and ignoring that panic is the point: it is not reported,
+    /// nor is anything in a `#[should_panic]` test. `JoinSet::join_next` results and handles behind a helper function are not
     /// followed. Futures awaited by `select!` or `join!` are not reported (the macro, not the
     /// user, writes the `.await`).
     ///
@@ -90,6 +96,9 @@ pub fn check(cx: &FileCx<'_>) {
             }
         };
     for spawn in &cx.facts.spawns {
+        if panics_on_purpose(cx, spawn) {
+            continue;
+        }
         if !spawn.per_element {
             check_flow(&spawn.flow, spawn.spawner, None, spawn.ctx.fn_id);
         }
@@ -118,11 +127,25 @@ pub fn check(cx: &FileCx<'_>) {
         let Some(first) = c.spawns.first() else {
             continue;
         };
+        if c.spawns
+            .iter()
+            .any(|id| panics_on_purpose(cx, &cx.facts.spawns[id.0 as usize]))
+        {
+            continue;
+        }
         let spawner = cx.facts.spawns[first.0 as usize].spawner;
         for u in cx.facts.uses_of(id) {
             check_flow(&u.flow, spawner, Some(b.name.as_str()), u.ctx.fn_id);
         }
     }
+}
+
+/// The spawned code calls `panic!` itself (anywhere, closures included): the panic is meant.
+fn panics_on_purpose(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
+    let Some(code) = spawn.body.and_then(|b| spawned_code(b, cx.facts)) else {
+        return false;
+    };
+    find_macro(code, &|name, _| name == "panic", true).is_some()
 }
 
 /// Awaiting the handle yields `Result<T, JoinError>`: tokio's `JoinHandle`.
@@ -149,6 +172,9 @@ fn check_wait(cx: &FileCx<'_>, wait: Wait<'_>, name: Option<&str>, fn_id: Option
     let Some(how) = how_discarded(cx, wait) else {
         return false;
     };
+    if fn_id.is_some_and(|f| expects_panic(cx.facts.func(f).attrs)) {
+        return false;
+    }
     if matches!(wait, Wait::Await(_)) && aborts_before(cx, fn_id, wait_span) {
         return false;
     }

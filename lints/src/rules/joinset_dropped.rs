@@ -1,8 +1,11 @@
 use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
+use crate::facts::bodies::loop_exits;
 use crate::facts::handles::binding_of_expr;
-use crate::facts::{BindingId, BindingKind, Flow, Spawn, Spawner};
+use crate::facts::test_attrs::expects_panic;
+use crate::facts::{Binding, BindingId, BindingKind, Flow, LoopKind, Spawn, Spawner};
 use crate::registry::Rule;
+use crate::source::Span;
 
 crate::declare_lint! {
     /// ### What it does
@@ -25,7 +28,9 @@ crate::declare_lint! {
     /// explicit choice to cancel), `drop(set)`. A set used on purpose as a scope guard that
     /// aborts background work when the function returns is reported too; say so with
     /// `set.abort_all()` or `drop(set)` at the point where the work should stop, or suppress
-    /// the finding with a reason.
+    /// the finding with a reason. A set followed by a `loop` that nothing `break`s out of (a
+    /// server's accept loop) never reaches the end of its scope and is not reported, nor is a
+    /// `#[should_panic]` test.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -56,6 +61,27 @@ crate::declare_lint! {
         summary: "a `JoinSet` receives tasks and is dropped without being joined, aborting them",
         why: "every spawn needs a matching wait; a dropped `JoinSet` silently aborts its tasks",
     };
+}
+
+/// A `loop` after the set, in the same block, that no `break` leaves: the set is only dropped
+/// when the function fails out of the loop (`?`, `return`), never at the closing brace.
+fn never_reaches_scope_end(cx: &FileCx<'_>, b: &Binding<'_>, scope_end: Span) -> bool {
+    cx.facts.loops.iter().any(|lp| {
+        let Some(body) = lp.body else { return false };
+        let same_place = lp.kind == LoopKind::Loop
+            && lp.ctx.fn_id == b.ctx.fn_id
+            && lp.ctx.loop_id == b.ctx.loop_id
+            && lp.ctx.spawn_body == b.ctx.spawn_body
+            && lp.ctx.deferred == b.ctx.deferred;
+        // The `loop` keyword and the body's closing brace bound the loop without re-tokenizing it.
+        let end = cx.span_of(body.brace_token.span.close());
+        same_place
+            && lp.keyword_span.start > b.span.end
+            && end.end <= scope_end.start
+            && !loop_exits(body, lp.label.as_deref())
+                .iter()
+                .any(|e| matches!(e, syn::Expr::Break(_)))
+    })
 }
 
 /// Methods that neither wait for the set's tasks nor hand them anywhere.
@@ -89,6 +115,13 @@ fn check_set(cx: &FileCx<'_>, set: BindingId) {
         return;
     }
     let Some(scope_end) = b.scope_end else { return };
+    let expects_panic = b
+        .ctx
+        .fn_id
+        .is_some_and(|f| expects_panic(cx.facts.func(f).attrs));
+    if expects_panic || never_reaches_scope_end(cx, b, scope_end) {
+        return;
+    }
     let handled = cx.facts.uses_of(set).any(
         |u| !matches!(u.flow, Flow::Method(m) if is_non_joining_method(&m.method.to_string())),
     );

@@ -1,12 +1,11 @@
 use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
-use crate::facts::bodies::{spawned_code, SpawnedCode};
+use crate::facts::bodies::{find_macro, spawned_code, MacroArgs, SpawnedCode};
 use crate::facts::handles::{handle_fate, DropKind, HandleFate};
-use crate::facts::{Family, Spawn, Spawner};
+use crate::facts::{peel_parens, Family, Flow, Spawn, Spawner};
 use crate::registry::Rule;
 use crate::rules::detached_spawn::is_detached_endless;
 use crate::source::Span;
-use syn::visit::{self, Visit};
 
 crate::declare_lint! {
     /// ### What it does
@@ -21,8 +20,15 @@ crate::declare_lint! {
     ///   run on after the test returns: they are always reported;
     /// - a tokio task runs on the test's own runtime (`#[tokio::test]`, or a runtime the test
     ///   builds), which cancels it when the test returns. It is reported only when its body
-    ///   asserts (`assert!`, `assert_eq!`, `panic!`…): the runtime catches the panic of a task
-    ///   nobody awaits, so the assertion can never fail the test.
+    ///   asserts (`assert!`, `assert_eq!`, `unreachable!`…): the runtime catches the panic of
+    ///   a task nobody awaits, so the assertion can never fail the test.
+    ///
+    /// Work whose last statement signals the test (`tx.send(())`, `drop(tx)`,
+    /// `cvar.notify_one()`, `thread.unpark()`, `flag.store(true, …)`) is taken as waited for:
+    /// the test that receives the signal sees the work end, which is how many tests written in
+    /// the style of std's own join their threads. Tasks spawned on a `LocalSet` that the test
+    /// awaits run to completion there; one it drops cancels them. Spawns inside closures that
+    /// other code runs (a request handler passed to a server) are not the test's own.
     ///
     /// ### Why is this bad
     /// Go's leak detection in tests (`goleak`): work a test starts must end with the test. A
@@ -31,7 +37,8 @@ crate::declare_lint! {
     /// nothing, or it fails whichever test happens to run next.
     ///
     /// ### Known problems
-    /// Only spawns written directly in the test function are checked, not those in helpers it
+    /// The signal rule trusts that the test waits for the signal; it does not check that it
+    /// does. Only spawns written directly in the test function are checked, not those in helpers it
     /// calls. A spawn whose handle is kept in any way (passed to a function, stored, compared)
     /// counts as handled. Spawns on a `JoinSet` (which aborts its tasks when the test drops
     /// it; see `joinset_dropped`), a `TaskTracker`, a thread scope, or a smol `Executor` owned
@@ -72,7 +79,11 @@ pub fn check(cx: &FileCx<'_>) {
         let Some(fn_id) = spawn.ctx.fn_id else {
             continue;
         };
-        if spawn.ctx.spawn_body.is_some() || cx.facts.func(fn_id).test_attr.is_none() {
+        // Spawns in closures run by other code (a service handler) are not the test's own.
+        if spawn.ctx.spawn_body.is_some()
+            || spawn.ctx.deferred
+            || cx.facts.func(fn_id).test_attr.is_none()
+        {
             continue;
         }
         let HandleFate::Dropped { kind, span, .. } = handle_fate(cx.file, cx.facts, spawn) else {
@@ -100,7 +111,10 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>, kind: DropKind, dropped_at: S
         },
         _ => None,
     };
-    if is_detached_endless(cx, spawn) {
+    if is_detached_endless(cx, spawn)
+        || ends_with_signal(cx, spawn)
+        || on_awaited_local_set(cx, spawn)
+    {
         return;
     }
     let what = if spawn.spawner.is_thread() || spawn.spawner == Spawner::Rayon {
@@ -156,74 +170,149 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>, kind: DropKind, dropped_at: S
     cx.report(d);
 }
 
-/// The first assertion (`assert!`, `assert_eq!`, `panic!`, …) in the spawned code.
+/// The first assertion (`assert!`, `assert_eq!`, `assert_ok!`, `unreachable!`…) in the
+/// spawned code, outside nested closures.
 fn first_assertion(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Span> {
     let code = spawned_code(spawn.body?, cx.facts)?;
-    let mut f = AssertFinder {
-        found: None,
-        depth: 0,
-    };
-    match code {
-        SpawnedCode::Expr(e) => f.visit_expr(e),
-        SpawnedCode::Block(b) => f.visit_block(b),
-    }
-    f.found.map(|s| cx.span_of(s))
+    find_macro(code, &is_assertion, false).map(|s| cx.span_of(s))
+}
+
+/// An assertion, unless it only checks a signal to the test (`assert_ok!(tx.send(()))`): the
+/// test that waits for the signal notices its failure anyway.
+fn is_assertion(name: &str, args: MacroArgs<'_>) -> bool {
+    is_assert_macro(name)
+        && !match args {
+            MacroArgs::Exprs(args) => args.iter().any(is_signal_expr),
+            MacroArgs::Tokens(tokens) => tokens_call_signal(tokens.clone()),
+        }
 }
 
 fn is_assert_macro(name: &str) -> bool {
-    name.starts_with("assert")
-        || name.starts_with("debug_assert")
-        || matches!(name, "panic" | "unreachable" | "todo" | "unimplemented")
+    name.starts_with("assert") || name.starts_with("debug_assert") || name == "unreachable"
 }
 
-struct AssertFinder {
-    found: Option<proc_macro2::Span>,
-    depth: usize,
+/// Methods whose call tells a waiting test that the work is done.
+fn is_signal(name: &str) -> bool {
+    matches!(
+        name,
+        "send"
+            | "try_send"
+            | "send_blocking"
+            | "blocking_send"
+            | "unbounded_send"
+            | "send_replace"
+            | "notify_one"
+            | "notify_all"
+            | "notify_waiters"
+            | "notify"
+            | "unpark"
+            | "store"
+            | "fetch_add"
+            | "fetch_sub"
+            | "count_down"
+            | "complete"
+            | "set"
+    )
 }
 
-/// The name of an assertion macro `e` invokes, as written or as rewritten by
-/// `facts::macros` into a call of `__macro_NAME`.
-fn assertion_at(e: &syn::Expr) -> Option<proc_macro2::Span> {
-    let path = match e {
+/// The spawned code ends by signalling the test (`tx.send(())`, `cvar.notify_one()`,
+/// `drop(tx)`, `flag.store(true, …)`): the test that waits for the signal sees the work end.
+fn ends_with_signal(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
+    match spawn.body.and_then(|b| spawned_code(b, cx.facts)) {
+        Some(SpawnedCode::Expr(e)) => is_signal_expr(e),
+        Some(SpawnedCode::Block(b)) => block_ends_with_signal(b),
+        None => false,
+    }
+}
+
+fn block_ends_with_signal(b: &syn::Block) -> bool {
+    match b.stmts.last() {
+        Some(syn::Stmt::Expr(e, _)) => is_signal_expr(e),
+        Some(syn::Stmt::Local(l)) => l.init.as_ref().is_some_and(|i| is_signal_expr(&i.expr)),
+        Some(syn::Stmt::Macro(m)) => tokens_call_signal(m.mac.tokens.clone()),
+        _ => false,
+    }
+}
+
+fn is_signal_expr(e: &syn::Expr) -> bool {
+    match peel_parens(e) {
+        syn::Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            is_signal(&name)
+                || (matches!(
+                    name.as_str(),
+                    "unwrap" | "expect" | "ok" | "is_ok" | "unwrap_or_default"
+                ) && is_signal_expr(&m.receiver))
+                || ends_in_signalling_body(&m.args)
+        }
+        syn::Expr::Await(a) => is_signal_expr(&a.base),
+        syn::Expr::Try(t) => is_signal_expr(&t.expr),
+        syn::Expr::Block(b) => block_ends_with_signal(&b.block),
+        // A trailing loop that signals on every round (`for x in items { tx.send(x)?; }`).
+        syn::Expr::ForLoop(f) => block_ends_with_signal(&f.body),
+        syn::Expr::While(w) => block_ends_with_signal(&w.body),
+        syn::Expr::Async(a) => block_ends_with_signal(&a.block),
+        syn::Expr::Closure(c) => is_signal_expr(&c.body),
         syn::Expr::Call(c) => match &*c.func {
+            // `drop(tx)` closes the channel the test waits on; a readable macro such as
+            // `assert_ok!(tx.send(()))` wraps the signal.
             syn::Expr::Path(p) => {
-                let ident = p.path.get_ident()?;
-                let name = ident.to_string();
-                return is_assert_macro(name.strip_prefix("__macro_")?).then(|| ident.span());
+                let name = p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                name == "drop"
+                    || ((name.starts_with("__macro_") || name == "block_on")
+                        && c.args.iter().any(is_signal_expr))
+                    || ends_in_signalling_body(&c.args)
             }
-            _ => return None,
+            _ => false,
         },
-        syn::Expr::Macro(m) => &m.mac.path,
-        _ => return None,
-    };
-    let last = path.segments.last()?;
-    is_assert_macro(&last.ident.to_string()).then(|| path.segments[0].ident.span())
+        syn::Expr::Macro(m) => tokens_call_signal(m.mac.tokens.clone()),
+        _ => false,
+    }
 }
 
-impl<'a> Visit<'a> for AssertFinder {
-    fn visit_expr(&mut self, e: &'a syn::Expr) {
-        if self.found.is_some() || self.depth > 200 {
-            return;
+/// A call that runs, or hands on, a closure or async block ending with a signal:
+/// `block_on(async { …; tx.send(()) })`, `handle.spawn(async move { tx.send(()) })`.
+fn ends_in_signalling_body(args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
+    args.iter().any(|a| {
+        matches!(peel_parens(a), syn::Expr::Closure(_) | syn::Expr::Async(_)) && is_signal_expr(a)
+    })
+}
+
+/// Macro tokens (`assert_ok!(tx.send(()))`) that call a signalling method.
+fn tokens_call_signal(tokens: proc_macro2::TokenStream) -> bool {
+    let mut prev_dot = false;
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Punct(p) => prev_dot = p.as_char() == '.',
+            proc_macro2::TokenTree::Ident(i) => {
+                if prev_dot && is_signal(&i.to_string()) {
+                    return true;
+                }
+                prev_dot = false;
+            }
+            proc_macro2::TokenTree::Group(_) | proc_macro2::TokenTree::Literal(_) => {
+                prev_dot = false
+            }
         }
-        if let Some(span) = assertion_at(e) {
-            self.found = Some(span);
-            return;
-        }
-        // Code in a nested closure belongs to that closure's caller.
-        if matches!(e, syn::Expr::Closure(_)) {
-            return;
-        }
-        self.depth += 1;
-        visit::visit_expr(self, e);
-        self.depth -= 1;
     }
-    fn visit_stmt_macro(&mut self, m: &'a syn::StmtMacro) {
-        let Some(last) = m.mac.path.segments.last() else {
-            return;
-        };
-        if self.found.is_none() && is_assert_macro(&last.ident.to_string()) {
-            self.found = Some(m.mac.path.segments[0].ident.span());
-        }
-    }
-    fn visit_item(&mut self, _: &'a syn::Item) {}
+    false
+}
+
+/// `local.spawn_local(…)` on a `LocalSet` that the test awaits (`local.await` runs every task
+/// spawned on it to completion) or drops (which cancels them).
+fn on_awaited_local_set(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
+    let syn::Expr::MethodCall(m) = spawn.call else {
+        return false;
+    };
+    let Some(set) = cx.facts.binding_of_expr(peel_parens(&m.receiver)) else {
+        return false;
+    };
+    cx.facts
+        .uses_of(set)
+        .any(|u| matches!(u.flow, Flow::Awaited(_) | Flow::Dropped(_)))
 }

@@ -84,6 +84,19 @@ impl Pool {
     }
 }
 
+// MUST NOT fire: a barrier of 0 lets its one waiter through like a barrier of 1, and an
+// async `wait()` that is not awaited here (handed to a test harness) is not a participant.
+pub fn zero_and_unawaited() {
+    let zero = Barrier::new(0);
+    zero.wait();
+    let b = tokio::sync::Barrier::new(2);
+    let _w1 = poll_later(b.wait());
+}
+
+fn poll_later<F>(f: F) -> F {
+    f
+}
+
 // MUST NOT fire: a `wait` in a closure handed to something that is not a known spawn, and
 // a caller that waits in a loop of its own.
 pub fn unknown_runners(pool: &Pool) {

@@ -80,6 +80,16 @@ pub fn scoped() -> Result<(), String> {
     })
 }
 
+// MUST NOT fire: a test's tokio runtime cancels the remaining tasks when the test returns.
+#[tokio::test]
+async fn in_a_test() -> Result<(), BoxError> {
+    let handles: Vec<_> = (0..4).map(|i| tokio::spawn(fetch(i))).collect();
+    for h in handles {
+        h.await??;
+    }
+    Ok(())
+}
+
 // MUST NOT fire: `?` inside a closure does not leave the loop; `main` ends the process.
 pub async fn closure_exit() {
     let handles: Vec<_> = (0..4).map(|i| tokio::spawn(fetch(i))).collect();

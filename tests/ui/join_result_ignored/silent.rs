@@ -24,6 +24,26 @@ pub fn handled() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+// MUST NOT fire: a thread that panics on purpose (to poison a lock), and a `#[should_panic]`
+// test.
+#[test]
+fn poison() {
+    let lock = std::sync::Arc::new(std::sync::Mutex::new(0));
+    let lock2 = lock.clone();
+    let _: Result<(), _> = thread::spawn(move || {
+        let _guard = lock2.lock().unwrap();
+        panic!("poison it");
+    })
+    .join();
+    assert!(lock.lock().is_err());
+}
+
+#[tokio::test]
+#[should_panic]
+async fn expected_panic() {
+    let _ = tokio::task::spawn_blocking(flush).await;
+}
+
 // MUST NOT fire: a bare `handle.join();` is rustc's `unused_must_use` warning already.
 #[allow(unused_must_use)]
 pub fn bare_statement() {

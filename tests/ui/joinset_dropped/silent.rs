@@ -63,6 +63,23 @@ pub async fn moved() -> JoinSet<u32> {
     returned
 }
 
+// MUST NOT fire: an accept loop that nothing breaks out of never reaches the end of the
+// set's scope; a `#[should_panic]` test.
+pub async fn serve(listener: tokio::net::TcpListener) {
+    let mut connections = JoinSet::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        connections.spawn(async move { drop(stream) }); //~ unbounded_spawn_in_loop
+    }
+}
+
+#[test]
+#[should_panic]
+fn spawn_outside_runtime() {
+    let mut set = JoinSet::new();
+    set.spawn(fetch(1));
+}
+
 // MUST NOT fire: a set in a field, a parameter, or one nothing is spawned into.
 impl Pool {
     pub fn add(&mut self) {

@@ -45,6 +45,88 @@ async fn managed() {
     ex.spawn(async { work() }).detach();
 }
 
+// MUST NOT fire: work whose last act signals the test, which waits for that signal.
+#[test]
+fn signals_at_the_end() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx2 = tx.clone();
+    std::thread::spawn(move || {
+        work();
+        let _ = tx.send(());
+    });
+    let _t = std::thread::spawn(move || {
+        work();
+        drop(tx2);
+    });
+    let pair = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+    let pair2 = pair.clone();
+    std::thread::spawn(move || {
+        *pair2.0.lock().unwrap() = true;
+        pair2.1.notify_one();
+    });
+    rx.recv().unwrap();
+}
+
+#[tokio::test]
+async fn task_signals_through_an_assertion() {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        assert_ok!(tx.send(1));
+    });
+    assert_eq!(rx.await.unwrap(), 1);
+}
+
+// A trailing loop that sends, and a thread whose last act hands a signalling task on.
+#[test]
+fn signals_from_a_loop_or_a_task(handle: tokio::runtime::Handle) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for i in 0..10 {
+            tx.send(i).unwrap();
+        }
+    });
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        work();
+        handle.spawn(async move {
+            let _ = done_tx.send(());
+        });
+    });
+    assert_eq!(rx.iter().count(), 10);
+    handle.block_on(done_rx).unwrap();
+}
+
+// MUST NOT fire: a request handler's spawns are not the test's own.
+#[tokio::test]
+async fn handler_spawns() {
+    serve_with(|req: u32| async move {
+        tokio::spawn(async move { assert_eq!(req, 1) });
+    })
+    .await;
+}
+
+async fn serve_with<F, Fut>(_f: F)
+where
+    F: Fn(u32) -> Fut,
+{
+}
+
+// MUST NOT fire: a `LocalSet` that the test awaits runs its tasks to completion; one it drops
+// cancels them.
+#[tokio::test]
+async fn awaited_local_set() {
+    let local = tokio::task::LocalSet::new();
+    local.spawn_local(async move {
+        assert!(true);
+    });
+    local.await;
+    let dropped = tokio::task::LocalSet::new();
+    dropped.spawn_local(async move {
+        unreachable!();
+    });
+    drop(dropped);
+}
+
 // MUST NOT fire: not a test, and spawns inside spawned work belong to that work.
 pub fn not_a_test() {
     std::thread::spawn(work);
