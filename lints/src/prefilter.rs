@@ -15,8 +15,12 @@ use aho_corasick::AhoCorasick;
 fn needles(lint: &str) -> Option<&'static [&'static str]> {
     Some(match lint {
         "detached_spawn" | "unbounded_spawn_in_loop" => &["spawn"],
-        "task_dropped_on_spawn" | "joinset_dropped" | "handles_never_joined" | "join_result_ignored"
-        | "early_exit_leaks_tasks" | "test_leaks_spawn" => &["spawn"],
+        "task_dropped_on_spawn"
+        | "joinset_dropped"
+        | "handles_never_joined"
+        | "join_result_ignored"
+        | "early_exit_leaks_tasks"
+        | "test_leaks_spawn" => &["spawn"],
         "barrier_count_mismatch" => &["Barrier"],
         "sleep_in_test" => &["sleep"],
         "undocumented_unsafe_send_sync" => &["unsafe"],

@@ -279,17 +279,11 @@ fn scan_tokens(tt: proc_macro2::TokenTree, found: &mut bool) {
     }
 }
 
-
 /// Every `return`, `?` and `break` in `body` (of a loop labelled `label`) that leaves the loop,
 /// in source order; code in nested closures, async blocks and items is not the loop's.
 /// `process::exit` is not listed: it ends every thread and task with it.
 pub fn loop_exits<'a>(body: &'a syn::Block, label: Option<&str>) -> Vec<&'a Expr> {
-    let mut f = ExitCollector {
-        label,
-        loop_depth: 0,
-        found: Vec::new(),
-        depth: 0,
-    };
+    let mut f = ExitCollector { label, loop_depth: 0, found: Vec::new(), depth: 0 };
     f.visit_block(body);
     f.found
 }
@@ -379,7 +373,8 @@ impl<'a> Visit<'a> for MacroFinder<'_> {
                 if let Expr::Path(p) = &*c.func {
                     if let Some(ident) = p.path.get_ident() {
                         let name = ident.to_string();
-                        if name.strip_prefix("__macro_").is_some_and(|n| (self.is_match)(n, MacroArgs::Exprs(&c.args))) {
+                        if name.strip_prefix("__macro_").is_some_and(|n| (self.is_match)(n, MacroArgs::Exprs(&c.args)))
+                        {
                             self.found = Some(ident.span());
                             return;
                         }

@@ -201,10 +201,7 @@ pub fn spawn_binding(file: FileId, facts: &Facts<'_>, spawn: &Spawn<'_>) -> Opti
 /// pools return no handle.
 pub fn detaches_on_drop(spawner: super::Spawner) -> bool {
     use super::Spawner::*;
-    matches!(
-        spawner,
-        StdThread | StdBuilder | TokioSpawn | TokioBlocking | TokioLocal | TokioHandle | AsyncStd
-    )
+    matches!(spawner, StdThread | StdBuilder | TokioSpawn | TokioBlocking | TokioLocal | TokioHandle | AsyncStd)
 }
 
 /// A local collection that join handles are put into.
@@ -243,10 +240,7 @@ pub fn handle_collections(file: FileId, facts: &Facts<'_>) -> Vec<HandleCollecti
         let id = SpawnId(i as u32);
         match out.iter_mut().find(|c| c.binding == binding) {
             Some(c) => c.spawns.push(id),
-            None => out.push(HandleCollection {
-                binding,
-                spawns: vec![id],
-            }),
+            None => out.push(HandleCollection { binding, spawns: vec![id] }),
         }
     }
     out
@@ -265,15 +259,7 @@ pub fn iterated_binding(facts: &Facts<'_>, iterable: &syn::Expr) -> Option<Bindi
             syn::Expr::MethodCall(m)
                 if matches!(
                     m.method.to_string().as_str(),
-                    "into_iter"
-                        | "iter_mut"
-                        | "drain"
-                        | "enumerate"
-                        | "rev"
-                        | "zip"
-                        | "pop"
-                        | "pop_front"
-                        | "pop_back"
+                    "into_iter" | "iter_mut" | "drain" | "enumerate" | "rev" | "zip" | "pop" | "pop_front" | "pop_back"
                 ) =>
             {
                 cur = &m.receiver
@@ -289,11 +275,7 @@ pub fn iterated_binding(facts: &Facts<'_>, iterable: &syn::Expr) -> Option<Bindi
 /// `for` loop over it (`for h in handles`, `for (i, h) in handles.into_iter().enumerate()`), of
 /// `while let Some(h) = handles.pop()`, or the parameter of a closure passed to an iterator
 /// adaptor over it (`handles.into_iter().for_each(|h| …)`).
-pub fn element_of(
-    file: FileId,
-    facts: &Facts<'_>,
-    binding: BindingId,
-) -> Option<(BindingId, super::LoopId)> {
+pub fn element_of(file: FileId, facts: &Facts<'_>, binding: BindingId) -> Option<(BindingId, super::LoopId)> {
     let b = facts.binding(binding);
     let loop_id = b.ctx.loop_id?;
     let lp = facts.loop_(loop_id);
@@ -302,17 +284,15 @@ pub fn element_of(
         b.span.start >= s.start && b.span.end <= s.end
     };
     let source = match (b.kind, lp.kind, lp.expr) {
-        (
-            super::BindingKind::ForElement | super::BindingKind::Pattern,
-            super::LoopKind::For,
-            syn::Expr::ForLoop(f),
-        ) if inside(&f.pat) => &*f.expr,
-        (super::BindingKind::Pattern, super::LoopKind::WhileLet, syn::Expr::While(w)) => {
-            match &*w.cond {
-                syn::Expr::Let(l) if inside(&l.pat) => &*l.expr,
-                _ => return None,
-            }
+        (super::BindingKind::ForElement | super::BindingKind::Pattern, super::LoopKind::For, syn::Expr::ForLoop(f))
+            if inside(&f.pat) =>
+        {
+            &*f.expr
         }
+        (super::BindingKind::Pattern, super::LoopKind::WhileLet, syn::Expr::While(w)) => match &*w.cond {
+            syn::Expr::Let(l) if inside(&l.pat) => &*l.expr,
+            _ => return None,
+        },
         (super::BindingKind::ClosureParam, super::LoopKind::IterClosure, syn::Expr::Closure(c))
             if c.inputs.first().is_some_and(|p| inside(p)) =>
         {

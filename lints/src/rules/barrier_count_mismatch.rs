@@ -1,8 +1,6 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::facts::{
-    peel_parens, BindingId, BindingKind, Call, Callee, Ctx, Flow, FnId, LoopId, LoopKind, SpawnId,
-};
+use crate::facts::{peel_parens, BindingId, BindingKind, Call, Callee, Ctx, Flow, FnId, LoopId, LoopKind, SpawnId};
 use crate::registry::Rule;
 use crate::source::Span;
 use std::collections::BTreeMap;
@@ -58,11 +56,7 @@ crate::declare_lint! {
     };
 }
 
-const BARRIERS: &[&str] = &[
-    "std::sync::Barrier::new",
-    "tokio::sync::Barrier::new",
-    "async_std::sync::Barrier::new",
-];
+const BARRIERS: &[&str] = &["std::sync::Barrier::new", "tokio::sync::Barrier::new", "async_std::sync::Barrier::new"];
 
 pub fn check(cx: &FileCx<'_>) {
     for call in &cx.facts.calls {
@@ -122,10 +116,7 @@ struct RegionFinder {
 
 impl RegionFinder {
     fn push(&mut self, node: &dyn syn::spanned::Spanned, expr: Option<*const Expr>) {
-        self.out.push(Region {
-            span: crate::facts::walk::span_of(self.file, node),
-            expr,
-        });
+        self.out.push(Region { span: crate::facts::walk::span_of(self.file, node), expr });
     }
 }
 
@@ -167,11 +158,7 @@ fn runs_in_place(cx: &FileCx<'_>, fn_id: FnId) -> Vec<*const Expr> {
     for c in cx.facts.calls.iter().filter(|c| c.ctx.fn_id == Some(fn_id)) {
         let in_place = match &c.callee {
             Callee::Path { resolved, path } => {
-                let last = path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
+                let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
                 last == "block_on"
                     || resolved.as_deref().is_some_and(|r| {
                         crate::facts::types::scope_param_type(r).is_some()
@@ -180,10 +167,7 @@ fn runs_in_place(cx: &FileCx<'_>, fn_id: FnId) -> Vec<*const Expr> {
                     })
             }
             Callee::Method { name, .. } => {
-                matches!(
-                    name.as_str(),
-                    "block_on" | "install" | "scope" | "scope_fifo" | "in_place_scope"
-                )
+                matches!(name.as_str(), "block_on" | "install" | "scope" | "scope_fifo" | "in_place_scope")
             }
         };
         if in_place {
@@ -199,32 +183,17 @@ fn count_participants(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Co
     let is_async = !new.resolved().is_some_and(|p| p.starts_with("std::"));
     let new_span = cx.span(new.expr);
     let func = facts.func(fn_id);
-    let mut finder = RegionFinder {
-        file: cx.file,
-        out: Vec::new(),
-        depth: 0,
-    };
+    let mut finder = RegionFinder { file: cx.file, out: Vec::new(), depth: 0 };
     finder.visit_block(func.body);
     // Regions around the barrier's creation are common to every use; ignore them.
-    let regions: Vec<Region> = finder
-        .out
-        .into_iter()
-        .filter(|r| !contains(r.span, new_span))
-        .collect();
+    let regions: Vec<Region> = finder.out.into_iter().filter(|r| !contains(r.span, new_span)).collect();
     let in_place = runs_in_place(cx, fn_id);
-    let iter_closures: Vec<*const Expr> = facts
-        .loops
-        .iter()
-        .filter(|l| l.kind == LoopKind::IterClosure)
-        .map(|l| l.expr as *const Expr)
-        .collect();
+    let iter_closures: Vec<*const Expr> =
+        facts.loops.iter().filter(|l| l.kind == LoopKind::IterClosure).map(|l| l.expr as *const Expr).collect();
     let new_loops: Vec<LoopId> = facts.enclosing_loops(new.ctx).map(|(id, _)| id).collect();
     let aliases = alias_inits(cx, fn_id);
 
-    let mut count = Count {
-        spawns: BTreeMap::new(),
-        caller: None,
-    };
+    let mut count = Count { spawns: BTreeMap::new(), caller: None };
     let mut set = vec![barrier];
     let mut i = 0;
     while i < set.len() {
@@ -257,17 +226,11 @@ fn count_participants(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Co
             // The closures and conditionals between the `wait` and its participant.
             let around: Vec<&Region> = regions
                 .iter()
-                .filter(|r| {
-                    contains(r.span, u.span) && !r.expr.is_some_and(|e| in_place.contains(&e))
-                })
+                .filter(|r| contains(r.span, u.span) && !r.expr.is_some_and(|e| in_place.contains(&e)))
                 .collect();
             if u.ctx.spawn_body == new.ctx.spawn_body {
                 // The caller: not in a closure, not conditional, not in a loop of its own.
-                if !around.is_empty()
-                    || facts
-                        .enclosing_loops(u.ctx)
-                        .any(|(id, _)| !new_loops.contains(&id))
-                {
+                if !around.is_empty() || facts.enclosing_loops(u.ctx).any(|(id, _)| !new_loops.contains(&id)) {
                     return None;
                 }
                 count.caller.get_or_insert(u.span);
@@ -279,9 +242,7 @@ fn count_participants(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Co
             // The innermost region must be the spawned body itself.
             let innermost = around.iter().min_by_key(|r| r.span.end - r.span.start)?;
             if innermost.expr != Some(body)
-                || around
-                    .iter()
-                    .any(|r| contains(innermost.span, r.span) && r.span != innermost.span)
+                || around.iter().any(|r| contains(innermost.span, r.span) && r.span != innermost.span)
             {
                 return None;
             }
@@ -323,12 +284,9 @@ fn spawn_runs(
         return None;
     }
     // Only in-place closures and loop closures may stand between the spawn and the barrier.
-    let blocked = regions.iter().any(|r| {
-        contains(r.span, at)
-            && !r
-                .expr
-                .is_some_and(|e| in_place.contains(&e) || iter_closures.contains(&e))
-    });
+    let blocked = regions
+        .iter()
+        .any(|r| contains(r.span, at) && !r.expr.is_some_and(|e| in_place.contains(&e) || iter_closures.contains(&e)));
     if blocked {
         return None;
     }
@@ -367,10 +325,7 @@ fn trip_count(e: &Expr) -> Option<u64> {
         Expr::Reference(r) => trip_count(&r.expr),
         Expr::MethodCall(m)
             if m.args.is_empty()
-                && matches!(
-                    m.method.to_string().as_str(),
-                    "into_iter" | "iter" | "rev" | "enumerate"
-                ) =>
+                && matches!(m.method.to_string().as_str(), "into_iter" | "iter" | "rev" | "enumerate") =>
         {
             trip_count(&m.receiver)
         }
@@ -379,10 +334,10 @@ fn trip_count(e: &Expr) -> Option<u64> {
 }
 
 fn wait_is_awaited(cx: &FileCx<'_>, wait: &syn::ExprMethodCall) -> bool {
-    cx.facts.calls.iter().any(|c| {
-        matches!(c.expr, Expr::MethodCall(m) if std::ptr::eq(m, wait))
-            && matches!(c.flow, Flow::Awaited(_))
-    })
+    cx.facts
+        .calls
+        .iter()
+        .any(|c| matches!(c.expr, Expr::MethodCall(m) if std::ptr::eq(m, wait)) && matches!(c.flow, Flow::Awaited(_)))
 }
 
 /// The local binding that holds the barrier: `let b = Barrier::new(n)`, through `Arc::new`,
@@ -399,9 +354,7 @@ fn binding_of_barrier(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Bi
             }
             init = match init {
                 Expr::Reference(r) => peel_parens(&r.expr),
-                Expr::Call(c) if c.args.len() == 1 && is_shared_new(&c.func) => {
-                    peel_parens(&c.args[0])
-                }
+                Expr::Call(c) if c.args.len() == 1 && is_shared_new(&c.func) => peel_parens(&c.args[0]),
                 _ => return None,
             };
         }
@@ -411,36 +364,14 @@ fn binding_of_barrier(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Bi
 
 fn is_shared_new(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    matches!(
-        segs.iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice(),
-        [.., "Arc" | "Rc", "new"]
-    )
+    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(segs.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), [.., "Arc" | "Rc", "new"])
 }
 
 fn is_shared_clone(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    matches!(
-        segs.iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice(),
-        [.., "Arc" | "Rc", "clone"]
-    )
+    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(segs.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), [.., "Arc" | "Rc", "clone"])
 }
 
 /// `let b = barrier.clone()`, `Arc::clone(&barrier)`, `&barrier`, `barrier`: the path
@@ -453,9 +384,7 @@ fn alias_inits(cx: &FileCx<'_>, fn_id: FnId) -> Vec<(*const Expr, BindingId)> {
         }
         let Some(init) = b.init else { continue };
         let inner = match peel_parens(init) {
-            Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => {
-                peel_ref(&m.receiver)
-            }
+            Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => peel_ref(&m.receiver),
             Expr::Call(c) if c.args.len() == 1 && is_shared_clone(&c.func) => peel_ref(&c.args[0]),
             Expr::Reference(r) => peel_parens(&r.expr),
             e @ Expr::Path(_) => e,
@@ -477,11 +406,8 @@ fn peel_ref(e: &Expr) -> &Expr {
 
 fn report(cx: &FileCx<'_>, new: &Call<'_>, n: u64, count: &Count) {
     let total = count.total();
-    let tasks = count
-        .spawns
-        .keys()
-        .all(|id| !cx.facts.spawns[id.0 as usize].spawner.is_thread())
-        && !count.spawns.is_empty();
+    let tasks =
+        count.spawns.keys().all(|id| !cx.facts.spawns[id.0 as usize].spawner.is_thread()) && !count.spawns.is_empty();
     let who = if tasks { "tasks" } else { "threads" };
     let call_text = cx.snippet(cx.span(new.expr)).to_string();
     let message = if total < n {
@@ -493,30 +419,19 @@ fn report(cx: &FileCx<'_>, new: &Call<'_>, n: u64, count: &Count) {
         format!("every `wait` blocks until {n} {who} have arrived, and only {total} ever do")
     } else {
         match total - n {
-            1 => "the last waiter to arrive starts a round that never fills and blocks forever"
-                .to_string(),
-            k => format!(
-                "the last {k} waiters to arrive start a round that never fills and block forever"
-            ),
+            1 => "the last waiter to arrive starts a round that never fills and blocks forever".to_string(),
+            k => format!("the last {k} waiters to arrive start a round that never fills and block forever"),
         }
     };
-    let mut d =
-        Diagnostic::new(&BARRIER_COUNT_MISMATCH, cx.span(new.expr), message).primary_label(primary);
+    let mut d = Diagnostic::new(&BARRIER_COUNT_MISMATCH, cx.span(new.expr), message).primary_label(primary);
     for (id, (runs, loops)) in &count.spawns {
         let spawn = &cx.facts.spawns[id.0 as usize];
-        let unit = if spawn.spawner.is_thread() {
-            "thread"
-        } else {
-            "task"
-        };
+        let unit = if spawn.spawner.is_thread() { "thread" } else { "task" };
         let verb = if *runs == 1 { "waits" } else { "wait" };
         let label = if loops.is_empty() {
             format!("1 {unit} waits on the barrier from here")
         } else {
-            format!(
-                "{} {verb} on the barrier from here, one per loop iteration",
-                plural(*runs, unit)
-            )
+            format!("{} {verb} on the barrier from here, one per loop iteration", plural(*runs, unit))
         };
         d = d.label(spawn.callee_span, label);
     }

@@ -87,9 +87,7 @@ pub fn check(cx: &FileCx<'_>) {
         let loop_span = loop_extent(cx, lp);
         let joined = cx.facts.uses_of(id).any(|u| {
             let inside = u.span.start >= loop_span.start && u.span.end <= loop_span.end;
-            inside
-                && (matches!(u.flow, Flow::Awaited(_))
-                    || matches!(u.flow, Flow::Method(m) if m.method == "join"))
+            inside && (matches!(u.flow, Flow::Awaited(_)) || matches!(u.flow, Flow::Method(m) if m.method == "join"))
         });
         if !joined {
             continue;
@@ -103,22 +101,12 @@ fn check_loop(cx: &FileCx<'_>, c: &HandleCollection, loop_id: LoopId) {
     let lp = cx.facts.loop_(loop_id);
     let Some(body) = lp.body else { return };
     let loop_span = loop_extent(cx, lp);
-    if lp
-        .ctx
-        .fn_id
-        .is_some_and(|f| cx.facts.func(f).name == "main")
-    {
+    if lp.ctx.fn_id.is_some_and(|f| cx.facts.func(f).name == "main") {
         return;
     }
     // A test's tokio runtime cancels the remaining tasks when the test returns.
-    let in_test = lp
-        .ctx
-        .fn_id
-        .is_some_and(|f| cx.facts.func(f).test_attr.is_some());
-    let all_tokio = c
-        .spawns
-        .iter()
-        .all(|id| cx.facts.spawns[id.0 as usize].spawner.family() == Family::Tokio);
+    let in_test = lp.ctx.fn_id.is_some_and(|f| cx.facts.func(f).test_attr.is_some());
+    let all_tokio = c.spawns.iter().all(|id| cx.facts.spawns[id.0 as usize].spawner.family() == Family::Tokio);
     if in_test && all_tokio {
         return;
     }
@@ -129,18 +117,13 @@ fn check_loop(cx: &FileCx<'_>, c: &HandleCollection, loop_id: LoopId) {
             && s.end <= loop_span.end
             && match call.method_name() {
                 Some(m) => matches!(m, "abort" | "abort_all" | "shutdown" | "cancel"),
-                None => call
-                    .resolved()
-                    .is_some_and(|p| p.rsplit("::").next().is_some_and(|f| f.contains("abort"))),
+                None => call.resolved().is_some_and(|p| p.rsplit("::").next().is_some_and(|f| f.contains("abort"))),
             }
     });
     if cancels {
         return;
     }
-    let used_after = cx
-        .facts
-        .uses_of(c.binding)
-        .any(|u| u.span.start >= loop_span.end);
+    let used_after = cx.facts.uses_of(c.binding).any(|u| u.span.start >= loop_span.end);
     let mut exits: Vec<(&'static str, Span)> = loop_exits(body, lp.label.as_deref())
         .into_iter()
         .filter(|e| !(matches!(e, Expr::Break(_)) && used_after))
@@ -152,11 +135,7 @@ fn check_loop(cx: &FileCx<'_>, c: &HandleCollection, loop_id: LoopId) {
     let Some(first) = exits.first() else { return };
     let coll = cx.facts.binding(c.binding);
     let name = &coll.name;
-    let spawns: Vec<_> = c
-        .spawns
-        .iter()
-        .map(|id| &cx.facts.spawns[id.0 as usize])
-        .collect();
+    let spawns: Vec<_> = c.spawns.iter().map(|id| &cx.facts.spawns[id.0 as usize]).collect();
     let Some(spawn) = spawns.first() else { return };
     let threads = spawns.iter().all(|s| s.spawner.is_thread());
     let what = if threads { "threads" } else { "tasks" };
@@ -166,13 +145,8 @@ fn check_loop(cx: &FileCx<'_>, c: &HandleCollection, loop_id: LoopId) {
         primary,
         format!("{kind} leaves the loop joining `{name}` before the other {what} are joined"),
     )
-    .primary_label(format!(
-        "on this path the handles left in `{name}` are dropped and their {what} run on, detached"
-    ));
-    d = d.label(
-        lp.keyword_span,
-        format!("this loop joins the handles in `{name}` one at a time"),
-    );
+    .primary_label(format!("on this path the handles left in `{name}` are dropped and their {what} run on, detached"));
+    d = d.label(lp.keyword_span, format!("this loop joins the handles in `{name}` one at a time"));
     for (k, s) in exits.iter().skip(1) {
         d = d.label(*s, format!("{k} leaves the loop here too"));
     }
@@ -191,9 +165,7 @@ fn check_loop(cx: &FileCx<'_>, c: &HandleCollection, loop_id: LoopId) {
 /// From the loop's keyword to its body's closing brace, without re-tokenizing the loop.
 fn loop_extent(cx: &FileCx<'_>, lp: &LoopFacts<'_>) -> Span {
     match lp.body {
-        Some(body) => lp
-            .keyword_span
-            .to(cx.span_of(body.brace_token.span.close())),
+        Some(body) => lp.keyword_span.to(cx.span_of(body.brace_token.span.close())),
         None => cx.span(lp.expr),
     }
 }

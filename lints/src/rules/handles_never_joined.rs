@@ -84,42 +84,30 @@ pub fn check(cx: &FileCx<'_>) {
 fn check_collection(cx: &FileCx<'_>, c: &HandleCollection) {
     let b = cx.facts.binding(c.binding);
     let Some(scope_end) = b.scope_end else { return };
-    let joined = cx.facts.uses_of(c.binding).any(
-        |u| !matches!(u.flow, Flow::Method(m) if is_non_joining_method(&m.method.to_string())),
-    );
+    let joined = cx
+        .facts
+        .uses_of(c.binding)
+        .any(|u| !matches!(u.flow, Flow::Method(m) if is_non_joining_method(&m.method.to_string())));
     if joined {
         return;
     }
-    let spawns: Vec<&Spawn<'_>> = c
-        .spawns
-        .iter()
-        .map(|id| &cx.facts.spawns[id.0 as usize])
-        .collect();
+    let spawns: Vec<&Spawn<'_>> = c.spawns.iter().map(|id| &cx.facts.spawns[id.0 as usize]).collect();
     if spawns.iter().all(|s| is_detached_endless(cx, s)) {
         return;
     }
     let Some(first) = spawns.first() else { return };
     let threads = spawns.iter().all(|s| s.spawner.is_thread());
-    let (what, wait) = if threads {
-        ("thread", "joined")
-    } else {
-        ("task", "awaited")
-    };
+    let (what, wait) = if threads { ("thread", "joined") } else { ("task", "awaited") };
     let name = &b.name;
     let mut d = Diagnostic::new(
         &HANDLES_NEVER_JOINED,
         b.span,
         format!("the {what} handles collected in `{name}` are never {wait}"),
     )
-    .primary_label(format!(
-        "`{name}` collects join handles, and nothing joins them"
-    ));
+    .primary_label(format!("`{name}` collects join handles, and nothing joins them"));
     for s in &spawns {
         let verb = if s.per_element { "collected" } else { "put" };
-        d = d.label(
-            s.callee_span,
-            format!("the handle of this `{}` is {verb} into `{name}`", s.api),
-        );
+        d = d.label(s.callee_span, format!("the handle of this `{}` is {verb} into `{name}`", s.api));
     }
     let detached = match first.spawner.family() {
         Family::Std => "detaching every thread: each runs on after the function returns, and its panic is lost",

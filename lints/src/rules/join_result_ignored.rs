@@ -3,9 +3,7 @@ use crate::diagnostic::{Applicability, Diagnostic};
 use crate::facts::bodies::{find_macro, spawned_code};
 use crate::facts::handles::{element_of, handle_collections, spawn_binding};
 use crate::facts::test_attrs::expects_panic;
-use crate::facts::{
-    peel_parens, BindingId, Callee, DiscardKind, Family, Flow, FnId, Spawn, Spawner,
-};
+use crate::facts::{peel_parens, BindingId, Callee, DiscardKind, Family, Flow, FnId, Spawn, Spawner};
 use crate::registry::Rule;
 use crate::source::Span;
 
@@ -78,23 +76,20 @@ impl Wait<'_> {
 
 pub fn check(cx: &FileCx<'_>) {
     let mut reported: Vec<Span> = Vec::new();
-    let mut check_flow =
-        |flow: &Flow<'_>, spawner: Spawner, name: Option<&str>, fn_id: Option<FnId>| {
-            let wait = match *flow {
-                Flow::Method(m) if m.method == "join" && spawner.family() == Family::Std => {
-                    Wait::Join(m)
-                }
-                Flow::Awaited(a) if swallows_on_await(spawner) => Wait::Await(a),
-                _ => return,
-            };
-            let span = wait.span(cx);
-            if reported.contains(&span) {
-                return;
-            }
-            if check_wait(cx, wait, name, fn_id) {
-                reported.push(span);
-            }
+    let mut check_flow = |flow: &Flow<'_>, spawner: Spawner, name: Option<&str>, fn_id: Option<FnId>| {
+        let wait = match *flow {
+            Flow::Method(m) if m.method == "join" && spawner.family() == Family::Std => Wait::Join(m),
+            Flow::Awaited(a) if swallows_on_await(spawner) => Wait::Await(a),
+            _ => return,
         };
+        let span = wait.span(cx);
+        if reported.contains(&span) {
+            return;
+        }
+        if check_wait(cx, wait, name, fn_id) {
+            reported.push(span);
+        }
+    };
     for spawn in &cx.facts.spawns {
         if panics_on_purpose(cx, spawn) {
             continue;
@@ -127,10 +122,7 @@ pub fn check(cx: &FileCx<'_>) {
         let Some(first) = c.spawns.first() else {
             continue;
         };
-        if c.spawns
-            .iter()
-            .any(|id| panics_on_purpose(cx, &cx.facts.spawns[id.0 as usize]))
-        {
+        if c.spawns.iter().any(|id| panics_on_purpose(cx, &cx.facts.spawns[id.0 as usize])) {
             continue;
         }
         let spawner = cx.facts.spawns[first.0 as usize].spawner;
@@ -198,10 +190,7 @@ fn how_discarded(cx: &FileCx<'_>, wait: Wait<'_>) -> Option<How> {
         Wait::Join(m) => cx.facts.discard_of_method(m),
         Wait::Await(a) => cx.facts.discard_of_await(a),
     };
-    if matches!(
-        discarded,
-        Some(DiscardKind::LetWild | DiscardKind::AssignWild)
-    ) {
+    if matches!(discarded, Some(DiscardKind::LetWild | DiscardKind::AssignWild)) {
         return Some(How::Wild);
     }
     let is_wait = |e: &syn::Expr| match (wait, peel_parens(e)) {
@@ -236,10 +225,7 @@ fn how_discarded(cx: &FileCx<'_>, wait: Wait<'_>) -> Option<How> {
 fn aborts_before(cx: &FileCx<'_>, fn_id: Option<FnId>, span: Span) -> bool {
     cx.facts.calls.iter().any(|c| {
         c.ctx.fn_id == fn_id
-            && matches!(
-                c.method_name(),
-                Some("abort" | "abort_all" | "abort_handle")
-            )
+            && matches!(c.method_name(), Some("abort" | "abort_all" | "abort_handle"))
             && c.callee_span.start < span.start
     })
 }
@@ -259,21 +245,7 @@ fn work_name(binding: Option<&str>) -> String {
     if let Some(s) = n.strip_prefix("handle_") {
         n = s.to_string();
     }
-    let generic = [
-        "",
-        "h",
-        "handle",
-        "handles",
-        "jh",
-        "j",
-        "t",
-        "th",
-        "thread",
-        "task",
-        "child",
-        "join_handle",
-        "hdl",
-    ];
+    let generic = ["", "h", "handle", "handles", "jh", "j", "t", "th", "thread", "task", "child", "join_handle", "hdl"];
     if generic.contains(&n.as_str()) || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         "worker".to_string()
     } else {
@@ -291,11 +263,7 @@ fn report(cx: &FileCx<'_>, wait: Wait<'_>, span: Span, how: How, name: Option<&s
     } else {
         written
     };
-    let shown = if matches!(how, How::Ok(_)) {
-        format!("{shown}.ok()")
-    } else {
-        shown
-    };
+    let shown = if matches!(how, How::Ok(_)) { format!("{shown}.ok()") } else { shown };
     let work = work_name(name);
     let (message, label, help, expect) = match wait {
         Wait::Join(_) => (
@@ -311,9 +279,7 @@ fn report(cx: &FileCx<'_>, wait: Wait<'_>, span: Span, how: How, name: Option<&s
             format!("{work} task failed"),
         ),
     };
-    let mut d = Diagnostic::new(&JOIN_RESULT_IGNORED, span, message)
-        .primary_label(label)
-        .help(help);
+    let mut d = Diagnostic::new(&JOIN_RESULT_IGNORED, span, message).primary_label(label).help(help);
     let suggestion = format!(".expect(\"{expect}\")");
     d = match how {
         How::Wild | How::Drop => d.suggest(

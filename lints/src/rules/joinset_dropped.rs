@@ -78,9 +78,7 @@ fn never_reaches_scope_end(cx: &FileCx<'_>, b: &Binding<'_>, scope_end: Span) ->
         same_place
             && lp.keyword_span.start > b.span.end
             && end.end <= scope_end.start
-            && !loop_exits(body, lp.label.as_deref())
-                .iter()
-                .any(|e| matches!(e, syn::Expr::Break(_)))
+            && !loop_exits(body, lp.label.as_deref()).iter().any(|e| matches!(e, syn::Expr::Break(_)))
     })
 }
 
@@ -115,16 +113,14 @@ fn check_set(cx: &FileCx<'_>, set: BindingId) {
         return;
     }
     let Some(scope_end) = b.scope_end else { return };
-    let expects_panic = b
-        .ctx
-        .fn_id
-        .is_some_and(|f| expects_panic(cx.facts.func(f).attrs));
+    let expects_panic = b.ctx.fn_id.is_some_and(|f| expects_panic(cx.facts.func(f).attrs));
     if expects_panic || never_reaches_scope_end(cx, b, scope_end) {
         return;
     }
-    let handled = cx.facts.uses_of(set).any(
-        |u| !matches!(u.flow, Flow::Method(m) if is_non_joining_method(&m.method.to_string())),
-    );
+    let handled = cx
+        .facts
+        .uses_of(set)
+        .any(|u| !matches!(u.flow, Flow::Method(m) if is_non_joining_method(&m.method.to_string())));
     if handled {
         return;
     }
@@ -146,16 +142,9 @@ fn check_set(cx: &FileCx<'_>, set: BindingId) {
     )
     .primary_label(format!("`{name}` is never joined, shut down or moved"));
     let many = spawns.len() > 1 || first.ctx.loop_id != b.ctx.loop_id;
-    let what = if many {
-        "tasks are spawned into it here"
-    } else {
-        "a task is spawned into it here"
-    };
+    let what = if many { "tasks are spawned into it here" } else { "a task is spawned into it here" };
     d = d.label(first.callee_span, what);
-    d = d.label(
-        scope_end,
-        format!("`{name}` goes out of scope here and aborts its tasks"),
-    );
+    d = d.label(scope_end, format!("`{name}` goes out of scope here and aborts its tasks"));
     d = d.help(format!(
         "wait for the tasks before `{name}` goes out of scope: `while let Some(res) = {name}.join_next().await {{ res?; }}`, or `{name}.join_all().await`; call `{name}.detach_all()` to let them run on, or `{name}.shutdown().await` to cancel them on purpose"
     ));

@@ -44,10 +44,7 @@ crate::declare_lint! {
 
 pub fn check(cx: &FileCx<'_>) {
     for spawn in &cx.facts.spawns {
-        if spawn.spawner != Spawner::Smol
-            || spawn.per_element
-            || !matches!(spawn.flow, Flow::Discarded)
-        {
+        if spawn.spawner != Spawner::Smol || spawn.per_element || !matches!(spawn.flow, Flow::Discarded) {
             continue;
         }
         // `Flow::Discarded` also covers the body of a loop; only a statement drops the `Task`.

@@ -80,10 +80,7 @@ pub fn check(cx: &FileCx<'_>) {
             continue;
         };
         // Spawns in closures run by other code (a service handler) are not the test's own.
-        if spawn.ctx.spawn_body.is_some()
-            || spawn.ctx.deferred
-            || cx.facts.func(fn_id).test_attr.is_none()
-        {
+        if spawn.ctx.spawn_body.is_some() || spawn.ctx.deferred || cx.facts.func(fn_id).test_attr.is_none() {
             continue;
         }
         let HandleFate::Dropped { kind, span, .. } = handle_fate(cx.file, cx.facts, spawn) else {
@@ -111,24 +108,16 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>, kind: DropKind, dropped_at: S
         },
         _ => None,
     };
-    if is_detached_endless(cx, spawn)
-        || ends_with_signal(cx, spawn)
-        || on_awaited_local_set(cx, spawn)
-    {
+    if is_detached_endless(cx, spawn) || ends_with_signal(cx, spawn) || on_awaited_local_set(cx, spawn) {
         return;
     }
-    let what = if spawn.spawner.is_thread() || spawn.spawner == Spawner::Rayon {
-        "thread"
-    } else {
-        "task"
-    };
-    let work = if spawn.spawner == Spawner::Rayon {
-        "job"
-    } else {
-        what
-    };
+    let what = if spawn.spawner.is_thread() || spawn.spawner == Spawner::Rayon { "thread" } else { "task" };
+    let work = if spawn.spawner == Spawner::Rayon { "job" } else { what };
     let message = match assertion {
-        Some(_) => format!("task spawned by `{}` in a test is never awaited, so its assertions cannot fail the test", spawn.api),
+        Some(_) => format!(
+            "task spawned by `{}` in a test is never awaited, so its assertions cannot fail the test",
+            spawn.api
+        ),
         None => format!("`{}` in a test starts a {work} that the test never joins", spawn.api),
     };
     let handle = spawn.spawner.handle_name();
@@ -151,10 +140,7 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>, kind: DropKind, dropped_at: S
         d = d.primary_label(fate).label(dropped_at, drop_label);
     }
     if let Some(a) = assertion {
-        d = d.label(
-            a,
-            "a failure here is caught by the runtime and does not fail the test",
-        );
+        d = d.label(a, "a failure here is caught by the runtime and does not fail the test");
     }
     d = d.help(match (family, spawn.spawner) {
         (Family::Std, _) => "keep the `JoinHandle` and join it before the test returns (`handle.join().unwrap()`), so the thread ends with the test and its panic fails it; or use `std::thread::scope`",
@@ -239,10 +225,8 @@ fn is_signal_expr(e: &syn::Expr) -> bool {
         syn::Expr::MethodCall(m) => {
             let name = m.method.to_string();
             is_signal(&name)
-                || (matches!(
-                    name.as_str(),
-                    "unwrap" | "expect" | "ok" | "is_ok" | "unwrap_or_default"
-                ) && is_signal_expr(&m.receiver))
+                || (matches!(name.as_str(), "unwrap" | "expect" | "ok" | "is_ok" | "unwrap_or_default")
+                    && is_signal_expr(&m.receiver))
                 || ends_in_signalling_body(&m.args)
         }
         syn::Expr::Await(a) => is_signal_expr(&a.base),
@@ -257,15 +241,9 @@ fn is_signal_expr(e: &syn::Expr) -> bool {
             // `drop(tx)` closes the channel the test waits on; a readable macro such as
             // `assert_ok!(tx.send(()))` wraps the signal.
             syn::Expr::Path(p) => {
-                let name = p
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
+                let name = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
                 name == "drop"
-                    || ((name.starts_with("__macro_") || name == "block_on")
-                        && c.args.iter().any(is_signal_expr))
+                    || ((name.starts_with("__macro_") || name == "block_on") && c.args.iter().any(is_signal_expr))
                     || ends_in_signalling_body(&c.args)
             }
             _ => false,
@@ -278,9 +256,7 @@ fn is_signal_expr(e: &syn::Expr) -> bool {
 /// A call that runs, or hands on, a closure or async block ending with a signal:
 /// `block_on(async { …; tx.send(()) })`, `handle.spawn(async move { tx.send(()) })`.
 fn ends_in_signalling_body(args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
-    args.iter().any(|a| {
-        matches!(peel_parens(a), syn::Expr::Closure(_) | syn::Expr::Async(_)) && is_signal_expr(a)
-    })
+    args.iter().any(|a| matches!(peel_parens(a), syn::Expr::Closure(_) | syn::Expr::Async(_)) && is_signal_expr(a))
 }
 
 /// Macro tokens (`assert_ok!(tx.send(()))`) that call a signalling method.
@@ -295,9 +271,7 @@ fn tokens_call_signal(tokens: proc_macro2::TokenStream) -> bool {
                 }
                 prev_dot = false;
             }
-            proc_macro2::TokenTree::Group(_) | proc_macro2::TokenTree::Literal(_) => {
-                prev_dot = false
-            }
+            proc_macro2::TokenTree::Group(_) | proc_macro2::TokenTree::Literal(_) => prev_dot = false,
         }
     }
     false
@@ -312,7 +286,5 @@ fn on_awaited_local_set(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
     let Some(set) = cx.facts.binding_of_expr(peel_parens(&m.receiver)) else {
         return false;
     };
-    cx.facts
-        .uses_of(set)
-        .any(|u| matches!(u.flow, Flow::Awaited(_) | Flow::Dropped(_)))
+    cx.facts.uses_of(set).any(|u| matches!(u.flow, Flow::Awaited(_) | Flow::Dropped(_)))
 }
