@@ -23,7 +23,7 @@ crate::declare_lint! {
     ///   asserts (`assert!`, `assert_eq!`, `unreachable!`…): the runtime catches the panic of
     ///   a task nobody awaits, so the assertion can never fail the test.
     ///
-    /// Work whose last statement signals the test (`tx.send(())`, `drop(tx)`,
+    /// Work whose last statement signals the test (`tx.send(())`, `drop(tx)`, `let _tx = tx;`,
     /// `cvar.notify_one()`, `thread.unpark()`, `flag.store(true, …)`) is taken as waited for:
     /// the test that receives the signal sees the work end, which is how many tests written in
     /// the style of std's own join their threads. Tasks spawned on a `LocalSet` that the test
@@ -214,7 +214,11 @@ fn ends_with_signal(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
 fn block_ends_with_signal(b: &syn::Block) -> bool {
     match b.stmts.last() {
         Some(syn::Stmt::Expr(e, _)) => is_signal_expr(e),
-        Some(syn::Stmt::Local(l)) => l.init.as_ref().is_some_and(|i| is_signal_expr(&i.expr)),
+        Some(syn::Stmt::Local(l)) => l.init.as_ref().is_some_and(|i| {
+            // `let _tk = tk;` as the last statement: an explicit drop, like `drop(tk)`.
+            let rebinds = matches!(&l.pat, syn::Pat::Ident(_)) && matches!(peel_parens(&i.expr), syn::Expr::Path(_));
+            rebinds || is_signal_expr(&i.expr)
+        }),
         Some(syn::Stmt::Macro(m)) => tokens_call_signal(m.mac.tokens.clone()),
         _ => false,
     }

@@ -58,6 +58,10 @@ fn signals_at_the_end() {
         work();
         drop(tx2);
     });
+    let (tx3, _rx3) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let _tx = tx3;
+    });
     let pair = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
     let pair2 = pair.clone();
     std::thread::spawn(move || {
