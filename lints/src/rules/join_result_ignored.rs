@@ -133,10 +133,13 @@ pub fn check(cx: &FileCx<'_>) {
 }
 
 /// The spawned code calls `panic!` itself (anywhere, closures included): the panic is meant.
+/// A closure bound to a local first (`let f = move || …; thread::spawn(f)`) is followed.
 fn panics_on_purpose(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
-    let Some(code) = spawn.body.and_then(|b| spawned_code(b, cx.facts)) else {
-        return false;
-    };
+    let Some(mut body) = spawn.body else { return false };
+    if let Some(init) = cx.facts.binding_of_expr(peel_parens(body)).and_then(|b| cx.facts.binding(b).init) {
+        body = init;
+    }
+    let Some(code) = spawned_code(body, cx.facts) else { return false };
     find_macro(code, &|name, _| name == "panic", true).is_some()
 }
 

@@ -36,6 +36,11 @@ fn poison() {
     })
     .join();
     assert!(lock.lock().is_err());
+    let unwind = move || {
+        let _guard = lock.lock();
+        panic!("unwind past the guard");
+    };
+    let _ = thread::spawn(unwind).join();
 }
 
 #[tokio::test]
