@@ -24,7 +24,8 @@ crate::declare_lint! {
     ///   a task nobody awaits, so the assertion can never fail the test.
     ///
     /// Work whose last statement signals the test (`tx.send(())`, `drop(tx)`, `let _tx = tx;`,
-    /// `cvar.notify_one()`, `thread.unpark()`, `flag.store(true, …)`) is taken as waited for:
+    /// `cvar.notify_one()`, `thread.unpark()`, `flag.store(true, …)`, or the last write of a
+    /// mock server's response, `sock.write_all(…)`) is taken as waited for:
     /// the test that receives the signal sees the work end, which is how many tests written in
     /// the style of std's own join their threads. Tasks spawned on a `LocalSet` that the test
     /// awaits run to completion there; one it drops cancels them. Spawns inside closures that
@@ -177,11 +178,14 @@ fn is_assert_macro(name: &str) -> bool {
     name.starts_with("assert") || name.starts_with("debug_assert") || name == "unreachable"
 }
 
-/// Methods whose call tells a waiting test that the work is done.
+/// Methods whose call tells a waiting test that the work is done: a message, a wake-up, a
+/// flag, or the last bytes of a response the test reads (`sock.write_all(…)`).
 fn is_signal(name: &str) -> bool {
     matches!(
         name,
-        "send"
+        "write_all"
+            | "flush"
+            | "send"
             | "try_send"
             | "send_blocking"
             | "blocking_send"

@@ -58,6 +58,12 @@ fn signals_at_the_end() {
         work();
         drop(tx2);
     });
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        let (mut sock, _) = server.accept().unwrap();
+        sock.write_all(b"HTTP/1.1 200 OK\r\n\r\n").expect("write");
+    });
     let (tx3, _rx3) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
         let _tx = tx3;
