@@ -249,7 +249,7 @@ fn work_name(binding: Option<&str>) -> String {
         n = s.to_string();
     }
     let generic = ["", "h", "handle", "handles", "jh", "j", "t", "th", "thread", "task", "child", "join_handle", "hdl"];
-    if generic.contains(&n.as_str()) || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    if n.len() <= 2 || generic.contains(&n.as_str()) || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         "worker".to_string()
     } else {
         n.replace('_', " ")

@@ -60,7 +60,7 @@ pub async fn channel_closes(mut rx: mpsc::Receiver<u32>) {
             let _ = m;
         }
     });
-    let _ = c.await;
+    let _ = c.await; //~ join_result_ignored
 }
 
 // MUST NOT fire: for tokio tasks a visible `abort()` (or `abort_handle()`) is cancellation.
