@@ -54,8 +54,12 @@ async fn main() -> std::io::Result<()> {
     }
 
     shutdown.cancel();
-    let _ = admin_task.await;
-    let _ = compactor.await;
+    // A panic in either task surfaces here instead of vanishing with the handle.
+    for (name, task) in [("admin", admin_task), ("compactor", compactor)] {
+        if let Err(e) = task.await {
+            eprintln!("{name} task failed: {e}");
+        }
+    }
     store::flush_all(&batches).await;
     Ok(())
 }
