@@ -79,6 +79,21 @@ pub enum ExportedFact {
     /// taken from a std thread's `join()`, `JoinError::is_panic`/`into_panic`. `what` names it
     /// as written, for messages. Read by `catch_unwind_under_abort`.
     RecoversPanic { span: Span, what: String },
+    /// A piece of unsafe concurrency in non-test code (for `missing_race_check`): `what` is
+    /// how it reads (`unsafe impl Sync for Slot<T>`, `static mut HITS`; for an `UnsafeCell`,
+    /// the type holding it and the field type: `Slot::UnsafeCell<T>`), `span` where it is.
+    UnsafeConcurrency { kind: UnsafeConcurrencyKind, span: Span, what: String },
+}
+
+/// The kinds of unsafe concurrency a race checker (Miri, loom, ThreadSanitizer) should cover.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnsafeConcurrencyKind {
+    /// `unsafe impl Send` / `unsafe impl Sync`.
+    UnsafeImpl,
+    /// A `static mut` item.
+    StaticMut,
+    /// `UnsafeCell` in a file that also uses atomics: a hand-made synchronisation primitive.
+    UnsafeCellWithAtomics,
 }
 
 impl FileCx<'_> {

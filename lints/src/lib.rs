@@ -13,7 +13,7 @@ pub mod registry;
 pub mod rules;
 pub mod source;
 
-pub use context::{ExportedFact, FileCx, FileSummary, PackageInfo, WorkspaceCx};
+pub use context::{ExportedFact, FileCx, FileSummary, PackageInfo, UnsafeConcurrencyKind, WorkspaceCx};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Level, Suggestion};
 pub use registry::{Lint, Rule};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};

@@ -7,11 +7,13 @@
 //! - [`flow`]: where a value goes (discarded, bound, joined, awaited, returned, stored…);
 //! - [`types`]: the few receiver types a syntactic tool can know (a `JoinSet` from
 //!   `JoinSet::new()`, a thread `Scope` from `thread::scope(|s| …)`);
-//! - [`spawns`]: which calls spawn a thread or task, on which runtime.
+//! - [`spawns`]: which calls spawn a thread or task, on which runtime;
+//! - [`items`]: type definitions (with their fields' resolved types), impls and statics.
 
 pub mod bodies;
 pub mod flow;
 pub mod handles;
+pub mod items;
 pub mod macros;
 pub mod paths;
 pub mod spawns;
@@ -248,6 +250,14 @@ pub struct Facts<'a> {
     /// Values thrown away by a statement (`expr;`, `let _ = expr;`, `_ = expr;`), by
     /// [`discard_key`] of the value with parentheses peeled.
     pub discards: std::collections::HashMap<usize, DiscardKind>,
+    /// `struct`, `enum` and `union` items, in any module or block.
+    pub types: Vec<items::TypeDef<'a>>,
+    /// `impl` blocks, in any module or block.
+    pub impls: Vec<items::ImplFact<'a>>,
+    /// `static` items, in any module or block.
+    pub statics: Vec<items::StaticFact<'a>>,
+    /// `trait` items, in any module or block.
+    pub traits: Vec<&'a syn::ItemTrait>,
 }
 
 impl<'a> Facts<'a> {

@@ -348,6 +348,43 @@ impl<'a> Walker<'a, '_> {
         self.facts.discards.insert(discard_key(peel_parens(value)), kind);
     }
 
+    fn item_is_test(&self, attrs: &[syn::Attribute]) -> bool {
+        self.in_test_module || self.ctx.is_test || is_cfg_test(attrs)
+    }
+
+    /// Records a type definition with its fields' types resolved in the current `use` scope.
+    #[allow(clippy::too_many_arguments)]
+    fn record_type(
+        &mut self,
+        kind: items::TypeKind,
+        ident: &'a syn::Ident,
+        attrs: &'a [syn::Attribute],
+        vis: &'a syn::Visibility,
+        generics: &'a syn::Generics,
+        item: &dyn Spanned,
+        fields: Vec<&'a syn::Field>,
+    ) {
+        let resolver = &self.resolver;
+        let resolve = |p: &syn::Path| resolver.resolve(p);
+        let fields = fields.into_iter().map(|f| items::field_fact(f, self.file, &resolve)).collect();
+        let is_test = self.item_is_test(attrs);
+        let span = self.span(item);
+        self.facts.types.push(items::TypeDef { kind, ident, attrs, vis, generics, span, fields, is_test });
+    }
+
+    fn record_impl(&mut self, i: &'a syn::ItemImpl) {
+        let unsafe_auto_trait = match (&i.unsafety, &i.trait_) {
+            (Some(_), Some((None, path, _))) => crate::rules::undocumented_unsafe_send_sync::send_sync_trait(path),
+            _ => None,
+        };
+        let self_name = match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        let is_test = self.item_is_test(&i.attrs);
+        self.facts.impls.push(items::ImplFact { item: i, unsafe_auto_trait, self_name, is_test });
+    }
+
     fn record_spawn(&mut self, call: &'a Expr, spawner: Spawner, api: String, callee_span: Span, args: &[&'a Expr]) {
         let id = SpawnId(self.facts.spawns.len() as u32);
         let body = args
@@ -807,6 +844,7 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
     fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
         let saved = self.in_test_module;
         self.in_test_module |= is_cfg_test(&i.attrs);
+        self.record_impl(i);
         visit::visit_item_impl(self, i);
         self.in_test_module = saved;
     }
@@ -815,7 +853,34 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
         self.visit_expr(&c.expr);
     }
 
+    fn visit_item_trait(&mut self, t: &'a syn::ItemTrait) {
+        self.facts.traits.push(t);
+        visit::visit_item_trait(self, t);
+    }
+
+    fn visit_item_struct(&mut self, s: &'a syn::ItemStruct) {
+        let fields: Vec<&'a syn::Field> = s.fields.iter().collect();
+        self.record_type(items::TypeKind::Struct, &s.ident, &s.attrs, &s.vis, &s.generics, s, fields);
+    }
+
+    fn visit_item_enum(&mut self, e: &'a syn::ItemEnum) {
+        let fields: Vec<&'a syn::Field> = e.variants.iter().flat_map(|v| v.fields.iter()).collect();
+        self.record_type(items::TypeKind::Enum, &e.ident, &e.attrs, &e.vis, &e.generics, e, fields);
+        for v in &e.variants {
+            if let Some((_, d)) = &v.discriminant {
+                self.visit_expr(d);
+            }
+        }
+    }
+
+    fn visit_item_union(&mut self, u: &'a syn::ItemUnion) {
+        let fields: Vec<&'a syn::Field> = u.fields.named.iter().collect();
+        self.record_type(items::TypeKind::Union, &u.ident, &u.attrs, &u.vis, &u.generics, u, fields);
+    }
+
     fn visit_item_static(&mut self, s: &'a syn::ItemStatic) {
+        let is_test = self.item_is_test(&s.attrs);
+        self.facts.statics.push(items::StaticFact { item: s, is_test });
         self.visit_expr(&s.expr);
     }
 
