@@ -14,12 +14,19 @@ pub mod early_exit_leaks_tasks;
 pub mod handles_never_joined;
 pub mod join_result_ignored;
 pub mod joinset_dropped;
+pub mod missing_race_check;
+pub mod raw_pointer_across_spawn;
+pub mod send_sync_impl_unbounded;
 pub mod sleep_in_test;
+pub mod static_mut;
 pub mod task_dropped_on_spawn;
 pub mod test_leaks_spawn;
+pub mod unbounded_channel;
 pub mod unbounded_spawn_in_loop;
 pub mod uncancellable_loop;
+pub mod undocumented_shared_type;
 pub mod undocumented_unsafe_send_sync;
+pub mod unnamed_thread;
 
 /// A file lint's check: reads the file's facts, reports through the context.
 pub type FileCheck = fn(&FileCx<'_>);
@@ -31,6 +38,7 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&barrier_count_mismatch::BARRIER_COUNT_MISMATCH, barrier_count_mismatch::check),
     (&handles_never_joined::HANDLES_NEVER_JOINED, handles_never_joined::check),
     (&joinset_dropped::JOINSET_DROPPED, joinset_dropped::check),
+    (&raw_pointer_across_spawn::RAW_POINTER_ACROSS_SPAWN, raw_pointer_across_spawn::check),
     (&blocking_in_async::BLOCKING_IN_ASYNC, blocking_in_async::check),
     (&cancel_guard_dropped::CANCEL_GUARD_DROPPED, cancel_guard_dropped::check),
     (&uncancellable_loop::UNCANCELLABLE_LOOP, uncancellable_loop::check),
@@ -38,9 +46,14 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&join_result_ignored::JOIN_RESULT_IGNORED, join_result_ignored::check),
     (&early_exit_leaks_tasks::EARLY_EXIT_LEAKS_TASKS, early_exit_leaks_tasks::check),
     (&sleep_in_test::SLEEP_IN_TEST, sleep_in_test::check),
+    (&static_mut::STATIC_MUT, static_mut::check),
+    (&unbounded_channel::UNBOUNDED_CHANNEL, unbounded_channel::check),
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
+    (&send_sync_impl_unbounded::SEND_SYNC_IMPL_UNBOUNDED, send_sync_impl_unbounded::check),
+    (&undocumented_shared_type::UNDOCUMENTED_SHARED_TYPE, undocumented_shared_type::check),
     (&undocumented_unsafe_send_sync::UNDOCUMENTED_UNSAFE_SEND_SYNC, undocumented_unsafe_send_sync::check),
     (&test_leaks_spawn::TEST_LEAKS_SPAWN, test_leaks_spawn::check),
+    (&unnamed_thread::UNNAMED_THREAD, unnamed_thread::check),
 ];
 
 /// A lint that runs over the whole workspace after every file: `collect` exports facts from
@@ -52,8 +65,15 @@ pub struct WorkspaceLint {
 }
 
 /// Workspace lints in registry order.
-pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[WorkspaceLint {
-    lint: &catch_unwind_under_abort::CATCH_UNWIND_UNDER_ABORT,
-    collect: catch_unwind_under_abort::collect,
-    check: catch_unwind_under_abort::check,
-}];
+pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[
+    WorkspaceLint {
+        lint: &catch_unwind_under_abort::CATCH_UNWIND_UNDER_ABORT,
+        collect: catch_unwind_under_abort::collect,
+        check: catch_unwind_under_abort::check,
+    },
+    WorkspaceLint {
+        lint: &missing_race_check::MISSING_RACE_CHECK,
+        collect: missing_race_check::collect,
+        check: missing_race_check::check,
+    },
+];

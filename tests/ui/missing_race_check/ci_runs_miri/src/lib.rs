@@ -1,0 +1,3 @@
+pub struct Raw(*mut u8);
+// SAFETY: the buffer is owned uniquely by `Raw`.
+unsafe impl Send for Raw {}

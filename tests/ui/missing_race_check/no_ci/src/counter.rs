@@ -1,0 +1,1 @@
+pub static mut HITS: u64 = 0; //~ static_mut

@@ -1,0 +1,94 @@
+//@ deps: tokio
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// A pool of connections.
+///
+/// # Thread safety
+///
+/// `Pool` is `Sync`; `get` takes the `idle` lock briefly.
+pub struct Pool {
+    idle: Mutex<Vec<u32>>,
+}
+
+/// A counter that can be incremented from any thread.
+pub struct Counter(AtomicUsize);
+
+/// Safety: readers see `ready` with `Acquire` ordering before they read the data.
+pub struct Flag {
+    ready: AtomicBool,
+}
+
+/// Shared between the accept loop and the workers.
+pub struct State {
+    inner: Arc<RwLock<Vec<String>>>,
+}
+
+/// A cache. Lookups are `Sync`-safe and never block writers for long.
+pub struct Cache {
+    map: Mutex<Vec<u8>>,
+}
+
+/// Concurrent updates are serialised by the inner lock.
+pub enum Slot {
+    Full(Mutex<u8>),
+    Empty,
+}
+
+// Not public.
+struct Private {
+    m: Mutex<u8>,
+}
+
+pub(crate) struct CrateOnly {
+    m: Mutex<u8>,
+}
+
+#[doc(hidden)]
+pub struct Hidden {
+    m: Mutex<u8>,
+}
+
+/// A guard: it borrows the lock, it does not hold it.
+pub struct Guard<'a> {
+    lock: &'a Mutex<u8>,
+    raw: *const AtomicBool,
+}
+
+/// A marker: no lock is held.
+pub struct Marker {
+    _m: PhantomData<Mutex<u8>>,
+}
+
+mod local {
+    /// A crate's own `Mutex` type is not resolved to a known lock.
+    pub struct Mutex<T>(T);
+
+    /// Holds the crate's own mutex.
+    pub struct Wrapper {
+        pub m: Mutex<u8>,
+    }
+}
+
+#[doc = include_str!("silent.rs")]
+pub struct ExternalDocs {
+    m: Mutex<u8>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    pub struct Fixture {
+        m: Mutex<u8>,
+    }
+}
+
+/// No synchronisation state here.
+pub struct Config {
+    pub name: String,
+    pub shared: Arc<String>,
+}
+
+fn main() {}

@@ -1,0 +1,43 @@
+//@ deps: tokio, parking_lot
+use parking_lot::RwLock;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, Notify};
+
+pub struct Pool { //~ undocumented_shared_type
+    idle: Mutex<Vec<u32>>,
+    in_use: AtomicUsize,
+}
+
+/// A registry of services, keyed by name.
+pub struct Registry { //~ undocumented_shared_type
+    services: Arc<RwLock<Vec<String>>>,
+}
+
+/// Messages for the worker.
+pub enum Outbox { //~ undocumented_shared_type
+    Open(mpsc::Sender<String>),
+    Closed,
+}
+
+/// Counts hits.
+pub struct Hits(pub std::sync::atomic::AtomicU64); //~ undocumented_shared_type
+
+/// Wakes the flusher.
+pub struct Flush { //~ undocumented_shared_type
+    wake: Arc<Notify>,
+    ready: Option<std::sync::mpsc::Receiver<()>>,
+    #[allow(dead_code)]
+    cond: std::sync::Condvar,
+}
+
+mod nested {
+    use crossbeam_channel::Sender;
+
+    /// Sends events (a channel end, imported through a crossbeam path).
+    pub struct Events { //~ undocumented_shared_type
+        pub tx: Sender<u32>,
+    }
+}
+
+fn main() {}
