@@ -83,7 +83,30 @@ pub enum ExportedFact {
     /// how it reads (`unsafe impl Sync for Slot<T>`, `static mut HITS`; for an `UnsafeCell`,
     /// the type holding it and the field type: `Slot::UnsafeCell<T>`), `span` where it is.
     UnsafeConcurrency { kind: UnsafeConcurrencyKind, span: Span, what: String },
+    /// A `mod name;` declaration at the top of the file (see [`crate::facts::modules`]):
+    /// `public` for `pub mod` without `#[doc(hidden)]`; `file` is the module name its
+    /// `#[path = "…"]` file stands for (`rt` for `rt/mod.rs`).
+    ModuleDecl { name: String, public: bool, file: Option<String> },
+    /// One name of a `pub use` item, as written (`a::B` for `pub use a::B as C`, `a::b::*` for
+    /// a glob); `scope` are the inline modules around it, with whether each is `pub`.
+    PublicUse { scope: Vec<(String, bool)>, path: Vec<String> },
+    /// A finding that stands only if the item `name` is public API: reported in the workspace
+    /// phase when [`crate::facts::modules::is_public`] says so. `inline` are the inline modules
+    /// around the item in its file, with whether each is `pub`.
+    PublicItemFinding { name: String, inline: Vec<(String, bool)>, finding: PendingDiagnostic },
 }
+
+/// A diagnostic carried to the workspace phase; compared by position, lint and message.
+#[derive(Clone, Debug)]
+pub struct PendingDiagnostic(pub Box<Diagnostic>);
+
+impl PartialEq for PendingDiagnostic {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.sort_key() == other.0.sort_key()
+    }
+}
+
+impl Eq for PendingDiagnostic {}
 
 /// The kinds of unsafe concurrency a race checker (Miri, loom, ThreadSanitizer) should cover.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

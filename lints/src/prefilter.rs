@@ -30,6 +30,16 @@ fn needles(lint: &str) -> Option<&'static [&'static str]> {
         "catch_unwind_around_spawn" => &["catch_unwind"],
         // What `collect` exports: `catch_unwind`, `join()` results, `is_panic`/`into_panic`.
         "catch_unwind_under_abort" => &["catch_unwind", "join", "_panic"],
+        "raw_pointer_across_spawn" | "unnamed_thread" => &["spawn"],
+        "static_mut" => &["static"],
+        "missing_race_check" => &["unsafe", "static", "UnsafeCell"],
+        "unbounded_channel" => &["channel", "unbounded"],
+        "send_sync_impl_unbounded" => &["unsafe"],
+        // `pub mod` and `pub use`: the files that make a module or a type public must be read.
+        "undocumented_shared_type" => &[
+            "Mutex", "RwLock", "Condvar", "Atomic", "Sender", "Receiver", "Notify", "Semaphore", "Barrier", "pub mod",
+            "pub use",
+        ],
         _ => return None,
     })
 }

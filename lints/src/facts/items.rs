@@ -22,8 +22,6 @@ pub struct TypeDef<'a> {
     pub attrs: &'a [syn::Attribute],
     pub vis: &'a syn::Visibility,
     pub generics: &'a syn::Generics,
-    /// The whole item, attributes included.
-    pub span: Span,
     /// Fields of the struct or union, or of every variant of the enum.
     pub fields: Vec<FieldFact<'a>>,
     /// Test-only code (`#[cfg(test)]`, a test function, a file under `tests/`).
@@ -50,14 +48,10 @@ pub struct TypeRef {
     pub resolved: Option<String>,
     /// The last path segment as written (`Mutex`).
     pub name: String,
-    /// The path as written, without generic arguments (`sync::Mutex`, `T::Output`).
-    pub written: String,
     pub span: Span,
     /// Reached through a reference or raw pointer (`&'a Mutex<T>`, `*const T`): the field
     /// points at it, it does not hold it.
     pub behind_reference: bool,
-    /// Reached only through shared pointers (`&T`, `*const T`), never through `&mut`/`*mut`.
-    pub shared_only: bool,
 }
 
 /// An `impl` block.
@@ -69,16 +63,6 @@ pub struct ImplFact<'a> {
     /// The last identifier of the self type's path: `Foo` in `impl … for a::Foo<T>`.
     pub self_name: Option<String>,
     pub is_test: bool,
-}
-
-impl FieldFact<'_> {
-    /// Whether the field's type names the type parameter `param` (as `T` or `T::Assoc`),
-    /// outside `PhantomData` and function signatures.
-    pub fn mentions(&self, param: &str) -> bool {
-        self.types
-            .iter()
-            .any(|t| t.written == param || t.written.strip_prefix(param).is_some_and(|r| r.starts_with("::")))
-    }
 }
 
 /// A `static` item (thread-local statics spliced from `thread_local!` included).
@@ -101,26 +85,8 @@ pub fn field_fact<'a>(
     resolve: &dyn Fn(&syn::Path) -> Option<String>,
 ) -> FieldFact<'a> {
     let mut c = TypeCollector { file, resolve, types: Vec::new(), raw: false, depth: 0 };
-    c.collect(&field.ty, Via::Value);
+    c.collect(&field.ty, false);
     FieldFact { field, types: c.types, holds_raw_pointer: c.raw }
-}
-
-/// How a type is reached from the field: by value, or behind pointers (shared only, or some
-/// exclusive one on the way).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Via {
-    Value,
-    Shared,
-    Exclusive,
-}
-
-impl Via {
-    fn through(self, mutable: bool) -> Via {
-        match (self, mutable) {
-            (Via::Exclusive, _) | (_, true) => Via::Exclusive,
-            _ => Via::Shared,
-        }
-    }
 }
 
 struct TypeCollector<'r> {
@@ -132,8 +98,7 @@ struct TypeCollector<'r> {
 }
 
 impl TypeCollector<'_> {
-    fn collect(&mut self, ty: &syn::Type, via: Via) {
-        let behind_reference = via != Via::Value;
+    fn collect(&mut self, ty: &syn::Type, behind_reference: bool) {
         if self.depth > 32 {
             return;
         }
@@ -154,17 +119,15 @@ impl TypeCollector<'_> {
                 self.types.push(TypeRef {
                     resolved,
                     name: name.clone(),
-                    written: crate::facts::walk::path_text(&p.path),
-                    span: crate::facts::walk::span_of(self.file, &p.path),
+                    span: crate::facts::walk::path_span(self.file, &p.path),
                     behind_reference,
-                    shared_only: via == Via::Shared,
                 });
                 if name != "PhantomData" && name != "PhantomPinned" {
                     for seg in &p.path.segments {
                         if let syn::PathArguments::AngleBracketed(args) = &seg.arguments {
                             for arg in &args.args {
                                 if let syn::GenericArgument::Type(inner) = arg {
-                                    self.collect(inner, via);
+                                    self.collect(inner, behind_reference);
                                 }
                             }
                         }
@@ -175,14 +138,14 @@ impl TypeCollector<'_> {
                 if !behind_reference {
                     self.raw = true;
                 }
-                self.collect(&p.elem, via.through(p.mutability.is_some()));
+                self.collect(&p.elem, true);
             }
-            syn::Type::Reference(r) => self.collect(&r.elem, via.through(r.mutability.is_some())),
-            syn::Type::Array(a) => self.collect(&a.elem, via),
-            syn::Type::Slice(s) => self.collect(&s.elem, via),
-            syn::Type::Paren(p) => self.collect(&p.elem, via),
-            syn::Type::Group(g) => self.collect(&g.elem, via),
-            syn::Type::Tuple(t) => t.elems.iter().for_each(|e| self.collect(e, via)),
+            syn::Type::Reference(r) => self.collect(&r.elem, true),
+            syn::Type::Array(a) => self.collect(&a.elem, behind_reference),
+            syn::Type::Slice(s) => self.collect(&s.elem, behind_reference),
+            syn::Type::Paren(p) => self.collect(&p.elem, behind_reference),
+            syn::Type::Group(g) => self.collect(&g.elem, behind_reference),
+            syn::Type::Tuple(t) => t.elems.iter().for_each(|e| self.collect(e, behind_reference)),
             _ => {}
         }
         self.depth -= 1;

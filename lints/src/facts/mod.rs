@@ -8,13 +8,15 @@
 //! - [`types`]: the few receiver types a syntactic tool can know (a `JoinSet` from
 //!   `JoinSet::new()`, a thread `Scope` from `thread::scope(|s| …)`);
 //! - [`spawns`]: which calls spawn a thread or task, on which runtime;
-//! - [`items`]: type definitions (with their fields' resolved types), impls and statics.
+//! - [`items`]: type definitions (with their fields' resolved types), impls and statics;
+//! - [`modules`]: module declarations and `pub use`, for the workspace's "is it public?".
 
 pub mod bodies;
 pub mod flow;
 pub mod handles;
 pub mod items;
 pub mod macros;
+pub mod modules;
 pub mod paths;
 pub mod spawns;
 pub mod test_attrs;
@@ -125,6 +127,9 @@ pub struct Binding<'a> {
     /// The closing brace of the block the binding lives in.
     pub scope_end: Option<Span>,
     pub uses: Vec<UseId>,
+    /// Element `i` of a tuple pattern bound to an initializer: `let (tx, rx) = channel()`
+    /// gives `tx` `(channel(), 0)`.
+    pub tuple_init: Option<(&'a Expr, usize)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

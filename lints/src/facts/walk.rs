@@ -199,6 +199,7 @@ impl<'a> Walker<'a, '_> {
             ctx: self.ctx,
             scope_end,
             uses: Vec::new(),
+            tuple_init: None,
         });
         self.facts.binding_by_span.insert(span.start, id);
         if let Some(scope) = self.scopes.last_mut() {
@@ -229,7 +230,17 @@ impl<'a> Walker<'a, '_> {
             Pat::Type(t) => self.declare_pat(&t.pat, kind, init, Some(&t.ty), known, scope_end),
             Pat::Reference(r) => self.declare_pat(&r.pat, kind, None, None, None, scope_end),
             Pat::Paren(p) => self.declare_pat(&p.pat, kind, init, ty, known, scope_end),
-            Pat::Tuple(t) => t.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end)),
+            Pat::Tuple(t) => {
+                for (i, p) in t.elems.iter().enumerate() {
+                    let first = self.facts.bindings.len();
+                    self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end);
+                    if let (BindingKind::Let, Some(init), Pat::Ident(_)) = (kind, init, p) {
+                        for b in &mut self.facts.bindings[first..] {
+                            b.tuple_init = Some((init, i));
+                        }
+                    }
+                }
+            }
             Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end)),
             Pat::Slice(s) => s.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end)),
             Pat::Or(o) => {
@@ -353,7 +364,6 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// Records a type definition with its fields' types resolved in the current `use` scope.
-    #[allow(clippy::too_many_arguments)]
     fn record_type(
         &mut self,
         kind: items::TypeKind,
@@ -361,15 +371,13 @@ impl<'a> Walker<'a, '_> {
         attrs: &'a [syn::Attribute],
         vis: &'a syn::Visibility,
         generics: &'a syn::Generics,
-        item: &dyn Spanned,
         fields: Vec<&'a syn::Field>,
     ) {
         let resolver = &self.resolver;
         let resolve = |p: &syn::Path| resolver.resolve(p);
         let fields = fields.into_iter().map(|f| items::field_fact(f, self.file, &resolve)).collect();
         let is_test = self.item_is_test(attrs);
-        let span = self.span(item);
-        self.facts.types.push(items::TypeDef { kind, ident, attrs, vis, generics, span, fields, is_test });
+        self.facts.types.push(items::TypeDef { kind, ident, attrs, vis, generics, fields, is_test });
     }
 
     fn record_impl(&mut self, i: &'a syn::ItemImpl) {
@@ -860,12 +868,12 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
 
     fn visit_item_struct(&mut self, s: &'a syn::ItemStruct) {
         let fields: Vec<&'a syn::Field> = s.fields.iter().collect();
-        self.record_type(items::TypeKind::Struct, &s.ident, &s.attrs, &s.vis, &s.generics, s, fields);
+        self.record_type(items::TypeKind::Struct, &s.ident, &s.attrs, &s.vis, &s.generics, fields);
     }
 
     fn visit_item_enum(&mut self, e: &'a syn::ItemEnum) {
         let fields: Vec<&'a syn::Field> = e.variants.iter().flat_map(|v| v.fields.iter()).collect();
-        self.record_type(items::TypeKind::Enum, &e.ident, &e.attrs, &e.vis, &e.generics, e, fields);
+        self.record_type(items::TypeKind::Enum, &e.ident, &e.attrs, &e.vis, &e.generics, fields);
         for v in &e.variants {
             if let Some((_, d)) = &v.discriminant {
                 self.visit_expr(d);
@@ -875,7 +883,7 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
 
     fn visit_item_union(&mut self, u: &'a syn::ItemUnion) {
         let fields: Vec<&'a syn::Field> = u.fields.named.iter().collect();
-        self.record_type(items::TypeKind::Union, &u.ident, &u.attrs, &u.vis, &u.generics, u, fields);
+        self.record_type(items::TypeKind::Union, &u.ident, &u.attrs, &u.vis, &u.generics, fields);
     }
 
     fn visit_item_static(&mut self, s: &'a syn::ItemStatic) {

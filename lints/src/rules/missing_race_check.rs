@@ -19,8 +19,8 @@ crate::declare_lint! {
     /// `.circleci/config.yml`, `azure-pipelines.yml`, `.buildkite/*.yml`, `Jenkinsfile`,
     /// `.cirrus.yml` and `bitbucket-pipelines.yml`. A race check is any uncommented mention
     /// of Miri (`cargo miri test`, `cargo +nightly miri`, a `miri` component, a `miri.sh`
-    /// script), loom (`--cfg loom`, `RUSTFLAGS` with loom, `LOOM_…` settings, a `loom.sh`
-    /// script) or ThreadSanitizer (`-Zsanitizer=thread`, `tsan`).
+    /// script, `MIRIFLAGS`), loom (`--cfg loom`, `RUSTFLAGS` with loom, `LOOM_…` settings, a
+    /// `loom.sh` script) or ThreadSanitizer (`-Zsanitizer=thread`, `tsan`).
     ///
     /// ### Why is this bad
     /// Go's rule: run the race detector in CI. `unsafe impl Sync`, `static mut` and
@@ -248,6 +248,8 @@ pub fn runs_race_check(text: &str) -> bool {
     text.lines().any(|line| {
         let code = strip_comment(line).to_ascii_lowercase();
         has_word(&code, "miri")
+            || code.contains("miriflags")
+            || code.contains("-zmiri")
             || has_word(&code, "loom")
             || has_word(&code, "tsan")
             || code.contains("sanitizer=thread")
@@ -286,6 +288,8 @@ mod tests {
         assert!(runs_race_check("  - run: ci/miri.sh"));
         assert!(runs_race_check("RUSTFLAGS: -Zsanitizer=thread cargo test"));
         assert!(runs_race_check("      LOOM_MAX_PREEMPTIONS: 2"));
+        // A CI task runner that runs Miri, configured through `MIRIFLAGS`.
+        assert!(runs_race_check("        MIRIFLAGS: -Zmiri-strict-provenance"));
         assert!(!runs_race_check("    # - run: cargo miri test"));
         assert!(!runs_race_check("  - run: cargo test # miri later"));
         assert!(!runs_race_check("  - run: cargo test --workspace"));

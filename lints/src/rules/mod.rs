@@ -50,7 +50,6 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&unbounded_channel::UNBOUNDED_CHANNEL, unbounded_channel::check),
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
     (&send_sync_impl_unbounded::SEND_SYNC_IMPL_UNBOUNDED, send_sync_impl_unbounded::check),
-    (&undocumented_shared_type::UNDOCUMENTED_SHARED_TYPE, undocumented_shared_type::check),
     (&undocumented_unsafe_send_sync::UNDOCUMENTED_UNSAFE_SEND_SYNC, undocumented_unsafe_send_sync::check),
     (&test_leaks_spawn::TEST_LEAKS_SPAWN, test_leaks_spawn::check),
     (&unnamed_thread::UNNAMED_THREAD, unnamed_thread::check),
@@ -75,5 +74,10 @@ pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[
         lint: &missing_race_check::MISSING_RACE_CHECK,
         collect: missing_race_check::collect,
         check: missing_race_check::check,
+    },
+    WorkspaceLint {
+        lint: &undocumented_shared_type::UNDOCUMENTED_SHARED_TYPE,
+        collect: undocumented_shared_type::collect,
+        check: undocumented_shared_type::check,
     },
 ];

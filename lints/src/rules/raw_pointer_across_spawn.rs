@@ -4,6 +4,7 @@ use crate::facts::{BindingId, Family, Spawn, Spawner};
 use crate::registry::Rule;
 use crate::source::Span;
 use std::collections::HashMap;
+use syn::visit::{self, Visit};
 use syn::Expr;
 
 crate::declare_lint! {
@@ -15,7 +16,8 @@ crate::declare_lint! {
     ///   `v.as_mut_ptr()`, `ptr::null()`, `Box::into_raw(b)`, `NonNull::new(p)`,
     ///   `ptr::addr_of!(x)`, `&raw const x`, or typed `*const T`/`*mut T`/`NonNull<T>`;
     /// - a raw pointer turned into an integer to get past the compiler (`p as usize`,
-    ///   `p.addr()`);
+    ///   `p.addr()`) and turned back into a pointer in the spawned code (`addr as *mut T`,
+    ///   `ptr::with_exposed_provenance(addr)`); an address only compared or printed is a number;
     /// - a value of a wrapper type defined in the same file that holds a raw pointer and has
     ///   `unsafe impl Send` or `unsafe impl Sync` (the usual `struct SendPtr(*mut T)` trick),
     ///   built in sight (`SendPtr(p)`, `SendPtr::new(p)`, `SendPtr { .. }`) or typed.
@@ -106,12 +108,57 @@ pub fn check(cx: &FileCx<'_>) {
             let Some((spawn_index, _)) = capturing else {
                 continue;
             };
+            let spawn = &cx.facts.spawns[*spawn_index];
+            // An address is a pointer again only where it is cast back; compared or printed,
+            // it is just a number.
+            if matches!(carrier, Carrier::Address { .. })
+                && !spawn.body.is_some_and(|b| turns_into_pointer(b, &binding.name))
+            {
+                continue;
+            }
             if !reported.insert((*spawn_index, id)) {
                 continue;
             }
-            report(cx, &cx.facts.spawns[*spawn_index], &binding.name, u.span, &carrier);
+            report(cx, spawn, &binding.name, u.span, &carrier);
         }
     }
+}
+
+/// Whether `body` turns the integer `name` back into a pointer: `name as *mut T`, or
+/// `ptr::with_exposed_provenance(name)` and the like. Only run for captured addresses (rare).
+fn turns_into_pointer(body: &Expr, name: &str) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        found: bool,
+        depth: usize,
+    }
+    impl<'a> Visit<'a> for Finder<'_> {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            if self.found || self.depth > 200 {
+                return;
+            }
+            let names = |e: &Expr| matches!(e, Expr::Path(p) if p.path.is_ident(self.name));
+            match e {
+                Expr::Cast(c) if matches!(&*c.ty, syn::Type::Ptr(_)) && names(&c.expr) => self.found = true,
+                Expr::Call(c) => {
+                    let provenance = matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| {
+                        let f = s.ident.to_string();
+                        f.contains("provenance") || f == "from_exposed_addr" || f == "from_exposed_addr_mut"
+                    }));
+                    if provenance && c.args.iter().any(names) {
+                        self.found = true;
+                    }
+                }
+                _ => {}
+            }
+            self.depth += 1;
+            visit::visit_expr(self, e);
+            self.depth -= 1;
+        }
+    }
+    let mut f = Finder { name, found: false, depth: 0 };
+    f.visit_expr(body);
+    f.found
 }
 
 fn contains(outer: Span, inner: Span) -> bool {

@@ -17,14 +17,26 @@ crate::declare_lint! {
     /// unsafe impl<K, V: Sync> Sync for Map<K, V> {}  // `K` may be `Cell<…>`
     /// ```
     ///
-    /// Bounds count wherever they are written on the parameter itself: in the impl's generics
-    /// (`<T: Send>`) or its `where` clause (`where T: Send + Sync`), directly or through a
-    /// trait defined in the same file whose supertraits include `Send`/`Sync`
-    /// (`trait Job: Send + 'static`). Every type parameter is checked; lifetimes and const
-    /// parameters are not type parameters. `unsafe impl<T: Send> Sync` stays silent: it is
-    /// the `Mutex` pattern, where exclusive access makes `T: Send` enough. A parameter that the
-    /// type (defined in the same file) only names inside `PhantomData` or a function signature
-    /// holds no `T` and stays silent.
+    /// Bounds count wherever they are written: in the impl's generics (`<T: Send>`) or its
+    /// `where` clause (`where T: Send + Sync`), directly or through a trait defined in the same
+    /// file whose supertraits include `Send`/`Sync` (`trait Job: Send + 'static`), and also on
+    /// a type built from the parameter (`where A::Item: Send`, `where OnceCell<T>: Sync`),
+    /// which the compiler can only prove through the parameter. Every type parameter is
+    /// checked; lifetimes and const parameters are not type parameters. Test code is left
+    /// alone.
+    ///
+    /// Two patterns stay silent because their bound is the right one:
+    /// - `unsafe impl<T: Send> Sync`: the `Mutex` pattern, where exclusive access makes
+    ///   `T: Send` enough;
+    /// - `unsafe impl<T: Sync> Send` for a type defined in the same file that reaches its `T`
+    ///   only through shared pointers (`&T`, `*const T`): the `&T` pattern (`&T` is `Send`
+    ///   exactly when `T: Sync`).
+    ///
+    /// A parameter is reported only when the type's definition in the same file shows that
+    /// it stores values of it: directly, behind a pointer, in a std container (`Box`, `Vec`,
+    /// `UnsafeCell`, `Option`, …) or in another type defined in the same file, followed
+    /// through its fields. A parameter named only in `PhantomData`, a trait object or a
+    /// function signature holds nothing and stays silent.
     ///
     /// The lint fires even when a `// SAFETY:` comment argues the case: the argument is about
     /// the type's own fields, and cannot cover a `T` chosen later by a user. Suppress it with a
@@ -38,10 +50,12 @@ crate::declare_lint! {
     /// concurrency safety; here, state it in the bounds where the compiler enforces it.
     ///
     /// ### Known problems
-    /// Traits defined in other files or crates are not looked into: a bound such as
-    /// `T: MyTask` whose trait requires `Send` elsewhere is not seen and the finding must be
-    /// suppressed. A type that only ever hands out `&T` (as `&T` itself, which is `Send` when
-    /// `T: Sync`) is still asked for `T: Send`.
+    /// Types defined in other files are not followed: an impl for such a type, or a
+    /// parameter stored only in such types (`shard::Array<T, C>`), stays silent, because a
+    /// configuration marker that is never stored cannot be told from a stored value. Traits
+    /// defined in other files are not looked into either: a bound such as `T: MyTask` whose
+    /// trait requires `Send` elsewhere is not seen, and the finding must be suppressed with a
+    /// reason.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -65,7 +79,7 @@ crate::declare_lint! {
 
 pub fn check(cx: &FileCx<'_>) {
     let traits = LocalTraits::new(cx);
-    for imp in &cx.facts.impls {
+    for imp in cx.facts.impls.iter().filter(|i| !i.is_test) {
         let Some(which) = imp.unsafe_auto_trait else {
             continue;
         };
@@ -128,7 +142,9 @@ fn is_ident_type(ty: &syn::Type, name: &str) -> bool {
     matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident(name))
 }
 
-/// Every bound written on the type parameter `name`, in the generics and the `where` clause.
+/// Every bound written on the type parameter `name`, in the generics and the `where` clause,
+/// including bounds on a type built from it: an associated type (`where A::Item: Send`) or
+/// a generic type (`where OnceCell<T>: Sync`), which the compiler can only prove through `T`.
 fn bounds_of<'g>(generics: &'g syn::Generics, name: &syn::Ident) -> Vec<&'g syn::TypeParamBound> {
     let mut out: Vec<&syn::TypeParamBound> = Vec::new();
     for p in generics.type_params().filter(|p| p.ident == *name) {
@@ -137,7 +153,7 @@ fn bounds_of<'g>(generics: &'g syn::Generics, name: &syn::Ident) -> Vec<&'g syn:
     if let Some(w) = &generics.where_clause {
         for pred in &w.predicates {
             if let syn::WherePredicate::Type(pt) = pred {
-                if pt.lifetimes.is_none() && is_ident_type(&pt.bounded_ty, &name.to_string()) {
+                if pt.lifetimes.is_none() && type_mentions(&pt.bounded_ty, name) {
                     out.extend(pt.bounds.iter());
                 }
             }
@@ -146,17 +162,35 @@ fn bounds_of<'g>(generics: &'g syn::Generics, name: &syn::Ident) -> Vec<&'g syn:
     out
 }
 
+/// Whether a type names the identifier anywhere (`T`, `T::Item`, `<T as Tr>::X`, `Once<T>`).
+fn type_mentions(ty: &syn::Type, name: &syn::Ident) -> bool {
+    quote::ToTokens::to_token_stream(ty).into_iter().any(|tt| token_mentions(&tt, name))
+}
+
+fn token_mentions(tt: &proc_macro2::TokenTree, name: &syn::Ident) -> bool {
+    match tt {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => g.stream().into_iter().any(|t| token_mentions(&t, name)),
+        _ => false,
+    }
+}
+
 fn check_impl(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &'static str, traits: &LocalTraits<'_>) {
     let item = imp.item;
     let mut unbounded: Vec<&syn::TypeParam> = Vec::new();
     for param in item.generics.type_params() {
         let bounds = bounds_of(&item.generics, &param.ident);
         let satisfied = |needed: &str| bounds.iter().any(|b| traits.bound_implies(b, needed, &mut HashSet::new()));
+        let held = held(cx, imp, &param.ident);
         let ok = match which {
-            "Send" => satisfied("Send"),
+            // `T: Sync` is enough for a type that only points at its `T` through shared
+            // references, as `&T` does.
+            "Send" => satisfied("Send") || (satisfied("Sync") && held == Held::Yes { shared_only: true }),
             _ => satisfied("Sync") || satisfied("Send"),
         };
-        if !ok && is_held(cx, imp, &param.ident.to_string()) {
+        // Only what the type's definition shows is reported: a parameter stored in types
+        // defined elsewhere cannot be told from a configuration marker.
+        if !ok && matches!(held, Held::Yes { .. }) {
             unbounded.push(param);
         }
     }
@@ -209,42 +243,160 @@ fn check_impl(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &'static str, traits: 
     cx.report(d);
 }
 
-/// Whether values of the parameter may be held by the type: always, unless the type is defined
-/// in this file and no field names the parameter outside `PhantomData` and signatures.
-fn is_held(cx: &FileCx<'_>, imp: &ImplFact<'_>, param: &str) -> bool {
-    let Some(self_name) = &imp.self_name else {
-        return true;
-    };
-    let syn::Type::Path(p) = &*imp.item.self_ty else {
-        return true;
-    };
-    let Some(last) = p.path.segments.last() else {
-        return true;
-    };
+/// What a type's definition shows about a type parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Held {
+    /// No value of it is stored (only in `PhantomData`, signatures, or not at all).
+    No,
+    /// It reaches types defined elsewhere, whose fields cannot be seen.
+    Unknown,
+    /// A value (or a pointer to one) is stored; `shared_only` when every path to it goes
+    /// through shared pointers (`&T`, `*const T`).
+    Yes { shared_only: bool },
+}
+
+impl Held {
+    /// Either field may hold it.
+    fn or(self, other: Held) -> Held {
+        match (self, other) {
+            (Held::Yes { shared_only: a }, Held::Yes { shared_only: b }) => Held::Yes { shared_only: a && b },
+            (y @ Held::Yes { .. }, _) | (_, y @ Held::Yes { .. }) => y,
+            (Held::Unknown, _) | (_, Held::Unknown) => Held::Unknown,
+            _ => Held::No,
+        }
+    }
+}
+
+/// Std types that store values of their type arguments (or point at them).
+const CONTAINERS: &[&str] = &[
+    "Box", "Vec", "VecDeque", "LinkedList", "BinaryHeap", "HashMap", "BTreeMap", "HashSet", "BTreeSet", "Option",
+    "Result", "Arc", "Rc", "Weak", "Cell", "RefCell", "UnsafeCell", "SyncUnsafeCell", "MaybeUninit", "ManuallyDrop",
+    "Mutex", "RwLock", "OnceCell", "OnceLock", "LazyLock", "LazyCell", "Pin", "NonNull", "AtomicPtr", "CachePadded",
+    "Reverse", "Wrapping", "Saturating",
+];
+
+/// Follows a parameter of the impl's self type into the type's definition in this file.
+struct HeldFinder<'c, 'a> {
+    cx: &'c FileCx<'a>,
+    seen: HashSet<(String, usize, Option<bool>)>,
+}
+
+impl HeldFinder<'_, '_> {
+    /// Whether the type named `name` (defined in this file), through its `position`-th type
+    /// parameter, holds values of it.
+    fn param_of(&mut self, name: &str, position: usize, via: Option<bool>) -> Held {
+        if !self.seen.insert((name.to_string(), position, via)) || self.seen.len() > 32 {
+            return Held::No;
+        }
+        let defs: Vec<_> = self.cx.facts.types.iter().filter(|t| t.ident == name).collect();
+        if defs.is_empty() {
+            return Held::Unknown;
+        }
+        let mut held = Held::No;
+        for def in defs {
+            let Some(own) = def.generics.type_params().nth(position) else { return Held::Unknown };
+            for f in &def.fields {
+                held = held.or(self.in_type(&f.field.ty, &own.ident, via));
+            }
+        }
+        held
+    }
+
+    /// Whether `ty` holds values of `param`; `via` is the pointer kind on the way (`Some(true)`
+    /// once any exclusive pointer was crossed, `Some(false)` behind shared pointers only).
+    fn in_type(&mut self, ty: &syn::Type, param: &syn::Ident, via: Option<bool>) -> Held {
+        let found = Held::Yes { shared_only: via == Some(false) };
+        // Behind a shared pointer anywhere on the way, only shared access is possible.
+        let through = |mutable: bool| if via == Some(false) { via } else { Some(mutable) };
+        match ty {
+            syn::Type::Path(p) => {
+                if let Some(q) = &p.qself {
+                    return self.in_type(&q.ty, param, via);
+                }
+                let Some(first) = p.path.segments.first() else { return Held::No };
+                if first.ident == *param {
+                    return found;
+                }
+                let Some(last) = p.path.segments.last() else { return Held::No };
+                let name = last.ident.to_string();
+                if name == "PhantomData" || name == "PhantomPinned" {
+                    return Held::No;
+                }
+                let args: Vec<&syn::Type> = match &last.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a
+                        .args
+                        .iter()
+                        .filter_map(|a| match a {
+                            syn::GenericArgument::Type(t) => Some(t),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let via_here = if name == "NonNull" || name == "AtomicPtr" { through(true) } else { via };
+                let is_local = self.cx.facts.types.iter().any(|t| t.ident == name.as_str());
+                let mut held = Held::No;
+                for (i, arg) in args.iter().enumerate() {
+                    let in_arg = self.in_type(arg, param, via_here);
+                    if in_arg == Held::No {
+                        continue;
+                    }
+                    let h = if CONTAINERS.contains(&name.as_str()) {
+                        in_arg
+                    } else if is_local {
+                        // Shared if either the type's own field or the argument points at it
+                        // through a shared pointer.
+                        match (self.param_of(&name, i, via_here), in_arg) {
+                            (Held::Yes { shared_only: a }, Held::Yes { shared_only: b }) => {
+                                Held::Yes { shared_only: a || b }
+                            }
+                            (Held::Yes { .. }, other) | (other, _) => other,
+                        }
+                    } else {
+                        Held::Unknown
+                    };
+                    held = held.or(h);
+                }
+                held
+            }
+            syn::Type::Ptr(p) => self.in_type(&p.elem, param, through(p.mutability.is_some())),
+            syn::Type::Reference(r) => self.in_type(&r.elem, param, through(r.mutability.is_some())),
+            syn::Type::Array(a) => self.in_type(&a.elem, param, via),
+            syn::Type::Slice(s) => self.in_type(&s.elem, param, via),
+            syn::Type::Paren(p) => self.in_type(&p.elem, param, via),
+            syn::Type::Group(g) => self.in_type(&g.elem, param, via),
+            syn::Type::Tuple(t) => t.elems.iter().fold(Held::No, |h, e| h.or(self.in_type(e, param, via))),
+            // A trait object or function pointer mentioning `T` stores no `T`.
+            _ => Held::No,
+        }
+    }
+}
+
+/// What the self type's definition in this file shows about the impl parameter `param`.
+fn held(cx: &FileCx<'_>, imp: &ImplFact<'_>, param: &syn::Ident) -> Held {
+    let syn::Type::Path(p) = &*imp.item.self_ty else { return Held::Unknown };
+    let Some(last) = p.path.segments.last() else { return Held::Unknown };
     // The parameter's position in the self type's arguments decides which of the type's own
     // parameters it stands for: `impl<U> Send for Foo<U>` with `struct Foo<T>`.
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return true;
-    };
-    let position = args
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return Held::Unknown };
+    let types: Vec<&syn::Type> = args
         .args
         .iter()
-        .filter(|a| matches!(a, syn::GenericArgument::Type(_)))
-        .position(|a| matches!(a, syn::GenericArgument::Type(t) if is_ident_type(t, param)));
-    let Some(position) = position else {
-        return true;
-    };
-    let defs: Vec<_> = cx.facts.types.iter().filter(|t| t.ident == self_name.as_str()).collect();
-    if defs.is_empty() {
-        return true;
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let mut finder = HeldFinder { cx, seen: HashSet::new() };
+    let name = last.ident.to_string();
+    let mut out = Held::No;
+    for (i, arg) in types.iter().enumerate() {
+        if finder.in_type(arg, param, None) == Held::No {
+            continue;
+        }
+        out = out.or(finder.param_of(&name, i, None));
     }
-    defs.iter().any(|def| {
-        let Some(own) = def.generics.type_params().nth(position) else {
-            return true;
-        };
-        let own = own.ident.to_string();
-        def.fields.iter().any(|f| f.mentions(&own))
-    })
+    out
 }
 
 /// Inserts `: Send` after a bare parameter, or ` + Send` after its last bound.

@@ -9,7 +9,9 @@ crate::declare_lint! {
     /// Finds channels created without a capacity: `tokio::sync::mpsc::unbounded_channel`,
     /// `std::sync::mpsc::channel`, `crossbeam_channel::unbounded`, `flume::unbounded`,
     /// `async_channel::unbounded` (and `async_std::channel::unbounded`),
-    /// `futures::channel::mpsc::unbounded`, however they are imported. Test code is left alone.
+    /// `futures::channel::mpsc::unbounded`, however they are imported. Test code is left alone,
+    /// and so is a channel whose sender is used exactly once, to `send`, outside any loop it
+    /// was not created in: it carries one message (a oneshot in all but name).
     ///
     /// This lint is allowed by default: an unbounded channel is the right choice where the
     /// producer is bounded by construction (one message per request already admitted,
@@ -116,8 +118,30 @@ pub fn check(cx: &FileCx<'_>) {
         let Some(ctor) = CONSTRUCTORS.iter().find(|c| c.path == resolved) else {
             continue;
         };
+        if carries_one_message(cx, call) {
+            continue;
+        }
         report(cx, call, ctor);
     }
+}
+
+/// `let (tx, rx) = channel();` where `tx` is used once, to `send`, outside any loop it was not
+/// created in: the channel carries one message and cannot grow (a oneshot in all but name).
+fn carries_one_message(cx: &FileCx<'_>, call: &Call<'_>) -> bool {
+    let Some(sender) = cx
+        .facts
+        .bindings
+        .iter()
+        .position(|b| b.tuple_init.is_some_and(|(init, index)| index == 0 && std::ptr::eq(init, call.expr)))
+    else {
+        return false;
+    };
+    let id = crate::facts::BindingId(sender as u32);
+    let binding = cx.facts.binding(id);
+    let mut uses = cx.facts.uses_of(id);
+    let (Some(only), None) = (uses.next(), uses.next()) else { return false };
+    let sends = matches!(only.flow, crate::facts::Flow::Method(m) if m.method == "send" || m.method == "try_send");
+    sends && only.ctx.loop_id == binding.ctx.loop_id
 }
 
 fn report(cx: &FileCx<'_>, call: &Call<'_>, ctor: &Constructor) {

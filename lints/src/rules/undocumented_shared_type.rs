@@ -1,13 +1,19 @@
-use crate::context::FileCx;
+use crate::context::{ExportedFact, FileCx, PendingDiagnostic, WorkspaceCx};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::facts::items::{sync_kind, SyncKind, TypeDef, TypeRef};
+use crate::facts::modules;
 use crate::registry::Rule;
 use crate::source::Span;
 
 crate::declare_lint! {
     /// ### What it does
-    /// Finds a `pub` struct or enum that holds synchronisation state and whose docs say
+    /// Finds a public struct or enum that holds synchronisation state and whose docs say
     /// nothing about how it behaves under concurrency.
+    ///
+    /// Public means declared `pub`, outside function bodies and test code, and reachable from
+    /// outside the crate: every module on the way from `src/lib.rs` is declared `pub`, or a
+    /// `pub use` in the package names the type (or globs its module). What cannot be followed
+    /// (a `#[path]` module, a declaration made inside a macro) counts as public.
     ///
     /// Synchronisation state is a field whose type mentions, outside a reference and
     /// `PhantomData`, a lock (`Mutex`, `RwLock`, `ReentrantMutex`), a `Condvar`, an atomic
@@ -17,11 +23,12 @@ crate::declare_lint! {
     /// or spin, resolved through `use` (so `Arc<Mutex<T>>`, `Vec<AtomicU64>` and
     /// `Option<Sender<Msg>>` count; a crate's own `Mutex` wrapper does not).
     ///
-    /// The docs count as covering concurrency when they have a heading about it
-    /// (`# Thread safety`, `# Concurrency`, `# Safety`, `# Locking`, `# Synchronization`), a
-    /// `Safety:` line, or mention any of: thread, concurrent/concurrency, lock, atomic,
-    /// synchronise/synchronize, race, parallel, mutex, task, `Send`, `Sync`, shared. The bar is
-    /// deliberately low: the lint asks for a sentence, not an essay. Docs that cannot be read
+    /// The docs count as covering concurrency when they have a section about safety
+    /// (`# Thread safety`, `# Safety`, `# Cancellation safety`), a `Safety:` line, or mention
+    /// any of: thread, concurrent/concurrency, lock, atomic, synchronise/synchronize, race,
+    /// parallel, mutex, task, share/shared/shareable, the primitive itself (semaphore, channel,
+    /// condvar, barrier, sender, receiver), `Send`, `Sync`. The bar is deliberately low: the
+    /// lint asks for a sentence, not an essay. Docs that cannot be read
     /// (`#[doc = include_str!(…)]`), `#[doc(hidden)]` types and test code are left alone.
     ///
     /// ### Why is this bad
@@ -32,8 +39,9 @@ crate::declare_lint! {
     /// is a deadlock or a race that no test shows.
     ///
     /// ### Known problems
-    /// Visibility is syntactic: a `pub` type in a private module is checked too. Types whose
-    /// synchronisation state sits in another type (`Arc<Inner>`) are not seen.
+    /// Re-exports are matched by name: a private type that shares its name with a re-exported
+    /// one is checked too. Types whose synchronisation state sits in another type
+    /// (`Arc<Inner>`) are not seen.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -65,40 +73,75 @@ crate::declare_lint! {
     };
 }
 
-pub fn check(cx: &FileCx<'_>) {
-    for def in &cx.facts.types {
-        if def.is_test || !matches!(def.vis, syn::Visibility::Public(_)) || is_doc_hidden(def.attrs) {
-            continue;
-        }
-        let state: Vec<(&TypeRef, SyncKind)> = def
-            .fields
-            .iter()
-            .filter_map(|f| {
-                f.types
-                    .iter()
-                    .filter(|t| !t.behind_reference)
-                    .find_map(|t| Some((t, sync_kind(t.resolved.as_deref()?)?)))
-            })
-            .collect();
-        if state.is_empty() {
-            continue;
-        }
-        let docs = match doc_text(def.attrs) {
-            Some(docs) => docs,
-            None => continue,
+/// File phase: module facts for the "is it public?" question, and every candidate finding:
+/// a `pub` type (outside functions and test code) with synchronisation state and silent docs.
+pub fn collect(cx: &FileCx<'_>) {
+    modules::export_module_facts(cx);
+    let mut inline = Vec::new();
+    collect_items(cx, &cx.ast.items, &mut inline);
+}
+
+/// Walks the file's items and inline modules (not function bodies: a type declared there
+/// cannot be named from outside).
+fn collect_items(cx: &FileCx<'_>, items: &[syn::Item], inline: &mut Vec<(String, bool)>) {
+    if inline.len() > 16 {
+        return;
+    }
+    for item in items {
+        let ident = match item {
+            syn::Item::Struct(s) => &s.ident,
+            syn::Item::Enum(e) => &e.ident,
+            syn::Item::Union(u) => &u.ident,
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    inline.push((m.ident.to_string(), matches!(m.vis, syn::Visibility::Public(_))));
+                    collect_items(cx, inner, inline);
+                    inline.pop();
+                }
+                continue;
+            }
+            _ => continue,
         };
-        if speaks_of_concurrency(&docs) {
-            continue;
+        let Some(def) = cx.facts.types.iter().find(|t| std::ptr::eq(t.ident, ident)) else { continue };
+        if let Some(d) = candidate(cx, def) {
+            cx.export(ExportedFact::PublicItemFinding {
+                name: def.ident.to_string(),
+                inline: inline.clone(),
+                finding: PendingDiagnostic(Box::new(d)),
+            });
         }
-        report(cx, def, &state, !docs.trim().is_empty());
     }
 }
 
-fn is_doc_hidden(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("doc")
-            && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().split(|c: char| !c.is_alphanumeric()).any(|w| w == "hidden"))
-    })
+/// Workspace phase: the candidates whose type is public API.
+pub fn check(ws: &WorkspaceCx<'_>) {
+    for (file, fact) in ws.all_facts() {
+        let ExportedFact::PublicItemFinding { name, inline, finding } = fact else { continue };
+        if finding.0.lint == &UNDOCUMENTED_SHARED_TYPE && modules::is_public(ws, file, inline, name) {
+            ws.report((*finding.0).clone());
+        }
+    }
+}
+
+fn candidate(cx: &FileCx<'_>, def: &TypeDef<'_>) -> Option<Diagnostic> {
+    if def.is_test || !matches!(def.vis, syn::Visibility::Public(_)) || modules::is_doc_hidden(def.attrs) {
+        return None;
+    }
+    let state: Vec<(&TypeRef, SyncKind)> = def
+        .fields
+        .iter()
+        .filter_map(|f| {
+            f.types.iter().filter(|t| !t.behind_reference).find_map(|t| Some((t, sync_kind(t.resolved.as_deref()?)?)))
+        })
+        .collect();
+    if state.is_empty() {
+        return None;
+    }
+    let docs = doc_text(def.attrs)?;
+    if speaks_of_concurrency(&docs) {
+        return None;
+    }
+    Some(diagnostic(cx, def, &state, !docs.trim().is_empty()))
 }
 
 /// The outer doc comment's text; `None` if part of it cannot be read (`include_str!`).
@@ -124,10 +167,14 @@ fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
 fn speaks_of_concurrency(docs: &str) -> bool {
     const WORDS: &[&str] = &[
         "thread", "concurren", "lock", "atomic", "synchronis", "synchroniz", "race", "racy", "parallel", "mutex",
-        "task", "shared", "sharing", "safety:", "# safety",
+        "task", "share", "sharing", "safety:", "semaphore", "channel", "condvar", "barrier", "sender", "receiver",
     ];
     let lower = docs.to_ascii_lowercase();
     if WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // A section about safety of any kind (`# Safety`, `# Cancellation safety`).
+    if lower.lines().any(|l| l.trim_start().starts_with('#') && l.contains("safety")) {
         return true;
     }
     // `Send` and `Sync` as words (the traits), case-sensitive.
@@ -144,7 +191,7 @@ fn kind_words(kind: SyncKind) -> &'static str {
     }
 }
 
-fn report(cx: &FileCx<'_>, def: &TypeDef<'_>, state: &[(&TypeRef, SyncKind)], has_docs: bool) {
+fn diagnostic(cx: &FileCx<'_>, def: &TypeDef<'_>, state: &[(&TypeRef, SyncKind)], has_docs: bool) -> Diagnostic {
     let name = def.ident.to_string();
     let kind = match def.kind {
         crate::facts::items::TypeKind::Struct => "struct",
@@ -187,7 +234,7 @@ fn report(cx: &FileCx<'_>, def: &TypeDef<'_>, state: &[(&TypeRef, SyncKind)], ha
     if let Some(note) = d.rule_note() {
         d = d.note(note);
     }
-    cx.report(d);
+    d
 }
 
 /// The start of the line holding the visibility keyword, when nothing precedes it there.

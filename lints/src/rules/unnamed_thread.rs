@@ -12,7 +12,8 @@ crate::declare_lint! {
     /// `thread::Builder` without `.name(…)`, whose body runs an endless loop (a `loop`,
     /// `while true`, a `for` over `incoming()`, with no `break`, `return` or `?` leaving it).
     ///
-    /// This lint is allowed by default: it is advice for services with many threads.
+    /// This lint is allowed by default: it is advice for services with many threads. Test code
+    /// is left alone.
     ///
     /// ### Why is this bad
     /// Go's advice: label goroutines so profiles say what they are. A thread without a name is
@@ -49,7 +50,7 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    for spawn in &cx.facts.spawns {
+    for spawn in cx.facts.spawns.iter().filter(|s| !s.ctx.is_test) {
         let unnamed = match spawn.spawner {
             Spawner::StdThread => true,
             Spawner::StdBuilder => builder_lacks_name(cx, spawn),

@@ -72,4 +72,11 @@ fn owned_values_only(v: Vec<u8>) {
     h.join().unwrap();
 }
 
+fn address_only_compared(v: Vec<u8>) {
+    // The address is compared, never turned back into a pointer: it is just a number.
+    let addr = v.as_ptr() as usize;
+    let h = thread::spawn(move || assert_eq!(v.as_ptr() as usize, addr));
+    h.join().unwrap();
+}
+
 fn main() {}

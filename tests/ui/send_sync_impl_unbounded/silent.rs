@@ -62,4 +62,47 @@ impl<T: Default> Default for Plain<T> {
     }
 }
 
+pub struct Inline<A: Items>(A);
+pub trait Items {
+    type Item;
+}
+// SAFETY: a bound on the parameter's associated type counts.
+unsafe impl<A: Items> Send for Inline<A> where A::Item: Send {}
+
+pub struct Lazy<T>(std::sync::OnceLock<T>);
+// SAFETY: a bound on a type built from the parameter counts: it can only hold through `T`.
+unsafe impl<T> Sync for Lazy<T> where std::sync::OnceLock<T>: Sync {}
+
+pub struct Iter<'a, T> {
+    map: &'a [T],
+    at: *const T,
+}
+// SAFETY: the `&T` pattern: `T` is only reached through shared pointers, so `T: Sync` is right.
+unsafe impl<'a, T: Sync> Send for Iter<'a, T> {}
+
+pub struct Pool<T, C> {
+    shards: shard::Array<T, C>,
+    _cfg: PhantomData<C>,
+}
+// SAFETY: `C` only reaches `shard::Array`, defined in another file: it may be a configuration
+// marker that is never stored, so nothing is reported.
+unsafe impl<T: Send, C: cfg::Config> Send for Pool<T, C> {}
+
+// A type defined in another file: its fields cannot be seen.
+// SAFETY: see the type.
+unsafe impl<T> Send for elsewhere::Handle<T> {}
+
+pub struct FutureObj<T> {
+    future: *mut (dyn std::future::Future<Output = T> + 'static),
+}
+// SAFETY: `T` only appears in a trait object's signature: no `T` is stored.
+unsafe impl<T> Send for FutureObj<T> {}
+
+#[cfg(test)]
+mod tests {
+    struct Packet<T>(std::sync::Arc<std::sync::Mutex<T>>);
+    // SAFETY: test code is left alone.
+    unsafe impl<T> Sync for Packet<T> {}
+}
+
 fn main() {}

@@ -26,7 +26,7 @@ unsafe impl<'a, T: ?Sized> Send for Ref<'a, T> {} //~ send_sync_impl_unbounded
 pub struct Shared<T> {
     value: Box<T>,
 }
-// SAFETY: `T: Sync` alone does not make moving a `Shared<T>` sound.
+// SAFETY: `T: Sync` alone does not make moving a `Shared<T>` sound: it holds `T` by value.
 unsafe impl<T: Sync> Send for Shared<T> {} //~ send_sync_impl_unbounded
 // SAFETY: a bound on `Shared<T>` is not a bound on `T`.
 unsafe impl<T> Sync for Shared<T> where Shared<T>: Clone {} //~ send_sync_impl_unbounded
@@ -35,12 +35,26 @@ pub struct Remote<T>(T, PhantomData<T>);
 // SAFETY: `T` is held by value here, beside its marker.
 unsafe impl<T> std::marker::Send for Remote<T> {} //~ send_sync_impl_unbounded
 
-// A type defined elsewhere: its fields cannot be seen, so every parameter counts.
+// A type in a module of the same file is followed.
 // SAFETY: see the type.
 unsafe impl<T> core::marker::Sync for other::Queue<T> {} //~ send_sync_impl_unbounded
 
 mod other {
     pub struct Queue<T>(pub Vec<T>);
 }
+
+pub struct Writer<'a, T>(&'a mut T);
+// SAFETY: `T: Sync` is not the `&T` pattern when the type holds `&mut T`.
+unsafe impl<'a, T: Sync> Send for Writer<'a, T> {} //~ send_sync_impl_unbounded
+
+pub struct Bucket<T> {
+    ptr: std::ptr::NonNull<T>,
+}
+pub struct RawIter<T> {
+    data: Bucket<T>,
+    left: usize,
+}
+// SAFETY: `T` is held through `Bucket<T>`, another type of this file.
+unsafe impl<T> Send for RawIter<T> {} //~ send_sync_impl_unbounded
 
 fn main() {}

@@ -22,6 +22,16 @@ fn bounded() {
     drop((tx, rx, stx, srx, c, f, local, own));
 }
 
+fn one_message() -> u8 {
+    // The sender sends once: the channel carries one message and cannot grow.
+    let (done_tx, done_rx) = mpsc::channel::<u8>();
+    let worker = std::thread::spawn(move || {
+        let _ = done_tx.send(1);
+    });
+    worker.join().unwrap();
+    done_rx.recv().unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -34,4 +44,5 @@ mod tests {
 
 fn main() {
     bounded();
+    one_message();
 }

@@ -13,8 +13,11 @@ fn std_channels() {
 async fn tokio_channels() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>(); //~ unbounded_channel
     let (tx2, _rx2) = make_queue::<u8>(); //~ unbounded_channel
-    tx.send("hi".to_string()).unwrap();
-    tx2.send(1).unwrap();
+    for word in ["a", "b"] {
+        tx.send(word.to_string()).unwrap();
+    }
+    let tx3 = tx2.clone();
+    tx3.send(1).unwrap();
     rx.recv().await;
 }
 
@@ -26,7 +29,19 @@ fn other_crates() {
     drop((a, b, c, d));
 }
 
+fn sender_used_in_a_loop() {
+    let (tx, rx) = mpsc::channel::<u32>(); //~ unbounded_channel
+    let producer = std::thread::spawn(move || {
+        for i in 0..1000 {
+            let _ = tx.send(i);
+        }
+    });
+    producer.join().unwrap();
+    drop(rx);
+}
+
 fn main() {
     std_channels();
+    sender_used_in_a_loop();
     other_crates();
 }

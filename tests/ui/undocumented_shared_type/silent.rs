@@ -36,6 +36,21 @@ pub enum Slot {
     Empty,
 }
 
+/// Shareable handle to one output stream.
+pub struct Stream(Arc<Mutex<Vec<u8>>>);
+
+/// Receives bytes.
+///
+/// # Cancellation safety
+///
+/// Cancel safe: if another branch of a `select!` completes first, no bytes were taken.
+pub struct Bytes {
+    buf: Mutex<Vec<u8>>,
+}
+
+/// A wrapper around a semaphore that can be polled.
+pub struct PollPermits(Arc<tokio::sync::Semaphore>);
+
 // Not public.
 struct Private {
     m: Mutex<u8>,

@@ -34,7 +34,7 @@ pub struct Flush { //~ undocumented_shared_type
 mod nested {
     use crossbeam_channel::Sender;
 
-    /// Sends events (a channel end, imported through a crossbeam path).
+    /// Emits events (the field type is imported through a crossbeam path).
     pub struct Events { //~ undocumented_shared_type
         pub tx: Sender<u32>,
     }

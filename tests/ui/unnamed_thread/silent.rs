@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::thread;
 
 fn named() -> std::io::Result<thread::JoinHandle<()>> {
-    thread::Builder::new().name("ticker".into()).spawn(|| loop {
+    thread::Builder::new().name("ticker".into()).spawn(|| loop { //~ uncancellable_loop
         std::hint::spin_loop();
     })
 }
 
 fn named_through_a_binding() -> std::io::Result<thread::JoinHandle<()>> {
     let builder = thread::Builder::new().name("ticker".into());
-    builder.spawn(|| loop {
+    builder.spawn(|| loop { //~ uncancellable_loop
         std::hint::spin_loop();
     })
 }
@@ -46,6 +46,17 @@ async fn a_task_is_not_a_thread() {
         }
     });
     t.abort();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn test_servers_are_left_alone() {
+        let server = std::thread::spawn(|| loop { //~ uncancellable_loop
+            std::hint::spin_loop();
+        });
+        server.join().unwrap();
+    }
 }
 
 fn main() {}

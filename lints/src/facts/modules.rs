@@ -1,0 +1,253 @@
+//! Which items are reachable from outside their crate, as far as syntax shows.
+//!
+//! A file exports its module declarations (`pub mod a;`, `mod b;`) and its `pub use` items;
+//! in the workspace phase, an item is public when every module on the way from the crate root
+//! (`src/lib.rs`, else `src/main.rs`) to it is declared `pub`, or when a `pub use` in a public
+//! module of its package re-exports it, its module (`pub use a::b::*`), or a module on its way
+//! (`pub use self::imp as platform`). A `#[doc(hidden)]` module is not public; a
+//! `#[path = "…"]` module is found by its file. What cannot be followed (a declaration inside
+//! a macro that does not parse as items, a file outside `src/`) counts as public: the lints
+//! that ask stay as strict as their rule, not quieter. A parent module file that was not
+//! analysed at all counts as declaring nothing public: a lint using these facts lists
+//! `pub mod` and `pub use` among its prefilter needles, so such a file has neither.
+
+use crate::context::{ExportedFact, FileCx, WorkspaceCx};
+use crate::source::FileId;
+use std::path::Component;
+
+/// Exports the file's top-level `mod` declarations and its `pub use` items.
+/// A cheap walk: items of the file and of its inline modules only.
+pub fn export_module_facts(cx: &FileCx<'_>) {
+    for item in &cx.ast.items {
+        if let syn::Item::Mod(m) = item {
+            if m.content.is_none() {
+                let public = matches!(m.vis, syn::Visibility::Public(_)) && !is_doc_hidden(&m.attrs);
+                cx.export(ExportedFact::ModuleDecl { name: m.ident.to_string(), public, file: path_attr(&m.attrs) });
+            }
+        }
+    }
+    let mut scope = Vec::new();
+    export_pub_uses(cx, &cx.ast.items, &mut scope);
+}
+
+/// `#[doc(hidden)]`: not part of the documented API.
+pub fn is_doc_hidden(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("doc")
+            && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().split(|c: char| !c.is_alphanumeric()).any(|w| w == "hidden"))
+    })
+}
+
+/// The module name a `#[path = "…"]` attribute's file stands for: `rt` for `rt/mod.rs`,
+/// `use_file` for `use_file.rs`.
+fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find(|a| a.path().is_ident("path")).and_then(|a| match &a.meta {
+        syn::Meta::NameValue(nv) => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => {
+                let value = s.value();
+                let trimmed = value.trim_end_matches(".rs").trim_end_matches("/mod");
+                trimmed.rsplit('/').next().map(str::to_string)
+            }
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn export_pub_uses(cx: &FileCx<'_>, items: &[syn::Item], scope: &mut Vec<(String, bool)>) {
+    if scope.len() > 16 {
+        return;
+    }
+    for item in items {
+        match item {
+            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+                let mut prefix = Vec::new();
+                if u.leading_colon.is_some() {
+                    // `pub use ::other_crate::X`: outside this crate.
+                    continue;
+                }
+                use_paths(cx, &u.tree, &mut prefix, scope);
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    scope.push((m.ident.to_string(), matches!(m.vis, syn::Visibility::Public(_))));
+                    export_pub_uses(cx, inner, scope);
+                    scope.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One fact per name a `pub use` tree re-exports: `a::B as C` gives `a::B`, a glob `a::b::*`.
+fn use_paths(cx: &FileCx<'_>, tree: &syn::UseTree, prefix: &mut Vec<String>, scope: &[(String, bool)]) {
+    let emit = |last: String, prefix: &[String]| {
+        let mut path = prefix.to_vec();
+        path.push(last);
+        cx.export(ExportedFact::PublicUse { scope: scope.to_vec(), path });
+    };
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            use_paths(cx, &p.tree, prefix, scope);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => emit(n.ident.to_string(), prefix),
+        syn::UseTree::Rename(r) => emit(r.ident.to_string(), prefix),
+        syn::UseTree::Glob(_) => emit("*".to_string(), prefix),
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| use_paths(cx, t, prefix, scope)),
+    }
+}
+
+/// The modules from the crate root to a file under `src/` (`src/a/b.rs` and `src/a/b/mod.rs`
+/// give `["a", "b"]`; `src/lib.rs` gives `[]`), or `None` for a file outside `src/` or under
+/// `src/bin/`.
+fn module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option<Vec<String>> {
+    let root = &ws.packages.get(package)?.root;
+    let path = &ws.sources.get(file).path;
+    let names = |p: &std::path::Path| -> Vec<String> {
+        p.components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    let parts: Vec<String> = match path.strip_prefix(root) {
+        Ok(rel) => names(rel),
+        // The file's path as shown may be relative while the package root is absolute: find
+        // the package folder's name followed by `src` in it.
+        Err(_) => {
+            let root_name = root.file_name()?.to_string_lossy().into_owned();
+            let all = names(path);
+            let at = (0..all.len().saturating_sub(1)).rev().find(|&i| all[i] == root_name && all[i + 1] == "src")?;
+            all[at + 1..].to_vec()
+        }
+    };
+    let (first, rest) = parts.split_first()?;
+    if first != "src" || rest.first().is_some_and(|s| s == "bin") {
+        return None;
+    }
+    let mut modules: Vec<String> = rest.to_vec();
+    let last = modules.pop()?;
+    let stem = last.strip_suffix(".rs")?;
+    if !(modules.is_empty() && (stem == "lib" || stem == "main")) && stem != "mod" {
+        modules.push(stem.to_string());
+    }
+    Some(modules)
+}
+
+/// The analysed files of one package with their module paths.
+struct Package<'w, 'a> {
+    ws: &'w WorkspaceCx<'a>,
+    files: Vec<(FileId, Vec<String>)>,
+}
+
+impl<'w, 'a> Package<'w, 'a> {
+    fn new(ws: &'w WorkspaceCx<'a>, package: usize) -> Self {
+        let files = ws
+            .files
+            .iter()
+            .filter(|f| f.package == package)
+            .filter_map(|f| Some((f.file, module_path(ws, f.file, package)?)))
+            .collect();
+        Package { ws, files }
+    }
+
+    /// The file of a module (`[]`: the crate root, the library's when there are two).
+    fn file_of(&self, modules: &[String]) -> Option<FileId> {
+        let mut candidates = self.files.iter().filter(|(_, m)| m.as_slice() == modules).map(|(id, _)| *id);
+        if !modules.is_empty() {
+            return candidates.next();
+        }
+        let roots: Vec<FileId> = candidates.collect();
+        roots
+            .iter()
+            .copied()
+            .find(|id| self.ws.sources.get(*id).path.file_name().is_some_and(|n| n == "lib.rs"))
+            .or_else(|| roots.first().copied())
+    }
+
+    fn facts(&self, file: FileId) -> impl Iterator<Item = &'w ExportedFact> {
+        self.ws.files.iter().filter(move |f| f.file == file).flat_map(|f| f.facts.iter())
+    }
+
+    /// For each module of `modules`, whether its declaration in its parent makes it public:
+    /// `Some(false)` for a private one (or one whose parent file was not analysed), `None`
+    /// when the declaration cannot be found (counted as public).
+    fn links(&self, modules: &[String]) -> Vec<Option<bool>> {
+        (0..modules.len())
+            .map(|i| {
+                let Some(parent) = self.file_of(&modules[..i]) else { return Some(false) };
+                self.facts(parent).find_map(|fact| match fact {
+                    ExportedFact::ModuleDecl { name, public, file } => {
+                        (file.as_ref().unwrap_or(name) == &modules[i]).then_some(*public)
+                    }
+                    _ => None,
+                })
+            })
+            .collect()
+    }
+
+    fn is_public_module(&self, modules: &[String]) -> bool {
+        !self.links(modules).contains(&Some(false))
+    }
+}
+
+/// Resolves a `use` path written in module `base` to a path from the crate root; paths naming
+/// other crates resolve to `None` (with no module of that name on the way, they cannot match).
+fn resolve_use(base: &[String], path: &[String]) -> Vec<Vec<String>> {
+    let Some(first) = path.first() else { return Vec::new() };
+    match first.as_str() {
+        "crate" => vec![path[1..].to_vec()],
+        "self" => vec![[base, &path[1..]].concat()],
+        "super" => {
+            let supers = path.iter().take_while(|s| *s == "super").count();
+            if supers > base.len() {
+                return Vec::new();
+            }
+            vec![[&base[..base.len() - supers], &path[supers..]].concat()]
+        }
+        // Relative to the module (2018), or from the crate root (2015).
+        _ => vec![[base, path].concat(), path.to_vec()],
+    }
+}
+
+/// Whether the item `name` of `file`, inside the file's inline modules `inline` (name,
+/// declared `pub`), can be named from outside its crate. See the module docs.
+pub fn is_public(ws: &WorkspaceCx<'_>, file: FileId, inline: &[(String, bool)], name: &str) -> bool {
+    let Some(summary) = ws.files.iter().find(|f| f.file == file) else { return true };
+    let Some(file_modules) = module_path(ws, file, summary.package) else { return true };
+    let package = Package::new(ws, summary.package);
+    let mut modules = file_modules.clone();
+    modules.extend(inline.iter().map(|(n, _)| n.clone()));
+    let mut links = package.links(&file_modules);
+    links.extend(inline.iter().map(|(_, public)| Some(*public)));
+    let public_from = |k: usize| !links[k.min(links.len())..].contains(&Some(false));
+    if public_from(0) {
+        return true;
+    }
+    // A `pub use` in a public module that re-exports the item, its module, or a module on its way.
+    for (f, f_modules) in &package.files {
+        for fact in package.facts(*f) {
+            let ExportedFact::PublicUse { scope, path } = fact else { continue };
+            if scope.iter().any(|(_, public)| !public) || !package.is_public_module(f_modules) {
+                continue;
+            }
+            let base: Vec<String> = f_modules.iter().cloned().chain(scope.iter().map(|(n, _)| n.clone())).collect();
+            for target in resolve_use(&base, path) {
+                let Some((last, target_modules)) = target.split_last() else { continue };
+                if target_modules == modules.as_slice() && (last == name || last == "*") {
+                    return true;
+                }
+                // A re-exported module on the way: the rest of the way must be public.
+                let on_the_way = last != "*" && target.len() <= modules.len() && target == modules[..target.len()];
+                if on_the_way && public_from(target.len()) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,4 @@
+use std::sync::atomic::AtomicBool;
+
+/// `pub` in a `pub(crate)` module: not public API.
+pub struct Flag(AtomicBool);

@@ -1,0 +1,1 @@
+pub use crate::hidden_api::Hidden2;

@@ -1,0 +1,4 @@
+/// Re-exported, but only by a private module: not public API.
+pub struct Hidden2 {
+    state: std::sync::Mutex<u8>,
+}

@@ -1,0 +1,4 @@
+/// Public through `pub use self::imp as platform`.
+pub struct Parker { //~ undocumented_shared_type
+    state: std::sync::atomic::AtomicU32,
+}

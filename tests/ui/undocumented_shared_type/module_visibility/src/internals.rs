@@ -1,0 +1,4 @@
+/// In a `#[doc(hidden)]` module: not documented API.
+pub struct Internals {
+    state: std::sync::Mutex<u8>,
+}

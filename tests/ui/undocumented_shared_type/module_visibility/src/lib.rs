@@ -1,0 +1,59 @@
+use std::sync::Mutex;
+
+pub mod api;
+mod internal;
+mod reexported;
+pub(crate) mod crate_only;
+
+pub use reexported::Exported;
+
+mod imp;
+pub use self::imp as platform;
+
+mod facade;
+mod hidden_api;
+
+#[doc(hidden)]
+pub mod internals;
+
+#[path = "unix_impl.rs"]
+pub mod unix_sys;
+
+#[path = "private_impl.rs"]
+mod private_sys;
+
+mod hidden {
+    /// A crate-private module: not public API.
+    pub struct Hidden {
+        pub m: std::sync::Mutex<u8>,
+    }
+}
+
+pub mod open {
+    /// Holds a counter.
+    pub struct Open { //~ undocumented_shared_type
+        pub n: std::sync::atomic::AtomicUsize,
+    }
+}
+
+mod globbed {
+    /// Re-exported through a glob.
+    pub struct Globbed { //~ undocumented_shared_type
+        pub m: std::sync::Mutex<u8>,
+    }
+}
+pub use globbed::*;
+
+/// At the crate root.
+pub struct Root { //~ undocumented_shared_type
+    m: Mutex<u8>,
+}
+
+pub fn make() -> u8 {
+    // Declared in a function body: it cannot be named from outside.
+    pub struct Local {
+        m: Mutex<u8>,
+    }
+    let l = Local { m: Mutex::new(1) };
+    *l.m.lock().unwrap()
+}

@@ -1,0 +1,4 @@
+/// Found through `#[path = "private_impl.rs"] mod private_sys`: private.
+pub struct Private {
+    wake: std::sync::Condvar,
+}
