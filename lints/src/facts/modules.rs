@@ -19,15 +19,49 @@ use std::path::Component;
 /// A cheap walk: items of the file and of its inline modules only.
 pub fn export_module_facts(cx: &FileCx<'_>) {
     for item in &cx.ast.items {
-        if let syn::Item::Mod(m) = item {
-            if m.content.is_none() {
+        match item {
+            syn::Item::Mod(m) if m.content.is_none() => {
                 let public = matches!(m.vis, syn::Visibility::Public(_)) && !is_doc_hidden(&m.attrs);
                 cx.export(ExportedFact::ModuleDecl { name: m.ident.to_string(), public, file: path_attr(&m.attrs) });
             }
+            // `cfg_if! { if #[cfg(unix)] { mod unix; } else { … } }`: declarations in a macro
+            // that does not parse as items, read from its tokens.
+            syn::Item::Macro(m) => macro_module_decls(cx, m.mac.tokens.clone(), 0),
+            _ => {}
         }
     }
     let mut scope = Vec::new();
     export_pub_uses(cx, &cx.ast.items, &mut scope);
+}
+
+/// `[pub] mod name;` sequences in macro tokens (`pub(crate)` and attributes are not public).
+fn macro_module_decls(cx: &FileCx<'_>, tokens: proc_macro2::TokenStream, depth: usize) {
+    use proc_macro2::TokenTree;
+    if depth > 8 {
+        return;
+    }
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tt) in tokens.iter().enumerate() {
+        match tt {
+            TokenTree::Group(g) => macro_module_decls(cx, g.stream(), depth + 1),
+            TokenTree::Ident(kw) if kw == "mod" => {
+                let (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(semi))) =
+                    (tokens.get(i + 1), tokens.get(i + 2))
+                else {
+                    continue;
+                };
+                if semi.as_char() != ';' {
+                    continue;
+                }
+                let public = i > 0 && matches!(&tokens[i - 1], TokenTree::Ident(p) if p == "pub");
+                let hidden = tokens[..i].iter().rev().take(4).any(|t| {
+                    matches!(t, TokenTree::Group(g) if g.stream().to_string().replace(' ', "").starts_with("doc(hidden"))
+                });
+                cx.export(ExportedFact::ModuleDecl { name: name.to_string(), public: public && !hidden, file: None });
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `#[doc(hidden)]`: not part of the documented API.

@@ -22,6 +22,14 @@ pub mod unix_sys;
 #[path = "private_impl.rs"]
 mod private_sys;
 
+cfg_if::cfg_if! {
+    if #[cfg(unix)] {
+        mod via_macro;
+    } else {
+        mod via_macro;
+    }
+}
+
 mod hidden {
     /// A crate-private module: not public API.
     pub struct Hidden {
