@@ -90,7 +90,7 @@ fn check_impl(cx: &FileCx<'_>, i: &syn::ItemImpl) {
     if has_safety_comment(cx, i, unsafe_span) {
         return;
     }
-    let ty = quote::ToTokens::to_token_stream(&*i.self_ty).to_string().replace(" < ", "<").replace(" >", ">");
+    let ty = type_text(&i.self_ty);
     let head_end = cx.span_of(path.segments.last().map(|s| s.ident.span()).unwrap_or(unsafety.span));
     let primary = unsafe_span.to(head_end).to(cx.span(&*i.self_ty));
     let (insert_at, indent) = insertion_point(cx, i, unsafe_span);
@@ -182,4 +182,12 @@ fn has_safety_comment(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> 
         return false;
     }
     false
+}
+
+/// A type as people write it: `inner::Ptr<T>`, not the token spacing `inner :: Ptr < T >`.
+fn type_text(ty: &syn::Type) -> String {
+    let raw = quote::ToTokens::to_token_stream(ty).to_string();
+    let mut out = raw.replace(" :: ", "::").replace(":: ", "::").replace(" < ", "<").replace(" <", "<");
+    out = out.replace("< ", "<").replace(" >", ">").replace(" ,", ",").replace("& ", "&").replace(" ;", ";");
+    out
 }
