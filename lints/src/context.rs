@@ -66,6 +66,12 @@ impl<'a> FileCx<'a> {
     pub fn report(&self, diagnostic: Diagnostic) {
         self.out.borrow_mut().push(diagnostic);
     }
+
+    /// Lock acquisitions and guard scopes of this file, computed on first use by the lint that
+    /// needs them (one pass per function that locks; see [`crate::facts::locks`]).
+    pub fn locks(&self) -> &crate::facts::locks::LockFacts {
+        self.facts.locks.get_or_init(|| crate::facts::locks::collect(self.file, self.facts, self.package.edition))
+    }
 }
 
 /// An owned fact a file exports for the workspace phase (lints that compare files, or code
@@ -79,6 +85,8 @@ pub enum ExportedFact {
     /// taken from a std thread's `join()`, `JoinError::is_panic`/`into_panic`. `what` names it
     /// as written, for messages. Read by `catch_unwind_under_abort`.
     RecoversPanic { span: Span, what: String },
+    /// A lock taken while another is held (`lock_order_inversion`).
+    LockOrder(LockEdge),
     /// A piece of unsafe concurrency in non-test code (for `missing_race_check`): `what` is
     /// how it reads (`unsafe impl Sync for Slot<T>`, `static mut HITS`; for an `UnsafeCell`,
     /// the type holding it and the field type: `Slot::UnsafeCell<T>`), `span` where it is.
@@ -117,6 +125,28 @@ pub enum UnsafeConcurrencyKind {
     StaticMut,
     /// `UnsafeCell` in a file that also uses atomics: a hand-made synchronisation primitive.
     UnsafeCellWithAtomics,
+}
+
+/// `second` is locked while a guard of `first` is alive. Locks are named across functions by
+/// type and field (`Bank.accounts`, `static REGISTRY`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockEdge {
+    pub first: String,
+    pub second: String,
+    /// The locks as written at this site (`self.accounts`).
+    pub first_text: String,
+    pub second_text: String,
+    /// Taken as readers (`read()`), which do not exclude each other.
+    pub first_shared: bool,
+    pub second_shared: bool,
+    /// The acquisition of `first`.
+    pub first_span: Span,
+    /// The acquisition of `second`, or the call that takes it.
+    pub second_span: Span,
+    /// The function of this file whose call takes `second`, if not taken directly.
+    pub via: Option<String>,
+    /// The function the edge is in.
+    pub in_fn: String,
 }
 
 impl FileCx<'_> {

@@ -15,6 +15,7 @@ pub mod bodies;
 pub mod flow;
 pub mod handles;
 pub mod items;
+pub mod locks;
 pub mod macros;
 pub mod modules;
 pub mod paths;
@@ -96,6 +97,8 @@ pub struct FnFacts<'a> {
     pub test_attr: Option<TestAttr>,
     /// The context of the function's body.
     pub ctx: Ctx,
+    /// The self type of the `impl` block the function is in (`Bank` for `impl Bank`).
+    pub self_ty: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -263,6 +266,10 @@ pub struct Facts<'a> {
     pub statics: Vec<items::StaticFact<'a>>,
     /// `trait` items, in any module or block.
     pub traits: Vec<&'a syn::ItemTrait>,
+    /// Calls of lock methods (`lock()`, `read()`, `write()`, `try_lock()`…), see [`locks`].
+    pub lock_sites: Vec<locks::LockSite<'a>>,
+    /// Guard scopes, computed on first use by [`crate::context::FileCx::locks`].
+    pub locks: std::cell::OnceCell<locks::LockFacts>,
 }
 
 impl<'a> Facts<'a> {

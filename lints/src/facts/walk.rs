@@ -44,6 +44,7 @@ pub fn span_of_span(file: FileId, span: proc_macro2::Span) -> Span {
 pub fn collect<'a>(file: FileId, ast: &'a syn::File, options: &WalkOptions) -> Facts<'a> {
     let mut field_types = FieldTypes::default();
     field_types.visit_file(ast);
+    let statics = std::mem::take(&mut field_types.statics);
     let mut w = Walker {
         file,
         facts: Facts::default(),
@@ -53,7 +54,9 @@ pub fn collect<'a>(file: FileId, ast: &'a syn::File, options: &WalkOptions) -> F
         scope_floor: 0,
         ctx: Ctx { is_test: options.is_test_file, ..Ctx::default() },
         in_test_module: options.is_test_file,
-        field_types: field_types.0,
+        field_types: field_types.fields,
+        statics,
+        self_ty: None,
         options,
         closure_param_types: HashMap::new(),
         sync_closures: HashSet::new(),
@@ -71,14 +74,21 @@ pub fn collect<'a>(file: FileId, ast: &'a syn::File, options: &WalkOptions) -> F
     w.facts
 }
 
-/// Field name → declared type, for fields whose name means one type across the file.
+/// Field name → declared type, for fields whose name means one type across the file; and the
+/// types of `static` items (outside function bodies), for typing locks.
 #[derive(Default)]
-struct FieldTypes<'a>(HashMap<String, Option<&'a syn::Type>>);
+struct FieldTypes<'a> {
+    fields: HashMap<String, Option<&'a syn::Type>>,
+    statics: HashMap<String, &'a syn::Type>,
+}
 
 impl<'a> Visit<'a> for FieldTypes<'a> {
+    fn visit_item_static(&mut self, s: &'a syn::ItemStatic) {
+        self.statics.insert(s.ident.to_string(), &s.ty);
+    }
     fn visit_field(&mut self, f: &'a syn::Field) {
         if let Some(ident) = &f.ident {
-            self.0
+            self.fields
                 .entry(ident.to_string())
                 .and_modify(|t| {
                     if t.is_some_and(|t| t != &f.ty) {
@@ -103,6 +113,9 @@ struct Walker<'a, 'o> {
     ctx: Ctx,
     in_test_module: bool,
     field_types: HashMap<String, Option<&'a syn::Type>>,
+    statics: HashMap<String, &'a syn::Type>,
+    /// The self type of the innermost `impl` block (`Bank` for `impl Bank` and `impl T for Bank`).
+    self_ty: Option<String>,
     options: &'o WalkOptions,
     /// Closures whose first parameter has a known type (`thread::scope(|s| …)`).
     closure_param_types: HashMap<*const Expr, &'static str>,
@@ -337,6 +350,7 @@ impl<'a> Walker<'a, '_> {
             body,
             test_attr: test,
             ctx: self.ctx,
+            self_ty: self.self_ty.clone(),
         });
         self.scope_floor = self.scopes.len();
         self.push_scope();
@@ -529,6 +543,10 @@ impl<'a> Walker<'a, '_> {
                     self.iter_closures.insert(*a as *const Expr, (method_span, &m.receiver));
                 }
             }
+        }
+        if let Some((mode, is_try)) = super::locks::lock_method(&name, args.len()) {
+            let ty = super::locks::receiver_lock_type(self, &m.receiver);
+            self.facts.lock_sites.push(super::locks::LockSite { expr: e, call: m, mode, is_try, ty, fn_id: self.ctx.fn_id });
         }
         let (flow, _) = self.flow(e);
         self.facts.calls.push(Call {
@@ -757,6 +775,28 @@ fn is_underscore(e: &Expr) -> bool {
     }
 }
 
+impl<'a> super::locks::LockTypeEnv<'a> for Walker<'a, '_> {
+    fn resolve_path(&self, path: &syn::Path) -> Option<String> {
+        self.resolve(path)
+    }
+
+    fn local(&self, name: &str, before: Option<BindingId>) -> Option<(BindingId, Option<&'a syn::Type>, Option<&'a Expr>)> {
+        let id = self.scopes[self.scope_floor..].iter().rev().find_map(|scope| {
+            scope.iter().rev().find(|(n, id)| n == name && before.is_none_or(|b| *id < b)).map(|(_, id)| *id)
+        })?;
+        let b = self.facts.binding(id);
+        Some((id, b.ty, b.init))
+    }
+
+    fn field_type(&self, name: &str) -> Option<&'a syn::Type> {
+        *self.field_types.get(name)?
+    }
+
+    fn static_type(&self, name: &str) -> Option<&'a syn::Type> {
+        self.statics.get(name).copied()
+    }
+}
+
 fn is_iterator_closure_method(name: &str) -> bool {
     matches!(
         name,
@@ -853,7 +893,13 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
         let saved = self.in_test_module;
         self.in_test_module |= is_cfg_test(&i.attrs);
         self.record_impl(i);
+        let ty = match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        let saved_ty = std::mem::replace(&mut self.self_ty, ty);
         visit::visit_item_impl(self, i);
+        self.self_ty = saved_ty;
         self.in_test_module = saved;
     }
 

@@ -1,0 +1,2199 @@
+//! Lock acquisitions and the live ranges of their guards.
+//!
+//! Two parts, so that files without locks pay nothing:
+//!
+//! 1. During the one walk ([`super::walk`]), every call of a lock method with the right arity
+//!    (`lock()`, `read()`, `write()`, `try_lock()`, `upgradable_read()`, tokio's
+//!    `blocking_lock()`, parking_lot's timed `try_lock_for(d)`…) is recorded as a [`LockSite`],
+//!    with the lock's type when the file shows it ([`receiver_lock_type`]): a field whose declared
+//!    type is `Mutex<…>` resolved through `use`, a local built by `Mutex::new`/`Arc::new(…)`, a
+//!    parameter `m: &RwLock<…>`, a `static`. Wrappers (`Arc`, `Rc`, `Box`, `&`, `LazyLock`…) are
+//!    seen through.
+//! 2. On first use ([`crate::context::FileCx::locks`]), [`collect`] runs one pass over the body of
+//!    each function that has a lock site, and only those. The pass follows the code in
+//!    evaluation order with a stack of scopes and the set of guards that are alive on every path
+//!    reaching the current point (branches are joined by intersection, so a guard dropped on one
+//!    path only counts as released: the lints stay silent on what might be). It records every
+//!    acquisition with the guards held at that moment, every `.await` with the guards held across
+//!    it, and calls (to functions of this file that lock) made while guards are held.
+//!
+//! # Guard scopes
+//! - `let g = m.lock().unwrap();` binds the guard: it lives until the end of the block, an
+//!   explicit `drop(g)`, a move into a call (`consume(g)`, alive during the call), a move into
+//!   another binding (`let h = g;`, which then holds it), a reassignment (`g = …`, which drops the
+//!   old guard after the new value is computed), or a capture by a `move` closure or block.
+//!   `let _ = g;` moves nothing; `g;` drops it.
+//! - A temporary guard (`m.lock().unwrap().push(x)`) lives until the end of its temporary scope:
+//!   the statement; the whole `match` for a scrutinee (`match *m.lock().unwrap() { … }`); the
+//!   condition only for `if`/`while` conditions and match guards; the arm for a match arm
+//!   expression; each iteration for a `while let` scrutinee; the whole `for` loop for its
+//!   iterable. An `if let` scrutinee lives through the `else` block before edition 2024 and only
+//!   through the `then` block from 2024 on (the 2024 edition drops it before `else`). A block's
+//!   tail expression gives its temporaries to the enclosing statement before 2024 (plain blocks
+//!   only: bodies of functions, closures, `if`, loops and arms end them). `let x = &m.lock()…;`
+//!   and `let x = &*m.lock()…;` extend the guard to the end of the block.
+//! - A `try_lock()` guard is held only where it was taken: the `then` block of
+//!   `if let Ok(g) = m.try_lock()`, the arms of a `match` other than `Err(…)`/`None`/`_`, or after
+//!   `.unwrap()`; a `try_lock` result kept as a `Result` is not tracked.
+//! - Condvar waits (`cvar.wait(g)`, `wait_while`, `wait_timeout`…) hand the guard back, and
+//!   `MutexGuard::map(g, …)` keeps it.
+//! - Closures passed to iterator adaptors and `Option`/`Result` combinators, and closures called
+//!   on the spot (`(|| …)()`), run inline: they see the guards held around them. Other closures
+//!   and `async` blocks are separate bodies: they start with no guard held, and awaits in them
+//!   never count for guards outside.
+
+use super::flow::Node;
+use super::walk::{expr_text, span_of, span_of_span};
+use super::{BindingId, BindingKind, Facts, FnId};
+use crate::source::{FileId, Span};
+use std::collections::{HashMap, HashSet};
+use syn::visit::{self, Visit};
+use syn::{Expr, Pat, Stmt};
+
+/// Which library a lock comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LockFamily {
+    /// `std::sync` (and `loom::sync`, which mirrors it).
+    Std,
+    /// `parking_lot` and `lock_api`.
+    ParkingLot,
+    /// `spin`.
+    Spin,
+    /// `tokio::sync`.
+    Tokio,
+    /// `async_lock` (also `smol::lock`).
+    AsyncLock,
+    /// `futures::lock`.
+    Futures,
+    /// `async_std::sync`.
+    AsyncStd,
+    /// A type the file does not show, locked as `x.lock().unwrap()`: a poisoning, synchronous
+    /// lock with std's API.
+    UnknownSync,
+    /// A type the file does not show, locked as `x.lock().await`.
+    UnknownAsync,
+    /// A type named `Mutex`/`RwLock` that this crate defines or re-exports
+    /// (`use crate::loom::sync::Mutex`): sync or async is decided at each acquisition, by
+    /// whether it is awaited.
+    Local,
+}
+
+impl LockFamily {
+    /// Its guard blocks a thread: holding it across an `.await` is the bug.
+    pub fn is_sync(self) -> bool {
+        matches!(self, LockFamily::Std | LockFamily::ParkingLot | LockFamily::Spin | LockFamily::UnknownSync)
+    }
+
+    /// Acquired with `.await` (`lock().await`).
+    pub fn is_async(self) -> bool {
+        matches!(
+            self,
+            LockFamily::Tokio
+                | LockFamily::AsyncLock
+                | LockFamily::Futures
+                | LockFamily::AsyncStd
+                | LockFamily::UnknownAsync
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LockKind {
+    Mutex,
+    RwLock,
+    /// Reentrant (`parking_lot::ReentrantMutex`, `std::sync::ReentrantLock`): the owning thread
+    /// may lock it again.
+    Reentrant,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LockType {
+    pub family: LockFamily,
+    pub kind: LockKind,
+    /// The type's path for messages, e.g. `std::sync::Mutex`; empty when unknown.
+    pub name: &'static str,
+}
+
+/// How a lock is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AcqMode {
+    /// `lock()`.
+    Exclusive,
+    /// `read()`.
+    Read,
+    /// `write()`.
+    Write,
+    /// parking_lot's `upgradable_read()`: shares with readers, excludes writers and upgraders.
+    Upgradable,
+    /// parking_lot's `read_recursive()`: may be taken while this thread holds a read guard.
+    ReadRecursive,
+}
+
+impl AcqMode {
+    /// The mode's method as users write it.
+    pub fn method(self) -> &'static str {
+        match self {
+            AcqMode::Exclusive => "lock",
+            AcqMode::Read => "read",
+            AcqMode::Write => "write",
+            AcqMode::Upgradable => "upgradable_read",
+            AcqMode::ReadRecursive => "read_recursive",
+        }
+    }
+
+    pub fn is_shared(self) -> bool {
+        matches!(self, AcqMode::Read | AcqMode::ReadRecursive | AcqMode::Upgradable)
+    }
+}
+
+/// How taking `new` while this thread holds `held` on the same lock ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// The second acquisition waits for the first guard, which waits for it: a deadlock (std's
+    /// `Mutex` may also panic).
+    Deadlock,
+    /// Two read guards: fine alone, but a writer that queues in between blocks the second read
+    /// (std on most platforms, parking_lot and tokio are writer-fair), and both wait forever.
+    ReadRead,
+}
+
+/// The outcome of taking `new` while holding `held` on the same lock of kind `kind`.
+pub fn conflict(kind: LockKind, held: AcqMode, new: AcqMode) -> Option<Conflict> {
+    use AcqMode::*;
+    match kind {
+        LockKind::Reentrant => None,
+        LockKind::Mutex | LockKind::RwLock => match (held, new) {
+            (_, ReadRecursive) if held != Write => None,
+            (Read | ReadRecursive, Read) => Some(Conflict::ReadRead),
+            (Read | ReadRecursive | Upgradable, Upgradable) if held != Upgradable => None,
+            (Upgradable, Read) => None,
+            _ => Some(Conflict::Deadlock),
+        },
+    }
+}
+
+/// The lock method `name` called with `nargs` arguments: its mode, whether it is a `try_`
+/// variant (never blocks), and whether it blocks the thread even on an async lock
+/// (`blocking_lock`).
+pub fn lock_method(name: &str, nargs: usize) -> Option<(AcqMode, bool)> {
+    use AcqMode::*;
+    let (mode, is_try, args) = match name {
+        "lock" | "lock_arc" | "lock_owned" | "blocking_lock" | "blocking_lock_owned" => (Exclusive, false, 0),
+        "try_lock" | "try_lock_arc" | "try_lock_owned" => (Exclusive, true, 0),
+        "try_lock_for" | "try_lock_until" => (Exclusive, true, 1),
+        "read" | "read_arc" | "read_owned" | "blocking_read" => (Read, false, 0),
+        "try_read" | "try_read_arc" | "try_read_owned" => (Read, true, 0),
+        "try_read_for" | "try_read_until" => (Read, true, 1),
+        "write" | "write_arc" | "write_owned" | "blocking_write" => (Write, false, 0),
+        "try_write" | "try_write_arc" | "try_write_owned" => (Write, true, 0),
+        "try_write_for" | "try_write_until" => (Write, true, 1),
+        "upgradable_read" | "upgradable_read_arc" => (Upgradable, false, 0),
+        "try_upgradable_read" | "try_upgradable_read_arc" => (Upgradable, true, 0),
+        "read_recursive" => (ReadRecursive, false, 0),
+        "try_read_recursive" => (ReadRecursive, true, 0),
+        _ => return None,
+    };
+    (nargs == args).then_some((mode, is_try))
+}
+
+/// The lock type named by a resolved path.
+pub fn lock_type_named(resolved: &str) -> Option<LockType> {
+    use LockFamily::*;
+    use LockKind::*;
+    let (family, kind, name) = match resolved {
+        "std::sync::Mutex" | "loom::sync::Mutex" => (Std, Mutex, "std::sync::Mutex"),
+        "std::sync::RwLock" | "loom::sync::RwLock" => (Std, RwLock, "std::sync::RwLock"),
+        "std::sync::ReentrantLock" => (Std, Reentrant, "std::sync::ReentrantLock"),
+        "parking_lot::Mutex" | "parking_lot::FairMutex" | "lock_api::Mutex" => {
+            (ParkingLot, Mutex, "parking_lot::Mutex")
+        }
+        "parking_lot::RwLock" | "lock_api::RwLock" => (ParkingLot, RwLock, "parking_lot::RwLock"),
+        "parking_lot::ReentrantMutex" | "lock_api::ReentrantMutex" => {
+            (ParkingLot, Reentrant, "parking_lot::ReentrantMutex")
+        }
+        "spin::Mutex" | "spin::mutex::Mutex" | "spin::mutex::SpinMutex" | "spin::mutex::TicketMutex" => {
+            (Spin, Mutex, "spin::Mutex")
+        }
+        "spin::RwLock" | "spin::rwlock::RwLock" => (Spin, RwLock, "spin::RwLock"),
+        "tokio::sync::Mutex" => (Tokio, Mutex, "tokio::sync::Mutex"),
+        "tokio::sync::RwLock" => (Tokio, RwLock, "tokio::sync::RwLock"),
+        "async_lock::Mutex" | "smol::lock::Mutex" => (AsyncLock, Mutex, "async_lock::Mutex"),
+        "async_lock::RwLock" | "smol::lock::RwLock" => (AsyncLock, RwLock, "async_lock::RwLock"),
+        "futures::lock::Mutex" => (Futures, Mutex, "futures::lock::Mutex"),
+        "async_std::sync::Mutex" => (AsyncStd, Mutex, "async_std::sync::Mutex"),
+        "async_std::sync::RwLock" => (AsyncStd, RwLock, "async_std::sync::RwLock"),
+        _ => return None,
+    };
+    Some(LockType { family, kind, name })
+}
+
+/// A lock type the resolver cannot place (defined or re-exported by this crate), by its name.
+fn local_lock_type(name: &str) -> Option<LockType> {
+    let kind = match name {
+        "Mutex" | "FairMutex" | "SpinMutex" => LockKind::Mutex,
+        "RwLock" | "SpinRwLock" => LockKind::RwLock,
+        "ReentrantMutex" | "ReentrantLock" => LockKind::Reentrant,
+        _ => return None,
+    };
+    Some(LockType { family: LockFamily::Local, kind, name: "" })
+}
+
+/// Wrapper types seen through when looking for a lock type: `Arc<Mutex<T>>` is a mutex.
+const SEE_THROUGH: &[&str] =
+    &["Arc", "Rc", "Box", "Pin", "Option", "LazyLock", "Lazy", "OnceLock", "OnceCell", "CachePadded", "ManuallyDrop"];
+
+/// What the walk knows at a lock site, for typing its receiver.
+pub trait LockTypeEnv<'a> {
+    fn resolve_path(&self, path: &syn::Path) -> Option<String>;
+    /// The local named `name` visible here (declared before `before` when given): its id, its
+    /// declared type and its initializer.
+    fn local(
+        &self,
+        name: &str,
+        before: Option<BindingId>,
+    ) -> Option<(BindingId, Option<&'a syn::Type>, Option<&'a Expr>)>;
+    /// The declared type of the field `name`, when the file gives that name one type.
+    fn field_type(&self, name: &str) -> Option<&'a syn::Type>;
+    /// The declared type of the `static` item `name`.
+    fn static_type(&self, name: &str) -> Option<&'a syn::Type>;
+}
+
+/// The lock type of a lock method's receiver, when the file shows it.
+pub fn receiver_lock_type<'a>(env: &dyn LockTypeEnv<'a>, receiver: &Expr) -> Option<LockType> {
+    expr_lock_type(env, receiver, None, 0)
+}
+
+fn expr_lock_type<'a>(
+    env: &dyn LockTypeEnv<'a>,
+    expr: &Expr,
+    before: Option<BindingId>,
+    depth: u8,
+) -> Option<LockType> {
+    if depth > 8 {
+        return None;
+    }
+    let again = |e: &Expr| expr_lock_type(env, e, before, depth + 1);
+    match expr {
+        Expr::Paren(p) => again(&p.expr),
+        Expr::Group(g) => again(&g.expr),
+        Expr::Reference(r) => again(&r.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => again(&u.expr),
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            let passes = match m.args.len() {
+                0 => matches!(name.as_str(), "clone" | "as_ref" | "deref" | "borrow" | "unwrap" | "get" | "force"),
+                1 => matches!(name.as_str(), "expect" | "get_or_init"),
+                _ => false,
+            };
+            if passes {
+                again(&m.receiver)
+            } else {
+                None
+            }
+        }
+        Expr::Path(p) => {
+            if p.qself.is_some() {
+                return None;
+            }
+            if let Some(ident) = p.path.get_ident() {
+                let name = ident.to_string();
+                if name == "self" {
+                    return None;
+                }
+                if let Some((id, ty, init)) = env.local(&name, before) {
+                    if let Some(ty) = ty {
+                        return type_lock_type(env, ty, 0);
+                    }
+                    return init.and_then(|i| expr_lock_type(env, i, Some(id), depth + 1));
+                }
+                return env.static_type(&name).and_then(|t| type_lock_type(env, t, 0));
+            }
+            // `Self::STATE`, `crate::STATE`: a static, by its last segment.
+            let last = p.path.segments.last()?.ident.to_string();
+            env.static_type(&last).and_then(|t| type_lock_type(env, t, 0))
+        }
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(n) => env.field_type(&n.to_string()).and_then(|t| type_lock_type(env, t, 0)),
+            syn::Member::Unnamed(_) => None,
+        },
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let Some(resolved) = env.resolve_path(&p.path) else {
+                // `Mutex::new(…)` with a `Mutex` of this crate.
+                let n = p.path.segments.len();
+                let func = p.path.segments.last()?.ident.to_string();
+                let ty = p.path.segments.iter().nth(n.checked_sub(2)?)?.ident.to_string();
+                return if matches!(func.as_str(), "new" | "default" | "const_new") {
+                    local_lock_type(&ty)
+                } else {
+                    None
+                };
+            };
+            let (ty, func) = resolved.rsplit_once("::")?;
+            if let Some(t) = lock_type_named(ty).or_else(|| local_lock_type(ty)) {
+                return matches!(func, "new" | "default" | "const_new" | "from").then_some(t);
+            }
+            let last = ty.rsplit("::").next().unwrap_or(ty);
+            if SEE_THROUGH.contains(&last) && matches!(func, "new" | "from" | "clone" | "pin") {
+                return again(c.args.first()?);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+fn type_lock_type<'a>(env: &dyn LockTypeEnv<'a>, ty: &syn::Type, depth: u8) -> Option<LockType> {
+    if depth > 8 {
+        return None;
+    }
+    match ty {
+        syn::Type::Reference(r) => type_lock_type(env, &r.elem, depth + 1),
+        syn::Type::Paren(p) => type_lock_type(env, &p.elem, depth + 1),
+        syn::Type::Group(g) => type_lock_type(env, &g.elem, depth + 1),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            if SEE_THROUGH.contains(&last.ident.to_string().as_str()) {
+                let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+                return args.args.iter().find_map(|a| match a {
+                    syn::GenericArgument::Type(inner) => type_lock_type(env, inner, depth + 1),
+                    _ => None,
+                });
+            }
+            match env.resolve_path(&p.path) {
+                Some(resolved) => lock_type_named(&resolved).or_else(|| {
+                    // A bare name the file does not import (`Mutex` from a glob or the crate).
+                    (!resolved.contains("::")).then(|| local_lock_type(&resolved)).flatten()
+                }),
+                None => local_lock_type(&last.ident.to_string()),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A call of a lock method, recorded by the walk.
+#[derive(Debug)]
+pub struct LockSite<'a> {
+    /// The method call, e.g. `self.state.lock()`.
+    pub expr: &'a Expr,
+    pub call: &'a syn::ExprMethodCall,
+    pub mode: AcqMode,
+    pub is_try: bool,
+    /// The lock's type when the file shows it.
+    pub ty: Option<LockType>,
+    pub fn_id: Option<FnId>,
+}
+
+/// Where a lock path starts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum KeyRoot {
+    /// `self`.
+    SelfValue,
+    /// A local binding or parameter of the function.
+    Local(BindingId),
+    /// A `static` (or another path that is not a local), by its last segment.
+    Static(String),
+}
+
+/// The identity of a lock within one function: a root and a field path, e.g. `self` + `.state`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LockKey {
+    pub root: KeyRoot,
+    /// `.a.b`, `[0]`; empty for the root itself.
+    pub path: String,
+}
+
+/// Why a temporary guard lives where it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TempReason {
+    Statement,
+    /// The scrutinee of a `match`: the whole `match`.
+    Match,
+    /// The scrutinee of an `if let`.
+    IfLet,
+    /// The scrutinee of a `while let`: each iteration.
+    WhileLet,
+    /// The iterable of a `for` loop: the whole loop.
+    ForIter,
+    /// An `if`/`while` condition or a match guard.
+    Condition,
+    /// A match arm's expression.
+    Arm,
+    /// A lifetime-extended temporary (`let x = &*m.lock()…;`): the block.
+    Extended,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Holder {
+    /// A local binding holds the guard.
+    Binding {
+        binding: BindingId,
+        name: String,
+    },
+    Temporary(TempReason),
+}
+
+/// How a guard's life ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReleaseKind {
+    /// `drop(g)`, `std::mem::drop(g)`, or the statement `g;`.
+    Drop,
+    /// Moved into a call (dropped when it returns, unless kept), a `move` closure or block, a
+    /// collection, a struct, or returned.
+    Moved,
+    /// The binding is assigned a new value.
+    Reassigned,
+    /// The end of the scope that holds it (block, statement, `match`, condition, iteration…).
+    ScopeEnd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Release {
+    pub span: Span,
+    pub kind: ReleaseKind,
+}
+
+pub type GuardId = usize;
+pub type AcqId = usize;
+
+/// One recognised lock acquisition.
+#[derive(Clone, Debug)]
+pub struct Acquisition {
+    /// Index into [`Facts::lock_sites`].
+    pub site: usize,
+    pub fn_id: FnId,
+    /// The body it runs in: a function, a closure or an async block. Guards never cross bodies.
+    pub context: u32,
+    /// The call, e.g. `self.state.lock()`.
+    pub span: Span,
+    /// The receiver as written, e.g. `self.state`.
+    pub lock_text: String,
+    /// The method as written, e.g. `lock`.
+    pub method: String,
+    pub key: Option<LockKey>,
+    /// The lock's identity across functions, normalised by type (`Bank.accounts`), when known.
+    pub global: Option<String>,
+    pub ty: LockType,
+    /// Whether the file shows the type (otherwise it is inferred from `.unwrap()` or `.await`).
+    pub type_known: bool,
+    pub mode: AcqMode,
+    pub is_try: bool,
+    /// Guards alive on every path reaching this acquisition.
+    pub held: Vec<GuardId>,
+    pub guard: Option<GuardId>,
+}
+
+/// A guard produced by an acquisition.
+#[derive(Clone, Debug)]
+pub struct Guard {
+    pub acq: AcqId,
+    pub holder: Holder,
+    pub context: u32,
+    /// Where it is first released, in evaluation order, when the pass saw it.
+    pub release: Option<Release>,
+    /// The block the holding binding lives in (an id local to the pass).
+    pub block: Option<u32>,
+}
+
+/// An `.await` reached while guards are alive.
+#[derive(Clone, Debug)]
+pub struct HeldAwait {
+    /// The `await` keyword.
+    pub span: Span,
+    pub held: Vec<GuardId>,
+    /// The innermost block and the statement of it the `.await` is in.
+    pub stmt: Option<(u32, Span)>,
+}
+
+/// A call to a function of this file that takes locks, made while guards are alive.
+#[derive(Clone, Debug)]
+pub struct HeldCall {
+    /// The whole call.
+    pub span: Span,
+    /// The call as written, short: `self.flush()`, `read_block(…)`.
+    pub text: String,
+    pub name: String,
+    /// `self.name(…)` rather than `name(…)`.
+    pub is_method: bool,
+    /// The lock key of each argument (receiver excluded), when it names one.
+    pub args: Vec<Option<LockKey>>,
+    pub args_global: Vec<Option<String>>,
+    pub held: Vec<GuardId>,
+    /// Held guards moved into the call, with the argument position (receiver excluded).
+    pub moved: Vec<(GuardId, usize)>,
+    pub fn_id: FnId,
+    /// The function called, when exactly one function of the file has that name and shape.
+    pub callee: Option<FnId>,
+}
+
+/// Everything the lock pass found in one file.
+#[derive(Clone, Debug, Default)]
+pub struct LockFacts {
+    pub acquisitions: Vec<Acquisition>,
+    pub guards: Vec<Guard>,
+    pub awaits: Vec<HeldAwait>,
+    pub calls: Vec<HeldCall>,
+    /// The body context of each analysed function.
+    pub fn_contexts: HashMap<FnId, u32>,
+}
+
+/// A lock taken by a called function, in the caller's terms.
+#[derive(Clone, Debug)]
+pub struct CalleeLock {
+    /// The acquisition inside the callee.
+    pub acq: AcqId,
+    pub key: LockKey,
+    pub global: Option<String>,
+    /// The caller's guards still alive when the callee takes it: a guard moved into the call
+    /// counts only while the callee's parameter still holds it (not moved on or dropped
+    /// before).
+    pub held: Vec<GuardId>,
+}
+
+impl LockFacts {
+    pub fn guard_acq(&self, g: GuardId) -> &Acquisition {
+        &self.acquisitions[self.guards[g].acq]
+    }
+
+    /// The blocking acquisitions `call`'s callee makes in its own body (closures and async
+    /// blocks it creates excluded), with keys rewritten into the caller's terms: `self.x` stays
+    /// `self.x` for `self.method()`, a parameter becomes the argument passed, a static stays.
+    pub fn callee_locks(&self, facts: &Facts<'_>, call: &HeldCall) -> Vec<CalleeLock> {
+        let Some(callee) = call.callee else { return Vec::new() };
+        let Some(&context) = self.fn_contexts.get(&callee) else { return Vec::new() };
+        let f = facts.func(callee);
+        let params: Vec<Option<BindingId>> = f
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|i| match i {
+                syn::FnArg::Typed(t) => Some(match &*t.pat {
+                    Pat::Ident(p) => facts.binding_at(span_of_span(f.ident_span.file, p.ident.span())),
+                    _ => None,
+                }),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (i, a) in self.acquisitions.iter().enumerate() {
+            if a.fn_id != callee || a.context != context || a.is_try {
+                continue;
+            }
+            let Some(key) = &a.key else { continue };
+            let mapped = match &key.root {
+                KeyRoot::SelfValue if call.is_method => Some((key.clone(), a.global.clone())),
+                KeyRoot::SelfValue => None,
+                KeyRoot::Static(_) => Some((key.clone(), a.global.clone())),
+                KeyRoot::Local(b) => params.iter().position(|p| *p == Some(*b)).and_then(|pos| {
+                    let arg = call.args.get(pos)?.as_ref()?;
+                    let global = call.args_global.get(pos).cloned().flatten().map(|g| format!("{g}{}", key.path));
+                    Some((LockKey { root: arg.root.clone(), path: format!("{}{}", arg.path, key.path) }, global))
+                }),
+            };
+            if let Some((key, global)) = mapped {
+                let held = call
+                    .held
+                    .iter()
+                    .copied()
+                    .filter(|g| match call.moved.iter().find(|(m, _)| m == g) {
+                        None => true,
+                        Some((_, pos)) => match params.get(*pos).copied().flatten() {
+                            Some(p) => !facts.uses_of(p).any(|u| u.span.start < a.span.start && lets_go(&u.flow)),
+                            None => false,
+                        },
+                    })
+                    .collect();
+                out.push(CalleeLock { acq: i, key, global, held });
+            }
+        }
+        out
+    }
+}
+
+/// Runs the lock pass over every function of the file that has a lock site.
+pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
+    let mut out = LockFacts::default();
+    if facts.lock_sites.is_empty() {
+        return out;
+    }
+    let mut fns: Vec<FnId> = facts.lock_sites.iter().filter_map(|s| s.fn_id).collect();
+    fns.sort();
+    fns.dedup();
+    let sites: HashMap<*const Expr, usize> =
+        facts.lock_sites.iter().enumerate().map(|(i, s)| (s.expr as *const Expr, i)).collect();
+    let use_binding: HashMap<u32, BindingId> = facts.uses.iter().map(|u| (u.span.start, u.binding)).collect();
+    // Functions that lock, by name, for calls made while a guard is held.
+    let mut by_name: HashMap<&str, Vec<FnId>> = HashMap::new();
+    for &f in &fns {
+        by_name.entry(facts.func(f).name.as_str()).or_default().push(f);
+    }
+    let lock_fns: HashSet<&str> = by_name.keys().copied().collect();
+    let mut next_context = 0;
+    for &f in &fns {
+        let func = facts.func(f);
+        let mut pass = Pass {
+            file,
+            facts,
+            edition,
+            sites: &sites,
+            use_binding: &use_binding,
+            lock_fns: &lock_fns,
+            out: &mut out,
+            fn_id: f,
+            self_ty: facts.func(f).self_ty.clone(),
+            anc: Vec::new(),
+            st: State::default(),
+            frames: Vec::new(),
+            loops: Vec::new(),
+            context: next_context,
+            next_context: next_context + 1,
+            is_async: func.sig.asyncness.is_some(),
+            is_move: false,
+            binding_guard: HashMap::new(),
+            after: HashMap::new(),
+            captured: Vec::new(),
+            stmts: Vec::new(),
+            try_scrutinee: None,
+            next_block: 0,
+            depth: 0,
+        };
+        pass.out.fn_contexts.insert(f, next_context);
+        pass.anc.push(Node::FnBody);
+        pass.block(func.body, true);
+        next_context = pass.next_context;
+    }
+    // Resolve the callees of calls made under a guard: one function of that name and shape.
+    for call in &mut out.calls {
+        let candidates: Vec<FnId> = by_name
+            .get(call.name.as_str())
+            .map(|v| v.iter().copied().filter(|f| has_receiver(facts, *f) == call.is_method).collect())
+            .unwrap_or_default();
+        let all_named = facts.fns.iter().filter(|f| f.name == call.name).count();
+        if let ([only], 1) = (candidates.as_slice(), all_named) {
+            call.callee = Some(*only);
+        }
+    }
+    out
+}
+
+/// A use that moves a value on or drops it.
+fn lets_go(flow: &super::Flow<'_>) -> bool {
+    use super::Flow;
+    matches!(
+        flow,
+        Flow::Dropped(_)
+            | Flow::Forgotten(_)
+            | Flow::Let(_)
+            | Flow::Assigned(_)
+            | Flow::Argument(_)
+            | Flow::Stored
+            | Flow::PushedInto(_)
+            | Flow::Returned
+            | Flow::Discarded
+    )
+}
+
+fn has_receiver(facts: &Facts<'_>, f: FnId) -> bool {
+    facts.func(f).sig.inputs.iter().any(|i| matches!(i, syn::FnArg::Receiver(_)))
+}
+
+/// Guards alive on every path to the current point.
+#[derive(Clone, Debug, Default)]
+struct State {
+    live: Vec<GuardId>,
+    unreachable: bool,
+}
+
+fn join(a: State, b: State) -> State {
+    if a.unreachable {
+        return b;
+    }
+    if b.unreachable {
+        return a;
+    }
+    State { live: a.live.into_iter().filter(|g| b.live.contains(g)).collect(), unreachable: false }
+}
+
+fn join_opt(a: Option<State>, b: State) -> State {
+    match a {
+        Some(a) => join(a, b),
+        None => b,
+    }
+}
+
+fn unreachable_state() -> State {
+    State { live: Vec::new(), unreachable: true }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FrameKind {
+    Block,
+    Stmt,
+    Cond,
+    Arm,
+    IfLet,
+    WhileLet,
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: FrameKind,
+    /// Temporaries created inside end here.
+    boundary: bool,
+    /// Let bindings live here.
+    locals: bool,
+    /// Where what it holds is dropped, for labels.
+    end: Span,
+    /// A block's closing brace offset (matches [`super::Binding::scope_end`]).
+    close: Option<u32>,
+    block: Option<u32>,
+    guards: Vec<GuardId>,
+}
+
+struct LoopCx {
+    label: Option<String>,
+    frame_depth: usize,
+    breaks: Option<State>,
+}
+
+/// What becomes of a guard value at the point it is produced or used.
+#[derive(Clone, Copy, Debug)]
+enum Plan<'a> {
+    Bind(BindingId),
+    Assign(&'a Expr, BindingId),
+    Temp(TempReason),
+    Extended,
+    MovedInto(&'a Expr, ReleaseKind),
+    Discard,
+    Escapes,
+    Nothing,
+}
+
+struct Climb<'a> {
+    plan: Plan<'a>,
+    /// The first `.await` the value passed through (an async lock's acquisition completes there).
+    awaited: Option<&'a Expr>,
+    /// It went through `.unwrap()`, `.expect()`, `?` or a `let Ok(g)` pattern.
+    unwrapped: bool,
+    /// An existing guard went through a condvar wait and came back as a new value.
+    rewrapped: bool,
+}
+
+enum After {
+    Release(GuardId, ReleaseKind, Span),
+    Activate(GuardId),
+    Install(BindingId, GuardId),
+}
+
+const MAX_DEPTH: usize = 200;
+
+struct Pass<'p, 'a> {
+    file: FileId,
+    facts: &'p Facts<'a>,
+    edition: u16,
+    sites: &'p HashMap<*const Expr, usize>,
+    use_binding: &'p HashMap<u32, BindingId>,
+    lock_fns: &'p HashSet<&'p str>,
+    out: &'p mut LockFacts,
+    fn_id: FnId,
+    self_ty: Option<String>,
+    anc: Vec<Node<'a>>,
+    st: State,
+    frames: Vec<Frame>,
+    loops: Vec<LoopCx>,
+    context: u32,
+    next_context: u32,
+    is_async: bool,
+    /// The current body is a `move` closure or block: naming an outer guard moves it in.
+    is_move: bool,
+    binding_guard: HashMap<BindingId, GuardId>,
+    /// Work to do once an expression is fully evaluated.
+    after: HashMap<*const Expr, Vec<After>>,
+    /// Outer guards moved into a nested body.
+    captured: Vec<GuardId>,
+    /// The enclosing statements: (block id, statement span).
+    stmts: Vec<(u32, Span)>,
+    /// A `try_lock()` guard made by the scrutinee of this `match`.
+    try_scrutinee: Option<(*const Expr, GuardId)>,
+    next_block: u32,
+    depth: usize,
+}
+
+fn strip_parens(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip_parens(&p.expr),
+        Expr::Group(g) => strip_parens(&g.expr),
+        other => other,
+    }
+}
+
+fn cond_has_let(e: &Expr) -> bool {
+    match e {
+        Expr::Let(_) => true,
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => cond_has_let(&b.left) || cond_has_let(&b.right),
+        Expr::Paren(p) => cond_has_let(&p.expr),
+        _ => false,
+    }
+}
+
+/// Methods whose closure arguments run on the spot, while the caller's guards are held.
+fn runs_closure_inline(method: &str) -> bool {
+    matches!(
+        method,
+        "map"
+            | "for_each"
+            | "try_for_each"
+            | "filter"
+            | "filter_map"
+            | "flat_map"
+            | "any"
+            | "all"
+            | "find"
+            | "find_map"
+            | "position"
+            | "fold"
+            | "try_fold"
+            | "take_while"
+            | "skip_while"
+            | "inspect"
+            | "map_while"
+            | "retain"
+            | "sort_by"
+            | "sort_by_key"
+            | "sort_unstable_by"
+            | "sort_unstable_by_key"
+            | "max_by_key"
+            | "min_by_key"
+            | "max_by"
+            | "min_by"
+            | "and_then"
+            | "or_else"
+            | "unwrap_or_else"
+            | "map_or"
+            | "map_or_else"
+            | "ok_or_else"
+            | "get_or_insert_with"
+            | "or_insert_with"
+            | "or_insert_with_key"
+            | "then"
+            | "is_some_and"
+            | "is_ok_and"
+            | "is_none_or"
+            | "map_err"
+            | "unwrap_or_default"
+    )
+}
+
+/// Methods that pass a lock result's guard on (`m.lock().unwrap()`).
+fn is_result_passthrough(method: &str) -> bool {
+    matches!(method, "unwrap" | "expect" | "unwrap_or_else" | "ok" | "map_err" | "context" | "with_context")
+}
+
+fn is_condvar_wait(method: &str) -> bool {
+    matches!(method, "wait" | "wait_while" | "wait_timeout" | "wait_timeout_while" | "wait_timeout_ms")
+}
+
+fn is_diverging_macro(name: &str) -> bool {
+    matches!(name, "panic" | "unreachable" | "todo" | "unimplemented")
+}
+
+fn macro_last(mac: &syn::Macro) -> String {
+    mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+}
+
+fn call_path_text(c: &syn::ExprCall) -> Option<String> {
+    match strip_parens(&c.func) {
+        Expr::Path(p) if p.qself.is_none() => Some(super::walk::path_text(&p.path)),
+        _ => None,
+    }
+}
+
+fn is_diverging_call(c: &syn::ExprCall) -> bool {
+    let Some(text) = call_path_text(c) else { return false };
+    if let Some(name) = text.strip_prefix("__macro_") {
+        return is_diverging_macro(name);
+    }
+    matches!(text.as_str(), "std::process::exit" | "process::exit" | "std::process::abort" | "process::abort")
+}
+
+/// A lock result or guard passed through a call that hands it back: `Some(…)`, `Ok(…)`,
+/// `Box::new(…)`, `MutexGuard::map(g, …)`.
+fn call_passes_value(text: &str) -> bool {
+    if matches!(text, "Some" | "Ok" | "Err" | "Box::new" | "std::boxed::Box::new") {
+        return true;
+    }
+    let mut segs = text.rsplit("::");
+    let last = segs.next().unwrap_or("");
+    let owner = segs.next().unwrap_or("");
+    owner.ends_with("Guard") && matches!(last, "map" | "try_map" | "filter_map" | "map_split")
+}
+
+/// The type name of a binding, for lock identities across functions: `state: &AppState` is
+/// `AppState`.
+fn binding_type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => binding_type_name(&r.elem),
+        syn::Type::Paren(p) => binding_type_name(&p.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            let name = last.ident.to_string();
+            if matches!(name.as_str(), "Arc" | "Rc" | "Box" | "Pin") {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    return args.args.iter().find_map(|a| match a {
+                        syn::GenericArgument::Type(t) => binding_type_name(t),
+                        _ => None,
+                    });
+                }
+                return None;
+            }
+            if name == "Self" {
+                return None;
+            }
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+impl<'p, 'a> Pass<'p, 'a> {
+    fn span(&self, node: &dyn syn::spanned::Spanned) -> Span {
+        span_of(self.file, node)
+    }
+
+    /// The last character of a node, where a statement or arm ends.
+    fn end_of(&self, node: &dyn syn::spanned::Spanned) -> Span {
+        let s = self.span(node);
+        Span { file: s.file, start: s.end.saturating_sub(1).max(s.start), end: s.end }
+    }
+
+    fn push_frame(&mut self, kind: FrameKind, boundary: bool, locals: bool, end: Span, close: Option<u32>) {
+        let block = if kind == FrameKind::Block {
+            self.next_block += 1;
+            Some(self.next_block)
+        } else {
+            None
+        };
+        self.frames.push(Frame { kind, boundary, locals, end, close, block, guards: Vec::new() });
+    }
+
+    /// Pops the innermost frame, releasing what it holds; returns those guards.
+    fn pop_frame(&mut self) -> Vec<GuardId> {
+        let Some(frame) = self.frames.pop() else { return Vec::new() };
+        for &g in &frame.guards {
+            self.release(g, ReleaseKind::ScopeEnd, frame.end);
+        }
+        frame.guards
+    }
+
+    fn release(&mut self, g: GuardId, kind: ReleaseKind, span: Span) {
+        if let Some(pos) = self.st.live.iter().position(|x| *x == g) {
+            self.st.live.remove(pos);
+            if !self.st.unreachable && self.out.guards[g].release.is_none() {
+                self.out.guards[g].release = Some(Release { span, kind });
+            }
+        }
+    }
+
+    fn detach(&mut self, g: GuardId) {
+        for f in &mut self.frames {
+            f.guards.retain(|x| *x != g);
+        }
+    }
+
+    /// The frame a binding lives in: the block whose closing brace ends its scope.
+    fn binding_frame(&self, b: BindingId) -> Option<usize> {
+        let end = self.facts.binding(b).scope_end;
+        if let Some(end) = end {
+            if let Some(i) = self.frames.iter().rposition(|f| f.close == Some(end.start)) {
+                return Some(i);
+            }
+        }
+        self.frames.iter().rposition(|f| f.locals)
+    }
+
+    fn attach(&mut self, frame: usize, g: GuardId) {
+        if let Some(f) = self.frames.get_mut(frame) {
+            f.guards.push(g);
+            if let Some(b) = f.block {
+                self.out.guards[g].block = Some(b);
+            }
+        }
+    }
+
+    fn schedule(&mut self, e: &Expr, what: After) {
+        self.after.entry(e as *const Expr).or_default().push(what);
+    }
+
+    fn apply_after(&mut self, e: &Expr) {
+        let Some(list) = self.after.remove(&(e as *const Expr)) else { return };
+        for what in list {
+            match what {
+                After::Release(g, kind, span) => self.release(g, kind, span),
+                After::Activate(g) => {
+                    if !self.st.live.contains(&g) && !self.st.unreachable {
+                        self.st.live.push(g);
+                    }
+                }
+                After::Install(b, g) => {
+                    if let Some(old) = self.binding_guard.get(&b).copied() {
+                        let span = self.span(e);
+                        self.release(old, ReleaseKind::Reassigned, span);
+                        self.detach(old);
+                    }
+                    self.binding_guard.insert(b, g);
+                    if let Some(frame) = self.binding_frame(b) {
+                        self.attach(frame, g);
+                    }
+                    if !self.st.unreachable && !self.st.live.contains(&g) {
+                        self.st.live.push(g);
+                    }
+                }
+            }
+        }
+    }
+
+    fn block(&mut self, b: &'a syn::Block, body: bool) {
+        let close = span_of_span(self.file, b.brace_token.span.close());
+        self.anc.push(Node::Block(b));
+        self.push_frame(FrameKind::Block, body, true, close, Some(close.start));
+        let id = self.frames.last().and_then(|f| f.block).unwrap_or(0);
+        let n = b.stmts.len();
+        for (i, s) in b.stmts.iter().enumerate() {
+            if self.st.unreachable {
+                break;
+            }
+            self.stmt(s, i + 1 == n, id, body);
+        }
+        self.pop_frame();
+        self.anc.pop();
+    }
+
+    /// A block that is the body of a branch, loop, arm or closure: its temporaries end with it.
+    fn body_expr(&mut self, e: &'a Expr) {
+        match e {
+            Expr::Block(b) if b.label.is_none() => {
+                self.anc.push(Node::Expr(e));
+                self.block(&b.block, true);
+                self.apply_after(e);
+                self.anc.pop();
+            }
+            other => self.expr(other),
+        }
+    }
+
+    fn stmt(&mut self, s: &'a Stmt, is_tail: bool, block: u32, block_is_body: bool) {
+        // A `#[cfg(…)]` statement may not exist in the build (often it has a `#[cfg(not(…))]`
+        // twin): what it does is only a possibility, joined with the state before it.
+        if stmt_is_cfg(s) {
+            let before = self.st.clone();
+            self.stmt_inner(s, is_tail, block, block_is_body);
+            let after = std::mem::take(&mut self.st);
+            self.st = join(before, after);
+        } else {
+            self.stmt_inner(s, is_tail, block, block_is_body);
+        }
+    }
+
+    fn stmt_inner(&mut self, s: &'a Stmt, is_tail: bool, block: u32, block_is_body: bool) {
+        self.anc.push(Node::Stmt(s));
+        self.stmts.push((block, self.span(s)));
+        match s {
+            Stmt::Local(l) => {
+                self.anc.push(Node::Local(l));
+                let end = span_of_span(self.file, l.semi_token.span);
+                self.push_frame(FrameKind::Stmt, true, false, end, None);
+                if let Some(init) = &l.init {
+                    if let Some((_, diverge)) = &init.diverge {
+                        let init_end = self.end_of(&init.expr);
+                        self.push_frame(FrameKind::Stmt, true, false, init_end, None);
+                        self.expr(&init.expr);
+                        self.pop_frame();
+                        let saved = self.st.clone();
+                        self.body_expr(diverge);
+                        self.st = saved;
+                    } else {
+                        self.expr(&init.expr);
+                    }
+                }
+                self.pop_frame();
+                self.anc.pop();
+            }
+            Stmt::Expr(e, semi) => {
+                let boundary = semi.is_some() || !is_tail || self.edition >= 2024 || block_is_body;
+                let end = match semi {
+                    Some(s) => span_of_span(self.file, s.span),
+                    None => self.end_of(e),
+                };
+                self.push_frame(FrameKind::Stmt, boundary, false, end, None);
+                self.expr(e);
+                self.pop_frame();
+            }
+            Stmt::Macro(m) => {
+                if is_diverging_macro(&macro_last(&m.mac)) {
+                    self.st.unreachable = true;
+                }
+            }
+            Stmt::Item(_) => {}
+        }
+        self.stmts.pop();
+        self.anc.pop();
+    }
+
+    fn expr(&mut self, e: &'a Expr) {
+        if self.depth > MAX_DEPTH || self.st.unreachable {
+            return;
+        }
+        self.depth += 1;
+        self.anc.push(Node::Expr(e));
+        match e {
+            Expr::MethodCall(m) => {
+                self.expr(&m.receiver);
+                let inline = runs_closure_inline(&m.method.to_string());
+                for a in &m.args {
+                    match a {
+                        Expr::Closure(c) if inline => self.inline_closure(a, c),
+                        _ => self.expr(a),
+                    }
+                }
+                self.held_call(e);
+                if let Some(&site) = self.sites.get(&(e as *const Expr)) {
+                    self.acquire(e, site);
+                }
+            }
+            Expr::Call(c) => {
+                match strip_parens(&c.func) {
+                    Expr::Closure(cl) => {
+                        let func: &'a Expr = strip_parens(&c.func);
+                        self.inline_closure(func, cl);
+                    }
+                    Expr::Path(_) => {}
+                    other => self.expr(other),
+                }
+                for a in &c.args {
+                    self.expr(a);
+                }
+                self.held_call(e);
+                if is_diverging_call(c) {
+                    self.st.unreachable = true;
+                }
+            }
+            Expr::Await(a) => {
+                self.expr(&a.base);
+                self.on_await(a);
+            }
+            Expr::Path(p) => self.path_use(e, p),
+            Expr::Assign(a) => {
+                // The assigned value is evaluated first, then the place.
+                self.expr(&a.right);
+                if !matches!(strip_parens(&a.left), Expr::Path(p) if p.path.get_ident().is_some()) {
+                    self.expr(&a.left);
+                } else if let Expr::Path(p) = strip_parens(&a.left) {
+                    // `g = other`: the old guard of `g` is dropped.
+                    if let Some(b) = p.path.get_ident().and_then(|i| self.binding_of(i)) {
+                        let scheduled = self
+                            .after
+                            .get(&(e as *const Expr))
+                            .is_some_and(|l| l.iter().any(|w| matches!(w, After::Install(x, _) if *x == b)));
+                        if !scheduled {
+                            if let Some(old) = self.binding_guard.remove(&b) {
+                                let span = self.span(e);
+                                self.release(old, ReleaseKind::Reassigned, span);
+                            }
+                        }
+                    }
+                }
+            }
+            Expr::Binary(b) => {
+                use syn::BinOp::*;
+                match b.op {
+                    And(_) | Or(_) => {
+                        self.expr(&b.left);
+                        let saved = self.st.clone();
+                        let end = self.end_of(&*b.right);
+                        self.push_frame(FrameKind::Cond, true, false, end, None);
+                        self.expr(&b.right);
+                        self.pop_frame();
+                        let after = std::mem::take(&mut self.st);
+                        self.st = join(saved, after);
+                    }
+                    AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_) | BitXorAssign(_)
+                    | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_) | ShrAssign(_) => {
+                        self.expr(&b.right);
+                        self.expr(&b.left);
+                    }
+                    _ => {
+                        self.expr(&b.left);
+                        self.expr(&b.right);
+                    }
+                }
+            }
+            Expr::If(i) => self.if_expr(i),
+            Expr::Match(m) => self.match_expr(e, m),
+            Expr::Loop(l) => {
+                self.loops.push(LoopCx {
+                    label: l.label.as_ref().map(|l| l.name.ident.to_string()),
+                    frame_depth: self.frames.len(),
+                    breaks: None,
+                });
+                self.block(&l.body, true);
+                let cx = self.loops.pop();
+                self.st = cx.and_then(|c| c.breaks).unwrap_or_else(unreachable_state);
+            }
+            Expr::While(w) => self.while_expr(w),
+            Expr::ForLoop(f) => {
+                self.expr(&f.expr);
+                self.loops.push(LoopCx {
+                    label: f.label.as_ref().map(|l| l.name.ident.to_string()),
+                    frame_depth: self.frames.len(),
+                    breaks: None,
+                });
+                let base = self.st.clone();
+                self.block(&f.body, true);
+                let end = std::mem::take(&mut self.st);
+                let cx = self.loops.pop();
+                let joined = join(base, end);
+                self.st = join_opt(cx.and_then(|c| c.breaks), joined);
+            }
+            Expr::Block(b) => self.block(&b.block, false),
+            Expr::Unsafe(u) => self.block(&u.block, false),
+            Expr::Const(_) => {}
+            Expr::Closure(c) => {
+                let body: &'a Expr = &c.body;
+                let end = self.end_of(body);
+                self.nested_body(c.asyncness.is_some(), c.capture.is_some(), end, |p| p.body_expr(body));
+            }
+            Expr::Async(a) => {
+                let close = span_of_span(self.file, a.block.brace_token.span.close());
+                self.nested_body(true, a.capture.is_some(), close, |p| p.block(&a.block, true));
+            }
+            Expr::Return(r) => {
+                if let Some(x) = &r.expr {
+                    self.expr(x);
+                }
+                self.st.unreachable = true;
+            }
+            Expr::Break(b) => {
+                if let Some(x) = &b.expr {
+                    self.expr(x);
+                }
+                self.record_break(b.label.as_ref().map(|l| l.ident.to_string()));
+                self.st.unreachable = true;
+            }
+            Expr::Continue(_) => self.st.unreachable = true,
+            Expr::Macro(m) => {
+                if is_diverging_macro(&macro_last(&m.mac)) {
+                    self.st.unreachable = true;
+                }
+            }
+            Expr::Let(l) => self.expr(&l.expr),
+            _ => visit::visit_expr(self, e),
+        }
+        self.apply_after(e);
+        self.anc.pop();
+        self.depth -= 1;
+    }
+
+    fn if_expr(&mut self, i: &'a syn::ExprIf) {
+        let then_close = span_of_span(self.file, i.then_branch.brace_token.span.close());
+        let else_base;
+        if cond_has_let(&i.cond) {
+            // The scrutinee's temporaries: through `else` before 2024, `then` only from 2024.
+            // A `try_lock()` guard only exists in `then`, in every edition.
+            let boundary = self.edition >= 2024;
+            self.push_frame(FrameKind::IfLet, boundary, false, then_close, None);
+            self.expr(&i.cond);
+            let mut base = self.st.clone();
+            self.block(&i.then_branch, true);
+            let then_only = self.pop_frame();
+            base.live.retain(|g| !then_only.contains(g));
+            else_base = base;
+        } else {
+            let end = self.end_of(&*i.cond);
+            self.push_frame(FrameKind::Cond, true, false, end, None);
+            self.expr(&i.cond);
+            self.pop_frame();
+            else_base = self.st.clone();
+            self.block(&i.then_branch, true);
+        }
+        let then_state = std::mem::replace(&mut self.st, else_base);
+        if let Some((_, els)) = &i.else_branch {
+            self.body_expr(els);
+        }
+        let else_state = std::mem::take(&mut self.st);
+        self.st = join(then_state, else_state);
+    }
+
+    fn match_expr(&mut self, e: &'a Expr, m: &'a syn::ExprMatch) {
+        self.expr(&m.expr);
+        let try_guard = match self.try_scrutinee.take() {
+            Some((ptr, g)) if std::ptr::eq(ptr, e) => Some(g),
+            other => {
+                self.try_scrutinee = other;
+                None
+            }
+        };
+        let base = self.st.clone();
+        let mut out: Option<State> = None;
+        for arm in &m.arms {
+            self.st = base.clone();
+            if let Some(g) = try_guard {
+                if arm_is_failure(&arm.pat) {
+                    self.st.live.retain(|x| *x != g);
+                }
+            }
+            let end = self.end_of(&*arm.body);
+            self.push_frame(FrameKind::Arm, true, true, end, None);
+            if let Some((_, guard)) = &arm.guard {
+                let gend = self.end_of(&**guard);
+                self.push_frame(FrameKind::Cond, true, false, gend, None);
+                self.expr(guard);
+                self.pop_frame();
+            }
+            self.body_expr(&arm.body);
+            self.pop_frame();
+            let st = std::mem::take(&mut self.st);
+            out = Some(join_opt(out, st));
+        }
+        self.st = out.unwrap_or_else(unreachable_state);
+    }
+
+    fn while_expr(&mut self, w: &'a syn::ExprWhile) {
+        let is_let = cond_has_let(&w.cond);
+        self.loops.push(LoopCx {
+            label: w.label.as_ref().map(|l| l.name.ident.to_string()),
+            frame_depth: self.frames.len(),
+            breaks: None,
+        });
+        let close = span_of_span(self.file, w.body.brace_token.span.close());
+        if is_let {
+            self.push_frame(FrameKind::WhileLet, true, false, close, None);
+            self.expr(&w.cond);
+        } else {
+            let end = self.end_of(&*w.cond);
+            self.push_frame(FrameKind::Cond, true, false, end, None);
+            self.expr(&w.cond);
+            self.pop_frame();
+        }
+        let base = self.st.clone();
+        self.block(&w.body, true);
+        let end = std::mem::take(&mut self.st);
+        self.st = join(base, end);
+        let per_iteration = if is_let { self.pop_frame() } else { Vec::new() };
+        let cx = self.loops.pop();
+        let mut st = join_opt(cx.and_then(|c| c.breaks), std::mem::take(&mut self.st));
+        st.live.retain(|g| !per_iteration.contains(g));
+        self.st = st;
+    }
+
+    fn record_break(&mut self, label: Option<String>) {
+        if self.st.unreachable {
+            return;
+        }
+        let target = match &label {
+            Some(l) => self.loops.iter().rposition(|c| c.label.as_deref() == Some(l.as_str())),
+            None => self.loops.len().checked_sub(1),
+        };
+        let Some(t) = target else { return };
+        let depth = self.loops[t].frame_depth;
+        let mut st = self.st.clone();
+        for f in &self.frames[depth.min(self.frames.len())..] {
+            st.live.retain(|g| !f.guards.contains(g));
+        }
+        let prev = self.loops[t].breaks.take();
+        self.loops[t].breaks = Some(join_opt(prev, st));
+    }
+
+    /// A closure that runs on the spot: it sees the guards held around it and releases its own.
+    fn inline_closure(&mut self, e: &'a Expr, c: &'a syn::ExprClosure) {
+        if c.asyncness.is_some() {
+            self.expr(e);
+            return;
+        }
+        self.anc.push(Node::Expr(e));
+        let saved = self.st.clone();
+        let end = self.end_of(&*c.body);
+        self.push_frame(FrameKind::Block, true, true, end, None);
+        self.body_expr(&c.body);
+        self.pop_frame();
+        self.st = saved;
+        self.anc.pop();
+    }
+
+    /// A closure or async block that runs later or elsewhere: a body of its own.
+    fn nested_body(&mut self, is_async: bool, is_move: bool, end: Span, f: impl FnOnce(&mut Self)) {
+        let saved_st = std::mem::take(&mut self.st);
+        let saved_frames = std::mem::take(&mut self.frames);
+        let saved_loops = std::mem::take(&mut self.loops);
+        let saved_stmts = std::mem::take(&mut self.stmts);
+        let saved = (self.context, self.is_async, self.is_move, self.depth);
+        self.context = self.next_context;
+        self.next_context += 1;
+        self.is_async = is_async;
+        self.is_move = is_move;
+        self.push_frame(FrameKind::Block, true, true, end, None);
+        f(self);
+        while !self.frames.is_empty() {
+            self.pop_frame();
+        }
+        self.st = saved_st;
+        self.frames = saved_frames;
+        self.loops = saved_loops;
+        self.stmts = saved_stmts;
+        (self.context, self.is_async, self.is_move, self.depth) = saved;
+        // Outer guards the body moved in are gone from here.
+        let mine: Vec<GuardId> = {
+            let context = self.context;
+            let guards = &self.out.guards;
+            let (mine, rest): (Vec<GuardId>, Vec<GuardId>) =
+                self.captured.drain(..).partition(|g| guards[*g].context == context);
+            self.captured = rest;
+            mine
+        };
+        for g in mine {
+            let span = end;
+            self.release(g, ReleaseKind::Moved, span);
+        }
+    }
+
+    fn binding_of(&self, ident: &syn::Ident) -> Option<BindingId> {
+        let start = ident.span().byte_range().start as u32;
+        self.use_binding.get(&start).copied()
+    }
+
+    fn path_use(&mut self, e: &'a Expr, p: &'a syn::ExprPath) {
+        let Some(ident) = p.path.get_ident() else { return };
+        let Some(b) = self.binding_of(ident) else { return };
+        let Some(&g) = self.binding_guard.get(&b) else { return };
+        if self.out.guards[g].context != self.context {
+            if self.is_move {
+                self.captured.push(g);
+            }
+            return;
+        }
+        if !self.st.live.contains(&g) {
+            return;
+        }
+        let climb = self.climb(e, true);
+        match climb.plan {
+            Plan::Temp(_) | Plan::Extended if climb.rewrapped => {
+                let span = self.span(e);
+                self.release(g, ReleaseKind::Moved, span);
+            }
+            Plan::Nothing | Plan::Temp(_) | Plan::Extended => {}
+            Plan::MovedInto(call, kind) => {
+                let span = self.span(call);
+                self.schedule(call, After::Release(g, kind, span));
+            }
+            Plan::Discard => {
+                let span = self.span(e);
+                self.release(g, ReleaseKind::Drop, span);
+            }
+            Plan::Bind(nb) => {
+                self.binding_guard.remove(&b);
+                self.binding_guard.insert(nb, g);
+                self.detach(g);
+                let name = self.facts.binding(nb).name.clone();
+                self.out.guards[g].holder = Holder::Binding { binding: nb, name };
+                if let Some(frame) = self.binding_frame(nb) {
+                    self.attach(frame, g);
+                }
+            }
+            Plan::Assign(assign, nb) => {
+                self.binding_guard.remove(&b);
+                self.detach(g);
+                let name = self.facts.binding(nb).name.clone();
+                self.out.guards[g].holder = Holder::Binding { binding: nb, name };
+                self.schedule(assign, After::Install(nb, g));
+                // Installed after the assignment; keep it live meanwhile.
+            }
+            Plan::Escapes => {
+                let span = self.span(e);
+                self.release(g, ReleaseKind::Moved, span);
+                self.binding_guard.remove(&b);
+            }
+        }
+    }
+
+    /// Follows a guard value (a fresh acquisition, or a use of a guard binding when
+    /// `existing`) up through the expressions that pass it on, to what holds it.
+    fn climb(&self, start: &'a Expr, existing: bool) -> Climb<'a> {
+        let mut out = Climb { plan: Plan::Escapes, awaited: None, unwrapped: false, rewrapped: false };
+        let mut existing = existing;
+        let mut cur: &'a Expr = start;
+        let mut i = self.anc.len();
+        if matches!(self.anc.last(), Some(Node::Expr(x)) if std::ptr::eq(*x, start)) {
+            i -= 1;
+        }
+        let temp = |existing: bool, reason: TempReason| if existing { Plan::Nothing } else { Plan::Temp(reason) };
+        // Shadowed: the loop may turn an existing guard into a fresh value (a condvar wait).
+        while i > 0 {
+            i -= 1;
+            match self.anc[i] {
+                Node::Expr(parent) => {
+                    let same = |x: &Expr| std::ptr::eq(x, cur);
+                    match parent {
+                        Expr::Paren(_) | Expr::Group(_) => {}
+                        Expr::Try(_) => {
+                            if existing {
+                                out.plan = Plan::Nothing;
+                                return out;
+                            }
+                            out.unwrapped = true;
+                        }
+                        Expr::Await(_) => {
+                            if existing {
+                                out.plan = Plan::Escapes;
+                                return out;
+                            }
+                            out.awaited.get_or_insert(parent);
+                        }
+                        Expr::MethodCall(m) => {
+                            let name = m.method.to_string();
+                            if same(&m.receiver) {
+                                if !existing && is_result_passthrough(&name) {
+                                    out.unwrapped = true;
+                                } else {
+                                    out.plan = temp(existing, TempReason::Statement);
+                                    return out;
+                                }
+                            } else if is_condvar_wait(&name) && m.args.first().is_some_and(&same) {
+                                out.unwrapped = false;
+                                out.rewrapped |= existing;
+                                existing = false;
+                            } else {
+                                out.plan = Plan::MovedInto(parent, ReleaseKind::Moved);
+                                return out;
+                            }
+                        }
+                        Expr::Call(c) => {
+                            if same(&c.func) {
+                                out.plan = Plan::Nothing;
+                                return out;
+                            }
+                            let text = call_path_text(c).unwrap_or_default();
+                            match text.as_str() {
+                                "drop" | "std::mem::drop" | "mem::drop" | "core::mem::drop" => {
+                                    out.plan = Plan::MovedInto(parent, ReleaseKind::Drop);
+                                    return out;
+                                }
+                                "std::mem::forget" | "mem::forget" | "forget" => {
+                                    out.plan = Plan::Escapes;
+                                    return out;
+                                }
+                                t if call_passes_value(t) => {}
+                                t if t.starts_with("__macro_") => {
+                                    // Macro arguments (`println!("{}", g)`) are borrowed.
+                                    out.plan = temp(existing, TempReason::Statement);
+                                    return out;
+                                }
+                                _ => {
+                                    out.plan = Plan::MovedInto(parent, ReleaseKind::Moved);
+                                    return out;
+                                }
+                            }
+                        }
+                        Expr::Field(_) | Expr::Index(_) => {
+                            out.plan = if existing { Plan::Nothing } else { self.maybe_extended(i) };
+                            return out;
+                        }
+                        Expr::Unary(u) => {
+                            out.plan = if existing {
+                                Plan::Nothing
+                            } else if matches!(u.op, syn::UnOp::Deref(_)) {
+                                self.maybe_extended(i)
+                            } else {
+                                Plan::Temp(TempReason::Statement)
+                            };
+                            return out;
+                        }
+                        Expr::Reference(_) => {
+                            out.plan = if existing { Plan::Nothing } else { self.maybe_extended(i) };
+                            return out;
+                        }
+                        Expr::Match(m) => {
+                            if same(&m.expr) {
+                                out.plan = temp(existing, TempReason::Match);
+                                return out;
+                            }
+                        }
+                        Expr::If(x) => {
+                            if same(&x.cond) {
+                                out.plan = temp(existing, TempReason::Condition);
+                                return out;
+                            }
+                        }
+                        Expr::While(x) => {
+                            if same(&x.cond) {
+                                out.plan = temp(existing, TempReason::Condition);
+                            } else {
+                                out.plan = Plan::Nothing;
+                            }
+                            return out;
+                        }
+                        Expr::Let(_) => {
+                            let in_while = self.anc[..i].iter().rev().find_map(|n| match n {
+                                Node::Expr(Expr::While(_)) => Some(true),
+                                Node::Expr(Expr::If(_)) => Some(false),
+                                _ => None,
+                            });
+                            let reason = if in_while == Some(true) { TempReason::WhileLet } else { TempReason::IfLet };
+                            out.plan = temp(existing, reason);
+                            return out;
+                        }
+                        Expr::ForLoop(f) => {
+                            out.plan = if same(&f.expr) { temp(existing, TempReason::ForIter) } else { Plan::Nothing };
+                            return out;
+                        }
+                        Expr::Loop(_) | Expr::Const(_) => {
+                            out.plan = Plan::Nothing;
+                            return out;
+                        }
+                        Expr::Block(_) | Expr::Unsafe(_) => {}
+                        Expr::Assign(a) => {
+                            if !same(&a.right) {
+                                out.plan = Plan::Nothing;
+                                return out;
+                            }
+                            out.plan = match strip_parens(&a.left) {
+                                Expr::Infer(_) => temp(existing, TempReason::Statement),
+                                Expr::Path(p) => match p.path.get_ident() {
+                                    Some(id) if id == "_" => temp(existing, TempReason::Statement),
+                                    Some(id) => match self.binding_of(id) {
+                                        Some(b) => Plan::Assign(parent, b),
+                                        None => Plan::Escapes,
+                                    },
+                                    None => Plan::Escapes,
+                                },
+                                _ => Plan::Escapes,
+                            };
+                            return out;
+                        }
+                        Expr::Return(_)
+                        | Expr::Break(_)
+                        | Expr::Closure(_)
+                        | Expr::Async(_)
+                        | Expr::Struct(_)
+                        | Expr::Tuple(_)
+                        | Expr::Array(_)
+                        | Expr::Yield(_) => {
+                            out.plan = Plan::Escapes;
+                            return out;
+                        }
+                        _ => {
+                            out.plan = temp(existing, TempReason::Statement);
+                            return out;
+                        }
+                    }
+                    cur = parent;
+                }
+                Node::Stmt(s) => {
+                    match s {
+                        Stmt::Expr(_, None) => {
+                            let is_tail = i > 0
+                                && matches!(self.anc[i - 1], Node::Block(b) if b.stmts.last().is_some_and(|l| std::ptr::eq(l, s)));
+                            if is_tail {
+                                continue;
+                            }
+                            out.plan = if existing { Plan::Discard } else { Plan::Temp(TempReason::Statement) };
+                        }
+                        Stmt::Expr(_, Some(_)) => {
+                            out.plan = if existing { Plan::Discard } else { Plan::Temp(TempReason::Statement) };
+                        }
+                        _ => out.plan = temp(existing, TempReason::Statement),
+                    }
+                    return out;
+                }
+                Node::Local(l) => {
+                    let is_init = l.init.as_ref().is_some_and(|init| std::ptr::eq(&*init.expr, cur));
+                    if !is_init {
+                        out.plan = Plan::Nothing;
+                        return out;
+                    }
+                    out.plan = match self.pattern_binding(&l.pat, &mut out.unwrapped) {
+                        Some(b) => Plan::Bind(b),
+                        None if pat_is_wild(&l.pat) => temp(existing, TempReason::Statement),
+                        None => {
+                            if existing {
+                                Plan::Escapes
+                            } else {
+                                Plan::Temp(TempReason::Statement)
+                            }
+                        }
+                    };
+                    return out;
+                }
+                Node::Block(_) => {}
+                Node::FnBody => {
+                    out.plan = Plan::Escapes;
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
+    /// The binding a `let` pattern puts the whole value (or the `Ok`/`Some` payload) in.
+    fn pattern_binding(&self, pat: &Pat, unwrapped: &mut bool) -> Option<BindingId> {
+        match pat {
+            Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => {
+                self.facts.binding_at(span_of_span(self.file, p.ident.span()))
+            }
+            Pat::Type(t) => self.pattern_binding(&t.pat, unwrapped),
+            Pat::TupleStruct(t) if t.elems.len() == 1 => {
+                let last = t.path.segments.last()?.ident.to_string();
+                if last == "Ok" || last == "Some" {
+                    *unwrapped = true;
+                    self.pattern_binding(&t.elems[0], unwrapped)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A guard temporary used as a place at `anc[i]`: extended to the block when the place is
+    /// borrowed straight into a `let` (`let x = &m.lock()….field;`), else a temporary.
+    fn maybe_extended(&self, mut i: usize) -> Plan<'a> {
+        let mut borrowed = false;
+        loop {
+            match self.anc[i] {
+                Node::Expr(Expr::Field(_) | Expr::Paren(_)) if !borrowed => {}
+                Node::Expr(Expr::Unary(u)) if !borrowed && matches!(u.op, syn::UnOp::Deref(_)) => {}
+                Node::Expr(Expr::Reference(_)) => borrowed = true,
+                Node::Expr(Expr::Paren(_)) => {}
+                Node::Local(_) if borrowed => return Plan::Extended,
+                _ => return Plan::Temp(TempReason::Statement),
+            }
+            if i == 0 {
+                return Plan::Temp(TempReason::Statement);
+            }
+            i -= 1;
+        }
+    }
+
+    /// Why a temporary created at the current point lives as long as it does: the innermost
+    /// construct between it and its statement that extends it.
+    fn temp_reason(&self, climbed: TempReason) -> TempReason {
+        if climbed != TempReason::Statement {
+            return climbed;
+        }
+        let mut cur: Option<&Expr> = None;
+        for n in self.anc.iter().rev() {
+            match n {
+                Node::Expr(e) => {
+                    if let Some(c) = cur {
+                        match e {
+                            Expr::Match(m) if std::ptr::eq(&*m.expr, c) => return TempReason::Match,
+                            Expr::Let(_) => {
+                                let in_while = self.anc.iter().rev().find_map(|n| match n {
+                                    Node::Expr(Expr::While(_)) => Some(true),
+                                    Node::Expr(Expr::If(_)) => Some(false),
+                                    _ => None,
+                                });
+                                return if in_while == Some(true) { TempReason::WhileLet } else { TempReason::IfLet };
+                            }
+                            Expr::ForLoop(f) if std::ptr::eq(&*f.expr, c) => return TempReason::ForIter,
+                            Expr::If(x) if std::ptr::eq(&*x.cond, c) => return TempReason::Condition,
+                            Expr::While(x) if std::ptr::eq(&*x.cond, c) => return TempReason::Condition,
+                            Expr::Match(_) => return TempReason::Arm,
+                            Expr::Block(_) | Expr::If(_) | Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                                return TempReason::Statement
+                            }
+                            _ => {}
+                        }
+                    }
+                    cur = Some(e);
+                }
+                _ => return TempReason::Statement,
+            }
+        }
+        TempReason::Statement
+    }
+
+    fn acquire(&mut self, e: &'a Expr, site_idx: usize) {
+        let site = &self.facts.lock_sites[site_idx];
+        let parent = self.anc.iter().rev().skip(1).find_map(|n| match n {
+            Node::Expr(Expr::Paren(_) | Expr::Group(_)) => None,
+            Node::Expr(p) => Some(Some(*p)),
+            _ => Some(None),
+        });
+        let parent = parent.flatten();
+        let blocking_method = site.call.method.to_string().starts_with("blocking_");
+        let site_ty = site.ty.map(|mut t| {
+            if t.family == LockFamily::Local {
+                let awaited = matches!(parent, Some(Expr::Await(_)));
+                t.family = if awaited { LockFamily::UnknownAsync } else { LockFamily::UnknownSync };
+            }
+            t
+        });
+        let (ty, type_known) = match site_ty {
+            Some(t) => {
+                if t.family.is_async() && !site.is_try && !blocking_method && !matches!(parent, Some(Expr::Await(_))) {
+                    // A lock future that is not awaited here: not an acquisition.
+                    return;
+                }
+                let fits = match t.kind {
+                    LockKind::Mutex | LockKind::Reentrant => site.mode == AcqMode::Exclusive,
+                    LockKind::RwLock => site.mode != AcqMode::Exclusive,
+                };
+                if !fits {
+                    return;
+                }
+                (t, true)
+            }
+            None => {
+                let kind = if site.mode == AcqMode::Exclusive { LockKind::Mutex } else { LockKind::RwLock };
+                let family = match parent {
+                    Some(Expr::MethodCall(m))
+                        if matches!(m.method.to_string().as_str(), "unwrap" | "expect" | "unwrap_or_else")
+                            && std::ptr::eq(&*m.receiver, e) =>
+                    {
+                        LockFamily::UnknownSync
+                    }
+                    Some(Expr::Await(_)) if !site.is_try => LockFamily::UnknownAsync,
+                    _ => return,
+                };
+                (LockType { family, kind, name: "" }, false)
+            }
+        };
+        let receiver: &'a Expr = &site.call.receiver;
+        let key = self.lock_key(receiver);
+        let global = key.as_ref().and_then(|k| self.global_key(k));
+        let acq = self.out.acquisitions.len();
+        let climb = self.climb(e, false);
+        self.out.acquisitions.push(Acquisition {
+            site: site_idx,
+            fn_id: self.fn_id,
+            context: self.context,
+            span: self.span(e),
+            lock_text: expr_text(receiver),
+            method: site.call.method.to_string(),
+            key,
+            global,
+            ty,
+            type_known,
+            mode: site.mode,
+            is_try: site.is_try,
+            held: self.st.live.clone(),
+            guard: None,
+        });
+        let is_try = site.is_try;
+        let g = self.out.guards.len();
+        let new_guard = |holder: Holder, context: u32| Guard { acq, holder, context, release: None, block: None };
+        let mut activate_now = true;
+        match climb.plan {
+            Plan::Escapes | Plan::Nothing => return,
+            Plan::Temp(reason) => {
+                let reason = self.temp_reason(reason);
+                if is_try
+                    && !climb.unwrapped
+                    && !matches!(reason, TempReason::IfLet | TempReason::WhileLet | TempReason::Match)
+                {
+                    return;
+                }
+                self.out.guards.push(new_guard(Holder::Temporary(reason), self.context));
+                let frame = if is_try && reason == TempReason::IfLet {
+                    self.frames.iter().rposition(|f| f.kind == FrameKind::IfLet || f.boundary)
+                } else {
+                    self.frames.iter().rposition(|f| f.boundary)
+                };
+                if let Some(f) = frame {
+                    self.attach(f, g);
+                }
+                if is_try && reason == TempReason::Match {
+                    if let Some(m) = self.anc.iter().rev().find_map(|n| match n {
+                        Node::Expr(x @ Expr::Match(_)) => Some(*x as *const Expr),
+                        _ => None,
+                    }) {
+                        self.try_scrutinee = Some((m, g));
+                    }
+                }
+            }
+            Plan::Extended => {
+                self.out.guards.push(new_guard(Holder::Temporary(TempReason::Extended), self.context));
+                if let Some(f) = self.frames.iter().rposition(|f| f.locals) {
+                    self.attach(f, g);
+                }
+            }
+            Plan::Discard => {
+                self.out.guards.push(new_guard(Holder::Temporary(TempReason::Statement), self.context));
+                if let Some(f) = self.frames.iter().rposition(|f| f.boundary) {
+                    self.attach(f, g);
+                }
+            }
+            Plan::Bind(b) => {
+                if is_try && !climb.unwrapped {
+                    return;
+                }
+                let name = self.facts.binding(b).name.clone();
+                self.out.guards.push(new_guard(Holder::Binding { binding: b, name }, self.context));
+                self.binding_guard.insert(b, g);
+                if let Some(f) = self.binding_frame(b) {
+                    self.attach(f, g);
+                }
+            }
+            Plan::Assign(assign, b) => {
+                if is_try && !climb.unwrapped {
+                    return;
+                }
+                let name = self.facts.binding(b).name.clone();
+                self.out.guards.push(new_guard(Holder::Binding { binding: b, name }, self.context));
+                self.schedule(assign, After::Install(b, g));
+                activate_now = false;
+            }
+            Plan::MovedInto(call, kind) => {
+                self.out.guards.push(new_guard(Holder::Temporary(TempReason::Statement), self.context));
+                let span = self.span(call);
+                self.schedule(call, After::Release(g, kind, span));
+            }
+        }
+        self.out.acquisitions[acq].guard = Some(g);
+        if !activate_now {
+            return;
+        }
+        match climb.awaited {
+            Some(aw) => self.schedule(aw, After::Activate(g)),
+            None => self.st.live.push(g),
+        }
+    }
+
+    fn on_await(&mut self, a: &'a syn::ExprAwait) {
+        if !self.is_async || self.st.live.is_empty() {
+            return;
+        }
+        let span = span_of_span(self.file, a.await_token.span);
+        self.out.awaits.push(HeldAwait { span, held: self.st.live.clone(), stmt: self.stmts.last().copied() });
+    }
+
+    fn held_call(&mut self, e: &'a Expr) {
+        if self.st.live.is_empty() || self.st.unreachable {
+            return;
+        }
+        let (name, is_method, args): (String, bool, Vec<&'a Expr>) = match e {
+            Expr::Call(c) => {
+                let Expr::Path(p) = strip_parens(&c.func) else { return };
+                let Some(id) = p.path.get_ident() else { return };
+                (id.to_string(), false, c.args.iter().collect())
+            }
+            Expr::MethodCall(m) => {
+                let is_self = matches!(strip_parens(&m.receiver), Expr::Path(p) if p.path.is_ident("self"));
+                if !is_self {
+                    return;
+                }
+                (m.method.to_string(), true, m.args.iter().collect())
+            }
+            _ => return,
+        };
+        if !self.lock_fns.contains(name.as_str()) {
+            return;
+        }
+        let keys: Vec<Option<LockKey>> = args.iter().map(|a| self.lock_key(a)).collect();
+        // Guards moved into this call: released after it, by the scheduled release.
+        let releasing: Vec<GuardId> = self
+            .after
+            .get(&(e as *const Expr))
+            .map(|l| l.iter().filter_map(|w| if let After::Release(g, _, _) = w { Some(*g) } else { None }).collect())
+            .unwrap_or_default();
+        let moved = releasing
+            .into_iter()
+            .filter_map(|g| {
+                let acq_span = self.out.acquisitions[self.out.guards[g].acq].span;
+                let binding = match &self.out.guards[g].holder {
+                    Holder::Binding { binding, .. } => Some(*binding),
+                    Holder::Temporary(_) => None,
+                };
+                args.iter()
+                    .position(|a| {
+                        let s = self.span(*a);
+                        let names_it = match strip_parens(a) {
+                            Expr::Path(p) => {
+                                p.path.get_ident().and_then(|i| self.binding_of(i)) == binding && binding.is_some()
+                            }
+                            _ => false,
+                        };
+                        names_it || (s.start <= acq_span.start && acq_span.end <= s.end)
+                    })
+                    .map(|pos| (g, pos))
+            })
+            .collect();
+        let globals = keys.iter().map(|k| k.as_ref().and_then(|k| self.global_key(k))).collect();
+        let dots = if args.is_empty() { "" } else { "…" };
+        let text = if is_method { format!("self.{name}({dots})") } else { format!("{name}({dots})") };
+        self.out.calls.push(HeldCall {
+            span: self.span(e),
+            text,
+            name,
+            is_method,
+            args: keys,
+            args_global: globals,
+            held: self.st.live.clone(),
+            moved,
+            fn_id: self.fn_id,
+            callee: None,
+        });
+    }
+
+    /// The identity of the lock a receiver expression names, within this function.
+    fn lock_key(&self, e: &Expr) -> Option<LockKey> {
+        let mut path: Vec<String> = Vec::new();
+        let mut cur = e;
+        for _ in 0..32 {
+            match cur {
+                Expr::Paren(p) => cur = &p.expr,
+                Expr::Group(g) => cur = &g.expr,
+                Expr::Reference(r) => cur = &r.expr,
+                Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => cur = &u.expr,
+                Expr::MethodCall(m)
+                    if m.args.is_empty() && matches!(m.method.to_string().as_str(), "clone" | "as_ref" | "deref") =>
+                {
+                    cur = &m.receiver
+                }
+                Expr::Call(c) if c.args.len() == 1 => {
+                    let text = call_path_text(c)?;
+                    if !matches!(text.as_str(), "Arc::clone" | "Rc::clone" | "std::sync::Arc::clone") {
+                        return None;
+                    }
+                    cur = &c.args[0];
+                }
+                Expr::Field(f) => {
+                    path.push(match &f.member {
+                        syn::Member::Named(n) => format!(".{n}"),
+                        syn::Member::Unnamed(i) => format!(".{}", i.index),
+                    });
+                    cur = &f.base;
+                }
+                Expr::Index(x) => {
+                    let Expr::Lit(l) = strip_parens(&x.index) else { return None };
+                    let syn::Lit::Int(n) = &l.lit else { return None };
+                    path.push(format!("[{}]", n.base10_digits()));
+                    cur = &x.expr;
+                }
+                Expr::Path(p) => {
+                    if p.qself.is_some() {
+                        return None;
+                    }
+                    let root = match p.path.get_ident() {
+                        Some(id) if id == "self" => KeyRoot::SelfValue,
+                        Some(id) => match self.binding_of(id) {
+                            Some(b) => KeyRoot::Local(b),
+                            None => KeyRoot::Static(id.to_string()),
+                        },
+                        None => KeyRoot::Static(p.path.segments.last()?.ident.to_string()),
+                    };
+                    path.reverse();
+                    return Some(LockKey { root, path: path.concat() });
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The lock's identity across functions: `self.x` in `impl Bank` is `Bank.x`, `s.x` with
+    /// `s: &Bank` too, a static is `static NAME`.
+    fn global_key(&self, k: &LockKey) -> Option<String> {
+        match &k.root {
+            KeyRoot::SelfValue if !k.path.is_empty() => Some(format!("{}{}", self.self_ty.as_ref()?, k.path)),
+            KeyRoot::SelfValue => None,
+            KeyRoot::Local(b) if !k.path.is_empty() => {
+                let b = self.facts.binding(*b);
+                if b.kind != BindingKind::Param {
+                    return None;
+                }
+                Some(format!("{}{}", binding_type_name(b.ty?)?, k.path))
+            }
+            KeyRoot::Local(_) => None,
+            KeyRoot::Static(n) => Some(format!("static {n}{}", k.path)),
+        }
+    }
+}
+
+fn has_cfg(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("cfg"))
+}
+
+fn stmt_is_cfg(s: &Stmt) -> bool {
+    match s {
+        Stmt::Local(l) => has_cfg(&l.attrs),
+        Stmt::Macro(m) => has_cfg(&m.attrs),
+        Stmt::Item(_) => false,
+        Stmt::Expr(e, _) => match e {
+            Expr::Call(x) => has_cfg(&x.attrs),
+            Expr::MethodCall(x) => has_cfg(&x.attrs),
+            Expr::Assign(x) => has_cfg(&x.attrs),
+            Expr::Block(x) => has_cfg(&x.attrs),
+            Expr::If(x) => has_cfg(&x.attrs),
+            Expr::Match(x) => has_cfg(&x.attrs),
+            Expr::Macro(x) => has_cfg(&x.attrs),
+            Expr::Unary(x) => has_cfg(&x.attrs),
+            Expr::Binary(x) => has_cfg(&x.attrs),
+            Expr::Await(x) => has_cfg(&x.attrs),
+            Expr::ForLoop(x) => has_cfg(&x.attrs),
+            Expr::While(x) => has_cfg(&x.attrs),
+            Expr::Loop(x) => has_cfg(&x.attrs),
+            Expr::Unsafe(x) => has_cfg(&x.attrs),
+            _ => false,
+        },
+    }
+}
+
+fn pat_is_wild(p: &Pat) -> bool {
+    match p {
+        Pat::Wild(_) => true,
+        Pat::Type(t) => pat_is_wild(&t.pat),
+        _ => false,
+    }
+}
+
+/// A match arm taken when a `try_lock()` failed: `Err(…)`, `None`, `_`.
+fn arm_is_failure(p: &Pat) -> bool {
+    match p {
+        Pat::TupleStruct(t) => t.path.segments.last().is_some_and(|s| s.ident == "Err"),
+        Pat::Ident(i) => i.ident == "None",
+        Pat::Path(p) => p.path.is_ident("None"),
+        Pat::Wild(_) => true,
+        _ => false,
+    }
+}
+
+impl<'a> Visit<'a> for Pass<'_, 'a> {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        self.expr(e);
+    }
+
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        self.block(b, false);
+    }
+
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflicts() {
+        use AcqMode::*;
+        assert_eq!(conflict(LockKind::Mutex, Exclusive, Exclusive), Some(Conflict::Deadlock));
+        assert_eq!(conflict(LockKind::RwLock, Read, Write), Some(Conflict::Deadlock));
+        assert_eq!(conflict(LockKind::RwLock, Write, Read), Some(Conflict::Deadlock));
+        assert_eq!(conflict(LockKind::RwLock, Read, Read), Some(Conflict::ReadRead));
+        assert_eq!(conflict(LockKind::RwLock, Read, ReadRecursive), None);
+        assert_eq!(conflict(LockKind::RwLock, Write, ReadRecursive), Some(Conflict::Deadlock));
+        assert_eq!(conflict(LockKind::RwLock, Upgradable, Read), None);
+        assert_eq!(conflict(LockKind::RwLock, Upgradable, Upgradable), Some(Conflict::Deadlock));
+        assert_eq!(conflict(LockKind::RwLock, Read, Upgradable), None);
+        assert_eq!(conflict(LockKind::Reentrant, Exclusive, Exclusive), None);
+    }
+
+    #[test]
+    fn lock_methods() {
+        assert_eq!(lock_method("lock", 0), Some((AcqMode::Exclusive, false)));
+        assert_eq!(lock_method("read", 1), None);
+        assert_eq!(lock_method("try_lock_for", 1), Some((AcqMode::Exclusive, true)));
+        assert_eq!(lock_method("push", 0), None);
+    }
+}
