@@ -35,6 +35,26 @@ fn needles(lint: &str) -> Option<&'static [&'static str]> {
         "missing_race_check" => &["unsafe", "static", "UnsafeCell"],
         "unbounded_channel" => &["channel", "unbounded"],
         "send_sync_impl_unbounded" => &["unsafe"],
+        // Every finding starts from a lock-method call (`facts::locks::lock_method`).
+        "lock_across_await" | "double_lock" | "lock_order_inversion" => &[
+            ".lock()",
+            ".read()",
+            ".write()",
+            "try_lock",
+            "try_read",
+            "try_write",
+            "upgradable_read",
+            "read_recursive",
+            "lock_arc",
+            "read_arc",
+            "write_arc",
+            "lock_owned",
+            "read_owned",
+            "write_owned",
+            "blocking_lock",
+            "blocking_read",
+            "blocking_write",
+        ],
         // `pub mod` and `pub use`: the files that make a module or a type public must be read.
         "undocumented_shared_type" => &[
             "Mutex", "RwLock", "Condvar", "Atomic", "Sender", "Receiver", "Notify", "Semaphore", "Barrier", "pub mod",

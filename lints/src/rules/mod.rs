@@ -14,6 +14,9 @@ pub mod early_exit_leaks_tasks;
 pub mod handles_never_joined;
 pub mod join_result_ignored;
 pub mod joinset_dropped;
+pub mod double_lock;
+pub mod lock_across_await;
+pub mod lock_order_inversion;
 pub mod missing_race_check;
 pub mod raw_pointer_across_spawn;
 pub mod send_sync_impl_unbounded;
@@ -45,6 +48,8 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&catch_unwind_around_spawn::CATCH_UNWIND_AROUND_SPAWN, catch_unwind_around_spawn::check),
     (&join_result_ignored::JOIN_RESULT_IGNORED, join_result_ignored::check),
     (&early_exit_leaks_tasks::EARLY_EXIT_LEAKS_TASKS, early_exit_leaks_tasks::check),
+    (&double_lock::DOUBLE_LOCK, double_lock::check),
+    (&lock_across_await::LOCK_ACROSS_AWAIT, lock_across_await::check),
     (&sleep_in_test::SLEEP_IN_TEST, sleep_in_test::check),
     (&static_mut::STATIC_MUT, static_mut::check),
     (&unbounded_channel::UNBOUNDED_CHANNEL, unbounded_channel::check),
@@ -69,6 +74,11 @@ pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[
         lint: &catch_unwind_under_abort::CATCH_UNWIND_UNDER_ABORT,
         collect: catch_unwind_under_abort::collect,
         check: catch_unwind_under_abort::check,
+    },
+    WorkspaceLint {
+        lint: &lock_order_inversion::LOCK_ORDER_INVERSION,
+        collect: lock_order_inversion::collect,
+        check: lock_order_inversion::check,
     },
     WorkspaceLint {
         lint: &missing_race_check::MISSING_RACE_CHECK,

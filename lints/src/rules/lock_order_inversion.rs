@@ -1,0 +1,194 @@
+use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
+use crate::diagnostic::Diagnostic;
+use crate::registry::Rule;
+use std::collections::{BTreeMap, HashSet};
+
+crate::declare_lint! {
+    /// ### What it does
+    /// Finds two code paths in a package that take the same two locks in opposite orders: one
+    /// locks `self.accounts` and, while holding it, `self.log`; another locks `self.log` and,
+    /// while holding it, `self.accounts`. The paths may be in different functions and files.
+    ///
+    /// Locks are compared across functions by their owner's type and field path: `self.log`
+    /// in `impl Bank` and `bank.log` with `bank: &Bank` are both `Bank.log`; a `static` is its
+    /// name. "While holding" follows guard scopes as `double_lock` does (a guard dropped before
+    /// the second lock does not count), and calls to functions of the same file that lock are
+    /// followed one level deep. Each inverted pair is reported once, at the later of the two
+    /// second acquisitions, with the opposite order shown.
+    ///
+    /// Pairs where both sides take one of the locks for reading (`read()`) are not reported:
+    /// readers do not exclude each other.
+    ///
+    /// ### Why is this bad
+    /// Two threads (or tasks) running the two paths at once can each take their first lock and
+    /// then wait forever for the other's: a deadlock that shows up only under load and is hard
+    /// to reproduce. Go's advice carries over: choose locks deliberately, and when a path needs
+    /// two, always take them in one global order.
+    ///
+    /// ### Known problems
+    /// Locks reached through locals whose type is not written (`let inner = self.inner.clone()`),
+    /// through method calls or through indexing are not named and so not compared. Two values of
+    /// the same type share names: locking `a.log` then `b.log` and elsewhere `b.log` then
+    /// `a.log`, where `a` and `b` are different objects, is reported when the type makes them
+    /// look the same only if their field paths differ. Paths that can never run at the same
+    /// time (guarded by an outer lock, or run only at start-up) are reported too; suppress them
+    /// with a reason.
+    ///
+    /// ### Example
+    /// ```rust,ignore
+    /// fn deposit(&self, n: u64) {
+    ///     let mut accounts = self.accounts.lock().unwrap();
+    ///     let mut log = self.log.lock().unwrap();
+    ///     // …
+    /// }
+    /// fn audit(&self) {
+    ///     let log = self.log.lock().unwrap();
+    ///     let accounts = self.accounts.lock().unwrap(); // opposite order
+    /// }
+    /// ```
+    /// Use instead:
+    /// ```rust,ignore
+    /// fn audit(&self) {
+    ///     let accounts = self.accounts.lock().unwrap(); // always `accounts` before `log`
+    ///     let log = self.log.lock().unwrap();
+    /// }
+    /// ```
+    pub static LOCK_ORDER_INVERSION = {
+        name: "lock_order_inversion",
+        rule: Some(Rule::LocksAndChannels),
+        level: Warn,
+        summary: "two code paths take the same two locks in opposite orders",
+        why: "two threads taking two locks in opposite orders can each wait forever for the other",
+    };
+}
+
+/// Exports every "second lock taken while the first is held" of the file.
+pub fn collect(cx: &FileCx<'_>) {
+    let locks = cx.locks();
+    let mut seen = HashSet::new();
+    let in_fn = |f| cx.facts.func(f).name.clone();
+    for a in &locks.acquisitions {
+        if a.is_try {
+            continue;
+        }
+        let Some(second) = &a.global else { continue };
+        for &h in &a.held {
+            let ha = locks.guard_acq(h);
+            let Some(first) = &ha.global else { continue };
+            if first == second || !seen.insert((first.clone(), second.clone(), a.span)) {
+                continue;
+            }
+            cx.export(ExportedFact::LockOrder(LockEdge {
+                first: first.clone(),
+                second: second.clone(),
+                first_text: ha.lock_text.clone(),
+                second_text: a.lock_text.clone(),
+                first_shared: ha.mode.is_shared(),
+                second_shared: a.mode.is_shared(),
+                first_span: ha.span,
+                second_span: a.span,
+                via: None,
+                in_fn: in_fn(a.fn_id),
+            }));
+        }
+    }
+    for call in &locks.calls {
+        for cl in locks.callee_locks(cx.facts, call) {
+            let Some(second) = &cl.global else { continue };
+            let inner = &locks.acquisitions[cl.acq];
+            for &h in &cl.held {
+                let ha = locks.guard_acq(h);
+                let Some(first) = &ha.global else { continue };
+                if first == second || !seen.insert((first.clone(), second.clone(), call.span)) {
+                    continue;
+                }
+                cx.export(ExportedFact::LockOrder(LockEdge {
+                    first: first.clone(),
+                    second: second.clone(),
+                    first_text: ha.lock_text.clone(),
+                    second_text: inner.lock_text.clone(),
+                    first_shared: ha.mode.is_shared(),
+                    second_shared: inner.mode.is_shared(),
+                    first_span: ha.span,
+                    second_span: call.span,
+                    via: Some(call.text.clone()),
+                    in_fn: in_fn(call.fn_id),
+                }));
+            }
+        }
+    }
+}
+
+/// Reports each pair of locks taken in both orders within a package, once.
+pub fn check(cx: &WorkspaceCx<'_>) {
+    for package in 0..cx.packages.len() {
+        let mut edges: BTreeMap<(&str, &str), Vec<&LockEdge>> = BTreeMap::new();
+        for (_, fact) in cx.facts_of_package(package) {
+            if let ExportedFact::LockOrder(e) = fact {
+                edges.entry((e.first.as_str(), e.second.as_str())).or_default().push(e);
+            }
+        }
+        for list in edges.values_mut() {
+            list.sort_by_key(|e| (e.second_span, e.first_span));
+        }
+        for (&(a, b), forward) in &edges {
+            if a >= b {
+                continue;
+            }
+            let Some(backward) = edges.get(&(b, a)) else { continue };
+            // Some pair of paths whose accesses exclude each other at both locks.
+            let pair = forward.iter().find_map(|f| {
+                backward
+                    .iter()
+                    .find(|r| excludes(f.first_shared, r.second_shared) && excludes(r.first_shared, f.second_shared))
+                    .map(|r| (*f, *r))
+            });
+            let Some((f, r)) = pair else { continue };
+            let (later, earlier) =
+                if (f.second_span.file, f.second_span.start) >= (r.second_span.file, r.second_span.start) {
+                    (f, r)
+                } else {
+                    (r, f)
+                };
+            cx.report(diagnostic(later, earlier));
+        }
+    }
+}
+
+fn excludes(held_shared: bool, wanted_shared: bool) -> bool {
+    !(held_shared && wanted_shared)
+}
+
+fn diagnostic(here: &LockEdge, there: &LockEdge) -> Diagnostic {
+    let message = format!(
+        "`{}` is locked while holding `{}`, but elsewhere they are taken in the opposite order",
+        here.second_text, here.first_text
+    );
+    let primary = match &here.via {
+        Some(call) => format!("`{call}` locks `{}` while `{}` is held", here.second_text, here.first_text),
+        None => format!("`{}` is locked here while `{}` is held", here.second_text, here.first_text),
+    };
+    let there_label = match &there.via {
+        Some(call) => {
+            format!("in `{}`, `{call}` locks `{}` while `{}` is held", there.in_fn, there.second_text, there.first_text)
+        }
+        None => format!("in `{}`, `{}` is locked while `{}` is held", there.in_fn, there.second_text, there.first_text),
+    };
+    let mut d = Diagnostic::new(&LOCK_ORDER_INVERSION, here.second_span, message)
+        .primary_label(primary)
+        .label(here.first_span, format!("`{}` is locked first here", here.first_text))
+        .label(there.first_span, format!("in `{}`, `{}` is locked first", there.in_fn, there.first_text))
+        .label(there.second_span, there_label)
+        .note(format!(
+            "a thread in `{}` holding `{}` and a thread in `{}` holding `{}` each wait for the other's lock forever",
+            here.in_fn, here.first_text, there.in_fn, there.first_text
+        ))
+        .help(format!(
+            "take the two locks in the same order on every path (e.g. always `{}` before `{}`), or guard both with one lock",
+            there.first_text, there.second_text
+        ));
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    d
+}

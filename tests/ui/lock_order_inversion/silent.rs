@@ -1,0 +1,81 @@
+use std::sync::{Mutex, RwLock};
+
+pub struct Bank {
+    accounts: Mutex<Vec<u64>>,
+    log: Mutex<Vec<String>>,
+    index: RwLock<Vec<u64>>,
+    names: RwLock<Vec<String>>,
+}
+
+impl Bank {
+    // MUST NOT: the same order everywhere.
+    pub fn deposit(&self) {
+        let _a = self.accounts.lock().unwrap();
+        let _l = self.log.lock().unwrap();
+    }
+
+    pub fn withdraw(&self) {
+        let _a = self.accounts.lock().unwrap();
+        self.log.lock().unwrap().push(String::new());
+    }
+
+    // MUST NOT: the first guard is dropped before the second lock.
+    pub fn report(&self) {
+        let log = self.log.lock().unwrap();
+        drop(log);
+        let _a = self.accounts.lock().unwrap();
+    }
+
+    // MUST NOT: a temporary guard ends with its statement.
+    pub fn count(&self) {
+        let n = self.log.lock().unwrap().len();
+        let _b = self.accounts.lock().unwrap();
+        let _ = n;
+    }
+
+    // MUST NOT: both sides only read one of the locks (readers do not exclude each other).
+    pub fn lookup(&self) {
+        let _i = self.index.read().unwrap();
+        let _n = self.names.write().unwrap();
+    }
+
+    pub fn rename(&self) {
+        let _n = self.names.read().unwrap();
+        let _i = self.index.read().unwrap();
+    }
+}
+
+// MUST NOT: fields of the same name in two different types are different locks.
+pub struct Left {
+    a: Mutex<u32>,
+    b: Mutex<u32>,
+}
+pub struct Right {
+    a: Mutex<u32>,
+    b: Mutex<u32>,
+}
+
+impl Left {
+    pub fn f(&self) {
+        let _a = self.a.lock().unwrap();
+        let _b = self.b.lock().unwrap();
+    }
+}
+
+impl Right {
+    pub fn g(&self) {
+        let _b = self.b.lock().unwrap();
+        let _a = self.a.lock().unwrap();
+    }
+}
+
+// MUST NOT: locals have no identity across functions.
+pub fn locals(x: &Mutex<u32>, y: &Mutex<u32>) {
+    let _a = x.lock().unwrap();
+    let _b = y.lock().unwrap();
+}
+
+pub fn locals_reversed(x: &Mutex<u32>, y: &Mutex<u32>) {
+    let _b = y.lock().unwrap();
+    let _a = x.lock().unwrap();
+}
