@@ -402,6 +402,8 @@ pub struct LockKey {
     pub root: KeyRoot,
     /// `.a.b`, `[0]`; empty for the root itself.
     pub path: String,
+    /// How many times the root local was assigned before (`node = next;` names another lock).
+    pub generation: u32,
 }
 
 /// Why a temporary guard lives where it does.
@@ -588,7 +590,14 @@ impl LockFacts {
                 KeyRoot::Local(b) => params.iter().position(|p| *p == Some(*b)).and_then(|pos| {
                     let arg = call.args.get(pos)?.as_ref()?;
                     let global = call.args_global.get(pos).cloned().flatten().map(|g| format!("{g}{}", key.path));
-                    Some((LockKey { root: arg.root.clone(), path: format!("{}{}", arg.path, key.path) }, global))
+                    Some((
+                        LockKey {
+                            root: arg.root.clone(),
+                            path: format!("{}{}", arg.path, key.path),
+                            generation: arg.generation,
+                        },
+                        global,
+                    ))
                 }),
             };
             if let Some((key, global)) = mapped {
@@ -655,6 +664,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
             captured: Vec::new(),
             stmts: Vec::new(),
             try_scrutinee: None,
+            generations: HashMap::new(),
             next_block: 0,
             depth: 0,
         };
@@ -755,6 +765,8 @@ struct LoopCx {
     label: Option<String>,
     frame_depth: usize,
     breaks: Option<State>,
+    /// Where the loop starts: bindings declared after it are new in each iteration.
+    start: u32,
 }
 
 /// What becomes of a guard value at the point it is produced or used.
@@ -814,6 +826,8 @@ struct Pass<'p, 'a> {
     captured: Vec<GuardId>,
     /// The enclosing statements: (block id, statement span).
     stmts: Vec<(u32, Span)>,
+    /// Assignments seen so far to each local (see [`LockKey::generation`]).
+    generations: HashMap<BindingId, u32>,
     /// A `try_lock()` guard made by the scrutinee of this `match`.
     try_scrutinee: Option<(*const Expr, GuardId)>,
     next_block: u32,
@@ -1045,11 +1059,31 @@ impl<'p, 'a> Pass<'p, 'a> {
                     if let Some(frame) = self.binding_frame(b) {
                         self.attach(frame, g);
                     }
+                    self.forget_loop_variant_key(b, g);
                     if !self.st.unreachable && !self.st.live.contains(&g) {
                         self.st.live.push(g);
                     }
                 }
             }
+        }
+    }
+
+    /// A guard kept across iterations in `holder`, declared before the loop, but locked through
+    /// a local of the iteration (`held = Some(n.lock())` in `while let Some(n) = …`): in the
+    /// next iteration the same name is another lock, so its key no longer identifies it.
+    fn forget_loop_variant_key(&mut self, holder: BindingId, g: GuardId) {
+        let Some(start) = self.loops.last().map(|l| l.start) else { return };
+        if self.facts.binding(holder).span.start >= start {
+            return;
+        }
+        let acq = self.out.guards[g].acq;
+        let variant = match self.out.acquisitions[acq].key.as_ref().map(|k| &k.root) {
+            Some(KeyRoot::Local(r)) => self.facts.binding(*r).span.start >= start,
+            _ => false,
+        };
+        if variant {
+            self.out.acquisitions[acq].key = None;
+            self.out.acquisitions[acq].global = None;
         }
     }
 
@@ -1191,6 +1225,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 } else if let Expr::Path(p) = strip_parens(&a.left) {
                     // `g = other`: the old guard of `g` is dropped.
                     if let Some(b) = p.path.get_ident().and_then(|i| self.binding_of(i)) {
+                        *self.generations.entry(b).or_default() += 1;
                         let scheduled = self
                             .after
                             .get(&(e as *const Expr))
@@ -1235,18 +1270,20 @@ impl<'p, 'a> Pass<'p, 'a> {
                     label: l.label.as_ref().map(|l| l.name.ident.to_string()),
                     frame_depth: self.frames.len(),
                     breaks: None,
+                    start: self.span(e).start,
                 });
                 self.block(&l.body, true);
                 let cx = self.loops.pop();
                 self.st = cx.and_then(|c| c.breaks).unwrap_or_else(unreachable_state);
             }
-            Expr::While(w) => self.while_expr(w),
+            Expr::While(w) => self.while_expr(e, w),
             Expr::ForLoop(f) => {
                 self.expr(&f.expr);
                 self.loops.push(LoopCx {
                     label: f.label.as_ref().map(|l| l.name.ident.to_string()),
                     frame_depth: self.frames.len(),
                     breaks: None,
+                    start: self.span(e).start,
                 });
                 let base = self.st.clone();
                 self.block(&f.body, true);
@@ -1358,12 +1395,13 @@ impl<'p, 'a> Pass<'p, 'a> {
         self.st = out.unwrap_or_else(unreachable_state);
     }
 
-    fn while_expr(&mut self, w: &'a syn::ExprWhile) {
+    fn while_expr(&mut self, e: &'a Expr, w: &'a syn::ExprWhile) {
         let is_let = cond_has_let(&w.cond);
         self.loops.push(LoopCx {
             label: w.label.as_ref().map(|l| l.name.ident.to_string()),
             frame_depth: self.frames.len(),
             breaks: None,
+            start: self.span(e).start,
         });
         let close = span_of_span(self.file, w.body.brace_token.span.close());
         if is_let {
@@ -2083,7 +2121,11 @@ impl<'p, 'a> Pass<'p, 'a> {
                         None => KeyRoot::Static(p.path.segments.last()?.ident.to_string()),
                     };
                     path.reverse();
-                    return Some(LockKey { root, path: path.concat() });
+                    let generation = match &root {
+                        KeyRoot::Local(b) => self.generations.get(b).copied().unwrap_or(0),
+                        _ => 0,
+                    };
+                    return Some(LockKey { root, path: path.concat(), generation });
                 }
                 _ => return None,
             }

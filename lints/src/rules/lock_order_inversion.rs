@@ -192,3 +192,49 @@ fn diagnostic(here: &LockEdge, there: &LockEdge) -> Diagnostic {
     }
     d
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{analyze_file, check_workspace, FileInput, Levels, PackageInfo, SourceFile, SourceMap, WorkspaceInput};
+
+    /// The two orders in two files of one package: one finding, with the other file's span.
+    #[test]
+    fn inversion_across_files() {
+        let a = "use std::sync::Mutex;\npub struct Bank { accounts: Mutex<u32>, log: Mutex<u32> }\nimpl Bank {\n    pub fn deposit(&self) {\n        let _a = self.accounts.lock().unwrap();\n        let _l = self.log.lock().unwrap();\n    }\n}\n";
+        let b = "impl crate::Bank {\n    pub fn audit(&self) {\n        let _l = self.log.lock().unwrap();\n        let _a = self.accounts.lock().unwrap();\n    }\n}\n";
+        let mut sources = SourceMap::default();
+        let ia = sources.add(SourceFile::new("src/bank.rs", a));
+        let ib = sources.add(SourceFile::new("src/audit.rs", b));
+        let package = PackageInfo::default();
+        let levels = Levels::default();
+        let mut summaries = Vec::new();
+        for id in [ia, ib] {
+            let input = FileInput {
+                id,
+                source: sources.get(id),
+                package: &package,
+                is_test_file: false,
+                extra_test_attrs: &[],
+            };
+            let analysis = analyze_file(&input, &levels);
+            assert!(analysis.diagnostics.is_empty(), "{:?}", analysis.diagnostics);
+            summaries.push(analysis.summary);
+        }
+        let packages = [package.clone()];
+        let ws = WorkspaceInput {
+            sources: &sources,
+            packages: &packages,
+            files: &summaries,
+            root_manifest: None,
+            ci_files: &[],
+        };
+        let out = check_workspace(&ws, &levels);
+        assert_eq!(out.len(), 1, "{out:?}");
+        let d = &out[0];
+        assert_eq!(d.lint.name, "lock_order_inversion");
+        // Reported at the later second acquisition (file order), pointing at the other file.
+        assert_eq!(d.primary.span.file, ib);
+        assert!(d.labels.iter().any(|l| l.span.file == ia));
+        assert_eq!(sources.get(ib).snippet(d.primary.span), "self.accounts.lock()");
+    }
+}

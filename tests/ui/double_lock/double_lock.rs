@@ -143,3 +143,20 @@ pub async fn tokio_twice(m: &tokio::sync::Mutex<u32>) {
     let b = m.lock().await; //~ double_lock
     let _ = (a, b);
 }
+
+// A `Mutex` this crate defines or re-exports (`crate::sync::Mutex`) is a lock too.
+mod sync {
+    pub use std::sync::Mutex;
+}
+
+pub struct Shared {
+    inner: crate::sync::Mutex<u32>,
+}
+
+impl Shared {
+    pub fn twice(&self) -> u32 {
+        let a = self.inner.lock().unwrap();
+        let b = self.inner.lock().unwrap(); //~ double_lock
+        *a + *b
+    }
+}

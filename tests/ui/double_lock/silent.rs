@@ -143,3 +143,67 @@ pub fn unknown(file: &Thing) {
 pub struct Thing {
     pub name: String,
 }
+
+pub struct Node {
+    pub m: Mutex<Option<Arc<Node>>>,
+}
+
+// MUST NOT: a local reassigned between two locks names another lock.
+pub fn pair(mut x: &Node, y: &Node) {
+    let a = x.m.lock().unwrap();
+    x = y;
+    let b = x.m.lock().unwrap();
+    let _ = (a, b);
+}
+
+pub fn walk(head: Arc<Node>) {
+    let mut node = head;
+    let mut guard = node.m.lock().unwrap();
+    while let Some(next) = guard.clone() {
+        drop(guard);
+        node = next;
+        guard = node.m.lock().unwrap();
+    }
+}
+
+// MUST NOT: a guard kept across iterations, locked through the iteration's own binding.
+pub fn keep_last(nodes: Vec<Arc<Node>>) {
+    let mut last = None;
+    for n in nodes.iter() {
+        let g = n.m.lock().unwrap();
+        last = Some(g);
+    }
+    drop(last);
+}
+
+// MUST NOT: `#[cfg]` alternatives are not both compiled.
+pub fn cfg_twins(m: &Mutex<u32>) {
+    #[cfg(feature = "std")]
+    let g = m.lock().unwrap();
+    #[cfg(not(feature = "std"))]
+    let g = m.lock().unwrap();
+    let _ = *g;
+}
+
+// MUST NOT: a guard moved into a helper that lets it go before locking again.
+pub struct Sem {
+    waiters: Mutex<Vec<u32>>,
+}
+
+impl Sem {
+    pub fn release(&self) {
+        self.add_locked(1, self.waiters.lock().unwrap());
+    }
+
+    fn add_locked(&self, n: u32, waiters: std::sync::MutexGuard<'_, Vec<u32>>) {
+        let mut held = Some(waiters);
+        loop {
+            let mut w = held.take().unwrap_or_else(|| self.waiters.lock().unwrap());
+            w.push(n);
+            drop(w);
+            if n > 0 {
+                break;
+            }
+        }
+    }
+}

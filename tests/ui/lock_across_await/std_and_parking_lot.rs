@@ -97,3 +97,14 @@ pub fn block() -> impl std::future::Future<Output = ()> {
 pub struct AppState {
     pub other: u8,
 }
+
+// A `Mutex` of this crate, not awaited: synchronous.
+mod sync {
+    pub use parking_lot::Mutex;
+}
+
+pub async fn crate_lock(m: &crate::sync::Mutex<u32>) {
+    let g = m.lock(); //~ lock_across_await
+    flush().await;
+    let _ = *g;
+}
