@@ -1882,6 +1882,10 @@ impl<'p, 'a> Pass<'p, 'a> {
                 (t, true)
             }
             None => {
+                // `try_lock().unwrap()` is tokio's API too: no evidence of a blocking lock.
+                if site.is_try {
+                    return;
+                }
                 let kind = if site.mode == AcqMode::Exclusive { LockKind::Mutex } else { LockKind::RwLock };
                 let family = match parent {
                     Some(Expr::MethodCall(m))
@@ -1890,7 +1894,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                     {
                         LockFamily::UnknownSync
                     }
-                    Some(Expr::Await(_)) if !site.is_try => LockFamily::UnknownAsync,
+                    Some(Expr::Await(_)) => LockFamily::UnknownAsync,
                     _ => return,
                 };
                 (LockType { family, kind, name: "" }, false)

@@ -108,3 +108,10 @@ pub async fn unknown(thing: &Thing) {
 pub struct Thing {
     pub name: String,
 }
+
+// MUST NOT: `try_lock().unwrap()` on a type the file does not show may be tokio's.
+pub async fn unknown_try(thing: &Thing) {
+    let g = thing.inner.try_lock().unwrap();
+    flush().await;
+    let _ = g;
+}
