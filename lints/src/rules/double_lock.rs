@@ -36,7 +36,9 @@ crate::declare_lint! {
     /// (`let a = m.clone();`) are not seen as the same. A guard released on some paths only
     /// counts as released. Calls are followed one level deep, into functions of the same file
     /// whose name is unique, and a lock taken anywhere in the callee counts. A lock whose type
-    /// the file does not show is recognised only when unwrapped (`.lock().unwrap()`) or awaited.
+    /// the file does not show is recognised only when unwrapped (`.lock().unwrap()`) or awaited;
+    /// a type named `Mutex`/`RwLock` that the crate defines or re-exports counts as a lock
+    /// (`ReentrantMutex` as a reentrant one).
     ///
     /// ### Example
     /// ```rust,ignore

@@ -32,8 +32,9 @@ crate::declare_lint! {
     /// A guard dropped on some paths only (`if c { drop(g) }`) counts as released, and a guard
     /// moved into a collection or a struct is no longer followed: both stay silent. A lock whose
     /// type the file does not show and that is not unwrapped (`self.inner.lock()` with the field
-    /// declared elsewhere) is not recognised. Wrapper types with their own `lock()` method are
-    /// recognised only through their declared type.
+    /// declared elsewhere) is not recognised. A type named `Mutex`/`RwLock` that the crate
+    /// defines or re-exports (`use crate::sync::Mutex`) counts as a synchronous lock unless its
+    /// `lock()` is awaited.
     ///
     /// ### Example
     /// ```rust,ignore

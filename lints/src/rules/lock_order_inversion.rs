@@ -28,11 +28,11 @@ crate::declare_lint! {
     /// ### Known problems
     /// Locks reached through locals whose type is not written (`let inner = self.inner.clone()`),
     /// through method calls or through indexing are not named and so not compared. Two values of
-    /// the same type share names: locking `a.log` then `b.log` and elsewhere `b.log` then
-    /// `a.log`, where `a` and `b` are different objects, is reported when the type makes them
-    /// look the same only if their field paths differ. Paths that can never run at the same
-    /// time (guarded by an outer lock, or run only at start-up) are reported too; suppress them
-    /// with a reason.
+    /// one type share their locks' names (`a.log` and `b.log` are both `Bank.log`): the same
+    /// field locked on two objects is never compared (the classic `transfer(a, b)` inversion is
+    /// not found), while two different fields are compared as if on one object. Paths that can
+    /// never run at the same time (serialised by an outer lock, or run only at start-up) are
+    /// reported too; suppress them with a reason.
     ///
     /// ### Example
     /// ```rust,ignore
