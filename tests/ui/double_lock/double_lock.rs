@@ -7,7 +7,7 @@ pub enum State {
     Busy,
 }
 
-pub struct Worker {
+struct Worker {
     state: Mutex<State>,
     queue: Mutex<VecDeque<u32>>,
     table: RwLock<Vec<u32>>,
@@ -111,7 +111,7 @@ pub fn moved_guard(m: &Mutex<bool>) {
 }
 
 // lockbud #131: an immediately invoked closure.
-pub struct Foo {
+struct Foo {
     rw2: parking_lot::RwLock<i32>,
 }
 
@@ -149,7 +149,7 @@ mod sync {
     pub use std::sync::Mutex;
 }
 
-pub struct Shared {
+struct Shared {
     inner: crate::sync::Mutex<u32>,
 }
 

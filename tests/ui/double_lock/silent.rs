@@ -27,7 +27,7 @@ impl Foo {
     }
 }
 
-pub struct Store {
+struct Store {
     a: Mutex<Vec<u32>>,
     b: Mutex<Vec<u32>>,
     rw: parking_lot::RwLock<u32>,
@@ -140,11 +140,11 @@ pub fn unknown(file: &Thing) {
     let _ = (a, b);
 }
 
-pub struct Thing {
+struct Thing {
     pub name: String,
 }
 
-pub struct Node {
+struct Node {
     pub m: Mutex<Option<Arc<Node>>>,
 }
 
@@ -186,7 +186,7 @@ pub fn cfg_twins(m: &Mutex<u32>) {
 }
 
 // MUST NOT: a guard moved into a helper that lets it go before locking again.
-pub struct Sem {
+struct Sem {
     waiters: Mutex<Vec<u32>>,
 }
 

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 async fn flush() {}
 fn consume<T>(_: T) {}
 
-pub struct Store {
+struct Store {
     data: Mutex<Vec<u32>>,
     queue: tokio::sync::Mutex<Vec<u32>>,
     items: async_lock::RwLock<Vec<u32>>,
@@ -105,7 +105,7 @@ pub async fn unknown(thing: &Thing) {
     let _ = g;
 }
 
-pub struct Thing {
+struct Thing {
     pub name: String,
 }
 

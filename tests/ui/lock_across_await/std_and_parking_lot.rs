@@ -7,7 +7,7 @@ async fn fetch() -> u32 {
     1
 }
 
-pub struct Cache {
+struct Cache {
     entries: Mutex<HashMap<u32, u32>>,
     index: RwLock<Vec<u32>>,
     stats: parking_lot::Mutex<u64>,
@@ -94,7 +94,7 @@ pub fn block() -> impl std::future::Future<Output = ()> {
     }
 }
 
-pub struct AppState {
+struct AppState {
     pub other: u8,
 }
 

@@ -1,6 +1,6 @@
 use std::sync::{Mutex, RwLock};
 
-pub struct Bank {
+struct Bank {
     accounts: Mutex<Vec<u64>>,
     log: Mutex<Vec<String>>,
     audit: RwLock<u64>,

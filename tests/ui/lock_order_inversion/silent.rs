@@ -1,6 +1,6 @@
 use std::sync::{Mutex, RwLock};
 
-pub struct Bank {
+struct Bank {
     accounts: Mutex<Vec<u64>>,
     log: Mutex<Vec<String>>,
     index: RwLock<Vec<u64>>,
@@ -46,11 +46,11 @@ impl Bank {
 }
 
 // MUST NOT: fields of the same name in two different types are different locks.
-pub struct Left {
+struct Left {
     a: Mutex<u32>,
     b: Mutex<u32>,
 }
-pub struct Right {
+struct Right {
     a: Mutex<u32>,
     b: Mutex<u32>,
 }
