@@ -546,7 +546,8 @@ impl<'a> Walker<'a, '_> {
         }
         if let Some((mode, is_try)) = super::locks::lock_method(&name, args.len()) {
             let ty = super::locks::receiver_lock_type(self, &m.receiver);
-            self.facts.lock_sites.push(super::locks::LockSite { expr: e, call: m, mode, is_try, ty, fn_id: self.ctx.fn_id });
+            let fn_id = self.ctx.fn_id;
+            self.facts.lock_sites.push(super::locks::LockSite { expr: e, call: m, mode, is_try, ty, fn_id });
         }
         let (flow, _) = self.flow(e);
         self.facts.calls.push(Call {
@@ -780,10 +781,16 @@ impl<'a> super::locks::LockTypeEnv<'a> for Walker<'a, '_> {
         self.resolve(path)
     }
 
-    fn local(&self, name: &str, before: Option<BindingId>) -> Option<(BindingId, Option<&'a syn::Type>, Option<&'a Expr>)> {
-        let id = self.scopes[self.scope_floor..].iter().rev().find_map(|scope| {
-            scope.iter().rev().find(|(n, id)| n == name && before.is_none_or(|b| *id < b)).map(|(_, id)| *id)
-        })?;
+    fn local(
+        &self,
+        name: &str,
+        before: Option<BindingId>,
+    ) -> Option<(BindingId, Option<&'a syn::Type>, Option<&'a Expr>)> {
+        let visible = |(n, id): &&(String, BindingId)| n == name && before.is_none_or(|b| *id < b);
+        let id = self.scopes[self.scope_floor..]
+            .iter()
+            .rev()
+            .find_map(|scope| scope.iter().rev().find(visible).map(|(_, id)| *id))?;
         let b = self.facts.binding(id);
         Some((id, b.ty, b.init))
     }
