@@ -33,19 +33,40 @@ pub fn lint_page(lint: &Lint) -> String {
 pub fn index_page() -> String {
     let mut out = String::from(
         "# taskcheck lints\n\nEvery lint, by the Go rule it carries over. Generated from the lints' doc comments: \
-         edit those, then run `TASKCHECK_BLESS=1 cargo test --test docs`.\n\n\
-         | lint | rule | default | what it finds |\n|---|---|---|---|\n",
+         edit those, then run `TASKCHECK_BLESS=1 cargo test --test docs`.\n\n",
     );
+    out.push_str(&lint_table(""));
+    out
+}
+
+/// The table of every lint; `link_prefix` leads from the page holding the table to `docs/lints/`.
+pub fn lint_table(link_prefix: &str) -> String {
+    let mut out = String::from("| lint | rule | default | what it finds |\n|---|---|---|---|\n");
     for lint in all_lints() {
-        let rule = lint.rule.map(|r| r.number()).unwrap_or_default();
+        let rule = match lint.rule {
+            Some(r) if r.key() == "labels" => r.title().to_string(),
+            Some(r) => format!("{} {}", r.number(), r.title()),
+            None => String::new(),
+        };
         out.push_str(&format!(
-            "| [`{name}`]({name}.md) | {rule} | `{}` | {} |\n",
+            "| [`{name}`]({link_prefix}{name}.md) | {rule} | `{}` | {} |\n",
             lint.default_level.name(),
             lint.summary.replace('|', "\\|"),
             name = lint.name
         ));
     }
     out
+}
+
+/// `readme` with the text between its lint-table markers replaced by the current table.
+pub fn readme_with_table(readme: &str) -> Option<String> {
+    let start = readme.find("<!-- lints:start")?;
+    let start_end = start + readme[start..].find("-->")? + 3;
+    let end = readme.find("<!-- lints:end -->")?;
+    if end < start_end {
+        return None;
+    }
+    Some(format!("{}\n{}{}", &readme[..start_end], lint_table("docs/lints/"), &readme[end..]))
 }
 
 fn capitalize(s: &str) -> String {

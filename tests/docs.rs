@@ -46,3 +46,15 @@ fn every_lint_has_clippy_style_docs() {
         }
     }
 }
+
+#[test]
+fn readme_lint_table_is_up_to_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let expected = docs::readme_with_table(&readme).expect("README.md has the lint table markers");
+    if std::env::var_os("TASKCHECK_BLESS").is_some_and(|v| v != "0") {
+        std::fs::write(&path, expected).unwrap();
+    } else {
+        assert_eq!(readme, expected, "README's lint table is stale; run `TASKCHECK_BLESS=1 cargo test --test docs`");
+    }
+}
