@@ -156,3 +156,20 @@ pub fn render_plain(report: &Report<'_>) -> String {
     }
     String::from_utf8_lossy(&buf).into_owned()
 }
+
+/// One diagnostic as the terminal shows it, for the `rendered` field of JSON output: with ANSI
+/// colour codes when `ansi` (cargo's `json-diagnostic-rendered-ansi`), plain otherwise.
+pub fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, ansi: bool) -> String {
+    use codespan_reporting::term::termcolor::{Ansi, NoColor};
+    let files = SourceFiles(sources);
+    let diagnostic = to_codespan(d, sources);
+    let mut buf = Vec::new();
+    // Writing into a Vec only fails on a file lookup error, which `SourceFiles` never returns
+    // for a file of the map; the output is then simply cut short.
+    let _ = if ansi {
+        term::emit_to_write_style(&mut Ansi::new(&mut buf), &config(), &files, &diagnostic)
+    } else {
+        term::emit_to_write_style(&mut NoColor::new(&mut buf), &config(), &files, &diagnostic)
+    };
+    String::from_utf8_lossy(&buf).into_owned()
+}
