@@ -7,8 +7,11 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use taskcheck_lints::Level;
 
-const EXIT_STATUS: &str = "Exit status: 0 no findings; 1 findings; 2 a usage error, or a file that could not be \
-                           read or parsed (2 wins over 1).";
+pub use crate::emit::json::Rendered;
+
+const EXIT_STATUS: &str = "Exit status: 0 no findings; 1 findings at or above --fail-on (warning by default); 2 a \
+                           usage error, or a file that could not be read or parsed (2 wins over 1; with --fail-on \
+                           never, only a usage error exits non-zero).";
 
 /// Clippy-style static analysis for threads and async tasks: leaks, hangs, races and lost panics.
 ///
@@ -23,6 +26,8 @@ pub struct Cli {
     pub levels: LevelArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub check: CheckArgs,
 }
 
 /// What to check: Cargo packages, or explicit files and folders.
@@ -82,6 +87,157 @@ pub struct OutputArgs {
     /// Print findings only: no summary line
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "message_format")]
+    pub format: Option<FormatArg>,
+
+    /// cargo's and rust-analyzer's spelling of --format: json, json-diagnostic-rendered-ansi,
+    /// json-diagnostic-short, human, short (comma-separated or repeated, as cargo takes them)
+    #[arg(long, value_enum, value_name = "FMT", value_delimiter = ',', hide_possible_values = true)]
+    pub message_format: Vec<MessageFormat>,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Which findings make the exit code 1
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+}
+
+impl OutputArgs {
+    /// The format to write, from --format or --message-format (human when neither is given).
+    /// Conflicting --message-format values were refused by [`parse`].
+    pub fn format(&self) -> Format {
+        if let Some(f) = self.format {
+            return match f {
+                FormatArg::Human => Format::Human,
+                FormatArg::Short => Format::Short,
+                FormatArg::Json => Format::Json(Rendered::Plain),
+                FormatArg::Sarif => Format::Sarif,
+                FormatArg::Github => Format::Github,
+            };
+        }
+        message_format(&self.message_format).unwrap_or(Format::Human)
+    }
+}
+
+/// The formats of `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// rustc-style diagnostics with source snippets, and a summary line
+    Human,
+    /// One line per finding: `path:line:col: level[lint] message`
+    Short,
+    /// rustc's JSON diagnostics, one per line (what rust-analyzer reads)
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers
+    Sarif,
+    /// GitHub Actions annotations, and a job summary when GITHUB_STEP_SUMMARY is set
+    Github,
+}
+
+/// The values of `--message-format`, spelled as cargo spells them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Short,
+    Json,
+    JsonDiagnosticShort,
+    JsonDiagnosticRenderedAnsi,
+}
+
+/// What a run writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Short,
+    Json(Rendered),
+    Sarif,
+    Github,
+}
+
+impl Format {
+    pub fn is_json(self) -> bool {
+        matches!(self, Format::Json(_))
+    }
+}
+
+/// Combines `--message-format` values as cargo does: the `json-diagnostic-*` modifiers imply
+/// `json` and choose what its `rendered` field holds. `None` for no values; an error for a
+/// mix of human, short and JSON.
+fn message_format(values: &[MessageFormat]) -> Option<Format> {
+    use MessageFormat::*;
+    let (mut json, mut short_rendered, mut ansi, mut plain) = (false, false, false, None);
+    for v in values {
+        match v {
+            Human => plain = Some(Format::Human),
+            Short => plain = Some(Format::Short),
+            Json => json = true,
+            JsonDiagnosticShort => (json, short_rendered) = (true, true),
+            JsonDiagnosticRenderedAnsi => (json, ansi) = (true, true),
+        }
+    }
+    match (json, plain) {
+        (false, plain) => plain,
+        (true, Some(_)) => None,
+        (true, None) => Some(Format::Json(match (short_rendered, ansi) {
+            (false, false) => Rendered::Plain,
+            (false, true) => Rendered::Ansi,
+            (true, false) => Rendered::Short,
+            (true, true) => Rendered::ShortAnsi,
+        })),
+    }
+}
+
+/// `--fail-on`: the least severe finding that makes the exit code 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only (lints at `deny`, or raised with -D)
+    Error,
+    /// Warnings and errors
+    Warning,
+    /// Never: exit 0 whenever a report was written
+    Never,
+}
+
+/// Flags for editors and for `cargo check` run alongside.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "rust-analyzer and cargo check")]
+pub struct CheckArgs {
+    /// Also run `cargo check --message-format=json` for the same packages and print its lines
+    /// first, so an editor shows compiler errors too
+    #[arg(long, conflicts_with = "paths")]
+    pub with_check: bool,
+
+    /// Passed on to cargo check (taskcheck always reads every target)
+    #[arg(long)]
+    pub all_targets: bool,
+
+    /// Passed on to cargo check (taskcheck always goes on after a failing file)
+    #[arg(long)]
+    pub keep_going: bool,
+
+    /// Passed on to cargo check (taskcheck reads code under every `cfg`)
+    #[arg(short = 'F', long, value_name = "FEATURES")]
+    pub features: Vec<String>,
+
+    /// Passed on to cargo check
+    #[arg(long)]
+    pub all_features: bool,
+
+    /// Passed on to cargo check
+    #[arg(long)]
+    pub no_default_features: bool,
+
+    /// Passed on to cargo check
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Vec<String>,
+
+    /// Passed on to cargo check
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -102,10 +258,41 @@ where
     if args.get(1).is_some_and(|a| a == "taskcheck") {
         args.remove(1);
     }
-    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(args)?;
     let mut cli = Cli::from_arg_matches(&matches)?;
     cli.levels.ordered = ordered_levels(&matches);
+    if !cli.output.message_format.is_empty() && message_format(&cli.output.message_format).is_none() {
+        return Err(command.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "--message-format cannot mix `human` or `short` with the JSON formats",
+        ));
+    }
     Ok(cli)
+}
+
+/// Whether the raw arguments ask for JSON, read before (and whatever) clap makes of them: a
+/// usage error must then still be a line of JSON, since editors read only JSON from stdout.
+pub fn wants_json<T: AsRef<std::ffi::OsStr>>(args: &[T]) -> bool {
+    let args: Vec<String> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
+    let mut json = false;
+    for (i, arg) in args.iter().enumerate() {
+        if arg == "--" {
+            break;
+        }
+        let value = |flag: &str| {
+            arg.strip_prefix(flag)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(str::to_string)
+                .or_else(|| (arg == flag).then(|| args.get(i + 1).cloned()).flatten())
+        };
+        if let Some(v) = value("--message-format") {
+            json = v.split(',').any(|part| part.trim().starts_with("json"));
+        } else if let Some(v) = value("--format") {
+            json = v == "json";
+        }
+    }
+    json
 }
 
 fn ordered_levels(matches: &ArgMatches) -> Vec<(Level, String)> {
@@ -162,6 +349,72 @@ mod tests {
             let err = parse(args.iter().copied()).expect_err(&format!("{args:?} must fail"));
             assert_eq!(err.exit_code(), 2, "{args:?}");
         }
+    }
+
+    #[test]
+    fn formats_and_their_cargo_spellings() {
+        let format = |args: &[&str]| parse_ok(&[&["cargo-taskcheck"], args].concat()).output.format();
+        assert_eq!(format(&[]), Format::Human);
+        assert_eq!(format(&["--format", "sarif"]), Format::Sarif);
+        assert_eq!(format(&["--format=github"]), Format::Github);
+        assert_eq!(format(&["--format", "json"]), Format::Json(Rendered::Plain));
+        assert_eq!(format(&["--message-format=json"]), Format::Json(Rendered::Plain));
+        assert_eq!(format(&["--message-format=json-diagnostic-rendered-ansi"]), Format::Json(Rendered::Ansi));
+        assert_eq!(format(&["--message-format", "json-diagnostic-short"]), Format::Json(Rendered::Short));
+        assert_eq!(
+            format(&["--message-format=json-diagnostic-short,json-diagnostic-rendered-ansi"]),
+            Format::Json(Rendered::ShortAnsi)
+        );
+        assert_eq!(
+            format(&["--message-format=json", "--message-format=json-diagnostic-rendered-ansi"]),
+            Format::Json(Rendered::Ansi)
+        );
+        assert_eq!(format(&["--message-format=short"]), Format::Short);
+        assert_eq!(format(&["--message-format=human"]), Format::Human);
+        for bad in [
+            &["cargo-taskcheck", "--message-format=json,human"][..],
+            &["cargo-taskcheck", "--message-format=xml"],
+            &["cargo-taskcheck", "--format=sarif", "--message-format=json"],
+            &["cargo-taskcheck", "--fail-on=sometimes"],
+            &["cargo-taskcheck", "--with-check", "src/lib.rs"],
+        ] {
+            let err = parse(bad.iter().copied()).expect_err(&format!("{bad:?} must fail"));
+            assert_eq!(err.exit_code(), 2, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn rust_analyzer_flags_are_accepted() {
+        let cli = parse_ok(&[
+            "cargo-taskcheck",
+            "taskcheck",
+            "--workspace",
+            "--message-format=json-diagnostic-rendered-ansi",
+            "--manifest-path",
+            "/w/Cargo.toml",
+            "--keep-going",
+            "--all-targets",
+            "--with-check",
+        ]);
+        assert!(cli.check.all_targets && cli.check.keep_going && cli.check.with_check && cli.input.workspace);
+        assert_eq!(cli.output.format(), Format::Json(Rendered::Ansi));
+        assert_eq!(cli.output.fail_on, FailOn::Warning);
+        assert_eq!(parse_ok(&["cargo-taskcheck", "--fail-on", "never"]).output.fail_on, FailOn::Never);
+        assert_eq!(
+            parse_ok(&["cargo-taskcheck", "-o", "out.sarif"]).output.output.as_deref(),
+            Some(std::path::Path::new("out.sarif"))
+        );
+    }
+
+    #[test]
+    fn json_is_recognised_before_parsing() {
+        assert!(wants_json(&["x", "--message-format=json"]));
+        assert!(wants_json(&["x", "--message-format", "json-diagnostic-rendered-ansi", "--bogus"]));
+        assert!(wants_json(&["x", "--format", "json"]));
+        assert!(wants_json(&["x", "--format=json"]));
+        assert!(!wants_json(&["x", "--format=sarif"]));
+        assert!(!wants_json(&["x", "--", "--format=json"]));
+        assert!(!wants_json(&["x"]));
     }
 
     #[test]

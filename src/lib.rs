@@ -4,6 +4,7 @@
 //! [`cli`] parses, [`discover`] finds files and packages, [`run`] reads and analyses them and
 //! hands a [`emit::Report`] to [`output`]. See `ARCHITECTURE.md`.
 
+pub mod check;
 pub mod cli;
 pub mod discover;
 pub mod docs;
@@ -26,19 +27,41 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString>,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // Editors read only JSON from stdout: in JSON mode a failure is also a JSON line there.
+    let json = cli::wants_json(&args);
     let cli = match cli::parse(args) {
         Ok(cli) => cli,
         Err(e) => {
             // Usage errors go to stderr with exit 2; `--help` and `--version` to stdout with 0.
             let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+            let code = e.exit_code();
+            if json && code != 0 {
+                json_error(&clap_message(&e), Some("run `cargo taskcheck --help` for the options"));
+            }
+            return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
     };
     match run::run(&cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(e) => {
             eprintln!("{e}");
+            if json {
+                json_error(&e.message, e.help.as_deref());
+            }
             ExitCode::from(2)
         }
     }
+}
+
+fn json_error(message: &str, help: Option<&str>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{}", emit::json::error_line(message, help));
+}
+
+/// clap's message without its `error: ` prefix, usage and help lines.
+fn clap_message(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid arguments");
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
 }

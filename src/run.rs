@@ -1,7 +1,8 @@
 //! One run, start to end: lint levels, discovery, reading, the parallel analysis, sorting,
 //! output, and the exit code.
 
-use crate::cli::Cli;
+use crate::check;
+use crate::cli::{Cli, FailOn};
 use crate::discover::{self, Plan, RustFile};
 use crate::emit::human::display_path;
 use crate::emit::Report;
@@ -13,8 +14,8 @@ use std::process::ExitCode;
 use taskcheck_lints::prefilter::Prefilter;
 use taskcheck_lints::registry::tool;
 use taskcheck_lints::{
-    analyze_file, check_workspace, Diagnostic, FileAnalysis, FileId, FileInput, Levels, SourceFile, SourceMap, Span,
-    WorkspaceInput,
+    analyze_file, check_workspace, Diagnostic, FileAnalysis, FileId, FileInput, Level, Levels, SourceFile, SourceMap,
+    Span, WorkspaceInput,
 };
 
 /// syn and the lints recurse over the syntax tree, so deeply nested input needs a deep stack;
@@ -25,9 +26,9 @@ const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 /// How a run ended, as the exit code tells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Nothing found: exit 0.
+    /// Nothing that fails the run (no findings at or above `--fail-on`): exit 0.
     Clean,
-    /// Lint findings: exit 1.
+    /// Lint findings at or above `--fail-on`: exit 1.
     Findings,
     /// A file could not be analysed (unreadable, unparsable, a taskcheck bug): exit 2, like a
     /// usage error, because the run did not check everything it was asked to.
@@ -35,13 +36,28 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn of(diagnostics: &[Diagnostic]) -> Outcome {
+    /// With `--fail-on never` every written report is `Clean`, files that could not be
+    /// analysed included (they are in the report).
+    pub fn of(diagnostics: &[Diagnostic], fail_on: FailOn) -> Outcome {
+        let threshold = match fail_on {
+            FailOn::Error => Level::Deny,
+            FailOn::Warning => Level::Warn,
+            FailOn::Never => return Outcome::Clean,
+        };
         if diagnostics.iter().any(|d| tool::ALL.contains(&d.lint)) {
             Outcome::Incomplete
-        } else if diagnostics.is_empty() {
-            Outcome::Clean
-        } else {
+        } else if diagnostics.iter().any(|d| d.level >= threshold) {
             Outcome::Findings
+        } else {
+            Outcome::Clean
+        }
+    }
+
+    /// A failed `cargo check` (`--with-check`) makes a clean run exit 1.
+    pub fn with_check(self, check_succeeded: bool) -> Outcome {
+        match self {
+            Outcome::Clean if !check_succeeded => Outcome::Findings,
+            other => other,
         }
     }
 
@@ -59,10 +75,12 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
     let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current directory: {e}")))?;
     let mut sources = SourceMap::default();
     let plan = discover::discover(&cli.input, &cwd, &mut sources)?;
+    // The compiler's lines come first, as the editor would get them from `cargo check`.
+    let check_succeeded = if cli.check.with_check { check::run(cli)? } else { true };
     let diagnostics = analyse(&plan, &mut sources, &levels)?;
     let report = Report { sources: &sources, diagnostics: &diagnostics, files_checked: plan.files.len() };
-    output::print(&cli.output, &report)?;
-    Ok(Outcome::of(&diagnostics))
+    output::print(&cli.output, &report, &cwd)?;
+    Ok(Outcome::of(&diagnostics, cli.output.fail_on).with_check(check_succeeded))
 }
 
 /// Reads and checks every file of the plan, in parallel, then runs the workspace phase; adds
@@ -191,4 +209,26 @@ fn sort(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
 fn sort_key<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> (&'a Path, u32, u32, &'static str, &'a str) {
     let span = d.primary.span;
     (sources.get(span.file).path(), span.start, span.end, d.lint.name, &d.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::test_support;
+
+    #[test]
+    fn fail_on_sets_the_threshold() {
+        let sources = test_support::sources();
+        let all = test_support::diagnostics(&sources);
+        let findings: Vec<Diagnostic> = all.iter().filter(|d| d.lint.rule.is_some()).cloned().collect();
+        let warnings: Vec<Diagnostic> = findings.iter().filter(|d| d.level == Level::Warn).cloned().collect();
+        assert_eq!(Outcome::of(&[], FailOn::Warning), Outcome::Clean);
+        assert_eq!(Outcome::of(&warnings, FailOn::Warning), Outcome::Findings);
+        assert_eq!(Outcome::of(&warnings, FailOn::Error), Outcome::Clean);
+        assert_eq!(Outcome::of(&findings, FailOn::Error), Outcome::Findings);
+        assert_eq!(Outcome::of(&all, FailOn::Error), Outcome::Incomplete);
+        assert_eq!(Outcome::of(&all, FailOn::Never), Outcome::Clean);
+        assert_eq!(Outcome::of(&[], FailOn::Never).with_check(false), Outcome::Findings);
+        assert_eq!(Outcome::of(&all, FailOn::Warning).with_check(false), Outcome::Incomplete);
+    }
 }
