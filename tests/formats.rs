@@ -265,6 +265,30 @@ fn sarif_is_valid_and_points_into_the_repository() {
 }
 
 #[test]
+fn sarif_of_the_demo_crate_is_valid() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("demo.sarif");
+    let run = run_in(repo, &["--manifest-path", "demo/Cargo.toml", "--format=sarif", "-o", file.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_schema_valid(&sarif);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        // Relative to the repository root when the checkout is a git repository.
+        if repo.join(".git").exists() {
+            assert!(uri.starts_with("demo/"), "{uri}");
+        }
+    }
+    if let Some(tool) = multitool() {
+        let findings = multitool_findings(&tool, &file);
+        assert!(findings.is_empty(), "sarif-multitool --rule-kind Ghas:\n{}", findings.join("\n"));
+    }
+}
+
+#[test]
 fn sarif_from_a_subfolder_is_relative_to_the_repository_root() {
     let p = Project::new(LIB);
     p.write("Cargo.toml", "[workspace]\nmembers = [\"crates/app\"]\n");
