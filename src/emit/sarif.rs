@@ -237,9 +237,16 @@ pub struct DescriptorReference {
 // ---------------------------------------------------------------------------------------------
 // Building the log.
 
-/// Every lint as a SARIF rule, in registry order: a result's `ruleIndex` indexes this.
-fn rule_lints() -> Vec<&'static Lint> {
-    taskcheck_lints::all_lints().collect()
+/// Every lint as a SARIF rule, in registry order, then any other lint the report has (none
+/// today; a finding is never dropped for want of a rule): a result's `ruleIndex` indexes this.
+fn rule_lints(report: &Report<'_>) -> Vec<&'static Lint> {
+    let mut lints: Vec<&'static Lint> = taskcheck_lints::all_lints().collect();
+    for d in report.findings() {
+        if !lints.iter().any(|l| l.name == d.lint.name) {
+            lints.push(d.lint);
+        }
+    }
+    lints
 }
 
 /// `detached_spawn` → `DetachedSpawn`, the "friendly name" form SARIF recommends.
@@ -476,7 +483,7 @@ fn notification(sources: &SourceMap, locator: &Locator<'_>, d: &Diagnostic) -> N
 /// Builds the SARIF log of a report.
 pub fn log(report: &Report<'_>, paths: &RepoPaths) -> SarifLog {
     let sources = report.sources;
-    let lints = rule_lints();
+    let lints = rule_lints(report);
     let locator = Locator::new(paths);
     let mut occurrences: BTreeMap<(&str, String, String), usize> = BTreeMap::new();
     let mut results = Vec::new();
