@@ -388,6 +388,38 @@ fn output_file_errors_are_reported() {
     assert!(run.stderr.contains("cannot create"), "{}", run.stderr);
 }
 
+#[test]
+fn manifest_findings_work_in_every_format() {
+    let p = Project::new(
+        "pub fn serve(request: u32) -> bool {\n    std::panic::catch_unwind(|| request + 1).is_err()\n}\n",
+    );
+    p.write(
+        "Cargo.toml",
+        "[package]\nname = \"server\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n\
+         [profile.release]\npanic = \"abort\"\n",
+    );
+    let short = p.run(&["--format=short"]);
+    assert_eq!(short.code, 1, "{}", short.stderr);
+    assert!(short.stdout.starts_with("Cargo.toml:9:1: warning[catch_unwind_under_abort] "), "{}", short.stdout);
+
+    let json = diagnostics(&p.run(&["--message-format=json"]).stdout);
+    let d = json.iter().find(|d| d.code.as_ref().unwrap().code == "taskcheck::catch_unwind_under_abort").unwrap();
+    assert_eq!(d.spans[0].file_name, "Cargo.toml");
+    assert_eq!(d.spans[0].text[0].text, "panic = \"abort\"");
+    assert!(d.spans.iter().any(|s| !s.is_primary && s.file_name == "src/lib.rs"), "the label in the code");
+
+    let sarif: Value = serde_json::from_str(&p.run(&["--format=sarif"]).stdout).unwrap();
+    assert_schema_valid(&sarif);
+    let r = &sarif["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "catch_unwind_under_abort");
+    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "Cargo.toml");
+    assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+    assert_eq!(r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], "src/lib.rs");
+
+    let github = p.run(&["--format=github"]);
+    assert!(github.stdout.starts_with("::warning file=Cargo.toml,line=9,endLine=9,col=1,"), "{}", github.stdout);
+}
+
 // ---------------------------------------------------------------------------------------------
 // docs/editors.md
 
