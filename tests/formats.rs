@@ -50,10 +50,19 @@ impl Project {
         self
     }
 
+    /// Runs with the lints of the fixtures only ([`FOCUS`]), so that new lints do not change
+    /// what these tests see.
     fn run(&self, args: &[&str]) -> Run {
-        run_in(self.path(), args)
+        let (subcommand, rest) = match args.first() {
+            Some(&"taskcheck") => (&args[..1], &args[1..]),
+            _ => (&args[..0], args),
+        };
+        run_in(self.path(), &[subcommand, FOCUS, rest].concat())
     }
 }
+
+/// Every warn-level lint off but the two the fixtures trigger.
+const FOCUS: &[&str] = &["-A", "warnings", "-W", "detached_spawn", "-W", "undocumented_unsafe_send_sync"];
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
@@ -294,7 +303,7 @@ fn sarif_from_a_subfolder_is_relative_to_the_repository_root() {
     p.write("Cargo.toml", "[workspace]\nmembers = [\"crates/app\"]\n");
     p.write("crates/app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
     p.write("crates/app/src/lib.rs", LIB);
-    let run = run_in(&p.path().join("crates/app"), &["--format=sarif"]);
+    let run = run_in(&p.path().join("crates/app"), &[FOCUS, &["--format=sarif"]].concat());
     assert_eq!(run.code, 1, "{}", run.stderr);
     let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(
@@ -351,6 +360,7 @@ fn github_annotations_and_job_summary() {
     let summary = p.path().join("summary.md");
     std::fs::write(&summary, "earlier step\n").unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
+        .args(FOCUS)
         .args(["--format", "github"])
         .current_dir(p.path())
         .env("GITHUB_STEP_SUMMARY", &summary)
@@ -398,17 +408,19 @@ fn manifest_findings_work_in_every_format() {
         "[package]\nname = \"server\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n\
          [profile.release]\npanic = \"abort\"\n",
     );
-    let short = p.run(&["--format=short"]);
+    let focus = ["-A", "warnings", "-W", "catch_unwind_under_abort"];
+    let run = |args: &[&str]| run_in(p.path(), &[&focus[..], args].concat());
+    let short = run(&["--format=short"]);
     assert_eq!(short.code, 1, "{}", short.stderr);
     assert!(short.stdout.starts_with("Cargo.toml:9:1: warning[catch_unwind_under_abort] "), "{}", short.stdout);
 
-    let json = diagnostics(&p.run(&["--message-format=json"]).stdout);
+    let json = diagnostics(&run(&["--message-format=json"]).stdout);
     let d = json.iter().find(|d| d.code.as_ref().unwrap().code == "taskcheck::catch_unwind_under_abort").unwrap();
     assert_eq!(d.spans[0].file_name, "Cargo.toml");
     assert_eq!(d.spans[0].text[0].text, "panic = \"abort\"");
     assert!(d.spans.iter().any(|s| !s.is_primary && s.file_name == "src/lib.rs"), "the label in the code");
 
-    let sarif: Value = serde_json::from_str(&p.run(&["--format=sarif"]).stdout).unwrap();
+    let sarif: Value = serde_json::from_str(&run(&["--format=sarif"]).stdout).unwrap();
     assert_schema_valid(&sarif);
     let r = &sarif["runs"][0]["results"][0];
     assert_eq!(r["ruleId"], "catch_unwind_under_abort");
@@ -416,7 +428,7 @@ fn manifest_findings_work_in_every_format() {
     assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
     assert_eq!(r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], "src/lib.rs");
 
-    let github = p.run(&["--format=github"]);
+    let github = run(&["--format=github"]);
     assert!(github.stdout.starts_with("::warning file=Cargo.toml,line=9,endLine=9,col=1,"), "{}", github.stdout);
 }
 
