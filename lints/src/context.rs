@@ -18,6 +18,11 @@ pub struct PackageInfo {
     pub dependencies: BTreeSet<String>,
     /// The manifest, when it is part of the run (findings on `Cargo.toml` point into it).
     pub manifest: Option<FileId>,
+    /// The project's own spawn functions (configuration's `[spawners]`): a call whose path ends
+    /// with the given segments (`spawn_logged`, `rt::spawn_logged`, `actix_rt::spawn`) is a
+    /// spawn that behaves like the given [`Spawner`](crate::facts::spawns::Spawner). Consulted
+    /// only for calls the built-in table does not know.
+    pub extra_spawners: Vec<(String, crate::facts::spawns::Spawner)>,
 }
 
 impl Default for PackageInfo {
@@ -28,6 +33,7 @@ impl Default for PackageInfo {
             edition: 2021,
             dependencies: BTreeSet::new(),
             manifest: None,
+            extra_spawners: Vec::new(),
         }
     }
 }

@@ -12,6 +12,8 @@ pub mod prefilter;
 pub mod registry;
 pub mod rules;
 pub mod source;
+pub mod suggest;
+pub mod suppress;
 
 pub use context::{ExportedFact, FileCx, FileSummary, PackageInfo, UnsafeConcurrencyKind, WorkspaceCx};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Level, Suggestion};
@@ -58,6 +60,10 @@ pub struct FileAnalysis {
     /// Facts for the workspace phase ([`check_workspace`]); `file` and `package` are set by
     /// the caller's bookkeeping (`package` is left 0 here).
     pub summary: context::FileSummary,
+    /// The file's `// taskcheck: allow(…)` comments, for the caller to apply with
+    /// [`suppress::apply`] once every diagnostic of the run is known (empty when the file did
+    /// not parse).
+    pub suppressions: suppress::Suppressions,
 }
 
 /// Parses and lints one file. Never panics on any input: a syntax error becomes a
@@ -85,7 +91,11 @@ pub fn analyze_file(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
                 format!("taskcheck failed on this file: {what}"),
             )
             .help("this is a bug in taskcheck; please report it with the file that triggers it");
-            FileAnalysis { diagnostics: vec![d], summary: context::FileSummary { file: input.id, ..Default::default() } }
+            FileAnalysis {
+                diagnostics: vec![d],
+                summary: context::FileSummary { file: input.id, ..Default::default() },
+                ..Default::default()
+            }
         }
     }
 }
@@ -120,13 +130,20 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
                 .primary_label(err.to_string())
                 .note("taskcheck analyses syntax only; the other files were still checked")
                 .help("fix the syntax error (`cargo check` shows it too), or exclude the file");
-            return FileAnalysis { diagnostics: vec![d], summary: context::FileSummary { file: input.id, ..Default::default() } };
+            return FileAnalysis {
+                diagnostics: vec![d],
+                summary: context::FileSummary { file: input.id, ..Default::default() },
+                ..Default::default()
+            };
         }
     };
+    // Before expansion, so that a comment above an item macro covers the whole invocation.
+    let suppressions = suppress::scan(input.id, input.source, &ast);
     facts::macros::expand_source(&mut ast, &text);
     let options = facts::walk::WalkOptions {
         is_test_file: input.is_test_file,
         extra_test_attrs: input.extra_test_attrs.to_vec(),
+        extra_spawners: input.package.extra_spawners.clone(),
     };
     let facts = facts::walk::collect(input.id, &ast, &options);
     let cx = FileCx {
@@ -150,7 +167,16 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
     }
     let diagnostics = finish(cx.out.into_inner(), levels);
     let facts = cx.exported.into_inner();
-    FileAnalysis { diagnostics, summary: context::FileSummary { file: input.id, package: 0, facts } }
+    FileAnalysis { diagnostics, summary: context::FileSummary { file: input.id, package: 0, facts }, suppressions }
+}
+
+/// Whether `text` parses as a Rust file (a byte-order mark and a shebang line allowed), as
+/// [`check_file`] would parse it. `--fix` checks every fixed file with it before writing.
+pub fn is_valid_rust(text: &str) -> bool {
+    let text = parsable_text(text);
+    let ok = syn::parse_str::<syn::File>(&text).is_ok();
+    proc_macro2::extra::invalidate_current_thread_spans();
+    ok
 }
 
 /// Applies the run's levels and drops what is allowed.
@@ -198,11 +224,13 @@ pub fn check_workspace(input: &WorkspaceInput<'_>, levels: &Levels) -> Vec<Diagn
     finish(cx.out.into_inner(), levels)
 }
 
-/// Every lint, tool diagnostics excluded, in registry order.
+/// Every lint, tool diagnostics excluded, in registry order; the lints about suppression
+/// comments (no rule) come last.
 pub fn all_lints() -> impl Iterator<Item = &'static Lint> {
     let mut all: Vec<&'static Lint> = rules::FILE_LINTS.iter().map(|(lint, _)| *lint).collect();
     all.extend(rules::WORKSPACE_LINTS.iter().map(|w| w.lint));
     all.sort_by_key(|l| (l.rule, l.name));
+    all.extend(suppress::LINTS.iter().copied());
     all.into_iter()
 }
 

@@ -60,6 +60,8 @@ fn needles(lint: &str) -> Option<&'static [&'static str]> {
             "Mutex", "RwLock", "Condvar", "Atomic", "Sender", "Receiver", "Notify", "Semaphore", "Barrier", "pub mod",
             "pub use",
         ],
+        // Reports about `// taskcheck: allow(…)` comments.
+        "unused_suppression" | "unknown_lint" => &["taskcheck"],
         _ => return None,
     })
 }

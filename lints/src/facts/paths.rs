@@ -117,6 +117,24 @@ impl Resolver {
         self.resolve_segments(&segments, path.leading_colon.is_some())
     }
 
+    /// The path a call names with imports followed, crate-local ones included (`use
+    /// crate::rt::spawn_logged; spawn_logged(…)` is `["rt", "spawn_logged"]`), without a
+    /// leading `crate`, `self` or `super`. For matching configured paths by their tail.
+    pub fn written_target(&self, path: &syn::Path) -> Vec<String> {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let mut full = match segments.first().and_then(|first| self.lookup(first)) {
+            Some(Binding::Import(target)) if path.leading_colon.is_none() => {
+                let mut full = target.clone();
+                full.extend(segments[1..].iter().cloned());
+                full
+            }
+            _ => segments,
+        };
+        let keep = full.iter().take_while(|s| matches!(s.as_str(), "crate" | "self" | "super")).count();
+        full.drain(..keep);
+        full
+    }
+
     pub fn resolve_segments(&self, segments: &[String], leading_colon: bool) -> Option<String> {
         let first = segments.first()?;
         if leading_colon {

@@ -108,6 +108,35 @@ pub fn path_spawner(resolved: &str) -> Option<Spawner> {
     })
 }
 
+/// The paths [`path_spawner`] knows, for configuration that names the spawner a project's own
+/// spawn function behaves like (`spawn_logged = "tokio::spawn"`).
+pub const SPAWNER_PATHS: &[&str] = &[
+    "std::thread::spawn",
+    "tokio::spawn",
+    "tokio::task::spawn_blocking",
+    "tokio::task::spawn_local",
+    "async_std::task::spawn",
+    "async_std::task::spawn_blocking",
+    "smol::spawn",
+    "rayon::spawn",
+];
+
+/// The spawner a configured path names: one of [`SPAWNER_PATHS`] or another spelling of one
+/// (`tokio::task::spawn`).
+pub fn spawner_named(path: &str) -> Option<Spawner> {
+    path_spawner(&super::paths::canonical(path.trim_start_matches("::")))
+}
+
+/// The configured spawner (see [`crate::PackageInfo::extra_spawners`]) matching a call whose
+/// path, imports followed, is `segments`: the configured path must be a suffix of it.
+pub fn extra_spawner(extra: &[(String, Spawner)], segments: &[String]) -> Option<Spawner> {
+    extra.iter().find_map(|(path, spawner)| {
+        let wanted: Vec<&str> = path.trim_start_matches("::").split("::").collect();
+        let tail = segments.len().checked_sub(wanted.len())?;
+        segments[tail..].iter().zip(&wanted).all(|(have, want)| have == want).then_some(*spawner)
+    })
+}
+
 /// Method names that may spawn, depending on the receiver's type.
 pub fn is_spawn_method(name: &str) -> bool {
     matches!(

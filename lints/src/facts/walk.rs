@@ -2,7 +2,7 @@
 
 use super::flow::{flow_of, Flow, Node};
 use super::paths::Resolver;
-use super::spawns::{is_spawn_method, method_spawner, path_spawner, Spawner};
+use super::spawns::{extra_spawner, is_spawn_method, method_spawner, path_spawner, Spawner};
 use super::test_attrs::{is_cfg_test, test_attr};
 use super::types::{constructor_type, known_type, method_result_type, scope_method_param_type, scope_param_type, type_path};
 use super::*;
@@ -19,6 +19,8 @@ pub struct WalkOptions {
     pub is_test_file: bool,
     /// More attribute names that mark a test (`rstest`, `test_case`).
     pub extra_test_attrs: Vec<String>,
+    /// The project's own spawn functions, from [`crate::PackageInfo::extra_spawners`].
+    pub extra_spawners: Vec<(String, Spawner)>,
 }
 
 pub fn span_of(file: FileId, node: &dyn Spanned) -> Span {
@@ -437,11 +439,18 @@ impl<'a> Walker<'a, '_> {
         if let Expr::Path(p) = &*c.func {
             let resolved = self.resolve(&p.path);
             let callee_span = path_span(self.file, &p.path);
+            let known = resolved.as_deref().and_then(path_spawner);
+            let configured = || {
+                let options = self.options;
+                (!options.extra_spawners.is_empty())
+                    .then(|| extra_spawner(&options.extra_spawners, &self.resolver.written_target(&p.path)))
+                    .flatten()
+            };
+            if let Some(spawner) = known.or_else(configured) {
+                let api = path_text(&p.path);
+                self.record_spawn(e, spawner, api, callee_span, &args);
+            }
             if let Some(r) = resolved.as_deref() {
-                if let Some(spawner) = path_spawner(r) {
-                    let api = path_text(&p.path);
-                    self.record_spawn(e, spawner, api, callee_span, &args);
-                }
                 if let Some(t) = scope_param_type(r) {
                     for a in &args {
                         if matches!(a, Expr::Closure(_)) {
