@@ -2,7 +2,7 @@
 //! [`crate::run`]'s job, so new flags (formats, configuration, baselines) are added here as new
 //! fields of one of the argument groups below without touching how a run is carried out.
 
-use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use taskcheck_lints::Level;
@@ -20,6 +20,9 @@ const EXIT_STATUS: &str = "Exit status: 0 no findings; 1 findings at or above --
 #[derive(Debug, Parser)]
 #[command(name = "cargo-taskcheck", bin_name = "cargo taskcheck", version, after_long_help = EXIT_STATUS)]
 pub struct Cli {
+    /// With no subcommand, the code is checked.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -28,6 +31,55 @@ pub struct Cli {
     pub output: OutputArgs,
     #[command(flatten)]
     pub check: CheckArgs,
+    #[command(flatten)]
+    pub adoption: AdoptionArgs,
+}
+
+/// What to do instead of checking.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the documentation of a lint
+    Explain {
+        /// The lint's name, as in `warning[detached_spawn]`
+        #[arg(value_name = "LINT")]
+        lint: String,
+    },
+    /// List every lint with its rule, default level and summary
+    List,
+}
+
+/// Adopting taskcheck on an existing code base: suppressions, baselines, pull-request mode,
+/// fixes and statistics.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Adoption")]
+pub struct AdoptionArgs {
+    /// Also list the findings that `// taskcheck: allow(…)` comments suppress
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Record every current finding in FILE (JSON) and exit 0; use it later with --baseline
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only findings that are not in the baseline FILE
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Report only findings on lines added or changed since the git revision REV
+    #[arg(long, value_name = "REV")]
+    pub diff_base: Option<String>,
+
+    /// Apply machine-applicable fixes in place
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: print the fixes as a unified diff instead of writing them
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
+
+    /// Print the number of findings per lint and per rule
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// What to check: Cargo packages, or explicit files and folders.
@@ -59,11 +111,12 @@ pub struct InputArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Lint levels")]
 pub struct LevelArgs {
-    /// Report LINT as a warning (`warnings`: every warn-level lint)
+    /// Report LINT as a warning; LINT may be a rule group (`rule-1` … `rule-12`, `labels`), `all`
+    /// or `warnings` (every warn-level lint)
     #[arg(short = 'W', long = "warn", value_name = "LINT")]
     warn: Vec<String>,
 
-    /// Do not report LINT
+    /// Do not report LINT (a lint, `rule-N`, `labels` or `all`)
     #[arg(short = 'A', long = "allow", value_name = "LINT")]
     allow: Vec<String>,
 
@@ -415,6 +468,19 @@ mod tests {
         assert!(!wants_json(&["x", "--format=sarif"]));
         assert!(!wants_json(&["x", "--", "--format=json"]));
         assert!(!wants_json(&["x"]));
+    }
+
+    #[test]
+    fn subcommands_and_paths() {
+        assert!(matches!(parse_ok(&["cargo-taskcheck", "taskcheck", "list"]).command, Some(Command::List)));
+        let cli = parse_ok(&["cargo-taskcheck", "explain", "detached_spawn"]);
+        assert!(matches!(cli.command, Some(Command::Explain { lint }) if lint == "detached_spawn"));
+        let cli = parse_ok(&["cargo-taskcheck", "src/", "tests/"]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.input.paths.len(), 2);
+        let cli = parse_ok(&["cargo-taskcheck", "--fix", "--diff", "--baseline", "b.json", "--diff-base", "main"]);
+        assert!(cli.adoption.fix && cli.adoption.diff);
+        assert!(parse(["cargo-taskcheck", "--diff"]).is_err(), "--diff needs --fix");
     }
 
     #[test]

@@ -3,6 +3,11 @@
 
 use taskcheck_lints::{all_lints, Lint};
 
+/// Where a lint's page is published: the repository's `docs/lints/<lint>.md`.
+pub fn lint_url(lint: &Lint) -> String {
+    format!("{}/blob/main/docs/lints/{}.md", env!("CARGO_PKG_REPOSITORY"), lint.name)
+}
+
 /// The page of one lint.
 pub fn lint_page(lint: &Lint) -> String {
     let mut out = format!("# `{}`\n\n", lint.name);
@@ -23,9 +28,22 @@ pub fn lint_page(lint: &Lint) -> String {
     }
     out.push_str(&format!(
         "\n## Configuring it\n\n`cargo taskcheck -A {name}` turns it off, `-W {name}` makes it a warning and \
-         `-D {name}` an error.\n",
-        name = lint.name
+         `-D {name}` an error. In `taskcheck.toml` (or `[workspace.metadata.taskcheck]` / \
+         `[package.metadata.taskcheck]` in `Cargo.toml`):\n\n```toml\n[lints]\n{name} = \"{level}\"\n```\n",
+        name = lint.name,
+        level = if lint.default_level == taskcheck_lints::Level::Deny { "warn" } else { "deny" },
     ));
+    if !taskcheck_lints::suppress::LINTS.contains(&lint) {
+        out.push_str(&format!(
+            "\n## Silencing it\n\nWhen a finding is deliberate, say why in a comment on its line or the line \
+             above:\n\n```rust\n// taskcheck: allow({name}) -- <reason>\n```\n\nDirectly above an item (`fn`, \
+             `impl`, `mod`, `struct`, …; attributes and doc comments may come between) the comment covers the \
+             whole item, and `//! taskcheck: allow({name})` at the top of a file covers the file. One comment \
+             may name several lints: `allow({name}, other_lint)`. A comment that suppresses nothing is reported \
+             as [`unused_suppression`](unused_suppression.md).\n",
+            name = lint.name
+        ));
+    }
     out
 }
 

@@ -4,8 +4,11 @@
 //! [`cli`] parses, [`discover`] finds files and packages, [`run`] reads and analyses them and
 //! hands a [`emit::Report`] to [`output`]. See `ARCHITECTURE.md`.
 
+pub mod adopt;
 pub mod check;
 pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod discover;
 pub mod docs;
 pub mod emit;

@@ -1,18 +1,22 @@
-//! One run, start to end: lint levels, discovery, reading, the parallel analysis, sorting,
-//! output, and the exit code.
+//! One run, start to end: discovery, configuration and lint levels, reading, the parallel
+//! analysis, suppressions, sorting, the adoption steps (baseline, diff, fix), output, and the
+//! exit code.
 
 use crate::check;
 use crate::cli::{Cli, FailOn};
+use crate::config::Settings;
 use crate::discover::{self, Plan, RustFile};
 use crate::emit::human::display_path;
 use crate::emit::Report;
 use crate::error::Error;
-use crate::{levels, nesting, output};
+use crate::{adopt, commands, nesting, output};
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::ExitCode;
 use taskcheck_lints::prefilter::Prefilter;
 use taskcheck_lints::registry::tool;
+use taskcheck_lints::suppress::{self, Suppressed};
 use taskcheck_lints::{
     analyze_file, check_workspace, Diagnostic, FileAnalysis, FileId, FileInput, Level, Levels, SourceFile, SourceMap,
     Span, WorkspaceInput,
@@ -71,33 +75,74 @@ impl Outcome {
 }
 
 pub fn run(cli: &Cli) -> Result<Outcome, Error> {
-    let levels = levels::resolve(&cli.levels.ordered)?;
+    if let Some(command) = &cli.command {
+        return commands::run(command);
+    }
     let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current directory: {e}")))?;
-    let mut sources = SourceMap::default();
-    let plan = discover::discover(&cli.input, &cwd, &mut sources)?;
     // The compiler's lines come first, as the editor would get them from `cargo check`.
-    let check_succeeded = if cli.check.with_check { check::run(cli)? } else { true };
-    let diagnostics = analyse(&plan, &mut sources, &levels)?;
-    let report = Report { sources: &sources, diagnostics: &diagnostics, files_checked: plan.files.len() };
-    output::print(&cli.output, &report, &cwd)?;
-    Ok(Outcome::of(&diagnostics, cli.output.fail_on).with_check(check_succeeded))
+    let mut check_succeeded = None;
+    let mut fixed = None;
+    loop {
+        let mut sources = SourceMap::default();
+        let mut plan = discover::discover(&cli.input, &cwd, &mut sources)?;
+        let settings = Settings::load(&mut plan, &sources, &cwd, &cli.levels.ordered)?;
+        settings.exclude(&mut plan, &cwd);
+        if check_succeeded.is_none() {
+            check_succeeded = Some(if cli.check.with_check { check::run(cli)? } else { true });
+        }
+        let analysis = analyse(&plan, &mut sources, &settings)?;
+        let mut adopted = match adopt::adopt(&cli.adoption, fixed.is_none(), &sources, analysis, &cwd)? {
+            adopt::Next::Report(adopted) => adopted,
+            adopt::Next::Done(outcome) => return Ok(outcome),
+            // `--fix` changed files: check them again (without fixing) and report what is left.
+            adopt::Next::Fixed(count) => {
+                fixed = Some(count);
+                continue;
+            }
+        };
+        adopted.fixed = fixed.unwrap_or(0);
+        let report = Report { sources: &sources, diagnostics: &adopted.diagnostics, files_checked: plan.files.len() };
+        output::print(&cli.output, &report, &cwd, &adopted.extras(&cli.adoption))?;
+        let outcome = Outcome::of(&adopted.diagnostics, cli.output.fail_on);
+        return Ok(outcome.with_check(check_succeeded.unwrap_or(true)));
+    }
 }
 
-/// Reads and checks every file of the plan, in parallel, then runs the workspace phase; adds
-/// the files to `sources`. The diagnostics come back sorted by path, position and lint,
-/// whatever the threads' timing.
-pub fn analyse(plan: &Plan, sources: &mut SourceMap, levels: &Levels) -> Result<Vec<Diagnostic>, Error> {
+/// What the analysis of a run produced, before suppressions, baselines and fixes.
+pub struct Analysis {
+    /// Sorted by path, position and lint; suppressed findings already taken out.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The findings `// taskcheck: allow(…)` comments suppressed, in the same order.
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// Reads and checks every file of the plan, in parallel, then runs the workspace phase and
+/// applies each file's suppression comments; adds the files to `sources`. The diagnostics come
+/// back sorted by path, position and lint, whatever the threads' timing.
+pub fn analyse(plan: &Plan, sources: &mut SourceMap, settings: &Settings) -> Result<Analysis, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK_BYTES)
         .thread_name(|i| format!("taskcheck-worker-{i}"))
         .build()
         .map_err(|e| Error::new(format!("cannot start the worker threads: {e}")))?;
 
+    // Each lint that is on for any package runs; its findings get their file's level after.
+    let mut union = Levels::default();
+    for lint in taskcheck_lints::all_lints() {
+        let on = settings.all_levels().any(|l| l.is_enabled(lint));
+        union.set(lint, if on { Level::Warn } else { Level::Allow });
+    }
     let (readable, mut diagnostics) = load(plan, sources, &pool);
+    let mut owner: HashMap<FileId, usize> = readable.iter().map(|(id, f)| (*id, f.package)).collect();
+    owner.extend(plan.packages.iter().enumerate().filter_map(|(i, p)| Some((p.manifest?, i))));
     let mut summaries = Vec::with_capacity(readable.len());
-    for analysis in check_files(plan, &readable, sources, levels, &pool) {
+    let mut tables = Vec::new();
+    for analysis in check_files(plan, &readable, sources, settings, &union, &pool) {
         diagnostics.extend(analysis.diagnostics);
         summaries.push(analysis.summary);
+        if !analysis.suppressions.is_empty() {
+            tables.push(analysis.suppressions);
+        }
     }
     // Lints that compare files or read manifests and CI files, once every file is done.
     // Skipped when there is nothing at all to point into.
@@ -109,10 +154,37 @@ pub fn analyse(plan: &Plan, sources: &mut SourceMap, levels: &Levels) -> Result<
             root_manifest: plan.root_manifest,
             ci_files: &plan.ci_files,
         };
-        diagnostics.extend(check_workspace(&workspace, levels));
+        for mut d in check_workspace(&workspace, &union) {
+            d.level = settings.levels_of(owner.get(&d.primary.span.file).copied()).get(d.lint);
+            if d.level != Level::Allow {
+                diagnostics.push(d);
+            }
+        }
+    }
+    let mut suppressed = Vec::new();
+    if !tables.is_empty() {
+        let mut by_file: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
+        let mut rest = Vec::with_capacity(diagnostics.len());
+        let files: HashSet<FileId> = tables.iter().map(|t| t.file).collect();
+        for d in diagnostics {
+            if files.contains(&d.primary.span.file) {
+                by_file.entry(d.primary.span.file).or_default().push(d);
+            } else {
+                rest.push(d);
+            }
+        }
+        for table in &tables {
+            let levels = settings.levels_of(owner.get(&table.file).copied());
+            let found = by_file.remove(&table.file).unwrap_or_default();
+            let applied = suppress::apply(table, sources.get(table.file), found, levels);
+            rest.extend(applied.reported);
+            suppressed.extend(applied.suppressed);
+        }
+        diagnostics = rest;
     }
     sort(&mut diagnostics, sources);
-    Ok(diagnostics)
+    suppressed.sort_by(|a, b| sort_key(&a.diagnostic, sources).cmp(&sort_key(&b.diagnostic, sources)));
+    Ok(Analysis { diagnostics, suppressed })
 }
 
 /// Reads the files (in parallel) and adds them to the source map (in order, on this thread,
@@ -145,11 +217,17 @@ fn check_files(
     plan: &Plan,
     readable: &[(FileId, &RustFile)],
     sources: &SourceMap,
-    levels: &Levels,
+    settings: &Settings,
+    union: &Levels,
     pool: &rayon::ThreadPool,
 ) -> Vec<FileAnalysis> {
     // Files that contain no word any enabled lint needs cannot produce a finding: not parsed.
-    let prefilter = Prefilter::new(taskcheck_lints::all_lints(), levels);
+    // The project's own spawn functions are such words too.
+    let prefilter = Prefilter::new(taskcheck_lints::all_lints(), union);
+    let mut spawner_words: Vec<&str> =
+        plan.packages.iter().flat_map(|p| &p.extra_spawners).filter_map(|(path, _)| path.rsplit("::").next()).collect();
+    spawner_words.sort_unstable();
+    spawner_words.dedup();
     pool.install(|| {
         readable
             .par_iter()
@@ -159,15 +237,15 @@ fn check_files(
                     source: sources.get(*id),
                     package: &plan.packages[file.package],
                     is_test_file: file.is_test_file,
-                    extra_test_attrs: &[],
+                    extra_test_attrs: settings.test_attributes.get(file.package).map(Vec::as_slice).unwrap_or(&[]),
                 };
                 let text = &input.source.text;
-                let mut analysis = if !prefilter.may_match(text) {
+                let mut analysis = if !prefilter.may_match(text) && !spawner_words.iter().any(|w| text.contains(w)) {
                     FileAnalysis::default()
                 } else if let Some(offset) = nesting::too_deep(text, nesting::MAX_NESTING) {
                     FileAnalysis { diagnostics: vec![too_deep(*id, offset)], ..Default::default() }
                 } else {
-                    analyze_file(&input, levels)
+                    analyze_file(&input, settings.levels_of(Some(file.package)))
                 };
                 // The lints crate leaves the file's package to the caller's bookkeeping.
                 analysis.summary.file = *id;
@@ -206,7 +284,7 @@ fn sort(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
     diagnostics.sort_by(|a, b| sort_key(a, sources).cmp(&sort_key(b, sources)));
 }
 
-fn sort_key<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> (&'a Path, u32, u32, &'static str, &'a str) {
+pub fn sort_key<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> (&'a Path, u32, u32, &'static str, &'a str) {
     let span = d.primary.span;
     (sources.get(span.file).path(), span.start, span.end, d.lint.name, &d.message)
 }

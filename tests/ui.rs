@@ -15,10 +15,20 @@
 //! - `//@ deps: tokio, smol` — the package's dependencies (default: none);
 //! - `//@ edition: 2024` — the package's edition (default 2021);
 //! - `//@ test-file` — analyse as a file under `tests/`;
-//! - `//@ warn: unbounded_channel` — enable allow-by-default lints.
+//! - `//@ warn: unbounded_channel` — enable allow-by-default lints;
+//! - `//@ spawners: spawn_logged = tokio::spawn, rt::go = std::thread::spawn` — the package's
+//!   own spawn functions, as configuration's `[spawners]` gives them;
+//! - `//@ test-attributes: rstest` — more attributes that mark a test.
+//!
+//! Suppression comments (`// taskcheck: allow(…)`) are applied as a run applies them, and
+//! the fixes of machine-applicable suggestions are snapshotted too, in Clippy's convention:
+//! `<case>.fixed` holds the fixed file (for a folder fixture, each fixed file after a
+//! `//- <path>` line); it is absent when nothing is fixed.
 
+use cargo_taskcheck::adopt::fix;
 use cargo_taskcheck::emit::{human, Report};
-use cargo_taskcheck::lints::{self, FileId, FileInput, Level, Levels, PackageInfo, SourceFile, SourceMap};
+use cargo_taskcheck::lints::facts::spawns::{spawner_named, Spawner};
+use cargo_taskcheck::lints::{self, suppress, FileId, FileInput, Level, Levels, PackageInfo, SourceFile, SourceMap};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -93,9 +103,7 @@ fn directive<'t>(text: &'t str, name: &str) -> Option<&'t str> {
 }
 
 fn list(value: Option<&str>) -> Vec<String> {
-    value
-        .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
-        .unwrap_or_default()
+    value.map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
 }
 
 /// `(line, lint)` pairs a file expects, 1-based lines.
@@ -122,6 +130,7 @@ fn package_info(f: &Fixture, manifest: Option<FileId>) -> PackageInfo {
             name: "fixture".into(),
             edition: directive(first, "edition").and_then(|e| e.parse().ok()).unwrap_or(2021),
             dependencies: list(directive(first, "deps")).into_iter().collect(),
+            extra_spawners: spawners(first),
             ..PackageInfo::default()
         };
     }
@@ -144,10 +153,30 @@ fn package_info(f: &Fixture, manifest: Option<FileId>) -> PackageInfo {
             .unwrap_or(2021),
         dependencies,
         manifest,
+        ..PackageInfo::default()
     }
 }
 
-fn run_fixture(f: &Fixture) -> (String, BTreeSet<(String, usize, String)>) {
+/// `//@ spawners: path = spawner, …`.
+fn spawners(text: &str) -> Vec<(String, Spawner)> {
+    list(directive(text, "spawners"))
+        .iter()
+        .map(|pair| {
+            let (path, kind) = pair.split_once('=').unwrap_or_else(|| panic!("`{pair}`: expected `path = spawner`"));
+            let spawner = spawner_named(kind.trim()).unwrap_or_else(|| panic!("unknown spawner `{kind}`"));
+            (path.trim().to_string(), spawner)
+        })
+        .collect()
+}
+
+/// What one fixture produced: the human output, the findings' places, and the fixed files.
+struct Outcome {
+    rendered: String,
+    found: BTreeSet<(String, usize, String)>,
+    fixed: String,
+}
+
+fn run_fixture(f: &Fixture) -> Outcome {
     let mut sources = SourceMap::default();
     let ids: Vec<FileId> = f.files.iter().map(|(p, t)| sources.add(SourceFile::new(shown(p), t.as_str()))).collect();
     let is_rust = |p: &Path| p.extension().is_some_and(|e| e == "rs");
@@ -168,6 +197,8 @@ fn run_fixture(f: &Fixture) -> (String, BTreeSet<(String, usize, String)>) {
     }
     let mut diagnostics = Vec::new();
     let mut summaries = Vec::new();
+    let mut tables = Vec::new();
+    let test_attributes = list(directive(first, "test-attributes"));
     for ((path, text), id) in f.files.iter().zip(&ids) {
         if !is_rust(path) {
             continue;
@@ -178,11 +209,12 @@ fn run_fixture(f: &Fixture) -> (String, BTreeSet<(String, usize, String)>) {
             source: sources.get(*id),
             package: &package,
             is_test_file: in_tests_dir || directive(text, "test-file").is_some(),
-            extra_test_attrs: &[],
+            extra_test_attrs: &test_attributes,
         };
         let analysis = lints::analyze_file(&input, &levels);
         diagnostics.extend(analysis.diagnostics);
         summaries.push(analysis.summary);
+        tables.push(analysis.suppressions);
     }
     let packages = [package.clone()];
     let workspace = lints::WorkspaceInput {
@@ -193,6 +225,11 @@ fn run_fixture(f: &Fixture) -> (String, BTreeSet<(String, usize, String)>) {
         ci_files: &ci_files,
     };
     diagnostics.extend(lints::check_workspace(&workspace, &levels));
+    for table in tables.iter().filter(|t| !t.is_empty()) {
+        let (mine, rest): (Vec<_>, Vec<_>) = diagnostics.into_iter().partition(|d| d.primary.span.file == table.file);
+        diagnostics = rest;
+        diagnostics.extend(suppress::apply(table, sources.get(table.file), mine, &levels).reported);
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let found = diagnostics
         .iter()
@@ -205,7 +242,35 @@ fn run_fixture(f: &Fixture) -> (String, BTreeSet<(String, usize, String)>) {
     let files_checked = f.files.iter().filter(|(p, _)| is_rust(p)).count();
     let report = Report { sources: &sources, diagnostics: &diagnostics, files_checked };
     let rendered = if diagnostics.is_empty() { String::new() } else { human::render_plain(&report) };
-    (rendered, found)
+    let plan = fix::plan(&sources, &diagnostics);
+    let fixed = match &plan.files[..] {
+        [only] if !f.is_dir() => only.text.clone(),
+        files => files.iter().map(|x| format!("//- {}\n{}", sources.get(x.file).path.display(), x.text)).collect(),
+    };
+    for x in &plan.files {
+        let path = sources.get(x.file).path.display().to_string();
+        assert!(x.refused == 0, "{path}: a machine-applicable fix would not parse");
+    }
+    Outcome { rendered, found, fixed }
+}
+
+/// Compares `actual` with the snapshot at `path` (absent when `actual` is empty), or rewrites it.
+fn check_snapshot(path: &Path, actual: &str, bless: bool, failures: &mut Vec<String>) {
+    let current = std::fs::read_to_string(path).ok();
+    if bless {
+        if actual.is_empty() {
+            let _ = std::fs::remove_file(path);
+        } else if current.as_deref() != Some(actual) {
+            std::fs::write(path, actual).unwrap();
+        }
+    } else if current.as_deref().unwrap_or("") != actual {
+        failures.push(format!(
+            "{}: differs (run `TASKCHECK_BLESS=1 cargo test --test ui` to update)\n--- expected\n{}\n--- actual\n{}",
+            path.display(),
+            current.unwrap_or_default(),
+            actual
+        ));
+    }
 }
 
 #[test]
@@ -215,31 +280,16 @@ fn ui() {
     let all = fixtures();
     assert!(!all.is_empty(), "no fixtures under tests/ui");
     for f in &all {
-        let (rendered, found) = run_fixture(f);
+        let Outcome { rendered, found, fixed } = run_fixture(f);
         let expected = f.annotations();
-        let name = f.path.display();
         for (file, line, lint) in expected.difference(&found) {
             failures.push(format!("{file}:{line}: expected `{lint}`, found nothing"));
         }
         for (file, line, lint) in found.difference(&expected) {
             failures.push(format!("{file}:{line}: unexpected `{lint}` (annotate with `//~ {lint}` if intended)"));
         }
-        let snapshot = f.path.with_extension("stderr");
-        let current = std::fs::read_to_string(&snapshot).ok();
-        if bless {
-            if rendered.is_empty() {
-                let _ = std::fs::remove_file(&snapshot);
-            } else if current.as_deref() != Some(&rendered) {
-                std::fs::write(&snapshot, &rendered).unwrap();
-            }
-        } else if current.as_deref().unwrap_or("") != rendered {
-            failures.push(format!(
-                "{name}: output differs from {} (run `TASKCHECK_BLESS=1 cargo test --test ui` to update)\n--- expected\n{}\n--- actual\n{}",
-                snapshot.display(),
-                current.unwrap_or_default(),
-                rendered
-            ));
-        }
+        check_snapshot(&f.path.with_extension("stderr"), &rendered, bless, &mut failures);
+        check_snapshot(&f.path.with_extension("fixed"), &fixed, bless, &mut failures);
     }
     // Every lint has at least one positive and one silent fixture.
     for lint in lints::all_lints() {

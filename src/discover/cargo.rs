@@ -45,6 +45,7 @@ pub(super) fn discover(input: &InputArgs, cwd: &Path, extra: &mut ExtraFiles<'_>
     }
     let workspace_root = metadata.workspace_root.as_std_path();
     plan.root_manifest = extra.add(&workspace_root.join("Cargo.toml"));
+    plan.workspace_root = Some(workspace_root.to_path_buf());
     plan.ci_files = extra.add_ci_files(workspace_root);
     Ok(plan)
 }
@@ -123,5 +124,6 @@ fn package_info(package: &Package, root: PathBuf, extra: &mut ExtraFiles<'_>) ->
         edition: parse_edition(package.edition.as_str()).unwrap_or(PackageInfo::default().edition),
         dependencies,
         manifest: extra.add(package.manifest_path.as_std_path()),
+        ..PackageInfo::default()
     }
 }

@@ -32,6 +32,9 @@ pub struct Plan {
     pub root_manifest: Option<FileId>,
     /// The repository's CI configuration, for lints about what CI runs.
     pub ci_files: Vec<FileId>,
+    /// The workspace root folder (where `taskcheck.toml` is looked for); `None` for files
+    /// outside any package, whose run is rooted at the current directory.
+    pub workspace_root: Option<PathBuf>,
 }
 
 /// One Rust file to analyse.

@@ -45,6 +45,7 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
     if let Some(manifest) = first_manifest {
         let root = workspace_manifest(&manifest).unwrap_or(manifest);
         plan.root_manifest = extra.add(&root);
+        plan.workspace_root = root.parent().map(Path::to_path_buf);
         plan.ci_files = extra.add_ci_files(root.parent().unwrap_or(cwd));
     } else {
         plan.ci_files = extra.add_ci_files(cwd);

@@ -5,6 +5,8 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabe
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Chars, Config, WriteStyle};
 use std::ops::Range;
+use taskcheck_lints::registry::tool;
+use taskcheck_lints::suppress::Suppressed;
 use taskcheck_lints::{Diagnostic, FileId, Level, SourceMap};
 
 /// Adapts the run's [`SourceMap`] to what codespan-reporting reads.
@@ -82,6 +84,8 @@ fn to_codespan(d: &Diagnostic, sources: &SourceMap) -> CsDiagnostic<FileId> {
                 let replacement = e.replacement.trim_end_matches('\n');
                 if e.span.start == e.span.end {
                     format!("insert `{replacement}` at {}:{}", lc.line, lc.col)
+                } else if replacement.is_empty() {
+                    format!("remove `{}`", f.snippet(e.span).trim_end_matches(['\n', '\r']))
                 } else {
                     format!("replace `{}` with `{replacement}`", f.snippet(e.span))
                 }
@@ -96,6 +100,9 @@ fn to_codespan(d: &Diagnostic, sources: &SourceMap) -> CsDiagnostic<FileId> {
     }
     for n in &d.notes {
         notes.push(format!("note: {n}"));
+    }
+    if !tool::ALL.contains(&d.lint) {
+        notes.push(format!("note: for further information visit {}", crate::docs::lint_url(d.lint)));
     }
     CsDiagnostic::new(severity).with_code(d.lint.name).with_message(&d.message).with_labels(labels).with_notes(notes)
 }
@@ -126,6 +133,47 @@ pub fn emit_diagnostics(out: &mut dyn WriteStyle, report: &Report<'_>) -> std::i
         })?;
     }
     Ok(())
+}
+
+/// Writes the findings suppression comments suppressed, as notes (`--show-suppressed`).
+pub fn emit_suppressed(
+    out: &mut dyn WriteStyle,
+    report: &Report<'_>,
+    suppressed: &[Suppressed],
+) -> std::io::Result<()> {
+    let files = SourceFiles(report.sources);
+    let config = config();
+    for s in suppressed {
+        let mut d = s.diagnostic.clone();
+        d.level = Level::Allow;
+        d.message = format!("suppressed: {}", d.message);
+        let file = report.sources.get(s.comment.file);
+        let at = file.line_col(s.comment.start as usize);
+        let by = format!("suppressed by the comment at {}:{}:{}", display_path(file.path()), at.line, at.col);
+        d.notes.insert(
+            0,
+            match &s.reason {
+                Some(reason) => format!("{by}: {reason}"),
+                None => format!("{by} (it gives no reason)"),
+            },
+        );
+        term::emit_to_write_style(out, &config, &files, &to_codespan(&d, report.sources)).map_err(|e| match e {
+            FilesError::Io(io) => io,
+            other => std::io::Error::other(other.to_string()),
+        })?;
+    }
+    Ok(())
+}
+
+/// The summary, with the adoption notes in parentheses: `taskcheck: 2 warnings in 57 files
+/// (3 suppressed, 10 in the baseline)`.
+pub fn summary_with(report: &Report<'_>, notes: &[String]) -> String {
+    let line = summary(report);
+    if notes.is_empty() {
+        line
+    } else {
+        format!("{line} ({})", notes.join(", "))
+    }
 }
 
 /// `taskcheck: 2 warnings, 1 error in 57 files`.

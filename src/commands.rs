@@ -1,0 +1,95 @@
+//! The subcommands that do not check code: `explain <lint>` and `list`.
+
+use crate::cli::Command;
+use crate::docs;
+use crate::error::Error;
+use crate::run::Outcome;
+use crate::suggest;
+use std::io::Write;
+use taskcheck_lints::{self as lints, registry::tool, Lint};
+
+pub fn run(command: &Command) -> Result<Outcome, Error> {
+    let text = match command {
+        Command::Explain { lint } => explain(lint)?,
+        Command::List => list(),
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::new(format!("cannot write to the standard output: {e}")))
+        }
+        _ => Ok(Outcome::Clean),
+    }
+}
+
+/// The lint's documentation page, as `docs/lints/<lint>.md` has it.
+pub fn explain(name: &str) -> Result<String, Error> {
+    match lints::find_lint(name) {
+        Some(lint) => Ok(docs::lint_page(lint)),
+        None => {
+            let known = lints::all_lints().chain(tool::ALL.iter().copied()).map(|l| l.name);
+            let error = Error::new(format!("unknown lint `{name}`"));
+            Err(match suggest::closest(name, known) {
+                Some(close) => error.with_help(format!("did you mean `{close}`?")),
+                None => error.with_help("`cargo taskcheck list` prints every lint"),
+            })
+        }
+    }
+}
+
+/// Every lint with its rule, default level and summary, in columns; then the tool's own
+/// diagnostics, which cannot be given a level.
+pub fn list() -> String {
+    let rows: Vec<[String; 4]> = lints::all_lints().map(row).collect();
+    let header = ["lint".to_string(), "rule".to_string(), "default".to_string(), "summary".to_string()];
+    let widths: Vec<usize> =
+        (0..3).map(|c| rows.iter().chain([&header]).map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for r in std::iter::once(&header).chain(&rows) {
+        out.push_str(&format!(
+            "{:w0$}  {:w1$}  {:w2$}  {}\n",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        ));
+    }
+    out.push_str("\nAlways errors, cannot be given a level: ");
+    out.push_str(&tool::ALL.iter().map(|l| l.name).collect::<Vec<_>>().join(", "));
+    out.push_str(".\n`cargo taskcheck explain <lint>` prints a lint's documentation.\n");
+    out
+}
+
+fn row(lint: &Lint) -> [String; 4] {
+    let rule = match lint.rule {
+        Some(rule) => format!("{} {}", rule.number(), rule.title()),
+        None => "-".to_string(),
+    };
+    [lint.name.to_string(), rule, lint.default_level.name().to_string(), lint.summary.to_string()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_has_every_lint_once() {
+        let text = list();
+        for lint in lints::all_lints() {
+            assert_eq!(text.lines().filter(|l| l.starts_with(&format!("{} ", lint.name))).count(), 1, "{}", lint.name);
+        }
+        assert!(
+            text.contains("detached_spawn") && text.contains("1 clear exit") && text.contains("unused_suppression")
+        );
+    }
+
+    #[test]
+    fn explain_prints_the_page_or_suggests() {
+        assert!(explain("detached_spawn").unwrap().starts_with("# `detached_spawn`"));
+        let err = explain("detached_spwn").unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("did you mean `detached_spawn`?"));
+    }
+}
