@@ -240,7 +240,7 @@ fn manifest_table(file: &SourceFile, section: &str, base: &Path) -> Result<Optio
     let prefix = format!("{section}.metadata.taskcheck.");
     match value.get_ref() {
         DeValue::Table(t) => read_table(file, t, base, &prefix).map(Some),
-        other => Err(type_error(file, value.span(), &prefix[..prefix.len() - 1], "a table", other)),
+        other => Err(type_error(file, value.span(), &format!("`{}`", &prefix[..prefix.len() - 1]), "a table", other)),
     }
 }
 
@@ -347,14 +347,14 @@ fn expect_table<'a, 'i>(
 ) -> Result<&'a DeTable<'i>, Error> {
     match value.get_ref() {
         DeValue::Table(t) => Ok(t),
-        other => Err(type_error(file, value.span(), key, "a table", other)),
+        other => Err(type_error(file, value.span(), &format!("`{key}`"), "a table", other)),
     }
 }
 
 fn expect_string(file: &SourceFile, value: &Spanned<DeValue<'_>>, key: &str) -> Result<(String, Range<usize>), Error> {
     match value.get_ref() {
         DeValue::String(s) => Ok((s.to_string(), value.span())),
-        other => Err(type_error(file, value.span(), key, "a string", other)),
+        other => Err(type_error(file, value.span(), &format!("`{key}`"), "a string", other)),
     }
 }
 
@@ -368,10 +368,10 @@ fn expect_strings(
             .iter()
             .map(|item| match item.get_ref() {
                 DeValue::String(s) => Ok((s.to_string(), item.span())),
-                other => Err(type_error(file, item.span(), &format!("{key} item"), "a string", other)),
+                other => Err(type_error(file, item.span(), &format!("each item of `{key}`"), "a string", other)),
             })
             .collect(),
-        other => Err(type_error(file, value.span(), key, "an array of strings", other)),
+        other => Err(type_error(file, value.span(), &format!("`{key}`"), "an array of strings", other)),
     }
 }
 
@@ -381,16 +381,13 @@ fn expect_level(file: &SourceFile, value: &Spanned<DeValue<'_>>, key: &str) -> R
             located(file, value.span(), &format!("unknown level `{s}` for `{key}`"))
                 .with_help("the levels are `allow`, `warn` and `deny`")
         }),
-        other => Err(type_error(file, value.span(), key, "a level (`allow`, `warn` or `deny`)", other)),
+        other => Err(type_error(file, value.span(), &format!("`{key}`"), "a level (`allow`, `warn` or `deny`)", other)),
     }
 }
 
-fn type_error(file: &SourceFile, span: Range<usize>, key: &str, expected: &str, found: &DeValue<'_>) -> Error {
-    located(
-        file,
-        span,
-        &format!("`{key}` must be {expected}, found {} {}", article(found.type_str()), found.type_str()),
-    )
+/// `what` is `` `key` `` or ``each item of `key` ``.
+fn type_error(file: &SourceFile, span: Range<usize>, what: &str, expected: &str, found: &DeValue<'_>) -> Error {
+    located(file, span, &format!("{what} must be {expected}, found {} {}", article(found.type_str()), found.type_str()))
 }
 
 fn article(word: &str) -> &'static str {

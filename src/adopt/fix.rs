@@ -43,14 +43,15 @@ impl FixPlan {
         self.files.iter().map(|f| f.fixed.len()).sum()
     }
 
-    /// What happened, one line per file, for stderr.
-    pub fn notes(&self, sources: &SourceMap) -> Vec<String> {
+    /// What happened, one line per file, for stderr; `dry` for `--diff`, which writes nothing.
+    pub fn notes(&self, sources: &SourceMap, dry: bool) -> Vec<String> {
         let mut out = Vec::new();
         for f in self.files.iter().chain(&self.unchanged) {
             let path = display_path(sources.get(f.file).path());
             if !f.fixed.is_empty() {
                 let n = f.fixed.len();
-                out.push(format!("taskcheck: fixed {path} ({n} {})", if n == 1 { "fix" } else { "fixes" }));
+                let verb = if dry { "would fix" } else { "fixed" };
+                out.push(format!("taskcheck: {verb} {path} ({n} {})", if n == 1 { "fix" } else { "fixes" }));
             }
             if f.refused > 0 {
                 out.push(format!(

@@ -126,7 +126,7 @@ pub fn adopt(
         if args.diff {
             let diff = fix::unified_diff(&plan, sources);
             fix::print_diff(&diff)?;
-            for note in plan.notes(sources) {
+            for note in plan.notes(sources, true) {
                 eprintln!("{note}");
             }
             let incomplete = diagnostics.iter().any(is_tool_diagnostic);
@@ -139,7 +139,7 @@ pub fn adopt(
             }));
         }
         let written = fix::write(&plan, sources, cwd)?;
-        for note in plan.notes(sources) {
+        for note in plan.notes(sources, false) {
             eprintln!("{note}");
         }
         if written > 0 {
