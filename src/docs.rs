@@ -14,6 +14,7 @@ pub fn lint_page(lint: &Lint) -> String {
     let rule = match lint.rule {
         Some(r) if r.key() == "labels" => "Thread labels".to_string(),
         Some(r) => format!("Rule {} ({})", r.number(), r.title()),
+        None if taskcheck_lints::suppress::LINTS.contains(&lint) => "Suppression comments".to_string(),
         None => "Tool diagnostic".to_string(),
     };
     out.push_str(&format!(
@@ -64,7 +65,7 @@ pub fn lint_table(link_prefix: &str) -> String {
         let rule = match lint.rule {
             Some(r) if r.key() == "labels" => r.title().to_string(),
             Some(r) => format!("{} {}", r.number(), r.title()),
-            None => String::new(),
+            None => "suppression comments".to_string(),
         };
         out.push_str(&format!(
             "| [`{name}`]({link_prefix}{name}.md) | {rule} | `{}` | {} |\n",

@@ -373,6 +373,17 @@ fn fail_on_never_and_no_annotations() {
 #[test]
 fn clean_crate_passes_and_diff_base_is_passed_on_or_warned_about() {
     let runner = Runner::new("pub fn add(a: u32, b: u32) -> u32 { a + b }\n");
+    // A real repository with the base branch, as actions/checkout leaves it.
+    std::fs::remove_dir_all(runner.workspace.join(".git")).expect("remove the stand-in .git");
+    for args in [
+        &["init", "-q"][..],
+        &["add", "."],
+        &["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base"],
+        &["update-ref", "refs/remotes/origin/main", "HEAD"],
+    ] {
+        let git = Command::new("git").args(args).current_dir(&runner.workspace).output().expect("run git");
+        assert!(git.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&git.stderr));
+    }
     let run = runner.run(&[("diff-base", "origin/main")]);
     let step = run.step("run");
     assert_eq!(step.code, 0, "{}\n{}", step.stdout, step.stderr);

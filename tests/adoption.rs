@@ -142,7 +142,8 @@ fn command_line_levels_override_the_configuration_last_one_wins() {
     p.file("taskcheck.toml", "[lints]\ndetached_spawn = \"allow\"\n");
     p.run(&["-W", "detached_spawn"]).expect_code(1).stdout_has("warning[detached_spawn]");
     p.run(&["-D", "rule-1"]).expect_code(1).stdout_has("error[detached_spawn]");
-    p.run(&["-D", "all", "-A", "rule-1"]).expect_code(0);
+    p.run(&["-D", "all"]).expect_code(1).stdout_has("error[detached_spawn]");
+    p.run(&["-D", "all", "-A", "all"]).expect_code(0);
     p.run(&["-A", "all", "-W", "detached_spawn"]).expect_code(1);
     p.run(&["-W", "rule-13"]).expect_code(2).stderr_has("error: unknown lint `rule-13`");
 }
@@ -389,6 +390,13 @@ fn statistics_count_per_lint_and_rule() {
         .stdout_has("      2  1 (clear exit)\n")
         .stdout_has("      2  total (0 suppressed)\n");
     Project::package(CLEAN).run(&["--statistics", "-q"]).expect_code(0).stdout_has("  no findings\n");
+    // In JSON, one object after the diagnostics.
+    let json = p.run(&["--statistics", "--format", "json"]);
+    json.expect_code(1);
+    let last = json.stdout.lines().last().unwrap_or_default();
+    let value: serde_json::Value = serde_json::from_str(last).expect("the last line is JSON");
+    assert_eq!(value["statistics"]["lints"]["detached_spawn"], 2, "{last}");
+    assert_eq!(value["statistics"]["rules"]["rule-1"], 2, "{last}");
 }
 
 #[test]

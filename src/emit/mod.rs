@@ -47,7 +47,7 @@ impl Report<'_> {
 /// `parse_error`, `io_error` and `internal_error` are the tool's own diagnostics: they say a
 /// file was not analysed, not that the code has a problem. They belong to no rule.
 pub fn is_tool_diagnostic(d: &Diagnostic) -> bool {
-    d.lint.rule.is_none()
+    taskcheck_lints::registry::tool::ALL.contains(&d.lint)
 }
 
 /// Start and end of a span as people count them, end exclusive. Offsets are clamped into the

@@ -279,7 +279,7 @@ fn help_markdown(lint: &Lint) -> String {
 }
 
 fn help_uri(lint: &Lint) -> String {
-    format!("{}/blob/main/docs/lints/{}.md", env!("CARGO_PKG_REPOSITORY"), lint.name)
+    crate::docs::lint_url(lint)
 }
 
 fn descriptor(lint: &'static Lint) -> ReportingDescriptor {
@@ -291,7 +291,8 @@ fn descriptor(lint: &'static Lint) -> ReportingDescriptor {
         tags.push(rule.title().to_string());
     }
     let markdown = help_markdown(lint);
-    let is_lint = lint.rule.is_some();
+    // Lints of no rule (`unused_suppression`) are lints too; the tool's diagnostics are not.
+    let is_lint = !taskcheck_lints::registry::tool::ALL.contains(&lint);
     ReportingDescriptor {
         id: lint.name,
         name: pascal_case(lint.name),
