@@ -14,7 +14,6 @@ pub mod docs;
 pub mod emit;
 pub mod error;
 pub mod levels;
-pub mod nesting;
 pub mod output;
 pub mod run;
 mod suggest;

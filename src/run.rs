@@ -9,7 +9,7 @@ use crate::discover::{self, Plan, RustFile};
 use crate::emit::human::display_path;
 use crate::emit::Report;
 use crate::error::Error;
-use crate::{adopt, commands, nesting, output};
+use crate::{adopt, commands, output};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -22,10 +22,9 @@ use taskcheck_lints::{
     Span, WorkspaceInput,
 };
 
-/// syn and the lints recurse over the syntax tree, so deeply nested input needs a deep stack;
-/// a stack overflow aborts the process, it cannot be caught like a panic. Only touched pages
-/// are committed, so the reservation costs address space, not memory.
-const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
+/// syn and the lints recurse over the syntax tree, so deeply nested input needs a deep stack
+/// (the lints crate refuses what would need more).
+const WORKER_STACK_BYTES: usize = taskcheck_lints::STACK_BYTES;
 
 /// How a run ended, as the exit code tells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -240,10 +239,9 @@ fn check_files(
                     extra_test_attrs: settings.test_attributes.get(file.package).map(Vec::as_slice).unwrap_or(&[]),
                 };
                 let text = &input.source.text;
+                // `analyze_file` refuses input nested too deeply for the parser's stack itself.
                 let mut analysis = if !prefilter.may_match(text) && !spawner_words.iter().any(|w| text.contains(w)) {
                     FileAnalysis::default()
-                } else if let Some(offset) = nesting::too_deep(text, nesting::MAX_NESTING) {
-                    FileAnalysis { diagnostics: vec![too_deep(*id, offset)], ..Default::default() }
                 } else {
                     analyze_file(&input, settings.levels_of(Some(file.package)))
                 };
@@ -266,17 +264,6 @@ fn io_error(file: FileId, message: String) -> Diagnostic {
     Diagnostic::new(&tool::IO_ERROR, Span::new(file, 0, 0), message)
         .note("the other files were still checked")
         .help("check the file's permissions and encoding, or leave it out of the run")
-}
-
-fn too_deep(file: FileId, offset: usize) -> Diagnostic {
-    Diagnostic::new(
-        &tool::PARSE_ERROR,
-        Span::new(file, offset, offset + 1),
-        format!("this file nests deeper than {} levels; taskcheck does not analyse it", nesting::MAX_NESTING),
-    )
-    .primary_label("the limit is passed here")
-    .note("parsing it could overflow the stack; the other files were still checked")
-    .help("if the file is generated, leave it out of the run")
 }
 
 /// By shown path, then position (byte order is line-and-column order), then lint and message.

@@ -8,6 +8,7 @@
 pub mod context;
 pub mod diagnostic;
 pub mod facts;
+pub mod nesting;
 pub mod prefilter;
 pub mod registry;
 pub mod rules;
@@ -21,6 +22,13 @@ pub use registry::{Lint, Rule};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
 
 use std::collections::HashMap;
+
+/// The stack a thread running [`analyze_file`] or [`check_file`] should have. syn and the lints
+/// recurse over the syntax tree; the nesting guard ([`nesting`]) keeps what they are given
+/// within what this stack survives, in a debug build too. A stack overflow aborts the process,
+/// it cannot be caught like a panic. Only touched pages are committed, so the reservation
+/// costs address space, not memory.
+pub const STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// The level of each lint for a run: defaults, overridden by configuration and the command line.
 #[derive(Clone, Debug, Default)]
@@ -67,7 +75,9 @@ pub struct FileAnalysis {
 }
 
 /// Parses and lints one file. Never panics on any input: a syntax error becomes a
-/// `parse_error` diagnostic, and a bug in a lint becomes an `internal_error` diagnostic.
+/// `parse_error` diagnostic, and a bug in a lint becomes an `internal_error` diagnostic. A file
+/// nested deeper than [`nesting::MAX_NESTING`] is a `parse_error` too, and is not parsed. Run
+/// it on a thread with a stack of [`STACK_BYTES`].
 pub fn check_file(input: &FileInput<'_>, levels: &Levels) -> Vec<Diagnostic> {
     analyze_file(input, levels).diagnostics
 }
@@ -120,6 +130,10 @@ fn parsable_text(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
+    if let Some(offset) = nesting::too_deep(&input.source.text, nesting::MAX_NESTING) {
+        let summary = context::FileSummary { file: input.id, ..Default::default() };
+        return FileAnalysis { diagnostics: vec![too_deep(input.id, offset)], summary, ..Default::default() };
+    }
     let text = parsable_text(&input.source.text);
     let mut ast: syn::File = match syn::parse_str(&text) {
         Ok(ast) => ast,
@@ -177,6 +191,17 @@ pub fn is_valid_rust(text: &str) -> bool {
     let ok = syn::parse_str::<syn::File>(&text).is_ok();
     proc_macro2::extra::invalidate_current_thread_spans();
     ok
+}
+
+fn too_deep(file: FileId, offset: usize) -> Diagnostic {
+    Diagnostic::new(
+        &registry::tool::PARSE_ERROR,
+        Span::new(file, offset, offset + 1),
+        format!("this file nests deeper than {} levels; taskcheck does not analyse it", nesting::MAX_NESTING),
+    )
+    .primary_label("the limit is passed here")
+    .note("parsing it could overflow the stack; the other files were still checked")
+    .help("if the file is generated, leave it out of the run")
 }
 
 /// Applies the run's levels and drops what is allowed.

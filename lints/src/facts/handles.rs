@@ -146,19 +146,19 @@ pub fn handle_cancellation(file: FileId, facts: &Facts<'_>, spawn: &Spawn<'_>) -
         ref f if escapes(f) => escaped = true,
         _ => {}
     }
-    let file_aborts = || {
-        facts.calls.iter().any(|c| match &c.callee {
-            super::Callee::Method { name, .. } => {
-                matches!(name.as_str(), "abort" | "abort_all" | "cancel" | "shutdown")
-            }
-            super::Callee::Path { resolved, .. } => resolved.as_deref().is_some_and(|r| r.contains("AbortOnDrop")),
-        })
-    };
-    if escaped && file_aborts() {
+    if escaped && facts.file_aborts() {
         Cancellation::Possible
     } else {
         Cancellation::None
     }
+}
+
+/// Whether the file aborts, cancels or shuts down anything, or wraps a handle to abort on drop.
+pub(super) fn any_call_aborts(facts: &Facts<'_>) -> bool {
+    facts.calls.iter().any(|c| match &c.callee {
+        super::Callee::Method { name, .. } => matches!(name.as_str(), "abort" | "abort_all" | "cancel" | "shutdown"),
+        super::Callee::Path { resolved, .. } => resolved.as_deref().is_some_and(|r| r.contains("AbortOnDrop")),
+    })
 }
 
 /// `AbortOnDropHandle::new(handle)` and similar wrappers that abort the task when dropped.

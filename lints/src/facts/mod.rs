@@ -14,6 +14,7 @@
 pub mod bodies;
 pub mod flow;
 pub mod handles;
+pub mod index;
 pub mod items;
 pub mod locks;
 pub mod macros;
@@ -270,6 +271,8 @@ pub struct Facts<'a> {
     pub lock_sites: Vec<locks::LockSite<'a>>,
     /// Guard scopes, computed on first use by [`crate::context::FileCx::locks`].
     pub locks: std::cell::OnceCell<locks::LockFacts>,
+    /// Lookups over the lists above, built on first use ([`index`]).
+    index: std::cell::OnceCell<index::Index>,
 }
 
 impl<'a> Facts<'a> {

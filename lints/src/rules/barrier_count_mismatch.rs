@@ -59,6 +59,8 @@ crate::declare_lint! {
 const BARRIERS: &[&str] = &["std::sync::Barrier::new", "tokio::sync::Barrier::new", "async_std::sync::Barrier::new"];
 
 pub fn check(cx: &FileCx<'_>) {
+    // Closures passed to iterator adaptors, computed for the first barrier only.
+    let mut iter_closures: Option<Vec<*const Expr>> = None;
     for call in &cx.facts.calls {
         if !call.resolved().is_some_and(|p| BARRIERS.contains(&p)) {
             continue;
@@ -69,7 +71,10 @@ pub fn check(cx: &FileCx<'_>) {
         let Some(fn_id) = call.ctx.fn_id else {
             continue;
         };
-        if let Some(count) = count_participants(cx, call, fn_id) {
+        let iter_closures = iter_closures.get_or_insert_with(|| {
+            cx.facts.loops.iter().filter(|l| l.kind == LoopKind::IterClosure).map(|l| l.expr as *const Expr).collect()
+        });
+        if let Some(count) = count_participants(cx, call, fn_id, iter_closures) {
             // A barrier of 0 releases every waiter at once, like a barrier of 1.
             if count.total() != n.max(1) {
                 report(cx, call, n, &count);
@@ -155,7 +160,7 @@ fn contains(outer: Span, inner: Span) -> bool {
 /// scopes, `block_on`, a pool's `install`/`scope`.
 fn runs_in_place(cx: &FileCx<'_>, fn_id: FnId) -> Vec<*const Expr> {
     let mut out = Vec::new();
-    for c in cx.facts.calls.iter().filter(|c| c.ctx.fn_id == Some(fn_id)) {
+    for c in cx.facts.calls_in(Some(fn_id)) {
         let in_place = match &c.callee {
             Callee::Path { resolved, path } => {
                 let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
@@ -177,7 +182,7 @@ fn runs_in_place(cx: &FileCx<'_>, fn_id: FnId) -> Vec<*const Expr> {
     out
 }
 
-fn count_participants(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Count> {
+fn count_participants(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId, iter_closures: &[*const Expr]) -> Option<Count> {
     let facts = cx.facts;
     let barrier = binding_of_barrier(cx, new, fn_id)?;
     let is_async = !new.resolved().is_some_and(|p| p.starts_with("std::"));
@@ -188,8 +193,6 @@ fn count_participants(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Co
     // Regions around the barrier's creation are common to every use; ignore them.
     let regions: Vec<Region> = finder.out.into_iter().filter(|r| !contains(r.span, new_span)).collect();
     let in_place = runs_in_place(cx, fn_id);
-    let iter_closures: Vec<*const Expr> =
-        facts.loops.iter().filter(|l| l.kind == LoopKind::IterClosure).map(|l| l.expr as *const Expr).collect();
     let new_loops: Vec<LoopId> = facts.enclosing_loops(new.ctx).map(|(id, _)| id).collect();
     let aliases = alias_inits(cx, fn_id);
 
@@ -255,7 +258,7 @@ fn count_participants(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<Co
                     &new_loops,
                     &regions,
                     &in_place,
-                    &iter_closures,
+                    iter_closures,
                 )?;
                 slot.insert(runs);
             }
@@ -334,23 +337,20 @@ fn trip_count(e: &Expr) -> Option<u64> {
 }
 
 fn wait_is_awaited(cx: &FileCx<'_>, wait: &syn::ExprMethodCall) -> bool {
-    cx.facts
-        .calls
-        .iter()
-        .any(|c| matches!(c.expr, Expr::MethodCall(m) if std::ptr::eq(m, wait)) && matches!(c.flow, Flow::Awaited(_)))
+    cx.facts.call_of_method(wait).is_some_and(|c| matches!(c.flow, Flow::Awaited(_)))
 }
 
 /// The local binding that holds the barrier: `let b = Barrier::new(n)`, through `Arc::new`,
 /// `Rc::new`, `&`.
 fn binding_of_barrier(cx: &FileCx<'_>, new: &Call<'_>, fn_id: FnId) -> Option<BindingId> {
-    cx.facts.bindings.iter().enumerate().find_map(|(i, b)| {
-        if b.kind != BindingKind::Let || b.ctx.fn_id != Some(fn_id) {
+    cx.facts.bindings_in(Some(fn_id)).find_map(|(id, b)| {
+        if b.kind != BindingKind::Let {
             return None;
         }
         let mut init = peel_parens(b.init?);
         for _ in 0..4 {
             if std::ptr::eq(init, new.expr) {
-                return Some(BindingId(i as u32));
+                return Some(id);
             }
             init = match init {
                 Expr::Reference(r) => peel_parens(&r.expr),
@@ -378,8 +378,8 @@ fn is_shared_clone(func: &Expr) -> bool {
 /// expression read, and the binding that becomes another name for the barrier.
 fn alias_inits(cx: &FileCx<'_>, fn_id: FnId) -> Vec<(*const Expr, BindingId)> {
     let mut out = Vec::new();
-    for (i, b) in cx.facts.bindings.iter().enumerate() {
-        if b.kind != BindingKind::Let || b.ctx.fn_id != Some(fn_id) {
+    for (id, b) in cx.facts.bindings_in(Some(fn_id)) {
+        if b.kind != BindingKind::Let {
             continue;
         }
         let Some(init) = b.init else { continue };
@@ -391,7 +391,7 @@ fn alias_inits(cx: &FileCx<'_>, fn_id: FnId) -> Vec<(*const Expr, BindingId)> {
             _ => continue,
         };
         if matches!(inner, Expr::Path(_)) {
-            out.push((inner as *const Expr, BindingId(i as u32)));
+            out.push((inner as *const Expr, id));
         }
     }
     out

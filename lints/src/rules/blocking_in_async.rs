@@ -172,7 +172,7 @@ pub fn check(cx: &FileCx<'_>) {
     // Method calls on values created in sight: std thread handles, mpsc receivers, sockets.
     for (expr, ctx, kind) in blocking_methods(cx) {
         if in_async(&ctx) && seen.insert(expr as *const Expr) {
-            let call = facts.calls.iter().find(|c| std::ptr::eq(c.expr, expr));
+            let call = facts.call_of_expr(expr);
             report(cx, expr, ctx, kind, call);
         }
     }
@@ -250,8 +250,7 @@ fn blocking_methods<'a>(cx: &FileCx<'a>) -> Vec<(&'a Expr, Ctx, Kind)> {
                 for u in facts.uses_of(rx) {
                     if let Flow::Iterated(f) = u.flow {
                         let source: &Expr = &f.expr;
-                        if let Some(l) = facts.loops.iter().find(|l| l.source.is_some_and(|s| std::ptr::eq(s, source)))
-                        {
+                        if let Some(l) = facts.loop_over(source) {
                             out.push((l.expr, u.ctx, Kind::Recv));
                         }
                     }
@@ -278,7 +277,7 @@ fn blocking_methods<'a>(cx: &FileCx<'a>) -> Vec<(&'a Expr, Ctx, Kind)> {
 }
 
 fn call_of_method<'c, 'a>(facts: &'c Facts<'a>, m: &syn::ExprMethodCall) -> Option<&'c Call<'a>> {
-    facts.calls.iter().find(|c| matches!(c.expr, Expr::MethodCall(mc) if std::ptr::eq(mc, m)))
+    facts.call_of_method(m)
 }
 
 fn push_method_uses<'a>(

@@ -1,9 +1,10 @@
 use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
 use crate::facts::handles::{handle_fate, DropKind, HandleFate};
-use crate::facts::{Call, Callee, Family, Spawn, Spawner};
+use crate::facts::{Call, Callee, Family, FnId, Spawn, SpawnId, Spawner};
 use crate::registry::Rule;
 use crate::source::Span;
+use std::collections::HashMap;
 use syn::Expr;
 
 crate::declare_lint! {
@@ -50,22 +51,29 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    for call in &cx.facts.calls {
-        let Some(guarded) = guarded_code(call) else { continue };
+    let guards: Vec<(&Call<'_>, &Expr)> =
+        cx.facts.calls.iter().filter_map(|call| Some((call, guarded_code(call)?))).collect();
+    if guards.is_empty() {
+        return;
+    }
+    // Spawns by the function and spawned body they sit in, so that each guard looks at its
+    // own place only; each spawn's span (a walk over its tokens) is computed at most once.
+    let spawns = &cx.facts.spawns;
+    let mut by_place: HashMap<(Option<FnId>, Option<SpawnId>), Vec<usize>> = HashMap::new();
+    for (i, s) in spawns.iter().enumerate() {
+        by_place.entry((s.ctx.fn_id, s.ctx.spawn_body)).or_default().push(i);
+    }
+    let mut spans: Vec<Option<Span>> = vec![None; spawns.len()];
+    for (call, guarded) in guards {
+        let Some(candidates) = by_place.get(&(call.ctx.fn_id, call.ctx.spawn_body)) else { continue };
         let region = cx.span(guarded);
-        let lost: Vec<&Spawn<'_>> = cx
-            .facts
-            .spawns
-            .iter()
-            .filter(|s| {
-                let at = cx.span(s.call);
-                region.start <= at.start
-                    && at.end <= region.end
-                    && s.ctx.fn_id == call.ctx.fn_id
-                    && s.ctx.spawn_body == call.ctx.spawn_body
-                    && lets_handle_go(cx, s)
-            })
-            .collect();
+        let mut lost: Vec<&Spawn<'_>> = Vec::new();
+        for &i in candidates {
+            let at = *spans[i].get_or_insert_with(|| cx.span(spawns[i].call));
+            if region.start <= at.start && at.end <= region.end && lets_handle_go(cx, &spawns[i]) {
+                lost.push(&spawns[i]);
+            }
+        }
         if let Some(first) = lost.first() {
             report(cx, call, first, &lost);
         }

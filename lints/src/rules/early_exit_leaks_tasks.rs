@@ -111,7 +111,7 @@ fn check_loop(cx: &FileCx<'_>, c: &HandleCollection, loop_id: LoopId) {
         return;
     }
     // The loop cancels the rest itself.
-    let cancels = cx.facts.calls.iter().any(|call| {
+    let cancels = cx.facts.calls_starting_in(loop_span.start, loop_span.end.saturating_add(1)).any(|call| {
         let s = call.callee_span;
         s.start >= loop_span.start
             && s.end <= loop_span.end

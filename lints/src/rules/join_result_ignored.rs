@@ -3,9 +3,10 @@ use crate::diagnostic::{Applicability, Diagnostic};
 use crate::facts::bodies::{find_macro, spawned_code};
 use crate::facts::handles::{element_of, handle_collections, spawn_binding};
 use crate::facts::test_attrs::expects_panic;
-use crate::facts::{peel_parens, BindingId, Callee, DiscardKind, Family, Flow, FnId, Spawn, Spawner};
+use crate::facts::{peel_parens, BindingId, Call, Callee, DiscardKind, Family, Flow, FnId, Spawn, Spawner};
 use crate::registry::Rule;
 use crate::source::Span;
+use std::collections::{HashMap, HashSet};
 
 crate::declare_lint! {
     /// ### What it does
@@ -75,7 +76,11 @@ impl Wait<'_> {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    let mut reported: Vec<Span> = Vec::new();
+    if cx.facts.spawns.is_empty() {
+        return;
+    }
+    let index = Index::new(cx);
+    let mut reported: HashSet<Span> = HashSet::new();
     let mut check_flow = |flow: &Flow<'_>, spawner: Spawner, name: Option<&str>, fn_id: Option<FnId>| {
         let wait = match *flow {
             Flow::Method(m) if m.method == "join" && spawner.family() == Family::Std => Wait::Join(m),
@@ -86,8 +91,8 @@ pub fn check(cx: &FileCx<'_>) {
         if reported.contains(&span) {
             return;
         }
-        if check_wait(cx, wait, name, fn_id) {
-            reported.push(span);
+        if check_wait(cx, &index, wait, name, fn_id) {
+            reported.insert(span);
         }
     };
     for spawn in &cx.facts.spawns {
@@ -156,7 +161,7 @@ fn swallows_on_await(spawner: Spawner) -> bool {
 }
 
 /// Reports `wait` if its result is thrown away; returns whether it reported.
-fn check_wait(cx: &FileCx<'_>, wait: Wait<'_>, name: Option<&str>, fn_id: Option<FnId>) -> bool {
+fn check_wait(cx: &FileCx<'_>, index: &Index<'_, '_>, wait: Wait<'_>, name: Option<&str>, fn_id: Option<FnId>) -> bool {
     let wait_span = wait.span(cx);
     // `select!` and `join!` expansions write `.await` with the span of the future alone.
     if let Wait::Await(_) = wait {
@@ -164,13 +169,13 @@ fn check_wait(cx: &FileCx<'_>, wait: Wait<'_>, name: Option<&str>, fn_id: Option
             return false;
         }
     }
-    let Some(how) = how_discarded(cx, wait) else {
+    let Some(how) = how_discarded(cx, index, wait) else {
         return false;
     };
     if fn_id.is_some_and(|f| expects_panic(cx.facts.func(f).attrs)) {
         return false;
     }
-    if matches!(wait, Wait::Await(_)) && aborts_before(cx, fn_id, wait_span) {
+    if matches!(wait, Wait::Await(_)) && index.aborts_before(fn_id, wait_span) {
         return false;
     }
     report(cx, wait, wait_span, how, name);
@@ -188,7 +193,7 @@ enum How {
     Drop,
 }
 
-fn how_discarded(cx: &FileCx<'_>, wait: Wait<'_>) -> Option<How> {
+fn how_discarded(cx: &FileCx<'_>, index: &Index<'_, '_>, wait: Wait<'_>) -> Option<How> {
     let discarded = match wait {
         Wait::Join(m) => cx.facts.discard_of_method(m),
         Wait::Await(a) => cx.facts.discard_of_await(a),
@@ -196,41 +201,71 @@ fn how_discarded(cx: &FileCx<'_>, wait: Wait<'_>) -> Option<How> {
     if matches!(discarded, Some(DiscardKind::LetWild | DiscardKind::AssignWild)) {
         return Some(How::Wild);
     }
-    let is_wait = |e: &syn::Expr| match (wait, peel_parens(e)) {
-        (Wait::Join(m), syn::Expr::MethodCall(other)) => std::ptr::eq(m, other as *const _),
-        (Wait::Await(a), syn::Expr::Await(other)) => std::ptr::eq(a, other as *const _),
-        _ => false,
+    let key = match wait {
+        Wait::Join(m) => m as *const syn::ExprMethodCall as usize,
+        Wait::Await(a) => a as *const syn::ExprAwait as usize,
     };
-    for call in &cx.facts.calls {
-        match &call.callee {
-            Callee::Method { name, receiver }
-                if name == "ok"
-                    && call.args.is_empty()
-                    && is_wait(receiver)
-                    && cx.facts.discard_of(call.expr).is_some() =>
-            {
-                return Some(How::Ok(cx.span(call.expr)));
-            }
-            Callee::Path { .. }
-                if matches!(call.resolved(), Some("drop" | "std::mem::drop"))
-                    && call.args.len() == 1
-                    && is_wait(call.args[0]) =>
-            {
-                return Some(How::Drop);
-            }
-            _ => {}
-        }
+    match index.wrapped.get(&key)? {
+        Wrapper::Ok(call) => Some(How::Ok(cx.span(call.expr))),
+        Wrapper::Drop => Some(How::Drop),
     }
-    None
 }
 
-/// A task aborted earlier in the same function: its `JoinError` is the expected cancellation.
-fn aborts_before(cx: &FileCx<'_>, fn_id: Option<FnId>, span: Span) -> bool {
-    cx.facts.calls.iter().any(|c| {
-        c.ctx.fn_id == fn_id
-            && matches!(c.method_name(), Some("abort" | "abort_all" | "abort_handle"))
-            && c.callee_span.start < span.start
-    })
+/// What wraps a join or an `.await` and throws its result away.
+enum Wrapper<'c, 'a> {
+    /// `….ok()` as a statement of its own (or `let _ =`).
+    Ok(&'c Call<'a>),
+    /// `drop(…)`
+    Drop,
+}
+
+/// The file's calls, looked up by what they wrap, built once per file: a lookup per join or
+/// `.await` instead of a pass over every call.
+struct Index<'c, 'a> {
+    /// By the address of the join's or `.await`'s payload; the first call that wraps it.
+    wrapped: HashMap<usize, Wrapper<'c, 'a>>,
+    /// Per function, where its first `abort`, `abort_all` or `abort_handle` call starts.
+    first_abort: HashMap<Option<FnId>, u32>,
+}
+
+impl<'c, 'a> Index<'c, 'a> {
+    fn new(cx: &'c FileCx<'a>) -> Self {
+        let key = |e: &syn::Expr| match peel_parens(e) {
+            syn::Expr::MethodCall(m) => Some(m as *const syn::ExprMethodCall as usize),
+            syn::Expr::Await(a) => Some(a as *const syn::ExprAwait as usize),
+            _ => None,
+        };
+        let mut wrapped = HashMap::new();
+        let mut first_abort: HashMap<Option<FnId>, u32> = HashMap::new();
+        for call in &cx.facts.calls {
+            let found = match &call.callee {
+                Callee::Method { name, receiver }
+                    if name == "ok" && call.args.is_empty() && cx.facts.discard_of(call.expr).is_some() =>
+                {
+                    key(receiver).map(|k| (k, Wrapper::Ok(call)))
+                }
+                Callee::Path { .. }
+                    if matches!(call.resolved(), Some("drop" | "std::mem::drop")) && call.args.len() == 1 =>
+                {
+                    key(call.args[0]).map(|k| (k, Wrapper::Drop))
+                }
+                _ => None,
+            };
+            if let Some((k, w)) = found {
+                wrapped.entry(k).or_insert(w);
+            }
+            if matches!(call.method_name(), Some("abort" | "abort_all" | "abort_handle")) {
+                let start = first_abort.entry(call.ctx.fn_id).or_insert(call.callee_span.start);
+                *start = (*start).min(call.callee_span.start);
+            }
+        }
+        Index { wrapped, first_abort }
+    }
+
+    /// A task aborted earlier in the same function: its `JoinError` is the expected cancellation.
+    fn aborts_before(&self, fn_id: Option<FnId>, span: Span) -> bool {
+        self.first_abort.get(&fn_id).is_some_and(|&start| start < span.start)
+    }
 }
 
 /// A short name for the work, for the `expect` message: `writer` for a handle named

@@ -3,9 +3,10 @@ use crate::diagnostic::Diagnostic;
 use crate::facts::bodies::loop_exits;
 use crate::facts::handles::binding_of_expr;
 use crate::facts::test_attrs::expects_panic;
-use crate::facts::{Binding, BindingId, BindingKind, Flow, LoopKind, Spawn, Spawner};
+use crate::facts::{Binding, BindingId, BindingKind, Flow, FnId, LoopFacts, LoopKind, Spawn, Spawner};
 use crate::registry::Rule;
 use crate::source::Span;
+use std::collections::HashMap;
 
 crate::declare_lint! {
     /// ### What it does
@@ -65,8 +66,8 @@ crate::declare_lint! {
 
 /// A `loop` after the set, in the same block, that no `break` leaves: the set is only dropped
 /// when the function fails out of the loop (`?`, `return`), never at the closing brace.
-fn never_reaches_scope_end(cx: &FileCx<'_>, b: &Binding<'_>, scope_end: Span) -> bool {
-    cx.facts.loops.iter().any(|lp| {
+fn never_reaches_scope_end(cx: &FileCx<'_>, b: &Binding<'_>, scope_end: Span, loops: &[&LoopFacts<'_>]) -> bool {
+    loops.iter().any(|lp| {
         let Some(body) = lp.body else { return false };
         let same_place = lp.kind == LoopKind::Loop
             && lp.ctx.fn_id == b.ctx.fn_id
@@ -88,7 +89,9 @@ fn is_non_joining_method(name: &str) -> bool {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    let mut seen: Vec<BindingId> = Vec::new();
+    // The sets spawned into, in order of their first spawn, each with its spawns.
+    let mut sets: Vec<(BindingId, Vec<&Spawn<'_>>)> = Vec::new();
+    let mut index: HashMap<BindingId, usize> = HashMap::new();
     for spawn in &cx.facts.spawns {
         if spawn.spawner != Spawner::JoinSet {
             continue;
@@ -99,22 +102,33 @@ pub fn check(cx: &FileCx<'_>) {
         let Some(set) = binding_of_expr(cx.facts, &m.receiver) else {
             continue;
         };
-        if seen.contains(&set) {
-            continue;
-        }
-        seen.push(set);
-        check_set(cx, set);
+        let i = *index.entry(set).or_insert_with(|| {
+            sets.push((set, Vec::new()));
+            sets.len() - 1
+        });
+        sets[i].1.push(spawn);
+    }
+    if sets.is_empty() {
+        return;
+    }
+    // `loop`s by the function they are in, for `never_reaches_scope_end`.
+    let mut loops: HashMap<Option<FnId>, Vec<&LoopFacts<'_>>> = HashMap::new();
+    for lp in &cx.facts.loops {
+        loops.entry(lp.ctx.fn_id).or_default().push(lp);
+    }
+    for (set, spawns) in &sets {
+        check_set(cx, *set, spawns, loops.get(&cx.facts.binding(*set).ctx.fn_id).map_or(&[], Vec::as_slice));
     }
 }
 
-fn check_set(cx: &FileCx<'_>, set: BindingId) {
+fn check_set(cx: &FileCx<'_>, set: BindingId, spawns: &[&Spawn<'_>], loops: &[&LoopFacts<'_>]) {
     let b = cx.facts.binding(set);
     if b.kind != BindingKind::Let {
         return;
     }
     let Some(scope_end) = b.scope_end else { return };
     let expects_panic = b.ctx.fn_id.is_some_and(|f| expects_panic(cx.facts.func(f).attrs));
-    if expects_panic || never_reaches_scope_end(cx, b, scope_end) {
+    if expects_panic || never_reaches_scope_end(cx, b, scope_end, loops) {
         return;
     }
     let handled = cx
@@ -124,15 +138,6 @@ fn check_set(cx: &FileCx<'_>, set: BindingId) {
     if handled {
         return;
     }
-    let spawns: Vec<&Spawn<'_>> = cx
-        .facts
-        .spawns
-        .iter()
-        .filter(|s| {
-            s.spawner == Spawner::JoinSet
-                && matches!(s.call, syn::Expr::MethodCall(m) if binding_of_expr(cx.facts, &m.receiver) == Some(set))
-        })
-        .collect();
     let Some(first) = spawns.first() else { return };
     let name = &b.name;
     let mut d = Diagnostic::new(

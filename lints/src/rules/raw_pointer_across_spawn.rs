@@ -173,8 +173,7 @@ fn wrapper_types(cx: &FileCx<'_>) -> Wrappers {
         let (Some(trait_name), Some(name)) = (imp.unsafe_auto_trait, &imp.self_name) else {
             continue;
         };
-        let holds_pointer =
-            cx.facts.types.iter().any(|t| t.ident == name.as_str() && t.fields.iter().any(|f| f.holds_raw_pointer));
+        let holds_pointer = cx.facts.types_named(name).any(|t| t.fields.iter().any(|f| f.holds_raw_pointer));
         if !holds_pointer {
             continue;
         }

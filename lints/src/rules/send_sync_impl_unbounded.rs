@@ -288,7 +288,7 @@ impl HeldFinder<'_, '_> {
         if !self.seen.insert((name.to_string(), position, via)) || self.seen.len() > 32 {
             return Held::No;
         }
-        let defs: Vec<_> = self.cx.facts.types.iter().filter(|t| t.ident == name).collect();
+        let defs: Vec<_> = self.cx.facts.types_named(name).collect();
         if defs.is_empty() {
             return Held::Unknown;
         }
@@ -334,7 +334,7 @@ impl HeldFinder<'_, '_> {
                     _ => Vec::new(),
                 };
                 let via_here = if name == "NonNull" || name == "AtomicPtr" { through(true) } else { via };
-                let is_local = self.cx.facts.types.iter().any(|t| t.ident == name.as_str());
+                let is_local = self.cx.facts.types_named(&name).next().is_some();
                 let mut held = Held::No;
                 for (i, arg) in args.iter().enumerate() {
                     let in_arg = self.in_type(arg, param, via_here);

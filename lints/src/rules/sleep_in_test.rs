@@ -1,6 +1,6 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::facts::{Call, Callee, FnId, Flow};
+use crate::facts::{Call, Callee, Flow, FnId};
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -50,7 +50,8 @@ crate::declare_lint! {
     };
 }
 
-const SLEEPS: &[&str] = &["std::thread::sleep", "tokio::time::sleep", "tokio::time::sleep_until", "async_std::task::sleep"];
+const SLEEPS: &[&str] =
+    &["std::thread::sleep", "tokio::time::sleep", "tokio::time::sleep_until", "async_std::task::sleep"];
 
 /// Calls that create state shared between threads or tasks: `Arc`s, locks, channels,
 /// atomics, notifiers. Timer channels (`crossbeam_channel::after`) are not: a test of a timer
@@ -104,23 +105,23 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
     if func.test_attr.as_ref().is_some_and(|a| a.start_paused) {
         return;
     }
-    let in_fn = |c: &&Call<'_>| c.ctx.fn_id == Some(fn_id);
     let paused_before = cx
         .facts
-        .calls_to("tokio::time::pause")
-        .filter(in_fn)
-        .any(|c| c.callee_span.start < sleep.callee_span.start);
+        .calls_in(Some(fn_id))
+        .any(|c| c.resolved() == Some("tokio::time::pause") && c.callee_span.start < sleep.callee_span.start);
     if paused_before {
         return;
     }
-    let spawn = cx.facts.spawns.iter().find(|s| s.ctx.fn_id == Some(fn_id));
-    let sharing = cx.facts.calls.iter().filter(in_fn).find(|c| c.resolved().is_some_and(shares_state));
+    let spawn = cx.facts.spawns_in(Some(fn_id)).next();
+    let sharing = cx.facts.calls_in(Some(fn_id)).find(|c| c.resolved().is_some_and(shares_state));
     let (reason, other) = match (spawn, sharing) {
         (Some(s), _) => {
             let what = if s.spawner.is_thread() { "threads" } else { "tasks" };
             (format!("that spawns {what}"), Some((s.callee_span, "work started here")))
         }
-        (None, Some(c)) => ("that shares state with other threads".to_string(), Some((c.callee_span, "state shared here"))),
+        (None, Some(c)) => {
+            ("that shares state with other threads".to_string(), Some((c.callee_span, "state shared here")))
+        }
         (None, None) => return,
     };
     let written = match &sleep.callee {

@@ -102,7 +102,7 @@ fn collect_items(cx: &FileCx<'_>, items: &[syn::Item], inline: &mut Vec<(String,
             }
             _ => continue,
         };
-        let Some(def) = cx.facts.types.iter().find(|t| std::ptr::eq(t.ident, ident)) else { continue };
+        let Some(def) = cx.facts.type_of_ident(ident) else { continue };
         if let Some(d) = candidate(cx, def) {
             cx.export(ExportedFact::PublicItemFinding {
                 name: def.ident.to_string(),

@@ -91,9 +91,7 @@ fn builder_lacks_name(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
                     return false;
                 };
                 // The binding in scope at the spawn: the use recorded for this path expression.
-                let Some(id) =
-                    cx.facts.uses.iter().find(|u| u.expr.is_some_and(|e| std::ptr::eq(e, cur))).map(|u| u.binding)
-                else {
+                let Some(id) = cx.facts.use_of_expr(cur).map(|u| u.binding) else {
                     return false;
                 };
                 let binding = cx.facts.binding(id);
