@@ -53,7 +53,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Adoption")]
 pub struct AdoptionArgs {
-    /// Also list the findings that `// taskcheck: allow(…)` comments suppress
+    /// Also list the findings that `// taskcheck: allow(…)` comments suppress (human format)
     #[arg(long)]
     pub show_suppressed: bool,
 

@@ -89,6 +89,7 @@ mod tests {
     #[test]
     fn explain_prints_the_page_or_suggests() {
         assert!(explain("detached_spawn").unwrap().starts_with("# `detached_spawn`"));
+        assert!(explain("parse_error").unwrap().contains("cannot be allowed or suppressed"));
         let err = explain("detached_spwn").unwrap_err();
         assert_eq!(err.help.as_deref(), Some("did you mean `detached_spawn`?"));
     }

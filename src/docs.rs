@@ -27,6 +27,13 @@ pub fn lint_page(lint: &Lint) -> String {
         out.push_str(if line.trim_start().starts_with("```rust") { "```rust" } else { line });
         out.push('\n');
     }
+    if taskcheck_lints::registry::tool::ALL.contains(&lint) {
+        out.push_str(
+            "\nIt reports a file taskcheck could not analyse: it is always an error, and cannot be allowed or \
+                      suppressed.\n",
+        );
+        return out;
+    }
     out.push_str(&format!(
         "\n## Configuring it\n\n`cargo taskcheck -A {name}` turns it off, `-W {name}` makes it a warning and \
          `-D {name}` an error. In `taskcheck.toml` (or `[workspace.metadata.taskcheck]` / \
