@@ -9,7 +9,8 @@ use std::path::Path;
 fn lint_docs_are_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lints");
     let bless = std::env::var_os("TASKCHECK_BLESS").is_some_and(|v| v != "0");
-    let mut pages: Vec<(String, String)> = all_lints().map(|l| (format!("{}.md", l.name), docs::lint_page(l))).collect();
+    let mut pages: Vec<(String, String)> =
+        all_lints().map(|l| (format!("{}.md", l.name), docs::lint_page(l))).collect();
     pages.push(("README.md".to_string(), docs::index_page()));
     let mut stale = Vec::new();
     for (name, content) in &pages {

@@ -109,11 +109,7 @@ impl SourceFile {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
         let prefix = &self.text[self.line_starts[line]..offset];
-        LineCol {
-            line: line + 1,
-            col: prefix.chars().count() + 1,
-            col_utf16: prefix.encode_utf16().count() + 1,
-        }
+        LineCol { line: line + 1, col: prefix.chars().count() + 1, col_utf16: prefix.encode_utf16().count() + 1 }
     }
 
     pub fn snippet(&self, span: Span) -> &str {

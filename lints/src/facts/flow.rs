@@ -66,10 +66,7 @@ fn is_iterator_mapper(name: &str) -> bool {
 }
 
 fn is_insert_method(name: &str) -> bool {
-    matches!(
-        name,
-        "push" | "push_back" | "push_front" | "insert" | "extend" | "append" | "entry" | "or_insert" | "add"
-    )
+    matches!(name, "push" | "push_back" | "push_front" | "insert" | "extend" | "append" | "entry" | "or_insert" | "add")
 }
 
 /// Constructors that wrap a value without changing who owns it.
@@ -101,8 +98,23 @@ fn is_wrapper(path: &str) -> bool {
 fn is_iterator_passthrough(name: &str) -> bool {
     matches!(
         name,
-        "collect" | "into_iter" | "iter" | "filter" | "chain" | "rev" | "take" | "skip" | "enumerate" | "zip"
-            | "map" | "filter_map" | "flat_map" | "peekable" | "fuse" | "cycle" | "by_ref"
+        "collect"
+            | "into_iter"
+            | "iter"
+            | "filter"
+            | "chain"
+            | "rev"
+            | "take"
+            | "skip"
+            | "enumerate"
+            | "zip"
+            | "map"
+            | "filter_map"
+            | "flat_map"
+            | "peekable"
+            | "fuse"
+            | "cycle"
+            | "by_ref"
     )
 }
 
@@ -140,7 +152,8 @@ pub fn flow_of<'a>(
                     Expr::MethodCall(m) => {
                         let name = m.method.to_string();
                         if same(&m.receiver) {
-                            let passes = is_passthrough_method(&name) || (per_element && is_iterator_passthrough(&name));
+                            let passes =
+                                is_passthrough_method(&name) || (per_element && is_iterator_passthrough(&name));
                             if !passes {
                                 done!(Flow::Method(m));
                             }

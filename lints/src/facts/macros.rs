@@ -198,11 +198,7 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectBranch>> {
             (Some(pat), Some(future), guard)
         };
         input.parse::<Token![=>]>()?;
-        let handler: Expr = if input.peek(syn::token::Brace) {
-            Expr::Block(input.parse()?)
-        } else {
-            input.parse()?
-        };
+        let handler: Expr = if input.peek(syn::token::Brace) { Expr::Block(input.parse()?) } else { input.parse()? };
         if input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
         }
@@ -291,7 +287,8 @@ mod tests {
 
     #[test]
     fn join_vec_and_opaque_macros() {
-        let out = expanded("async fn f() { let (a, b) = tokio::join!(x(), y()); let v = vec![1; 3]; assert_eq!(a, 1); }");
+        let out =
+            expanded("async fn f() { let (a, b) = tokio::join!(x(), y()); let v = vec![1; 3]; assert_eq!(a, 1); }");
         assert!(out.contains("((x ()) . await , (y ()) . await ,)"), "{out}");
         assert!(out.contains("[1 ; 3]"), "{out}");
         assert!(out.contains("__macro_assert_eq (a , 1)"), "{out}");

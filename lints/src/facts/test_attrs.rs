@@ -5,7 +5,11 @@ use syn::Attribute;
 
 /// The test attribute of a function: `#[test]`, `#[tokio::test(...)]`, `#[async_std::test]`,
 /// or any `#[<crate>::test]` (test-log, sqlx, …); `extra` names more (`rstest`, `test_case`).
-pub fn test_attr(attrs: &[Attribute], extra: &[String], span: impl Fn(&Attribute) -> crate::source::Span) -> Option<TestAttr> {
+pub fn test_attr(
+    attrs: &[Attribute],
+    extra: &[String],
+    span: impl Fn(&Attribute) -> crate::source::Span,
+) -> Option<TestAttr> {
     for attr in attrs {
         let path = attr.path();
         let last = path.segments.last()?.ident.to_string();
@@ -47,7 +51,10 @@ fn cfg_mentions_test(tokens: proc_macro2::TokenStream, negated: bool) -> bool {
         match tt {
             proc_macro2::TokenTree::Ident(id) => {
                 let name = id.to_string();
-                if name == "test" && !negated && !matches!(iter.peek(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '=') {
+                if name == "test"
+                    && !negated
+                    && !matches!(iter.peek(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '=')
+                {
                     return true;
                 }
                 if let Some(proc_macro2::TokenTree::Group(g)) = iter.peek() {
@@ -85,7 +92,8 @@ mod tests {
     #[test]
     fn test_attributes() {
         let dummy = |_: &Attribute| crate::source::Span::new(crate::source::FileId(0), 0, 0);
-        let a = test_attr(&attrs("#[tokio::test(flavor = \"multi_thread\", start_paused = true)]"), &[], dummy).unwrap();
+        let a =
+            test_attr(&attrs("#[tokio::test(flavor = \"multi_thread\", start_paused = true)]"), &[], dummy).unwrap();
         assert!(a.start_paused);
         assert_eq!(a.path, "tokio::test");
         assert!(test_attr(&attrs("#[inline]"), &[], dummy).is_none());

@@ -80,8 +80,12 @@ pub fn scope_param_type(resolved: &str) -> Option<&'static str> {
     Some(match resolved {
         "std::thread::scope" => "std::thread::Scope",
         "crossbeam::scope" => "crossbeam::thread::Scope",
-        "rayon::scope" | "rayon::scope_fifo" | "rayon::in_place_scope" | "rayon::in_place_scope_fifo"
-        | "rayon_core::scope" | "rayon_core::scope_fifo" => "rayon::Scope",
+        "rayon::scope"
+        | "rayon::scope_fifo"
+        | "rayon::in_place_scope"
+        | "rayon::in_place_scope_fifo"
+        | "rayon_core::scope"
+        | "rayon_core::scope_fifo" => "rayon::Scope",
         _ => return None,
     })
 }

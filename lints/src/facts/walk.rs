@@ -4,7 +4,9 @@ use super::flow::{flow_of, Flow, Node};
 use super::paths::Resolver;
 use super::spawns::{extra_spawner, is_spawn_method, method_spawner, path_spawner, Spawner};
 use super::test_attrs::{is_cfg_test, test_attr};
-use super::types::{constructor_type, known_type, method_result_type, scope_method_param_type, scope_param_type, type_path};
+use super::types::{
+    constructor_type, known_type, method_result_type, scope_method_param_type, scope_param_type, type_path,
+};
 use super::*;
 use crate::source::{FileId, Span};
 use std::collections::{HashMap, HashSet};
@@ -256,8 +258,12 @@ impl<'a> Walker<'a, '_> {
                     }
                 }
             }
-            Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end)),
-            Pat::Slice(s) => s.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end)),
+            Pat::TupleStruct(t) => {
+                t.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end))
+            }
+            Pat::Slice(s) => {
+                s.elems.iter().for_each(|p| self.declare_pat(p, BindingKind::Pattern, None, None, None, scope_end))
+            }
             Pat::Or(o) => {
                 if let Some(first) = o.cases.first() {
                     self.declare_pat(first, BindingKind::Pattern, None, None, None, scope_end);
@@ -298,8 +304,14 @@ impl<'a> Walker<'a, '_> {
                     return Some(t);
                 }
                 match resolved.as_str() {
-                    "Arc::new" | "std::sync::Arc::new" | "Rc::new" | "std::rc::Rc::new" | "Box::new"
-                    | "Arc::clone" | "std::sync::Arc::clone" | "Some" => self.type_of(c.args.first()?, depth + 1),
+                    "Arc::new"
+                    | "std::sync::Arc::new"
+                    | "Rc::new"
+                    | "std::rc::Rc::new"
+                    | "Box::new"
+                    | "Arc::clone"
+                    | "std::sync::Arc::clone"
+                    | "Some" => self.type_of(c.args.first()?, depth + 1),
                     _ => None,
                 }
             }
@@ -325,7 +337,13 @@ impl<'a> Walker<'a, '_> {
         flow_of(expr, &self.ancestors, &|p| resolver.resolve(p))
     }
 
-    fn enter_fn(&mut self, name: &syn::Ident, attrs: &'a [syn::Attribute], sig: &'a syn::Signature, body: &'a syn::Block) {
+    fn enter_fn(
+        &mut self,
+        name: &syn::Ident,
+        attrs: &'a [syn::Attribute],
+        sig: &'a syn::Signature,
+        body: &'a syn::Block,
+    ) {
         self.facts.fn_items.entry(name.to_string()).or_default().push(body);
         let file = self.file;
         let test = test_attr(attrs, &self.options.extra_test_attrs, |a| span_of(file, a));
@@ -816,7 +834,13 @@ impl<'a> super::locks::LockTypeEnv<'a> for Walker<'a, '_> {
 fn is_iterator_closure_method(name: &str) -> bool {
     matches!(
         name,
-        "for_each" | "try_for_each" | "map" | "filter_map" | "flat_map" | "for_each_concurrent" | "try_for_each_concurrent"
+        "for_each"
+            | "try_for_each"
+            | "map"
+            | "filter_map"
+            | "flat_map"
+            | "for_each_concurrent"
+            | "try_for_each_concurrent"
     )
 }
 
@@ -829,9 +853,26 @@ fn looks_like_iterator(expr: &Expr) -> bool {
                 let n = m.method.to_string();
                 if matches!(
                     n.as_str(),
-                    "iter" | "into_iter" | "iter_mut" | "drain" | "chunks" | "chunks_exact" | "windows" | "lines"
-                        | "incoming" | "keys" | "values" | "values_mut" | "split" | "enumerate" | "zip" | "par_iter"
-                        | "into_par_iter" | "bytes" | "chars" | "par_chunks"
+                    "iter"
+                        | "into_iter"
+                        | "iter_mut"
+                        | "drain"
+                        | "chunks"
+                        | "chunks_exact"
+                        | "windows"
+                        | "lines"
+                        | "incoming"
+                        | "keys"
+                        | "values"
+                        | "values_mut"
+                        | "split"
+                        | "enumerate"
+                        | "zip"
+                        | "par_iter"
+                        | "into_par_iter"
+                        | "bytes"
+                        | "chars"
+                        | "par_chunks"
                 ) {
                     return true;
                 }

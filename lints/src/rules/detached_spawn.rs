@@ -119,7 +119,9 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Diagnostic> {
     };
     d = d.help(help);
     if family == Family::Rayon {
-        d = d.note("`rayon::spawn` is fire-and-forget: a panic in it aborts the process unless the pool has a `panic_handler`");
+        d = d.note(
+            "`rayon::spawn` is fire-and-forget: a panic in it aborts the process unless the pool has a `panic_handler`",
+        );
     }
     if let Some(note) = d.rule_note() {
         d = d.note(note);

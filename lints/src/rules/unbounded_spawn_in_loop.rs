@@ -99,8 +99,20 @@ fn pulls_input(body: &syn::Block) -> bool {
             let name = m.method.to_string();
             self.0 |= matches!(
                 name.as_str(),
-                "accept" | "accept_bi" | "accept_uni" | "recv" | "recv_from" | "recv_async" | "next" | "try_next"
-                    | "next_message" | "incoming" | "read_line" | "poll_accept" | "message" | "get_next"
+                "accept"
+                    | "accept_bi"
+                    | "accept_uni"
+                    | "recv"
+                    | "recv_from"
+                    | "recv_async"
+                    | "next"
+                    | "try_next"
+                    | "next_message"
+                    | "incoming"
+                    | "read_line"
+                    | "poll_accept"
+                    | "message"
+                    | "get_next"
             );
             visit::visit_expr_method_call(self, m);
         }
@@ -120,11 +132,9 @@ fn is_bounded_source(cx: &FileCx<'_>, e: &Expr, depth: u8) -> bool {
     }
     let is_bounded_source = |e: &Expr| is_bounded_source(cx, e, depth + 1);
     match e {
-        Expr::Path(_) => cx
-            .facts
-            .binding_of_expr(e)
-            .and_then(|b| cx.facts.binding(b).init)
-            .is_some_and(is_bounded_source),
+        Expr::Path(_) => {
+            cx.facts.binding_of_expr(e).and_then(|b| cx.facts.binding(b).init).is_some_and(is_bounded_source)
+        }
         Expr::Range(r) => r.end.is_some(),
         Expr::Array(_) | Expr::Repeat(_) => true,
         Expr::Paren(p) => is_bounded_source(&p.expr),
@@ -165,9 +175,19 @@ impl<'a> Visit<'a> for BoundFinder {
         let name = m.method.to_string();
         if matches!(
             name.as_str(),
-            "acquire" | "acquire_owned" | "acquire_many" | "acquire_many_owned" | "try_acquire" | "try_acquire_owned"
-                | "join_next" | "join_next_with_id" | "for_each_concurrent" | "try_for_each_concurrent"
-                | "buffer_unordered" | "buffered" | "wait"
+            "acquire"
+                | "acquire_owned"
+                | "acquire_many"
+                | "acquire_many_owned"
+                | "try_acquire"
+                | "try_acquire_owned"
+                | "join_next"
+                | "join_next_with_id"
+                | "for_each_concurrent"
+                | "try_for_each_concurrent"
+                | "buffer_unordered"
+                | "buffered"
+                | "wait"
         ) {
             self.found = true;
         }
@@ -180,7 +200,9 @@ impl<'a> Visit<'a> for BoundFinder {
         let is_count = |name: &str| name == "len" || name.contains("count") || name.ends_with("_permits");
         let is_len = |e: &Expr| match e {
             Expr::MethodCall(m) => is_count(&m.method.to_string()),
-            Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| is_count(&s.ident.to_string()))),
+            Expr::Call(c) => {
+                matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| is_count(&s.ident.to_string())))
+            }
             _ => false,
         };
         if is_comparison && (is_len(&b.left) || is_len(&b.right)) {

@@ -96,10 +96,14 @@ fn check_impl(cx: &FileCx<'_>, i: &syn::ItemImpl) {
     let (insert_at, indent) = insertion_point(cx, i, unsafe_span);
     let claim = if which == "Send" { "be moved to another thread" } else { "be shared between threads" };
     let comment = format!("{indent}// SAFETY: <explain why `{ty}` can safely {claim}>\n");
-    let mut d = Diagnostic::new(&UNDOCUMENTED_UNSAFE_SEND_SYNC, primary, format!("`unsafe impl {which}` without a `// SAFETY:` comment"))
-        .primary_label(format!("claims `{ty}` is `{which}` without saying why"))
-        .help(format!("write a `// SAFETY:` comment above the impl explaining why `{ty}` can safely {claim}"))
-        .suggest("document the invariant that makes this sound", insert_at, comment, Applicability::HasPlaceholders);
+    let mut d = Diagnostic::new(
+        &UNDOCUMENTED_UNSAFE_SEND_SYNC,
+        primary,
+        format!("`unsafe impl {which}` without a `// SAFETY:` comment"),
+    )
+    .primary_label(format!("claims `{ty}` is `{which}` without saying why"))
+    .help(format!("write a `// SAFETY:` comment above the impl explaining why `{ty}` can safely {claim}"))
+    .suggest("document the invariant that makes this sound", insert_at, comment, Applicability::HasPlaceholders);
     if let Some(note) = d.rule_note() {
         d = d.note(note);
     }
@@ -158,7 +162,8 @@ fn has_safety_comment(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> 
     while l > 0 {
         l -= 1;
         let text = src.line_text(l).trim();
-        let is_comment = text.starts_with("//") || text.starts_with("/*") || text.starts_with('*') || text.ends_with("*/");
+        let is_comment =
+            text.starts_with("//") || text.starts_with("/*") || text.starts_with('*') || text.ends_with("*/");
         if text.ends_with("*/") {
             in_block_comment = true;
         }
