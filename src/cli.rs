@@ -33,6 +33,8 @@ pub struct Cli {
     pub check: CheckArgs,
     #[command(flatten)]
     pub adoption: AdoptionArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// What to do instead of checking.
@@ -298,6 +300,15 @@ pub enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+/// How the analysis itself runs: switches for testing and measuring taskcheck.
+#[derive(Debug, Default, Args)]
+pub struct RunArgs {
+    /// Parse every file, also those no enabled lint can fire in (to check that the prefilter
+    /// changes no finding; syntax errors in such files are then reported too)
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
 }
 
 /// Parses the process arguments (`args[0]` is the program). Cargo runs a subcommand as

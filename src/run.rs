@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::ExitCode;
-use taskcheck_lints::prefilter::Prefilter;
+use taskcheck_lints::prefilter::{Needs, Prefilter, RunContext};
 use taskcheck_lints::registry::tool;
 use taskcheck_lints::suppress::{self, Suppressed};
 use taskcheck_lints::{
@@ -89,7 +89,8 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
         if check_succeeded.is_none() {
             check_succeeded = Some(if cli.check.with_check { check::run(cli)? } else { true });
         }
-        let analysis = analyse(&plan, &mut sources, &settings)?;
+        let options = AnalyseOptions { prefilter: !cli.run.no_prefilter };
+        let analysis = analyse_with(&plan, &mut sources, &settings, &options)?;
         let mut adopted = match adopt::adopt(&cli.adoption, fixed.is_none(), &sources, analysis, &cwd)? {
             adopt::Next::Report(adopted) => adopted,
             adopt::Next::Done(outcome) => return Ok(outcome),
@@ -115,10 +116,36 @@ pub struct Analysis {
     pub suppressed: Vec<Suppressed>,
 }
 
+/// How [`analyse_with`] goes about it; the defaults are what a run uses.
+#[derive(Clone, Debug)]
+pub struct AnalyseOptions {
+    /// Skip files no enabled lint can fire in ([`Prefilter`]). Off only to check that the
+    /// prefilter changes no finding (`--no-prefilter`).
+    pub prefilter: bool,
+}
+
+impl Default for AnalyseOptions {
+    fn default() -> Self {
+        AnalyseOptions { prefilter: true }
+    }
+}
+
 /// Reads and checks every file of the plan, in parallel, then runs the workspace phase and
 /// applies each file's suppression comments; adds the files to `sources`. The diagnostics come
 /// back sorted by path, position and lint, whatever the threads' timing.
 pub fn analyse(plan: &Plan, sources: &mut SourceMap, settings: &Settings) -> Result<Analysis, Error> {
+    analyse_with(plan, sources, settings, &AnalyseOptions::default())
+}
+
+/// [`analyse`] with options. The text of a file that is not analysed is not kept, and texts
+/// no finding (reported or suppressed) points into are released once the findings are known:
+/// the emitters and the adoption steps read only those.
+pub fn analyse_with(
+    plan: &Plan,
+    sources: &mut SourceMap,
+    settings: &Settings,
+    options: &AnalyseOptions,
+) -> Result<Analysis, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK_BYTES)
         .thread_name(|i| format!("taskcheck-worker-{i}"))
@@ -131,12 +158,13 @@ pub fn analyse(plan: &Plan, sources: &mut SourceMap, settings: &Settings) -> Res
         let on = settings.all_levels().any(|l| l.is_enabled(lint));
         union.set(lint, if on { Level::Warn } else { Level::Allow });
     }
-    let (readable, mut diagnostics) = load(plan, sources, &pool);
-    let mut owner: HashMap<FileId, usize> = readable.iter().map(|(id, f)| (*id, f.package)).collect();
+    let prefilter = prefilter(plan, sources, settings, &union, options);
+    let (readable, mut diagnostics) = load(plan, sources, &prefilter, &pool);
+    let mut owner: HashMap<FileId, usize> = readable.iter().map(|r| (r.id, r.file.package)).collect();
     owner.extend(plan.packages.iter().enumerate().filter_map(|(i, p)| Some((p.manifest?, i))));
     let mut summaries = Vec::with_capacity(readable.len());
     let mut tables = Vec::new();
-    for analysis in check_files(plan, &readable, sources, settings, &union, &pool) {
+    for analysis in check_files(plan, &readable, sources, settings, &pool) {
         diagnostics.extend(analysis.diagnostics);
         summaries.push(analysis.summary);
         if !analysis.suppressions.is_empty() {
@@ -183,24 +211,78 @@ pub fn analyse(plan: &Plan, sources: &mut SourceMap, settings: &Settings) -> Res
     }
     sort(&mut diagnostics, sources);
     suppressed.sort_by(|a, b| sort_key(&a.diagnostic, sources).cmp(&sort_key(&b.diagnostic, sources)));
+    let cited = diagnostics.iter().chain(suppressed.iter().map(|s| &s.diagnostic));
+    release_unneeded(&readable, sources, cited);
     Ok(Analysis { diagnostics, suppressed })
 }
 
-/// Reads the files (in parallel) and adds them to the source map (in order, on this thread,
-/// since it hands out the ids). Returns the readable files with their ids, and an `io_error`
-/// for each file or folder that could not be read.
+/// Files that contain nothing any enabled lint needs cannot produce a finding: they are not
+/// parsed. Names the configuration gives meaning to (the project's own spawn functions, extra
+/// test attributes) let a file through whatever it contains.
+fn prefilter(
+    plan: &Plan,
+    sources: &SourceMap,
+    settings: &Settings,
+    union: &Levels,
+    options: &AnalyseOptions,
+) -> Prefilter {
+    if !options.prefilter {
+        return Prefilter::disabled();
+    }
+    let run =
+        RunContext { sources, packages: &plan.packages, root_manifest: plan.root_manifest, ci_files: &plan.ci_files };
+    let mut words: Vec<&str> =
+        plan.packages.iter().flat_map(|p| &p.extra_spawners).filter_map(|(path, _)| path.rsplit("::").next()).collect();
+    words.extend(settings.test_attributes.iter().flatten().filter_map(|a| a.rsplit("::").next()));
+    words.sort_unstable();
+    words.dedup();
+    Prefilter::for_run(taskcheck_lints::all_lints(), union, &run).with_extra_words(&words)
+}
+
+/// One readable Rust file: its id, where it comes from, and whether it is analysed.
+struct Readable<'p> {
+    id: FileId,
+    file: &'p RustFile,
+    analysed: bool,
+}
+
+/// Reads the files and runs the prefilter on them (in parallel), and adds them to the source
+/// map (in order, on this thread, since it hands out the ids); the text of a file that will
+/// not be analysed is not kept. Returns the readable files, and an `io_error` for each file
+/// or folder that could not be read.
 fn load<'p>(
     plan: &'p Plan,
     sources: &mut SourceMap,
+    prefilter: &Prefilter,
     pool: &rayon::ThreadPool,
-) -> (Vec<(FileId, &'p RustFile)>, Vec<Diagnostic>) {
-    let texts: Vec<Result<String, String>> =
-        pool.install(|| plan.files.par_iter().map(|f| read_source(&f.path, &display_path(&f.shown))).collect());
+) -> (Vec<Readable<'p>>, Vec<Diagnostic>) {
+    let texts: Vec<Result<(String, Needs), String>> = pool.install(|| {
+        plan.files
+            .par_iter()
+            .map(|f| {
+                let text = read_source(&f.path, &display_path(&f.shown))?;
+                let needs = prefilter.scan_file(&text, f.is_test_file);
+                Ok((text, needs))
+            })
+            .collect()
+    });
+    // What may fire in each package: a file that only supports a lint is needed if the lint
+    // may fire in another file of the same package.
+    let mut fires_in = vec![0u128; plan.packages.len()];
+    for (file, text) in plan.files.iter().zip(&texts) {
+        if let (Ok((_, needs)), Some(fires)) = (text, fires_in.get_mut(file.package)) {
+            *fires |= needs.fires;
+        }
+    }
     let mut unreadable = Vec::new();
     let mut readable = Vec::with_capacity(plan.files.len());
     for (file, text) in plan.files.iter().zip(texts) {
         match text {
-            Ok(text) => readable.push((sources.add(SourceFile::new(file.shown.clone(), text)), file)),
+            Ok((text, needs)) => {
+                let analysed = needs.needed(fires_in.get(file.package).copied().unwrap_or(u128::MAX));
+                let text = if analysed { text } else { String::new() };
+                readable.push(Readable { id: sources.add(SourceFile::new(file.shown.clone(), text)), file, analysed });
+            }
             Err(reason) => unreadable.push(io_error(sources.add(SourceFile::new(file.shown.clone(), "")), reason)),
         }
     }
@@ -214,44 +296,52 @@ fn load<'p>(
 /// The per-file analyses, in parallel; each summary is tagged with its file and package.
 fn check_files(
     plan: &Plan,
-    readable: &[(FileId, &RustFile)],
+    readable: &[Readable<'_>],
     sources: &SourceMap,
     settings: &Settings,
-    union: &Levels,
     pool: &rayon::ThreadPool,
 ) -> Vec<FileAnalysis> {
-    // Files that contain no word any enabled lint needs cannot produce a finding: not parsed.
-    // The project's own spawn functions are such words too.
-    let prefilter = Prefilter::new(taskcheck_lints::all_lints(), union);
-    let mut spawner_words: Vec<&str> =
-        plan.packages.iter().flat_map(|p| &p.extra_spawners).filter_map(|(path, _)| path.rsplit("::").next()).collect();
-    spawner_words.sort_unstable();
-    spawner_words.dedup();
     pool.install(|| {
         readable
             .par_iter()
-            .map(|(id, file)| {
+            .map(|r| {
                 let input = FileInput {
-                    id: *id,
-                    source: sources.get(*id),
-                    package: &plan.packages[file.package],
-                    is_test_file: file.is_test_file,
-                    extra_test_attrs: settings.test_attributes.get(file.package).map(Vec::as_slice).unwrap_or(&[]),
+                    id: r.id,
+                    source: sources.get(r.id),
+                    package: &plan.packages[r.file.package],
+                    is_test_file: r.file.is_test_file,
+                    extra_test_attrs: settings.test_attributes.get(r.file.package).map(Vec::as_slice).unwrap_or(&[]),
                 };
-                let text = &input.source.text;
                 // `analyze_file` refuses input nested too deeply for the parser's stack itself.
-                let mut analysis = if !prefilter.may_match(text) && !spawner_words.iter().any(|w| text.contains(w)) {
-                    FileAnalysis::default()
+                let mut analysis = if r.analysed {
+                    analyze_file(&input, settings.levels_of(Some(r.file.package)))
                 } else {
-                    analyze_file(&input, settings.levels_of(Some(file.package)))
+                    FileAnalysis::default()
                 };
                 // The lints crate leaves the file's package to the caller's bookkeeping.
-                analysis.summary.file = *id;
-                analysis.summary.package = file.package;
+                analysis.summary.file = r.id;
+                analysis.summary.package = r.file.package;
                 analysis
             })
             .collect()
     })
+}
+
+/// Drops the texts of the Rust files no diagnostic points into.
+fn release_unneeded<'d>(
+    readable: &[Readable<'_>],
+    sources: &mut SourceMap,
+    cited: impl Iterator<Item = &'d Diagnostic>,
+) {
+    let mut files = HashSet::new();
+    for d in cited {
+        files.insert(d.primary.span.file);
+        files.extend(d.labels.iter().map(|l| l.span.file));
+        files.extend(d.suggestions.iter().flat_map(|s| s.edits.iter().map(|e| e.span.file)));
+    }
+    for r in readable.iter().filter(|r| r.analysed && !files.contains(&r.id)) {
+        sources.release_text(r.id);
+    }
 }
 
 /// The file's text, or why it has none, in the words the `io_error` diagnostic uses.

@@ -1,42 +1,154 @@
 //! A byte-level test that proves a file cannot produce a finding, so it need not be parsed.
 //!
 //! Most files of a crate use no concurrency API at all; parsing them is most of the cost of a
-//! run. Each lint lists words that every file it can fire in must contain (a spawn is written
-//! with `spawn`, an unsafe impl with `unsafe`); a file containing none of the words of any
-//! enabled lint is skipped. A lint with no entry here is never skipped for.
+//! run. Each lint states what every file it can fire in must contain ([`condition`]): a
+//! spawn is written with `spawn`, an unsafe `Send` impl with `unsafe impl` and `Send`, a
+//! blocking call in async code with the word `async` and one of `sleep`, `fs`, `net`,
+//! `mpsc`, `spawn`. One pass of Aho-Corasick over the text finds the words; the conditions
+//! are then decided on what was found. A file no enabled lint can fire in is skipped.
 //!
-//! A skipped file is not parsed, so a syntax error in it is not reported either.
+//! Some facts matter only together with another file's: the module declarations and
+//! `pub use` items `undocumented_shared_type` reads to decide whether a type is public are
+//! needed only when a file of the same package has a type that lint could report. Such a
+//! file [`Needs::supports`] the lint; the driver analyses it when the lint may fire in
+//! another file of its package ([`Needs::needed`]).
+//!
+//! A workspace lint that the run cannot fire at all (no `panic = "abort"` profile for
+//! `catch_unwind_under_abort`, a CI job that already runs a race checker for
+//! `missing_race_check`) asks for no file ([`Prefilter::for_run`]).
+//!
+//! Every condition must be sound: when it is false, the lint neither reports nor exports a
+//! fact for the file, whatever the rest of the file says. Mind `facts::paths::canonical`: a
+//! path the lints match may be written otherwise (`tokio::time::delay_for` is `sleep`,
+//! `futures_util::` is `futures::`, `crossbeam::channel::` is `crossbeam_channel::`). The fuzz target and
+//! `tests/prefilter.rs` check that findings are the same with and without the prefilter. A
+//! skipped file is not parsed, so a syntax error in it is not reported either.
+//!
+//! A lint with no condition here is never skipped for: every file is parsed.
 
 use crate::registry::Lint;
-use crate::Levels;
+use crate::source::{FileId, SourceMap};
+use crate::{Levels, PackageInfo};
 use aho_corasick::AhoCorasick;
 
-/// Words whose absence proves `lint` cannot fire, or `None` when no such list is known.
-fn needles(lint: &str) -> Option<&'static [&'static str]> {
+/// Something a file's text may contain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needle {
+    /// Anywhere, even inside a longer word (`spawn` in `spawn_blocking`).
+    Sub(&'static str),
+    /// As a whole word: no letter, digit or `_` on either side (`fs` in `std::fs`, not in
+    /// `offset`).
+    Word(&'static str),
+    /// At the start of a word (`Atomic` in `AtomicUsize`).
+    Prefix(&'static str),
+    /// Two words with only whitespace and comments between (`unsafe impl`, `static mut`).
+    Seq(&'static str, &'static str),
+    /// A module declaration without a body: `mod NAME;`.
+    ModDecl,
+    /// The file is test code as a whole (under `tests/`): not in the text, given by the caller.
+    TestFile,
+}
+
+/// What a file must contain: needles combined with and/or.
+#[derive(Clone, Debug)]
+pub enum Cond {
+    Has(Needle),
+    Any(Vec<Cond>),
+    All(Vec<Cond>),
+}
+
+fn sub(w: &'static str) -> Cond {
+    Cond::Has(Needle::Sub(w))
+}
+fn word(w: &'static str) -> Cond {
+    Cond::Has(Needle::Word(w))
+}
+fn prefix(w: &'static str) -> Cond {
+    Cond::Has(Needle::Prefix(w))
+}
+fn seq(a: &'static str, b: &'static str) -> Cond {
+    Cond::Has(Needle::Seq(a, b))
+}
+fn any(conds: impl IntoIterator<Item = Cond>) -> Cond {
+    Cond::Any(conds.into_iter().collect())
+}
+fn all(conds: impl IntoIterator<Item = Cond>) -> Cond {
+    Cond::All(conds.into_iter().collect())
+}
+fn any_sub(words: &[&'static str]) -> Cond {
+    any(words.iter().map(|w| sub(w)))
+}
+fn any_word(words: &[&'static str]) -> Cond {
+    any(words.iter().map(|w| word(w)))
+}
+
+/// `unsafe impl … Send` / `Sync`: what `FileFacts::impls` records as `unsafe_auto_trait`.
+fn unsafe_send_sync_impl() -> Cond {
+    all([seq("unsafe", "impl"), any_sub(&["Send", "Sync"])])
+}
+
+/// What every file `lint` can fire in (or export a fact from) contains, or `None` when no
+/// such condition is known (every file is then analysed).
+pub fn condition(lint: &str) -> Option<Cond> {
     Some(match lint {
-        "detached_spawn" | "unbounded_spawn_in_loop" => &["spawn"],
-        "task_dropped_on_spawn"
+        // Every finding starts from a spawn call, and every spawner's name has `spawn` in it
+        // (`spawn`, `spawn_blocking`, `spawn_local`, `Builder::spawn`, a scope's `s.spawn`).
+        "detached_spawn"
+        | "unbounded_spawn_in_loop"
+        | "task_dropped_on_spawn"
         | "joinset_dropped"
         | "handles_never_joined"
         | "join_result_ignored"
         | "early_exit_leaks_tasks"
-        | "test_leaks_spawn" => &["spawn"],
-        "barrier_count_mismatch" => &["Barrier"],
-        "sleep_in_test" => &["sleep"],
-        "undocumented_unsafe_send_sync" => &["unsafe"],
-        "uncancellable_loop" => &["spawn"],
-        "blocking_in_async" => &["async"],
-        "cancel_guard_dropped" => &["drop_guard"],
-        "catch_unwind_around_spawn" => &["catch_unwind"],
-        // What `collect` exports: `catch_unwind`, `join()` results, `is_panic`/`into_panic`.
-        "catch_unwind_under_abort" => &["catch_unwind", "join", "_panic"],
-        "raw_pointer_across_spawn" | "unnamed_thread" => &["spawn"],
-        "static_mut" => &["static"],
-        "missing_race_check" => &["unsafe", "static", "UnsafeCell"],
-        "unbounded_channel" => &["channel", "unbounded"],
-        "send_sync_impl_unbounded" => &["unsafe"],
+        | "test_leaks_spawn"
+        | "uncancellable_loop"
+        | "raw_pointer_across_spawn"
+        | "unnamed_thread" => sub("spawn"),
+        // `Barrier::new(n)` of std or tokio, by its path or an import of `Barrier`.
+        "barrier_count_mismatch" => word("Barrier"),
+        // `thread::sleep`, `time::sleep`, `sleep_until` in test code (a `#[test]`-like
+        // attribute or `cfg(test)`, or a file under `tests/`), in a function that spawns or
+        // creates shared state (`sleep_in_test::shares_state`).
+        // (`tokio::time::delay_for` is the old name of `sleep`.)
+        "sleep_in_test" => all([
+            any_sub(&["sleep", "delay_for"]),
+            any([sub("test"), Cond::Has(Needle::TestFile)]),
+            any_sub(&[
+                "spawn", "Arc", "mpsc", "oneshot", "broadcast", "watch", "Mutex", "RwLock", "Notify", "Barrier",
+                "Condvar", "scope", "crossbeam", "flume", "async_channel", "kanal", "Atomic",
+            ]),
+        ]),
+        "undocumented_unsafe_send_sync" | "send_sync_impl_unbounded" => unsafe_send_sync_impl(),
+        "static_mut" => seq("static", "mut"),
+        // Async code (`async fn`, block or closure) calling `std::thread::sleep`, `std::fs`,
+        // `std::net`, joining a std thread (spawned in sight) or receiving on `std::sync::mpsc`:
+        // each path, imported or written out, names its module or function as a word.
+        "blocking_in_async" => all([word("async"), any([any_word(&["sleep", "fs", "net", "mpsc"]), sub("spawn")])]),
+        "cancel_guard_dropped" => sub("drop_guard"),
+        // A spawn inside the guarded closure or future.
+        "catch_unwind_around_spawn" => all([sub("catch_unwind"), sub("spawn")]),
+        // What `collect` exports: `catch_unwind`, `JoinError::is_panic`/`into_panic`, and the
+        // `Err` of a std thread's `join()` (in a file that spawns threads).
+        "catch_unwind_under_abort" => any([sub("catch_unwind"), sub("_panic"), all([word("join"), sub("spawn")])]),
+        // `unsafe impl Send/Sync`, `static mut`, an `UnsafeCell` field in a file with atomics.
+        "missing_race_check" => any([
+            unsafe_send_sync_impl(),
+            seq("static", "mut"),
+            all([sub("UnsafeCell"), any_sub(&["Atomic", "atomic"])]),
+        ]),
+        // The constructors it knows: tokio's `unbounded_channel`, std's and futures'
+        // `mpsc::channel`/`unbounded`, and `unbounded` of crossbeam (`crossbeam_channel` or
+        // `crossbeam::channel`), flume, async-channel and async-std (only by their crate's
+        // path: no glob import of those is resolved).
+        "unbounded_channel" => any([
+            any_word(&["unbounded_channel", "mpsc"]),
+            all([
+                word("unbounded"),
+                any_word(&["crossbeam_channel", "crossbeam", "flume", "async_channel", "async_std"]),
+            ]),
+        ]),
         // Every finding starts from a lock-method call (`facts::locks::lock_method`).
-        "lock_across_await" | "double_lock" | "lock_order_inversion" => &[
+        "lock_across_await" | "double_lock" | "lock_order_inversion" => any_sub(&[
             ".lock()",
             ".read()",
             ".write()",
@@ -54,50 +166,349 @@ fn needles(lint: &str) -> Option<&'static [&'static str]> {
             "blocking_lock",
             "blocking_read",
             "blocking_write",
-        ],
-        // `pub mod` and `pub use`: the files that make a module or a type public must be read.
-        "undocumented_shared_type" => &[
-            "Mutex", "RwLock", "Condvar", "Atomic", "Sender", "Receiver", "Notify", "Semaphore", "Barrier", "pub mod",
-            "pub use",
-        ],
+        ]),
+        // A `pub` struct, enum or union with a field of a type `facts::items::sync_kind` knows:
+        // its name is a word of the file (an import or a path), `Atomic…` a word's start, and
+        // the module it resolves to is named too (`use std::sync::Mutex`, `parking_lot::Mutex`).
+        "undocumented_shared_type" => all([
+            any([seq("pub", "struct"), seq("pub", "enum"), seq("pub", "union")]),
+            any_word(&[
+                "sync",
+                "atomic",
+                "portable_atomic",
+                "parking_lot",
+                "async_lock",
+                "async_std",
+                "spin",
+                "crossbeam",
+                "crossbeam_utils",
+                "crossbeam_channel",
+                "flume",
+                "async_channel",
+                "futures",
+                "futures_util",
+                "futures_channel",
+            ]),
+            any([
+                any_word(&[
+                    "Sender",
+                    "SyncSender",
+                    "Receiver",
+                    "UnboundedSender",
+                    "UnboundedReceiver",
+                    "WeakSender",
+                    "WeakUnboundedSender",
+                    "Mutex",
+                    "RwLock",
+                    "ReentrantMutex",
+                    "FairMutex",
+                    "SpinMutex",
+                    "TicketMutex",
+                    "Condvar",
+                    "Notify",
+                    "Semaphore",
+                    "Barrier",
+                ]),
+                prefix("Atomic"),
+            ]),
+        ]),
         // Reports about `// taskcheck: allow(…)` comments.
-        "unused_suppression" | "unknown_lint" => &["taskcheck"],
+        "unused_suppression" | "unknown_lint" => sub("taskcheck"),
         _ => return None,
     })
 }
 
-/// The union of the needles of every enabled lint.
+/// What a file contributes to `lint` only when the lint fires in another file of the same
+/// package: `undocumented_shared_type` reads module declarations and `pub use` items to tell
+/// whether a type is public (`facts::modules`).
+pub fn support_condition(lint: &str) -> Option<Cond> {
+    match lint {
+        "undocumented_shared_type" => Some(any([Cond::Has(Needle::ModDecl), seq("pub", "use")])),
+        _ => None,
+    }
+}
+
+/// What a run knows before any file is parsed: manifests and CI files.
+pub struct RunContext<'a> {
+    pub sources: &'a SourceMap,
+    pub packages: &'a [PackageInfo],
+    pub root_manifest: Option<FileId>,
+    pub ci_files: &'a [FileId],
+}
+
+/// Whether a workspace lint can report anything in this run at all.
+fn can_fire(lint: &str, run: &RunContext<'_>) -> bool {
+    match lint {
+        "catch_unwind_under_abort" => crate::rules::catch_unwind_under_abort::can_fire(run),
+        "missing_race_check" => crate::rules::missing_race_check::can_fire(run),
+        _ => true,
+    }
+}
+
+/// The lints a file may fire or support, as bit sets over the prefilter's lints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// Lints that may report in this file or export a fact from it.
+    pub fires: u128,
+    /// Lints for which this file holds facts that matter when the lint fires in another file
+    /// of its package.
+    pub supports: u128,
+}
+
+impl Needs {
+    /// Whether the file must be analysed, given the lints that may fire somewhere in its
+    /// package (the union of [`Needs::fires`] over the package's files).
+    pub fn needed(&self, fires_in_package: u128) -> bool {
+        self.fires != 0 || self.supports & fires_in_package != 0
+    }
+}
+
+/// The conditions of every enabled lint, and one automaton over all their words.
 #[derive(Debug)]
 pub struct Prefilter {
-    matcher: Option<AhoCorasick>,
+    /// `None`: an enabled lint has no condition, every file is analysed.
+    inner: Option<Inner>,
 }
+
+#[derive(Debug)]
+struct Inner {
+    /// One entry per enabled lint (bit `i` of [`Needs`]): when it fires and what it needs.
+    lints: Vec<(Cond, Option<Cond>)>,
+    needles: Vec<Needle>,
+    /// The automaton's patterns, each with the needles it anchors.
+    matcher: AhoCorasick,
+    anchored: Vec<Vec<usize>>,
+    /// [`Prefilter::with_extra_words`].
+    extra: Option<AhoCorasick>,
+}
+
+/// Lints that need every file.
+const EVERYTHING: Needs = Needs { fires: u128::MAX, supports: 0 };
 
 impl Prefilter {
     /// A prefilter for the lints `levels` enables among `lints`.
     pub fn new<'l>(lints: impl IntoIterator<Item = &'l Lint>, levels: &Levels) -> Prefilter {
-        let mut words: Vec<&'static str> = Vec::new();
+        Prefilter::build(lints, levels, None)
+    }
+
+    /// [`Prefilter::new`], leaving out the workspace lints this run cannot fire.
+    pub fn for_run<'l>(lints: impl IntoIterator<Item = &'l Lint>, levels: &Levels, run: &RunContext<'_>) -> Prefilter {
+        Prefilter::build(lints, levels, Some(run))
+    }
+
+    fn build<'l>(
+        lints: impl IntoIterator<Item = &'l Lint>,
+        levels: &Levels,
+        run: Option<&RunContext<'_>>,
+    ) -> Prefilter {
+        let mut conds = Vec::new();
         for lint in lints.into_iter().filter(|l| levels.is_enabled(l)) {
-            match needles(lint.name) {
-                Some(list) => words.extend_from_slice(list),
-                // A lint without needles can fire anywhere: every file must be parsed.
-                None => return Prefilter { matcher: None },
+            if run.is_some_and(|run| !can_fire(lint.name, run)) {
+                continue;
+            }
+            match condition(lint.name) {
+                Some(c) => conds.push((c, support_condition(lint.name))),
+                // A lint without a condition can fire anywhere: every file must be parsed.
+                None => return Prefilter::disabled(),
             }
         }
-        words.sort_unstable();
-        words.dedup();
-        Prefilter { matcher: AhoCorasick::new(&words).ok() }
+        if conds.len() > 128 {
+            return Prefilter::disabled();
+        }
+        let mut needles = Vec::new();
+        for (fires, supports) in &conds {
+            collect_needles(fires, &mut needles);
+            if let Some(s) = supports {
+                collect_needles(s, &mut needles);
+            }
+        }
+        let mut patterns: Vec<&'static str> = Vec::new();
+        let mut anchored: Vec<Vec<usize>> = Vec::new();
+        for (i, n) in needles.iter().enumerate() {
+            let Some(anchor) = n.anchor() else { continue };
+            match patterns.iter().position(|p| *p == anchor) {
+                Some(p) => anchored[p].push(i),
+                None => {
+                    patterns.push(anchor);
+                    anchored.push(vec![i]);
+                }
+            }
+        }
+        match AhoCorasick::new(&patterns) {
+            Ok(matcher) => Prefilter { inner: Some(Inner { lints: conds, needles, matcher, anchored, extra: None }) },
+            Err(_) => Prefilter::disabled(),
+        }
     }
 
     /// A prefilter that lets every file through.
     pub fn disabled() -> Prefilter {
-        Prefilter { matcher: None }
+        Prefilter { inner: None }
     }
 
-    /// Whether the file may produce a finding and must be analysed.
+    /// What the file may need analysing for.
+    pub fn scan(&self, text: &str) -> Needs {
+        self.scan_file(text, false)
+    }
+
+    /// [`Prefilter::scan`] for a file that may be test code as a whole (under `tests/`).
+    pub fn scan_file(&self, text: &str, is_test_file: bool) -> Needs {
+        let Some(inner) = &self.inner else { return EVERYTHING };
+        if inner.extra.as_ref().is_some_and(|m| m.is_match(text)) {
+            return EVERYTHING;
+        }
+        let mut found = inner.found(text.as_bytes());
+        if let Some(i) = inner.needles.iter().position(|n| *n == Needle::TestFile) {
+            found[i] = is_test_file;
+        }
+        let mut needs = Needs::default();
+        for (i, (fires, supports)) in inner.lints.iter().enumerate() {
+            if fires.holds(&inner.needles, &found) {
+                needs.fires |= 1 << i;
+            }
+            if supports.as_ref().is_some_and(|s| s.holds(&inner.needles, &found)) {
+                needs.supports |= 1 << i;
+            }
+        }
+        needs
+    }
+
+    /// Words that make any file containing one analysed, whatever the conditions say: names
+    /// the configuration gives meaning to (extra test attributes, the project's own spawn
+    /// functions), which the conditions cannot know.
+    pub fn with_extra_words<S: AsRef<str>>(mut self, words: &[S]) -> Prefilter {
+        let words: Vec<&str> = words.iter().map(AsRef::as_ref).filter(|w| !w.is_empty()).collect();
+        if let Some(inner) = &mut self.inner {
+            if !words.is_empty() {
+                match AhoCorasick::new(&words) {
+                    Ok(m) => inner.extra = Some(m),
+                    Err(_) => self.inner = None,
+                }
+            }
+        }
+        self
+    }
+
+    /// Whether the file may produce a finding or a fact of its own and must be analysed (a
+    /// file that only [`Needs::supports`] a lint is not).
     pub fn may_match(&self, text: &str) -> bool {
-        match &self.matcher {
-            Some(m) => m.is_match(text),
-            None => true,
+        self.scan(text).fires != 0
+    }
+}
+
+impl Inner {
+    /// Which needles the text contains.
+    fn found(&self, b: &[u8]) -> Vec<bool> {
+        let mut found = vec![false; self.needles.len()];
+        let mut left = self.needles.iter().filter(|n| n.anchor().is_some()).count();
+        for m in self.matcher.find_overlapping_iter(b) {
+            for &n in &self.anchored[m.pattern().as_usize()] {
+                if !found[n] && self.needles[n].matches_at(b, m.start(), m.end()) {
+                    found[n] = true;
+                    left -= 1;
+                }
+            }
+            if left == 0 {
+                break;
+            }
+        }
+        found
+    }
+}
+
+fn collect_needles(cond: &Cond, out: &mut Vec<Needle>) {
+    match cond {
+        Cond::Has(n) => {
+            if !out.contains(n) {
+                out.push(*n);
+            }
+        }
+        Cond::Any(cs) | Cond::All(cs) => cs.iter().for_each(|c| collect_needles(c, out)),
+    }
+}
+
+impl Cond {
+    fn holds(&self, needles: &[Needle], found: &[bool]) -> bool {
+        match self {
+            Cond::Has(n) => needles.iter().position(|x| x == n).is_some_and(|i| found[i]),
+            Cond::Any(cs) => cs.iter().any(|c| c.holds(needles, found)),
+            Cond::All(cs) => cs.iter().all(|c| c.holds(needles, found)),
+        }
+    }
+}
+
+impl Needle {
+    /// The string the automaton looks for.
+    fn anchor(&self) -> Option<&'static str> {
+        match *self {
+            Needle::Sub(w) | Needle::Word(w) | Needle::Prefix(w) | Needle::Seq(w, _) => Some(w),
+            Needle::ModDecl => Some("mod"),
+            Needle::TestFile => None,
+        }
+    }
+
+    /// Whether the needle is found where its anchor matched `b[start..end]`.
+    fn matches_at(&self, b: &[u8], start: usize, end: usize) -> bool {
+        let left = start == 0 || !is_ident_byte(b[start - 1]);
+        let right = end == b.len() || !is_ident_byte(b[end]);
+        match *self {
+            Needle::Sub(_) => true,
+            Needle::Word(_) => left && right,
+            Needle::Prefix(_) => left,
+            Needle::Seq(_, second) => {
+                left && right && {
+                    let at = skip_trivia(b, end);
+                    b[at..].starts_with(second.as_bytes())
+                        && b.get(at + second.len()).is_none_or(|c| !is_ident_byte(*c))
+                }
+            }
+            Needle::TestFile => false,
+            Needle::ModDecl => {
+                if !(left && right) {
+                    return false;
+                }
+                let mut at = skip_trivia(b, end);
+                if b[at..].starts_with(b"r#") {
+                    at += 2;
+                }
+                let name = b[at..].iter().take_while(|c| is_ident_byte(**c)).count();
+                name > 0 && b.get(skip_trivia(b, at + name)) == Some(&b';')
+            }
+        }
+    }
+}
+
+/// Letters, digits and `_`. Other bytes (non-ASCII ones included) count as a word boundary,
+/// which can only let more files through.
+fn is_ident_byte(c: u8) -> bool {
+    c == b'_' || c.is_ascii_alphanumeric()
+}
+
+/// Past whitespace and comments from `i`.
+fn skip_trivia(b: &[u8], mut i: usize) -> usize {
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b[i..].starts_with(b"//") {
+            i += b[i..].iter().position(|&c| c == b'\n').unwrap_or(b.len() - i);
+        } else if b[i..].starts_with(b"/*") {
+            let mut depth = 0usize;
+            while i < b.len() {
+                if b[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if b[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else {
+            return i;
         }
     }
 }
@@ -106,13 +517,55 @@ impl Prefilter {
 mod tests {
     use super::*;
 
+    fn fires(text: &str) -> bool {
+        Prefilter::new(crate::all_lints(), &Levels::default()).may_match(text)
+    }
+
     #[test]
     fn skips_files_without_any_needle() {
-        let p = Prefilter::new(crate::all_lints(), &Levels::default());
-        assert!(p.may_match("fn f() { std::thread::spawn(|| {}); }"));
-        assert!(p.may_match("unsafe impl Send for X {}"));
-        if crate::all_lints().all(|l| needles(l.name).is_some()) {
-            assert!(!p.may_match("fn add(a: u32, b: u32) -> u32 { a + b }"));
+        assert!(fires("fn f() { std::thread::spawn(|| {}); }"));
+        assert!(fires("unsafe impl Send for X {}"));
+        if crate::all_lints().all(|l| condition(l.name).is_some()) {
+            assert!(!fires("fn add(a: u32, b: u32) -> u32 { a + b }"));
         }
+    }
+
+    #[test]
+    fn words_sequences_and_module_declarations() {
+        let b = |s: &str| s.as_bytes().to_vec();
+        let at = |n: Needle, text: &str| {
+            let t = b(text);
+            let a = n.anchor().unwrap();
+            (0..t.len()).any(|i| t[i..].starts_with(a.as_bytes()) && n.matches_at(&t, i, i + a.len()))
+        };
+        assert!(at(Needle::Word("fs"), "use std::fs;"));
+        assert!(!at(Needle::Word("fs"), "let offset = 1;"));
+        assert!(at(Needle::Prefix("Atomic"), "x: AtomicUsize"));
+        assert!(!at(Needle::Prefix("Atomic"), "x: MyAtomic"));
+        assert!(at(Needle::Seq("unsafe", "impl"), "unsafe /* why */\n// because\nimpl<T> Send for X<T> {}"));
+        assert!(!at(Needle::Seq("unsafe", "impl"), "unsafe fn implies() {}"));
+        assert!(at(Needle::Seq("static", "mut"), "static  mut N: u8 = 0;"));
+        assert!(!at(Needle::Seq("static", "mut"), "static mutex: u8 = 0;"));
+        assert!(at(Needle::ModDecl, "pub mod a /* x */ ;"));
+        assert!(at(Needle::ModDecl, "mod r#type;"));
+        assert!(!at(Needle::ModDecl, "mod tests { }"));
+        assert!(!at(Needle::ModDecl, "model;"));
+        for text in ["unsafe", "unsafe /*", "mod", "mod x", "mod /* x", "static //"] {
+            for n in [Needle::Seq("unsafe", "impl"), Needle::ModDecl, Needle::Seq("static", "mut")] {
+                at(n, text);
+            }
+        }
+    }
+
+    #[test]
+    fn support_is_needed_only_when_the_package_fires() {
+        let p = Prefilter::new(crate::all_lints(), &Levels::default());
+        let module_file = p.scan("pub mod shared;\npub use shared::Pool;\n");
+        assert_eq!(module_file.fires, 0);
+        assert_ne!(module_file.supports, 0);
+        assert!(!module_file.needed(0));
+        let candidate = p.scan("use std::sync::Mutex;\n/// A pool.\npub struct Pool { m: Mutex<u8> }\n");
+        assert_ne!(candidate.fires, 0);
+        assert!(module_file.needed(candidate.fires));
     }
 }

@@ -145,6 +145,16 @@ impl SourceMap {
         self.files.len()
     }
 
+    /// Forgets a file's text (and line index), keeping its path: for files no output will
+    /// show, so that a large run does not hold every file in memory.
+    pub fn release_text(&mut self, id: FileId) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            if !file.text.is_empty() {
+                *file = Arc::new(SourceFile::new(file.path.clone(), ""));
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

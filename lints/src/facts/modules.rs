@@ -7,9 +7,9 @@
 //! (`pub use self::imp as platform`). A `#[doc(hidden)]` module is not public; a
 //! `#[path = "…"]` module is found by its file. What cannot be followed (a declaration inside
 //! a macro that does not parse as items, a file outside `src/`) counts as public: the lints
-//! that ask stay as strict as their rule, not quieter. A parent module file that was not
-//! analysed at all counts as declaring nothing public: a lint using these facts lists
-//! `pub mod` and `pub use` among its prefilter needles, so such a file has neither.
+//! that ask stay as strict as their rule, not quieter. A lint using these facts names module
+//! declarations and `pub use` items in its `prefilter::support_condition`, so every file that
+//! has them is analysed when the lint may fire in its package.
 
 use crate::context::{ExportedFact, FileCx, WorkspaceCx};
 use crate::source::FileId;

@@ -184,6 +184,12 @@ fn pat_names_err(pat: &Pat) -> bool {
     }
 }
 
+/// Whether the run has a root manifest with a `panic = "abort"` profile: without one, [`check`]
+/// reports nothing, so the prefilter need not read any file for this lint.
+pub(crate) fn can_fire(run: &crate::prefilter::RunContext<'_>) -> bool {
+    run.root_manifest.is_some_and(|m| !abort_profiles(&run.sources.get(m).text).is_empty())
+}
+
 /// A `panic = "abort"` setting in the root manifest: the profile's name and the span of the
 /// `panic = "abort"` key-value.
 fn abort_profiles(text: &str) -> Vec<(String, std::ops::Range<usize>)> {

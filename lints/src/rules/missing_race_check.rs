@@ -115,6 +115,13 @@ pub fn collect(cx: &FileCx<'_>) {
 
 /// Workspace phase: one finding when there is unsafe concurrency and no CI file runs a race
 /// checker.
+/// Whether [`check`] can report in this run: a manifest to point at, and no CI file already
+/// running a race checker.
+pub(crate) fn can_fire(run: &crate::prefilter::RunContext<'_>) -> bool {
+    let manifest = run.root_manifest.is_some() || run.packages.iter().any(|p| p.manifest.is_some());
+    manifest && !run.ci_files.iter().any(|id| runs_race_check(&run.sources.get(*id).text))
+}
+
 pub fn check(cx: &WorkspaceCx<'_>) {
     let mut pieces: Vec<(UnsafeConcurrencyKind, FileId, Span, &str)> = cx
         .all_facts()
