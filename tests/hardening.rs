@@ -4,6 +4,7 @@
 
 use assert_cmd::Command;
 use cargo_taskcheck::cli::FailOn;
+use cargo_taskcheck::config::Settings;
 use cargo_taskcheck::discover::{Plan, RustFile};
 use cargo_taskcheck::lints::registry::tool;
 use cargo_taskcheck::lints::{
@@ -304,66 +305,12 @@ fn folder_and_vanished_file_in_the_plan_are_io_errors() {
         ..Plan::default()
     };
     let mut sources = SourceMap::default();
-    let diagnostics = analyse(&plan, &mut sources, &Levels::default()).expect("the run goes on");
+    let mut settings = Settings::default();
+    settings.levels.push(Levels::default());
+    settings.test_attributes.push(Vec::new());
+    let diagnostics = analyse(&plan, &mut sources, &settings).expect("the run goes on").diagnostics;
     let lints: Vec<&str> = diagnostics.iter().map(|d| d.lint.name).collect();
     assert_eq!(lints, ["io_error", "io_error", "detached_spawn"], "{diagnostics:?}");
     assert!(diagnostics[1].message.starts_with("could not read src/gone.rs"), "{}", diagnostics[1].message);
     assert_eq!(Outcome::of(&diagnostics, FailOn::Warning), Outcome::Incomplete);
-}
-
-/// Time grows with the file, not its square: the UI fixtures repeated in modules (every lint
-/// has work to do) to a quarter and to one megabyte, timed in thread CPU time.
-#[cfg(target_os = "linux")]
-#[test]
-fn analysis_time_is_linear_in_the_file() {
-    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui");
-    let mut fixtures: Vec<String> = walkdir::WalkDir::new(&ui)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-        .collect();
-    fixtures.retain(|f| !f.contains("#!["));
-    let file = |bytes: usize| {
-        let mut text = String::new();
-        for (i, fixture) in fixtures.iter().cycle().enumerate() {
-            if text.len() >= bytes {
-                break;
-            }
-            text.push_str(&format!("mod m{i} {{\n{fixture}\n}}\n"));
-        }
-        text
-    };
-    let cpu = || -> f64 {
-        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").expect("schedstat");
-        stat.split_whitespace().next().and_then(|ns| ns.parse::<f64>().ok()).expect("run time") / 1e9
-    };
-    let time = move |text: String| {
-        std::thread::Builder::new()
-            .stack_size(STACK_BYTES)
-            .spawn(move || {
-                let source = SourceFile::new("src/lib.rs", text);
-                let package = PackageInfo::default();
-                let input = FileInput {
-                    id: FileId(0),
-                    source: &source,
-                    package: &package,
-                    is_test_file: false,
-                    extra_test_attrs: &[],
-                };
-                let start = cpu();
-                let findings = analyze_file(&input, &Levels::default()).diagnostics.len();
-                (cpu() - start, findings)
-            })
-            .expect("thread")
-            .join()
-            .expect("no panic")
-    };
-    let (small, small_findings) = time(file(250_000));
-    let (large, large_findings) = time(file(1_000_000));
-    assert!(large_findings > 3 * small_findings, "{small_findings} then {large_findings} findings");
-    // Linear is 4; quadratic would be 16.
-    eprintln!("{small:.2} s for 250 kB, {large:.2} s for 1 MB");
-    assert!(large / small < 8.0, "{small:.2} s for 250 kB, {large:.2} s for 1 MB");
 }
