@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Index of a file in the run's [`SourceMap`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FileId(pub u32);
 
 /// A byte range in one source file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,
@@ -118,7 +118,7 @@ impl SourceFile {
 }
 
 fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack.iter().enumerate().filter(move |(_, b)| **b == needle).map(|(i, _)| i)
+    memchr::memchr_iter(needle, haystack)
 }
 
 /// Every file a run knows about, Rust sources and manifests alike.
@@ -143,6 +143,13 @@ impl SourceMap {
 
     pub fn len(&self) -> usize {
         self.files.len()
+    }
+
+    /// Gives a file its text (one added with an empty text, to be read only if needed).
+    pub fn set_text(&mut self, id: FileId, text: impl Into<Arc<str>>) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            *file = Arc::new(SourceFile::new(file.path.clone(), text));
+        }
     }
 
     /// Forgets a file's text (and line index), keeping its path: for files no output will

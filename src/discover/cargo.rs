@@ -33,6 +33,7 @@ pub(super) fn discover(input: &InputArgs, cwd: &Path, extra: &mut ExtraFiles<'_>
         rust_files(&root, &options, &mut found);
         let index = plan.packages.len();
         let tests = root.join("tests");
+        plan.links.extend(found.links);
         plan.files.extend(found.files.into_iter().map(|path| RustFile {
             shown: shown_path(&path, cwd),
             is_test_file: path.starts_with(&tests),
@@ -46,6 +47,7 @@ pub(super) fn discover(input: &InputArgs, cwd: &Path, extra: &mut ExtraFiles<'_>
     let workspace_root = metadata.workspace_root.as_std_path();
     plan.root_manifest = extra.add(&workspace_root.join("Cargo.toml"));
     plan.workspace_root = Some(workspace_root.to_path_buf());
+    plan.target_directory = Some(metadata.target_directory.into_std_path_buf());
     plan.ci_files = extra.add_ci_files(workspace_root);
     Ok(plan)
 }

@@ -35,6 +35,14 @@ pub struct Plan {
     /// The workspace root folder (where `taskcheck.toml` is looked for); `None` for files
     /// outside any package, whose run is rooted at the current directory.
     pub workspace_root: Option<PathBuf>,
+    /// Where the run may keep its cache (`<target>/taskcheck/`): cargo's target directory of
+    /// the workspace; `None` for files outside any package.
+    pub target_directory: Option<PathBuf>,
+    /// Files that may be symbolic links (found as links, or named on the command line): their
+    /// identity is resolved on its own when repeats are dropped.
+    links: HashSet<PathBuf>,
+    /// Real folders resolved so far (discovery resolves them, and dropping repeats again).
+    identities: Identities,
 }
 
 /// One Rust file to analyse.
@@ -74,7 +82,9 @@ impl Plan {
     /// folder, or two spellings of one path).
     fn finish(&mut self) {
         let mut seen = HashSet::new();
-        self.files.retain(|f| seen.insert(identity(&f.path)));
+        let mut identities = std::mem::take(&mut self.identities);
+        let links = std::mem::take(&mut self.links);
+        self.files.retain(|f| seen.insert(identities.of(&f.path, links.contains(&f.path))));
         self.files.sort_by(|a, b| a.shown.cmp(&b.shown));
         self.unlisted.sort_by(|a, b| a.shown.cmp(&b.shown));
     }
@@ -83,6 +93,37 @@ impl Plan {
 /// One key per file on disk, however it was spelled.
 fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// [`identity`] for many files: a file on its own only when it may be a symbolic link, else
+/// its real folder joined with its name, each folder resolved once from its parent's real
+/// path (resolving every path with `realpath` costs a `readlink` per component, which was a
+/// good part of a cached run on a big tree).
+#[derive(Debug, Default)]
+struct Identities {
+    folders: HashMap<PathBuf, PathBuf>,
+}
+
+impl Identities {
+    fn of(&mut self, path: &Path, may_be_link: bool) -> PathBuf {
+        match (path.parent(), path.file_name()) {
+            (Some(folder), Some(name)) if !may_be_link && path.is_absolute() => self.folder(folder).join(name),
+            _ => identity(path),
+        }
+    }
+
+    fn folder(&mut self, dir: &Path) -> PathBuf {
+        if let Some(real) = self.folders.get(dir) {
+            return real.clone();
+        }
+        let is_link = std::fs::symlink_metadata(dir).map_or(true, |m| m.file_type().is_symlink());
+        let real = match (dir.parent(), dir.file_name()) {
+            (Some(parent), Some(name)) if !is_link => self.folder(parent).join(name),
+            _ => identity(dir),
+        };
+        self.folders.insert(dir.to_path_buf(), real.clone());
+        real
+    }
 }
 
 /// Adds the files lints read besides Rust code (manifests, CI configuration) to the source

@@ -3,7 +3,7 @@
 
 use super::manifest::{nearest_manifest, read_package, workspace_manifest};
 use super::walk::{rust_files, Found, WalkOptions};
-use super::{identity, shown_path, ExtraFiles, Plan, RustFile, Unlisted};
+use super::{shown_path, ExtraFiles, Plan, RustFile, Unlisted};
 use crate::emit::human::display_path;
 use crate::error::Error;
 use std::collections::HashMap;
@@ -22,6 +22,7 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
         if metadata.is_dir() {
             rust_files(&full, &options, &mut found);
         } else if full.extension().is_some_and(|e| e == "rs") {
+            found.links.insert(full.clone());
             found.files.push(full);
         } else {
             return Err(Error::new(format!("`{shown}` is not a Rust source file"))
@@ -29,9 +30,16 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
         }
     }
 
-    let mut packages = Packages { extra, plan: Plan::default(), by_manifest: HashMap::new(), by_dir: HashMap::new() };
+    let mut packages = Packages {
+        extra,
+        plan: Plan::default(),
+        by_manifest: HashMap::new(),
+        by_dir: HashMap::new(),
+        manifests: HashMap::new(),
+    };
+    let mut identities = std::mem::take(&mut packages.plan.identities);
     for path in found.files {
-        let real = identity(&path);
+        let real = identities.of(&path, found.links.contains(&path));
         let package = packages.of_file(&real);
         let root = &packages.plan.packages[package].root;
         let is_test_file = !root.as_os_str().is_empty() && real.starts_with(root.join("tests"));
@@ -40,12 +48,19 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
     }
     let first_manifest = packages.by_manifest.keys().flatten().min().cloned();
     let mut plan = packages.plan;
+    plan.links = found.links;
+    plan.identities = identities;
     // The files may come from several packages; the workspace of the first (by path) stands
     // for the run, as `cargo metadata` would pick one workspace too.
     if let Some(manifest) = first_manifest {
         let root = workspace_manifest(&manifest).unwrap_or(manifest);
         plan.root_manifest = extra.add(&root);
         plan.workspace_root = root.parent().map(Path::to_path_buf);
+        // Without `cargo metadata`: cargo's own default, or the variable that overrides it.
+        plan.target_directory = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) if !dir.is_empty() => Some(cwd.join(dir)),
+            _ => plan.workspace_root.as_ref().map(|root| root.join("target")),
+        };
         plan.ci_files = extra.add_ci_files(root.parent().unwrap_or(cwd));
     } else {
         plan.ci_files = extra.add_ci_files(cwd);
@@ -61,16 +76,37 @@ struct Packages<'a, 'x> {
     plan: Plan,
     by_manifest: HashMap<Option<PathBuf>, usize>,
     by_dir: HashMap<PathBuf, usize>,
+    /// [`nearest_manifest`] of each folder looked at, and of its ancestors.
+    manifests: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Packages<'_, '_> {
+    /// [`nearest_manifest`], remembering every folder on the way up: files of one tree share
+    /// their ancestors, which are then looked at once.
+    fn nearest_manifest(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.manifests.get(dir) {
+            return found.clone();
+        }
+        let own = dir.join("Cargo.toml");
+        let found = if own.is_file() {
+            Some(own)
+        } else {
+            match dir.parent() {
+                Some(parent) => self.nearest_manifest(parent),
+                None => nearest_manifest(dir),
+            }
+        };
+        self.manifests.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
     /// `real` is canonical, so walking up its ancestors is walking up real folders.
     fn of_file(&mut self, real: &Path) -> usize {
         let dir = real.parent().unwrap_or(real).to_path_buf();
         if let Some(&index) = self.by_dir.get(&dir) {
             return index;
         }
-        let manifest = nearest_manifest(&dir);
+        let manifest = self.nearest_manifest(&dir);
         let index = match self.by_manifest.get(&manifest) {
             Some(&index) => index,
             None => {

@@ -1,6 +1,7 @@
 //! Walking a folder for `.rs` files, skipping what is not source: build output, hidden folders
 //! (`.git`) and, for a package, the folders of packages nested inside it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use walkdir::{DirEntry, WalkDir};
 
@@ -16,6 +17,9 @@ pub struct WalkOptions<'a> {
 #[derive(Default)]
 pub struct Found {
     pub files: Vec<PathBuf>,
+    /// The files among them that are symbolic links: the only ones whose real path is not
+    /// their real folder's path joined with their name.
+    pub links: HashSet<PathBuf>,
     /// Paths that could not be listed, with the reason.
     pub errors: Vec<(PathBuf, String)>,
 }
@@ -24,7 +28,12 @@ pub fn rust_files(root: &Path, options: &WalkOptions<'_>, found: &mut Found) {
     let walker = WalkDir::new(root).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !is_skipped_dir(e, options)) {
         match entry {
-            Ok(entry) if is_rust_file(&entry) => found.files.push(entry.into_path()),
+            Ok(entry) if is_rust_file(&entry) => {
+                if entry.path_is_symlink() {
+                    found.links.insert(entry.path().to_path_buf());
+                }
+                found.files.push(entry.into_path());
+            }
             Ok(_) => {}
             Err(err) => {
                 let path = err.path().unwrap_or(root).to_path_buf();
