@@ -302,9 +302,15 @@ pub enum ColorWhen {
     Never,
 }
 
-/// How the analysis itself runs: switches for testing and measuring taskcheck.
+/// How the analysis itself runs: the cache, and switches for testing and measuring taskcheck.
 #[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Cache")]
 pub struct RunArgs {
+    /// Analyse every file again, without reading or writing the per-file cache in
+    /// <target>/taskcheck/
+    #[arg(long)]
+    pub no_cache: bool,
+
     /// Parse every file, also those no enabled lint can fire in (to check that the prefilter
     /// changes no finding; syntax errors in such files are then reported too)
     #[arg(long, hide = true)]

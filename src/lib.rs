@@ -5,6 +5,7 @@
 //! hands a [`emit::Report`] to [`output`]. See `ARCHITECTURE.md`.
 
 pub mod adopt;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod commands;

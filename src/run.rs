@@ -2,6 +2,7 @@
 //! analysis, suppressions, sorting, the adoption steps (baseline, diff, fix), output, and the
 //! exit code.
 
+use crate::cache::{self, Cache, Probe, Stamp};
 use crate::check;
 use crate::cli::{Cli, FailOn};
 use crate::config::Settings;
@@ -89,7 +90,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
         if check_succeeded.is_none() {
             check_succeeded = Some(if cli.check.with_check { check::run(cli)? } else { true });
         }
-        let options = AnalyseOptions { prefilter: !cli.run.no_prefilter };
+        let options = AnalyseOptions { prefilter: !cli.run.no_prefilter, cache: !cli.run.no_cache };
         let analysis = analyse_with(&plan, &mut sources, &settings, &options)?;
         let mut adopted = match adopt::adopt(&cli.adoption, fixed.is_none(), &sources, analysis, &cwd)? {
             adopt::Next::Report(adopted) => adopted,
@@ -122,11 +123,15 @@ pub struct AnalyseOptions {
     /// Skip files no enabled lint can fire in ([`Prefilter`]). Off only to check that the
     /// prefilter changes no finding (`--no-prefilter`).
     pub prefilter: bool,
+    /// Reuse the results of earlier runs for unchanged files, and store this run's
+    /// ([`Cache`], in the plan's target directory). Off by default: for the library, a
+    /// cache is something the caller asks for.
+    pub cache: bool,
 }
 
 impl Default for AnalyseOptions {
     fn default() -> Self {
-        AnalyseOptions { prefilter: true }
+        AnalyseOptions { prefilter: true, cache: false }
     }
 }
 
@@ -159,12 +164,49 @@ pub fn analyse_with(
         union.set(lint, if on { Level::Warn } else { Level::Allow });
     }
     let prefilter = prefilter(plan, sources, settings, &union, options);
-    let (readable, mut diagnostics) = load(plan, sources, &prefilter, &pool);
+    let mut cache = if options.cache { Cache::open(plan.target_directory.as_deref()) } else { Cache::off() };
+    let scan = ScanKeys { fingerprint: cache::prefilter_fingerprint(&prefilter), prefilter: &prefilter };
+    let (mut readable, mut diagnostics) = load(plan, sources, &scan, &cache, &pool);
+    // A file to analyse with no stored analysis, not read because it has not changed: read
+    // it now (the stored analysis was made under other settings).
+    for r in &mut readable {
+        if r.analysed && !r.text_loaded {
+            r.stored = r.probe.as_ref().and_then(|p| cache.analysis(p, &analysis_key(plan, settings, r.file), r.id));
+        }
+    }
+    let missing: Vec<usize> = readable
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.analysed && !r.text_loaded && r.stored.is_none())
+        .map(|(i, _)| i)
+        .collect();
+    for (i, result) in read_texts(&readable, &missing, sources, &pool) {
+        match result {
+            Ok(()) => readable[i].text_loaded = true,
+            Err(reason) => {
+                readable[i].analysed = false;
+                diagnostics.push(io_error(readable[i].id, reason));
+            }
+        }
+    }
     let mut owner: HashMap<FileId, usize> = readable.iter().map(|r| (r.id, r.file.package)).collect();
     owner.extend(plan.packages.iter().enumerate().filter_map(|(i, p)| Some((p.manifest?, i))));
     let mut summaries = Vec::with_capacity(readable.len());
     let mut tables = Vec::new();
-    for analysis in check_files(plan, &readable, sources, settings, &pool) {
+    let analyses = check_files(plan, &mut readable, sources, settings, &cache, &pool);
+    for (r, (analysis, from_cache)) in readable.iter_mut().zip(&analyses) {
+        // Recorded unless everything came from the cache, the file's identity included.
+        let reused = *from_cache && r.needs_from_cache && !r.read_for_probe;
+        if let (Some(probe), false) = (r.probe.take(), reused) {
+            let key = r.analysed.then(|| analysis_key(plan, settings, r.file));
+            let stored = key.as_deref().map(|k| (k, r.id, analysis));
+            cache.record(probe, &cache::scan_key(&scan.fingerprint, r.file), r.needs, stored);
+        }
+    }
+    if let Err(e) = cache.save() {
+        eprintln!("warning: {e}");
+    }
+    for (analysis, _) in analyses {
         diagnostics.extend(analysis.diagnostics);
         summaries.push(analysis.summary);
         if !analysis.suppressions.is_empty() {
@@ -187,6 +229,20 @@ pub fn analyse_with(
                 diagnostics.push(d);
             }
         }
+    }
+    // The emitters, suppressions and adoption steps read the files findings point into, and
+    // those with suppression comments: read the ones the cache spared.
+    let mut wanted: HashSet<FileId> = tables.iter().map(|t| t.file).collect();
+    for d in &diagnostics {
+        wanted.insert(d.primary.span.file);
+        wanted.extend(d.labels.iter().map(|l| l.span.file));
+        wanted.extend(d.suggestions.iter().flat_map(|s| s.edits.iter().map(|e| e.span.file)));
+    }
+    let unread: Vec<usize> =
+        readable.iter().enumerate().filter(|(_, r)| !r.text_loaded && wanted.contains(&r.id)).map(|(i, _)| i).collect();
+    // A file that vanished since it was stamped keeps an empty text: its findings still show.
+    for (i, result) in read_texts(&readable, &unread, sources, &pool) {
+        readable[i].text_loaded = result.is_ok();
     }
     let mut suppressed = Vec::new();
     if !tables.is_empty() {
@@ -244,44 +300,95 @@ struct Readable<'p> {
     id: FileId,
     file: &'p RustFile,
     analysed: bool,
+    needs: Needs,
+    /// Its cache lookup key, when the cache is on (taken once the entry is recorded).
+    probe: Option<Probe>,
+    needs_from_cache: bool,
+    /// Whether its text is in the source map: the cache spares reading unchanged files.
+    text_loaded: bool,
+    /// Read (and hashed) to find its cache entry, rather than known unchanged from its stamp.
+    read_for_probe: bool,
+    /// Its analysis from the cache, when it has one.
+    stored: Option<FileAnalysis>,
+}
+
+/// The prefilter, and its part of the cache key of every scan.
+struct ScanKeys<'a> {
+    prefilter: &'a Prefilter,
+    fingerprint: String,
+}
+
+fn analysis_key(plan: &Plan, settings: &Settings, file: &RustFile) -> String {
+    let attributes = settings.test_attributes.get(file.package).map(Vec::as_slice).unwrap_or(&[]);
+    cache::analysis_key(file, &plan.packages[file.package], settings.levels_of(Some(file.package)), attributes)
 }
 
 /// Reads the files and runs the prefilter on them (in parallel), and adds them to the source
 /// map (in order, on this thread, since it hands out the ids); the text of a file that will
-/// not be analysed is not kept. Returns the readable files, and an `io_error` for each file
-/// or folder that could not be read.
+/// not be analysed is not kept. A file the cache knows unchanged from its metadata is not
+/// read at all. Returns the readable files, and an `io_error` for each file or folder that
+/// could not be read.
 fn load<'p>(
     plan: &'p Plan,
     sources: &mut SourceMap,
-    prefilter: &Prefilter,
+    scan: &ScanKeys<'_>,
+    cache: &Cache,
     pool: &rayon::ThreadPool,
 ) -> (Vec<Readable<'p>>, Vec<Diagnostic>) {
-    let texts: Vec<Result<(String, Needs), String>> = pool.install(|| {
+    struct Loaded {
+        text: Option<String>,
+        needs: Needs,
+        probe: Option<Probe>,
+        needs_from_cache: bool,
+    }
+    let loaded: Vec<Result<Loaded, String>> = pool.install(|| {
         plan.files
             .par_iter()
             .map(|f| {
+                let key = cache.is_on().then(|| cache::scan_key(&scan.fingerprint, f));
+                let stamp = key.as_ref().and_then(|_| std::fs::metadata(&f.path).ok()).and_then(|m| Stamp::of(&m));
+                if let Some(probe) = cache.unchanged(f, stamp) {
+                    if let Some(needs) = key.as_deref().and_then(|k| cache.needs(&probe, k)) {
+                        return Ok(Loaded { text: None, needs, probe: Some(probe), needs_from_cache: true });
+                    }
+                }
                 let text = read_source(&f.path, &display_path(&f.shown))?;
-                let needs = prefilter.scan_file(&text, f.is_test_file);
-                Ok((text, needs))
+                let probe = cache.is_on().then(|| Cache::probe(f, &text, stamp));
+                let stored = probe.as_ref().zip(key.as_deref()).and_then(|(p, k)| cache.needs(p, k));
+                let needs = stored.unwrap_or_else(|| scan.prefilter.scan_file(&text, f.is_test_file));
+                Ok(Loaded { text: Some(text), needs, probe, needs_from_cache: stored.is_some() })
             })
             .collect()
     });
     // What may fire in each package: a file that only supports a lint is needed if the lint
     // may fire in another file of the same package.
     let mut fires_in = vec![0u128; plan.packages.len()];
-    for (file, text) in plan.files.iter().zip(&texts) {
-        if let (Ok((_, needs)), Some(fires)) = (text, fires_in.get_mut(file.package)) {
-            *fires |= needs.fires;
+    for (file, loaded) in plan.files.iter().zip(&loaded) {
+        if let (Ok(loaded), Some(fires)) = (loaded, fires_in.get_mut(file.package)) {
+            *fires |= loaded.needs.fires;
         }
     }
     let mut unreadable = Vec::new();
     let mut readable = Vec::with_capacity(plan.files.len());
-    for (file, text) in plan.files.iter().zip(texts) {
-        match text {
-            Ok((text, needs)) => {
-                let analysed = needs.needed(fires_in.get(file.package).copied().unwrap_or(u128::MAX));
-                let text = if analysed { text } else { String::new() };
-                readable.push(Readable { id: sources.add(SourceFile::new(file.shown.clone(), text)), file, analysed });
+    for (file, loaded) in plan.files.iter().zip(loaded) {
+        match loaded {
+            Ok(loaded) => {
+                let analysed = loaded.needs.needed(fires_in.get(file.package).copied().unwrap_or(u128::MAX));
+                let read_for_probe = loaded.text.is_some();
+                let text = loaded.text.filter(|_| analysed);
+                let text_loaded = text.is_some();
+                let id = sources.add(SourceFile::new(file.shown.clone(), text.unwrap_or_default()));
+                readable.push(Readable {
+                    id,
+                    file,
+                    analysed,
+                    needs: loaded.needs,
+                    probe: loaded.probe,
+                    needs_from_cache: loaded.needs_from_cache,
+                    text_loaded,
+                    read_for_probe,
+                    stored: None,
+                });
             }
             Err(reason) => unreadable.push(io_error(sources.add(SourceFile::new(file.shown.clone(), "")), reason)),
         }
@@ -293,17 +400,42 @@ fn load<'p>(
     (readable, unreadable)
 }
 
-/// The per-file analyses, in parallel; each summary is tagged with its file and package.
+/// Reads the texts of `readable[i]` for each `i` of `which` (in parallel) into the source map.
+fn read_texts(
+    readable: &[Readable<'_>],
+    which: &[usize],
+    sources: &mut SourceMap,
+    pool: &rayon::ThreadPool,
+) -> Vec<(usize, Result<(), String>)> {
+    let texts: Vec<(usize, Result<String, String>)> = pool.install(|| {
+        which
+            .par_iter()
+            .map(|&i| (i, read_source(&readable[i].file.path, &display_path(&readable[i].file.shown))))
+            .collect()
+    });
+    texts
+        .into_iter()
+        .map(|(i, text)| {
+            let done = text.map(|text| sources.set_text(readable[i].id, text));
+            (i, done)
+        })
+        .collect()
+}
+
+/// The per-file analyses, in parallel, each from the cache when it holds one for the file as
+/// it is; each summary is tagged with its file and package. The flag tells which came from the
+/// cache (or needed no analysis).
 fn check_files(
     plan: &Plan,
-    readable: &[Readable<'_>],
+    readable: &mut [Readable<'_>],
     sources: &SourceMap,
     settings: &Settings,
+    cache: &Cache,
     pool: &rayon::ThreadPool,
-) -> Vec<FileAnalysis> {
+) -> Vec<(FileAnalysis, bool)> {
     pool.install(|| {
         readable
-            .par_iter()
+            .par_iter_mut()
             .map(|r| {
                 let input = FileInput {
                     id: r.id,
@@ -312,16 +444,22 @@ fn check_files(
                     is_test_file: r.file.is_test_file,
                     extra_test_attrs: settings.test_attributes.get(r.file.package).map(Vec::as_slice).unwrap_or(&[]),
                 };
+                let stored = match (r.stored.take(), &r.probe, r.analysed) {
+                    (Some(stored), ..) => Some(stored),
+                    (None, Some(probe), true) => cache.analysis(probe, &analysis_key(plan, settings, r.file), r.id),
+                    _ => None,
+                };
+                let from_cache = stored.is_some() || !r.analysed;
                 // `analyze_file` refuses input nested too deeply for the parser's stack itself.
-                let mut analysis = if r.analysed {
-                    analyze_file(&input, settings.levels_of(Some(r.file.package)))
-                } else {
-                    FileAnalysis::default()
+                let mut analysis = match stored {
+                    Some(analysis) => analysis,
+                    None if r.analysed => analyze_file(&input, settings.levels_of(Some(r.file.package))),
+                    None => FileAnalysis::default(),
                 };
                 // The lints crate leaves the file's package to the caller's bookkeeping.
                 analysis.summary.file = r.id;
                 analysis.summary.package = r.file.package;
-                analysis
+                (analysis, from_cache)
             })
             .collect()
     })

@@ -299,11 +299,9 @@ fn folder_and_vanished_file_in_the_plan_are_io_errors() {
         package: 0,
         is_test_file: false,
     };
-    let plan = Plan {
-        packages: vec![PackageInfo::default()],
-        files: vec![file("folder.rs"), file("gone.rs"), file("lib.rs")],
-        ..Plan::default()
-    };
+    let mut plan = Plan::default();
+    plan.packages.push(PackageInfo::default());
+    plan.files.extend([file("folder.rs"), file("gone.rs"), file("lib.rs")]);
     let mut sources = SourceMap::default();
     let mut settings = Settings::default();
     settings.levels.push(Levels::default());

@@ -83,7 +83,7 @@ impl<'a> FileCx<'a> {
 /// An owned fact a file exports for the workspace phase (lints that compare files, or code
 /// with manifests and CI configuration). File lints export them with [`FileCx::export`]; the
 /// facts outlive the file's syntax tree, so they hold spans and strings, never AST references.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ExportedFact {
     /// Placeholder kept so the enum is never empty; lints add their own variants.
     Nothing,
@@ -111,7 +111,7 @@ pub enum ExportedFact {
 }
 
 /// A diagnostic carried to the workspace phase; compared by position, lint and message.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PendingDiagnostic(pub Box<Diagnostic>);
 
 impl PartialEq for PendingDiagnostic {
@@ -123,7 +123,7 @@ impl PartialEq for PendingDiagnostic {
 impl Eq for PendingDiagnostic {}
 
 /// The kinds of unsafe concurrency a race checker (Miri, loom, ThreadSanitizer) should cover.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum UnsafeConcurrencyKind {
     /// `unsafe impl Send` / `unsafe impl Sync`.
     UnsafeImpl,
@@ -135,7 +135,7 @@ pub enum UnsafeConcurrencyKind {
 
 /// `second` is locked while a guard of `first` is alive. Locks are named across functions by
 /// type and field (`Bank.accounts`, `static REGISTRY`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LockEdge {
     pub first: String,
     pub second: String,
@@ -163,7 +163,7 @@ impl FileCx<'_> {
 }
 
 /// What one file contributed to the workspace phase.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileSummary {
     pub file: FileId,
     /// Index of the file's package in [`WorkspaceCx::packages`].

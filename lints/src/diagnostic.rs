@@ -4,7 +4,7 @@ use crate::registry::Lint;
 use crate::source::Span;
 
 /// How seriously a finding is taken. `Allow` findings are never reported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Level {
     Allow,
     Warn,
@@ -41,7 +41,7 @@ impl Level {
 }
 
 /// rustc's four applicabilities, with the same meaning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Applicability {
     MachineApplicable,
     MaybeIncorrect,
@@ -62,21 +62,21 @@ impl Applicability {
 }
 
 /// A span with an optional message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Label {
     pub span: Span,
     pub message: String,
 }
 
 /// Replace the text of `span` with `replacement`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Edit {
     pub span: Span,
     pub replacement: String,
 }
 
 /// A fix: one or more edits that belong together, with a message and how safe they are.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suggestion {
     pub message: String,
     pub edits: Vec<Edit>,
@@ -84,8 +84,9 @@ pub struct Suggestion {
 }
 
 /// One finding.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
+    #[serde(with = "crate::registry::by_name")]
     pub lint: &'static Lint,
     pub level: Level,
     pub message: String,
@@ -150,6 +151,17 @@ impl Diagnostic {
     }
 
     /// The note every lint finding ends with: which Go rule it carries over.
+    /// Applies `f` to every span: the primary one, the labels' and the suggestions' edits.
+    pub fn relocate(&mut self, f: &mut impl FnMut(&mut Span)) {
+        f(&mut self.primary.span);
+        for label in &mut self.labels {
+            f(&mut label.span);
+        }
+        for edit in self.suggestions.iter_mut().flat_map(|s| &mut s.edits) {
+            f(&mut edit.span);
+        }
+    }
+
     pub fn rule_note(&self) -> Option<String> {
         self.lint.rule.map(|rule| format!("rule {} ({}): {}", rule.number(), rule.title(), self.lint.why))
     }

@@ -62,7 +62,7 @@ pub struct FileInput<'a> {
 }
 
 /// What the analysis of one file produced.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileAnalysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Facts for the workspace phase ([`check_workspace`]); `file` and `package` are set by
@@ -72,6 +72,44 @@ pub struct FileAnalysis {
     /// [`suppress::apply`] once every diagnostic of the run is known (empty when the file did
     /// not parse).
     pub suppressions: suppress::Suppressions,
+}
+
+impl FileAnalysis {
+    /// Moves every span in file `from` to file `to`: an analysis stored by an earlier run is
+    /// read back in a run that gave the file another id.
+    pub fn relocate(&mut self, from: FileId, to: FileId) {
+        let mut span = |s: &mut Span| {
+            if s.file == from {
+                s.file = to;
+            }
+        };
+        for d in &mut self.diagnostics {
+            d.relocate(&mut span);
+        }
+        for fact in &mut self.summary.facts {
+            match fact {
+                ExportedFact::RecoversPanic { span: s, .. } | ExportedFact::UnsafeConcurrency { span: s, .. } => {
+                    span(s)
+                }
+                ExportedFact::LockOrder(edge) => {
+                    span(&mut edge.first_span);
+                    span(&mut edge.second_span);
+                }
+                ExportedFact::PublicItemFinding { finding, .. } => finding.0.relocate(&mut span),
+                ExportedFact::Nothing | ExportedFact::ModuleDecl { .. } | ExportedFact::PublicUse { .. } => {}
+            }
+        }
+        if self.suppressions.file == from {
+            self.suppressions.file = to;
+        }
+        for directive in &mut self.suppressions.directives {
+            span(&mut directive.comment);
+            span(&mut directive.removal);
+            for (_, s) in &mut directive.names {
+                span(s);
+            }
+        }
+    }
 }
 
 /// Parses and lints one file. Never panics on any input: a syntax error becomes a

@@ -246,7 +246,7 @@ fn can_fire(lint: &str, run: &RunContext<'_>) -> bool {
 }
 
 /// The lints a file may fire or support, as bit sets over the prefilter's lints.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Needs {
     /// Lints that may report in this file or export a fact from it.
     pub fires: u128,
@@ -278,8 +278,9 @@ struct Inner {
     /// The automaton's patterns, each with the needles it anchors.
     matcher: AhoCorasick,
     anchored: Vec<Vec<usize>>,
-    /// [`Prefilter::with_extra_words`].
+    /// [`Prefilter::with_extra_words`], and the words themselves.
     extra: Option<AhoCorasick>,
+    extra_words: Vec<String>,
 }
 
 /// Lints that need every file.
@@ -335,7 +336,9 @@ impl Prefilter {
             }
         }
         match AhoCorasick::new(&patterns) {
-            Ok(matcher) => Prefilter { inner: Some(Inner { lints: conds, needles, matcher, anchored, extra: None }) },
+            Ok(matcher) => Prefilter {
+                inner: Some(Inner { lints: conds, needles, matcher, anchored, extra: None, extra_words: Vec::new() }),
+            },
             Err(_) => Prefilter::disabled(),
         }
     }
@@ -380,12 +383,24 @@ impl Prefilter {
         if let Some(inner) = &mut self.inner {
             if !words.is_empty() {
                 match AhoCorasick::new(&words) {
-                    Ok(m) => inner.extra = Some(m),
+                    Ok(m) => {
+                        inner.extra = Some(m);
+                        inner.extra_words = words.iter().map(|w| w.to_string()).collect();
+                    }
                     Err(_) => self.inner = None,
                 }
             }
         }
         self
+    }
+
+    /// What decides the [`Needs`] of a text: two prefilters with the same fingerprint scan
+    /// every text alike, so a scan stored by an earlier run may be reused.
+    pub fn fingerprint(&self) -> String {
+        match &self.inner {
+            None => "everything".to_string(),
+            Some(inner) => format!("{:?} {:?} {:?}", inner.lints, inner.needles, inner.extra_words),
+        }
     }
 
     /// Whether the file may produce a finding or a fact of its own and must be analysed (a

@@ -175,3 +175,19 @@ pub mod tool {
 
     pub static ALL: &[&Lint] = &[&PARSE_ERROR, &IO_ERROR, &INTERNAL_ERROR];
 }
+
+/// Serde for `&'static Lint` fields: a lint is written as its name and read back by looking
+/// the name up, so a stored diagnostic points at the same `static` as a fresh one.
+pub mod by_name {
+    use super::Lint;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(lint: &&'static Lint, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(lint.name)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static Lint, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        crate::find_lint(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown lint `{name}`")))
+    }
+}

@@ -97,7 +97,7 @@ pub static LINTS: &[&Lint] = &[&UNKNOWN_LINT, &UNUSED_SUPPRESSION];
 pub const MARKER: &str = "taskcheck";
 
 /// The suppression comments of one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Suppressions {
     pub file: FileId,
     pub directives: Vec<Directive>,
@@ -110,7 +110,7 @@ impl Suppressions {
 }
 
 /// One `taskcheck:` comment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Directive {
     /// The whole comment.
     pub comment: Span,
@@ -127,7 +127,7 @@ pub struct Directive {
 }
 
 /// What a directive covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Scope {
     File,
     /// 1-based lines, inclusive.

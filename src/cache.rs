@@ -1,0 +1,315 @@
+//! Results of earlier runs, per file, kept under the target directory
+//! (`<target>/taskcheck/cache.bin`, [postcard]-encoded), so that a rerun analyses only what changed.
+//!
+//! Each file's entry holds its prefilter scan and its [`FileAnalysis`] (diagnostics, the facts
+//! it exports to the workspace phase, its suppression comments). The workspace phase itself is
+//! not cached: it runs every time over the summaries, stored or fresh, which is what keeps the
+//! crate-wide lints (`lock_order_inversion`, `missing_race_check`, …) right when only some
+//! files changed.
+//!
+//! An entry is used only when everything that decides it is unchanged:
+//! - the file's text (a 128-bit xxh3 hash of its bytes) and where it is shown from. As git
+//!   does for its index, a file whose size, modification and change times and inode are those
+//!   stored with its hash is taken to have that hash without being read, unless it was
+//!   modified less than a second before the run that stored it started (it may have changed
+//!   again within the file system's timestamp resolution), so a rerun on an unchanged tree
+//!   reads only the files it shows findings in;
+//! - for the scan, the prefilter (the enabled lints and the configured extra words);
+//! - for the analysis, the levels of its package, the package's edition, dependencies and
+//!   configured spawners and test attributes, and whether it is a test file;
+//! - the tool: its version and the build of the running binary (a rebuilt binary starts over).
+//!
+//! The cache is an optimisation only: a cache that cannot be read is ignored, one that cannot
+//! be written is a warning, and `--no-cache` turns it off.
+
+use crate::discover::RustFile;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use taskcheck_lints::prefilter::{Needs, Prefilter};
+use taskcheck_lints::{all_lints, FileAnalysis, FileId, Levels, PackageInfo};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
+
+/// The cache's file under the target directory.
+const FILE: &str = "taskcheck/cache.bin";
+
+/// Bumped when the stored layout changes; older stores are then ignored.
+const FORMAT: u32 = 1;
+
+/// What the run read from the cache, and what it adds for the next run.
+#[derive(Default)]
+pub struct Cache {
+    /// `None`: the cache is off (no target directory, or `--no-cache`).
+    location: Option<PathBuf>,
+    build: String,
+    /// When this run started (stored for the next run), and when the stored run did.
+    started: i128,
+    stored_started: i128,
+    stored: HashMap<String, Entry>,
+    /// Entries scanned or analysed anew this run, by file.
+    fresh: HashMap<String, Entry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Store {
+    format: u32,
+    build: String,
+    /// When the run that wrote the store started, in nanoseconds since the Unix epoch: stamps
+    /// later than this (less a margin) are not trusted.
+    started: i128,
+    entries: HashMap<String, Entry>,
+}
+
+/// One file's cached results.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Entry {
+    /// xxh3-128 of the file's bytes, as hex.
+    content: String,
+    /// The file's metadata when it had that content.
+    stamp: Option<Stamp>,
+    scan_key: String,
+    needs: StoredNeeds,
+    /// Set when the file was analysed: the key its analysis was made under, the analysis, and
+    /// the file id its spans use.
+    analysis: Option<StoredAnalysis>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct StoredNeeds {
+    fires: String,
+    supports: String,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct StoredAnalysis {
+    key: String,
+    file: FileId,
+    analysis: FileAnalysis,
+}
+
+/// Everything about a file the run knows before analysing it, to look its entry up.
+pub struct Probe {
+    /// The file's path as text; `None` when it is not UTF-8 (such a file is not cached).
+    path: Option<String>,
+    content: String,
+    stamp: Option<Stamp>,
+}
+
+/// What the file system says of a file, to tell without reading it that it has not changed.
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    modified: i128,
+    changed: i128,
+    inode: u64,
+}
+
+impl Stamp {
+    pub fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ns = |secs: i64, nanos: i64| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+            Some(Stamp {
+                len: metadata.len(),
+                modified: ns(metadata.mtime(), metadata.mtime_nsec()),
+                changed: ns(metadata.ctime(), metadata.ctime_nsec()),
+                inode: metadata.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
+            Some(Stamp { len: metadata.len(), modified, changed: modified, inode: 0 })
+        }
+    }
+}
+
+/// How long before a run's start a file must have last changed for its stamp to be trusted.
+const RACY_NANOS: i128 = 1_000_000_000;
+
+fn now_nanos() -> i128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128)
+}
+
+impl Cache {
+    /// The cache under `target_directory`, or an empty one when there is none yet or it cannot
+    /// be read.
+    pub fn open(target_directory: Option<&Path>) -> Cache {
+        let Some(dir) = target_directory else { return Cache::default() };
+        let location = dir.join(FILE);
+        let build = build_identity();
+        let started = now_nanos();
+        let store = std::fs::read(&location)
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<Store>(&bytes).ok())
+            .filter(|s| s.format == FORMAT && s.build == build);
+        let (stored_started, stored) = store.map(|s| (s.started, s.entries)).unwrap_or_default();
+        Cache { location: Some(location), build, started, stored_started, stored, fresh: HashMap::new() }
+    }
+
+    /// A cache that stores nothing and finds nothing (`--no-cache`).
+    pub fn off() -> Cache {
+        Cache::default()
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.location.is_some()
+    }
+
+    /// Where the cache lives, when it is on.
+    pub fn location(&self) -> Option<&Path> {
+        self.location.as_deref()
+    }
+
+    /// The probe of a file read from disk, with the metadata it had before it was read.
+    pub fn probe(file: &RustFile, text: &str, stamp: Option<Stamp>) -> Probe {
+        Probe { path: key(&file.path), content: format!("{:032x}", xxh3_128(text.as_bytes())), stamp }
+    }
+
+    /// The probe of a file that has not changed since it was stored, told from its metadata
+    /// alone; `None` when it has to be read.
+    pub fn unchanged(&self, file: &RustFile, stamp: Option<Stamp>) -> Option<Probe> {
+        let stamp = stamp?;
+        let entry = self.stored.get(file.path.to_str()?)?;
+        let trusted = entry.stamp == Some(stamp)
+            && stamp.modified < self.stored_started - RACY_NANOS
+            && stamp.changed < self.stored_started - RACY_NANOS;
+        trusted.then(|| Probe { path: key(&file.path), content: entry.content.clone(), stamp: Some(stamp) })
+    }
+
+    fn stored(&self, probe: &Probe) -> Option<&Entry> {
+        self.stored.get(probe.path.as_deref()?).filter(|e| e.content == probe.content)
+    }
+
+    /// The stored scan of the file, if its text and the prefilter are unchanged.
+    pub fn needs(&self, probe: &Probe, scan_key: &str) -> Option<Needs> {
+        let entry = self.stored(probe).filter(|e| e.scan_key == scan_key)?;
+        Some(Needs { fires: parse_bits(&entry.needs.fires)?, supports: parse_bits(&entry.needs.supports)? })
+    }
+
+    /// The stored analysis of the file, moved to `file`, if its text and its key are unchanged.
+    pub fn analysis(&self, probe: &Probe, key: &str, file: FileId) -> Option<FileAnalysis> {
+        let stored = self.stored(probe)?.analysis.as_ref().filter(|a| a.key == key)?;
+        let mut analysis = FileAnalysis::clone(&stored.analysis);
+        analysis.relocate(stored.file, file);
+        Some(analysis)
+    }
+
+    /// Records a file's scan and analysis when either was not taken from the cache.
+    pub fn record(
+        &mut self,
+        probe: Probe,
+        scan_key: &str,
+        needs: Needs,
+        analysis: Option<(&str, FileId, &FileAnalysis)>,
+    ) {
+        let Some(path) = probe.path.filter(|_| self.location.is_some()) else { return };
+        let analysis = analysis.map(|(key, file, analysis)| StoredAnalysis {
+            key: key.to_string(),
+            file,
+            analysis: analysis.clone(),
+        });
+        let entry = Entry {
+            content: probe.content,
+            stamp: probe.stamp,
+            scan_key: scan_key.to_string(),
+            needs: StoredNeeds { fires: format!("{:x}", needs.fires), supports: format!("{:x}", needs.supports) },
+            analysis,
+        };
+        self.fresh.insert(path, entry);
+    }
+
+    /// Writes the new entries of this run, with the stored ones of files that still exist (a
+    /// run over one package keeps the others' entries); writes nothing when every file came
+    /// from the cache. Returns why the cache could not be written, if it could not.
+    pub fn save(mut self) -> Result<(), String> {
+        let Some(location) = self.location.take() else { return Ok(()) };
+        if self.fresh.is_empty() {
+            return Ok(());
+        }
+        let mut entries = std::mem::take(&mut self.stored);
+        entries.retain(|path, _| !self.fresh.contains_key(path) && Path::new(path).is_file());
+        entries.extend(self.fresh);
+        let store = Store { format: FORMAT, build: self.build, started: self.started, entries };
+        write_atomically(&location, &store)
+            .map_err(|e| format!("could not write the cache {}: {e}", location.display()))
+    }
+}
+
+fn key(path: &Path) -> Option<String> {
+    path.to_str().map(str::to_string)
+}
+
+fn parse_bits(hex: &str) -> Option<u128> {
+    u128::from_str_radix(hex, 16).ok()
+}
+
+/// The key of a file's prefilter scan.
+pub fn scan_key(prefilter_fingerprint: &str, file: &RustFile) -> String {
+    format!("{:016x}", xxh3_64(format!("{prefilter_fingerprint}|{}", file.is_test_file).as_bytes()))
+}
+
+/// A prefilter's part of [`scan_key`], computed once per run.
+pub fn prefilter_fingerprint(prefilter: &Prefilter) -> String {
+    format!("{:016x}", xxh3_64(prefilter.fingerprint().as_bytes()))
+}
+
+/// The key of a file's analysis: what [`taskcheck_lints::analyze_file`] reads besides the text.
+pub fn analysis_key(file: &RustFile, package: &PackageInfo, levels: &Levels, test_attributes: &[String]) -> String {
+    let mut text = String::new();
+    for lint in all_lints() {
+        text.push_str(levels.get(lint).name());
+        text.push(',');
+    }
+    text.push_str(&format!(
+        "|{}|{}|{}|{:?}|{:?}|{:?}|{}",
+        file.shown.display(),
+        file.is_test_file,
+        package.name,
+        package.edition,
+        package.dependencies,
+        package.extra_spawners,
+        test_attributes.join(","),
+    ));
+    format!("{:016x}", xxh3_64(text.as_bytes()))
+}
+
+/// The tool's version and the running binary's size and modification time: a different build
+/// may analyse differently, so it starts with an empty cache.
+fn build_identity() -> String {
+    let binary = std::env::current_exe().and_then(std::fs::metadata).ok();
+    let stamp = binary.map(|m| {
+        let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        format!("{}-{}", m.len(), modified.map(|d| d.as_nanos()).unwrap_or(0))
+    });
+    format!("{} {}", env!("CARGO_PKG_VERSION"), stamp.unwrap_or_default())
+}
+
+/// Writes to a temporary file beside `location` and renames it over, so that a reader (or a
+/// concurrent run) sees the old cache or the new one, never half of one. Tags the `taskcheck`
+/// folder as a cache for backup tools and for taskcheck's own walk.
+fn write_atomically(location: &Path, store: &Store) -> std::io::Result<()> {
+    let dir = location.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        std::fs::write(
+            &tag,
+            "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by cargo-taskcheck.\n",
+        )?;
+    }
+    let mut temp = tempfile_in(dir)?;
+    let bytes = postcard::to_stdvec(store).map_err(std::io::Error::other)?;
+    temp.1.write_all(&bytes)?;
+    temp.1.sync_all().ok();
+    std::fs::rename(&temp.0, location)
+}
+
+fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let name = format!(".cache.bin.{}.tmp", std::process::id());
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path)?;
+    Ok((path, file))
+}
