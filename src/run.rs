@@ -115,6 +115,19 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The findings `// taskcheck: allow(…)` comments suppressed, in the same order.
     pub suppressed: Vec<Suppressed>,
+    /// How much the cache spared.
+    pub cache: CacheUse,
+}
+
+/// What the cache did for a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheUse {
+    /// Files analysed this run (parsed and linted).
+    pub analysed: usize,
+    /// Files whose analysis came from the cache.
+    pub reused: usize,
+    /// Files read from disk (to analyse them, to hash them, or to show findings in them).
+    pub read: usize,
 }
 
 /// How [`analyse_with`] goes about it; the defaults are what a run uses.
@@ -189,12 +202,21 @@ pub fn analyse_with(
             }
         }
     }
+    let mut usage =
+        CacheUse { read: readable.iter().filter(|r| r.read_for_probe).count() + missing.len(), ..CacheUse::default() };
     let mut owner: HashMap<FileId, usize> = readable.iter().map(|r| (r.id, r.file.package)).collect();
     owner.extend(plan.packages.iter().enumerate().filter_map(|(i, p)| Some((p.manifest?, i))));
     let mut summaries = Vec::with_capacity(readable.len());
     let mut tables = Vec::new();
     let analyses = check_files(plan, &mut readable, sources, settings, &cache, &pool);
     for (r, (analysis, from_cache)) in readable.iter_mut().zip(&analyses) {
+        if r.analysed {
+            if *from_cache {
+                usage.reused += 1;
+            } else {
+                usage.analysed += 1;
+            }
+        }
         // Recorded unless everything came from the cache, the file's identity included.
         let reused = *from_cache && r.needs_from_cache && !r.read_for_probe;
         if let (Some(probe), false) = (r.probe.take(), reused) {
@@ -240,6 +262,7 @@ pub fn analyse_with(
     }
     let unread: Vec<usize> =
         readable.iter().enumerate().filter(|(_, r)| !r.text_loaded && wanted.contains(&r.id)).map(|(i, _)| i).collect();
+    usage.read += unread.len();
     // A file that vanished since it was stamped keeps an empty text: its findings still show.
     for (i, result) in read_texts(&readable, &unread, sources, &pool) {
         readable[i].text_loaded = result.is_ok();
@@ -269,7 +292,7 @@ pub fn analyse_with(
     suppressed.sort_by(|a, b| sort_key(&a.diagnostic, sources).cmp(&sort_key(&b.diagnostic, sources)));
     let cited = diagnostics.iter().chain(suppressed.iter().map(|s| &s.diagnostic));
     release_unneeded(&readable, sources, cited);
-    Ok(Analysis { diagnostics, suppressed })
+    Ok(Analysis { diagnostics, suppressed, cache: usage })
 }
 
 /// Files that contain nothing any enabled lint needs cannot produce a finding: they are not

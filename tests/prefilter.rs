@@ -20,7 +20,8 @@ fn every_lint() -> Vec<String> {
 fn run(paths: &[PathBuf], prefilter: bool) -> String {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"));
     let cwd = paths.first().and_then(|p| p.parent()).expect("a path with a parent folder");
-    cmd.args(["--color", "never"]).args(every_lint()).args(paths).current_dir(cwd);
+    // Without the cache: each run analyses what its own prefilter lets through.
+    cmd.args(["--color", "never", "--no-cache"]).args(every_lint()).args(paths).current_dir(cwd);
     if !prefilter {
         cmd.arg("--no-prefilter");
     }

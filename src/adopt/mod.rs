@@ -98,7 +98,7 @@ pub fn adopt(
     analysis: Analysis,
     cwd: &Path,
 ) -> Result<Next, Error> {
-    let Analysis { mut diagnostics, suppressed } = analysis;
+    let Analysis { mut diagnostics, suppressed, .. } = analysis;
     let mut adopted = Adopted { suppressed, ..Adopted::default() };
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(&cwd.join(path), cwd, sources, &diagnostics)?;

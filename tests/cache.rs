@@ -1,0 +1,288 @@
+//! The per-file cache under `<target>/taskcheck/`: a rerun reuses what did not change and
+//! nothing else. Each test compares a cached run with a run without the cache, so a stale
+//! entry shows up as a difference, and checks from the run's own counts that the cache was
+//! (or was not) used.
+
+use assert_cmd::Command;
+use cargo_taskcheck::cli::InputArgs;
+use cargo_taskcheck::config::Settings;
+use cargo_taskcheck::discover;
+use cargo_taskcheck::lints::{Level, SourceMap};
+use cargo_taskcheck::run::{analyse_with, AnalyseOptions, CacheUse};
+use std::path::Path;
+use tempfile::TempDir;
+
+const MANIFEST: &str = "[package]\nname = \"cached\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+
+/// One `detached_spawn` finding at line 1.
+const DETACHED: &str =
+    "pub fn f(rx: std::sync::mpsc::Receiver<u32>) { std::thread::spawn(move || loop { let _ = rx.recv(); }); }\n";
+
+/// Locks `a` then `b` (the type lives in lib.rs).
+const A_THEN_B: &str = "use crate::Pair;\npub fn one(p: &Pair) {\n    let a = p.a.lock().unwrap();\n    let b = p.b.lock().unwrap();\n    drop((a, b));\n}\n";
+/// Locks `b` then `a`: with [`A_THEN_B`] in another file, a lock order inversion.
+const B_THEN_A: &str = "use crate::Pair;\npub fn two(p: &Pair) {\n    let b = p.b.lock().unwrap();\n    let a = p.a.lock().unwrap();\n    drop((a, b));\n}\n";
+/// [`B_THEN_A`] turned around, same length.
+const B_THEN_A_FIXED: &str = "use crate::Pair;\npub fn two(p: &Pair) {\n    let a = p.a.lock().unwrap();\n    let b = p.b.lock().unwrap();\n    drop((a, b));\n}\n";
+const PAIR: &str =
+    "use std::sync::Mutex;\nmod one;\nmod two;\npub struct Pair {\n    pub a: Mutex<u32>,\n    pub b: Mutex<u32>,\n}\n";
+
+fn package(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write(dir.path(), "Cargo.toml", MANIFEST);
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().expect("a parent folder")).expect("create folders");
+    std::fs::write(full, text).expect("write file");
+}
+
+/// The files of a run are stamped with times at least a second older than the run, so that
+/// the cache may trust their metadata (files written within a second of a run are re-read).
+fn age(root: &Path) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
+    for entry in walkdir::WalkDir::new(root).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            let file = std::fs::File::options().append(true).open(entry.path()).expect("open");
+            file.set_modified(old).expect("set the modification time");
+        }
+    }
+}
+
+/// The findings of one run of the package in `dir` (as `lint line: message`) and what the
+/// cache did, through the same code the binary runs.
+fn analyse(dir: &Path, cache: bool, levels: &[(Level, &str)]) -> (Vec<String>, CacheUse) {
+    let input = InputArgs {
+        paths: Vec::new(),
+        manifest_path: Some(dir.join("Cargo.toml")),
+        package: Vec::new(),
+        workspace: false,
+        exclude: Vec::new(),
+    };
+    let mut sources = SourceMap::default();
+    let mut plan = discover::discover(&input, dir, &mut sources).expect("discovery");
+    let ordered: Vec<(Level, String)> = levels.iter().map(|(l, n)| (*l, n.to_string())).collect();
+    let settings = Settings::load(&mut plan, &sources, dir, &ordered).expect("settings");
+    let options = AnalyseOptions { cache, ..AnalyseOptions::default() };
+    let analysis = analyse_with(&plan, &mut sources, &settings, &options).expect("analysis");
+    let findings = analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let file = sources.get(d.primary.span.file);
+            let line = file.line_col(d.primary.span.start as usize).line;
+            format!("{} {}:{line}: {}", d.lint.name, file.path().display(), d.message)
+        })
+        .collect();
+    (findings, analysis.cache)
+}
+
+/// A cached run, checked against a run without the cache.
+fn cached(dir: &Path) -> (Vec<String>, CacheUse) {
+    let (findings, usage) = analyse(dir, true, &[]);
+    let (fresh, _) = analyse(dir, false, &[]);
+    assert_eq!(findings, fresh, "the cached run differs from a run without the cache");
+    (findings, usage)
+}
+
+#[test]
+fn a_rerun_analyses_nothing_and_reads_only_files_with_findings() {
+    let dir = package(&[
+        ("src/lib.rs", "mod quiet;\nmod spawns;\n"),
+        ("src/quiet.rs", "pub fn g() {}\n"),
+        ("src/spawns.rs", DETACHED),
+    ]);
+    age(dir.path());
+    let (first, cold) = cached(dir.path());
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(cold.analysed >= 1 && cold.reused == 0, "{cold:?}");
+    assert!(dir.path().join("target/taskcheck/cache.bin").is_file());
+    let (second, warm) = cached(dir.path());
+    assert_eq!(first, second);
+    assert_eq!(warm.analysed, 0, "{warm:?}");
+    assert_eq!(warm.reused, cold.analysed, "{warm:?}");
+    // Only the file the finding points into is read, to show it.
+    assert_eq!(warm.read, 1, "{warm:?}");
+}
+
+#[test]
+fn a_changed_file_is_analysed_again_and_only_it() {
+    let dir = package(&[("src/lib.rs", "mod a;\nmod b;\n"), ("src/a.rs", DETACHED), ("src/b.rs", DETACHED)]);
+    age(dir.path());
+    let (first, _) = cached(dir.path());
+    assert_eq!(first.len(), 2, "{first:?}");
+    write(dir.path(), "src/b.rs", "pub fn joined() { std::thread::spawn(|| {}).join().unwrap(); }\n");
+    let (second, warm) = cached(dir.path());
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert!(second[0].contains("src/a.rs"), "{second:?}");
+    assert_eq!(warm.analysed, 1, "{warm:?}");
+}
+
+/// Rewritten within the second before the run that cached it, with the same length: the
+/// metadata cannot be trusted, the text is read and hashed again.
+#[test]
+fn a_file_changed_right_after_it_was_cached_is_not_missed() {
+    let dir = package(&[("src/lib.rs", DETACHED)]);
+    let (first, _) = cached(dir.path());
+    assert_eq!(first.len(), 1);
+    let quiet = format!("pub fn g() {{}}{}\n", " ".repeat(DETACHED.len() - "pub fn g() {}\n".len()));
+    assert_eq!(quiet.len(), DETACHED.len());
+    write(dir.path(), "src/lib.rs", &quiet);
+    let (second, _) = cached(dir.path());
+    assert!(second.is_empty(), "{second:?}");
+}
+
+/// `lock_order_inversion` compares files: it must follow a change in one of them while the
+/// other comes from the cache.
+#[test]
+fn crate_wide_lints_follow_a_change_in_one_file() {
+    let dir = package(&[("src/lib.rs", PAIR), ("src/one.rs", A_THEN_B), ("src/two.rs", B_THEN_A)]);
+    age(dir.path());
+    let inversions = |findings: &[String]| findings.iter().filter(|f| f.starts_with("lock_order_inversion")).count();
+    let (first, _) = cached(dir.path());
+    assert_eq!(inversions(&first), 1, "{first:?}");
+
+    write(dir.path(), "src/two.rs", B_THEN_A_FIXED);
+    age(dir.path());
+    let (fixed, usage) = cached(dir.path());
+    assert_eq!(inversions(&fixed), 0, "{fixed:?}");
+    assert_eq!(usage.analysed, 1, "only two.rs changed: {usage:?}");
+
+    write(dir.path(), "src/two.rs", B_THEN_A);
+    age(dir.path());
+    let (again, usage) = cached(dir.path());
+    assert_eq!(inversions(&again), 1, "{again:?}");
+    assert_eq!(usage.analysed, 1, "{usage:?}");
+}
+
+/// `missing_race_check` reads facts of every file and the CI files: unsafe code added to one
+/// file, or a Miri job added to CI, changes it on a cached rerun.
+#[test]
+fn missing_race_check_follows_code_and_ci_changes() {
+    let dir = package(&[
+        (
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test\n",
+        ),
+        ("src/lib.rs", "mod shared;\npub fn f() {}\n"),
+        ("src/shared.rs", "pub fn g() {}\n"),
+    ]);
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    age(dir.path());
+    let races = |findings: &[String]| findings.iter().filter(|f| f.starts_with("missing_race_check")).count();
+    let (first, _) = cached(dir.path());
+    assert_eq!(races(&first), 0, "{first:?}");
+
+    write(
+        dir.path(),
+        "src/shared.rs",
+        "pub struct P(*mut u8);\n// SAFETY: P is only used from one thread at a time.\nunsafe impl Send for P {}\n",
+    );
+    age(dir.path());
+    let (unsafe_code, usage) = cached(dir.path());
+    assert_eq!(races(&unsafe_code), 1, "{unsafe_code:?}");
+    assert_eq!(usage.analysed, 1, "{usage:?}");
+
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  miri:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo +nightly miri test\n",
+    );
+    age(dir.path());
+    let (with_miri, usage) = cached(dir.path());
+    assert_eq!(races(&with_miri), 0, "{with_miri:?}");
+    assert_eq!(usage.analysed, 0, "no Rust file changed: {usage:?}");
+}
+
+/// Levels decide what the analysis reports: a change of configuration or of the command
+/// line is not answered from entries made under other levels.
+#[test]
+fn levels_from_configuration_and_command_line_are_part_of_the_key() {
+    let dir = package(&[("src/lib.rs", DETACHED)]);
+    age(dir.path());
+    assert_eq!(cached(dir.path()).0.len(), 1);
+    let (allowed, _) = analyse(dir.path(), true, &[(Level::Allow, "detached_spawn")]);
+    assert!(allowed.is_empty(), "{allowed:?}");
+    assert_eq!(cached(dir.path()).0.len(), 1);
+
+    write(dir.path(), "taskcheck.toml", "[lints]\ndetached_spawn = \"deny\"\n");
+    let (denied, usage) = cached(dir.path());
+    assert_eq!(denied.len(), 1, "{denied:?}");
+    assert_eq!(usage.reused, 0, "other levels, other entries: {usage:?}");
+    write(dir.path(), "taskcheck.toml", "[lints]\ndetached_spawn = \"allow\"\n");
+    let (allowed, _) = cached(dir.path());
+    assert!(allowed.is_empty(), "{allowed:?}");
+}
+
+#[test]
+fn suppressions_in_cached_files_still_apply() {
+    let suppressed = format!("// taskcheck: allow(detached_spawn) -- the receiver closes\n{DETACHED}");
+    let dir = package(&[("src/lib.rs", &suppressed)]);
+    age(dir.path());
+    assert!(cached(dir.path()).0.is_empty());
+    let (again, usage) = cached(dir.path());
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(usage.reused, 1, "{usage:?}");
+}
+
+fn taskcheck(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
+        .args(["--color", "never"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run cargo-taskcheck");
+    (
+        output.status.code().expect("an exit code"),
+        String::from_utf8(output.stdout).expect("UTF-8"),
+        String::from_utf8(output.stderr).expect("UTF-8"),
+    )
+}
+
+#[test]
+fn no_cache_writes_nothing() {
+    let dir = package(&[("src/lib.rs", DETACHED)]);
+    let (code, stdout, _) = taskcheck(dir.path(), &["--no-cache"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(!dir.path().join("target/taskcheck").exists());
+}
+
+#[test]
+fn a_damaged_cache_is_ignored_and_replaced() {
+    let dir = package(&[("src/lib.rs", DETACHED)]);
+    let (code, expected, _) = taskcheck(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let store = dir.path().join("target/taskcheck/cache.bin");
+    let mut bytes = std::fs::read(&store).expect("the cache was written");
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&store, &bytes).expect("damage it");
+    let (code, stdout, stderr) = taskcheck(dir.path(), &[]);
+    assert_eq!((code, stdout.as_str(), stderr.as_str()), (1, expected.as_str(), ""));
+    assert!(std::fs::read(&store).expect("rewritten").len() > bytes.len());
+}
+
+/// A cache that cannot be written is a warning; the run and its exit code are unchanged.
+#[test]
+fn an_unwritable_cache_is_a_warning() {
+    let dir = package(&[("src/lib.rs", DETACHED)]);
+    write(dir.path(), "target/taskcheck", "a file where the cache folder would go\n");
+    let (code, stdout, stderr) = taskcheck(dir.path(), &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("warning[detached_spawn]"), "{stdout}");
+    assert!(stderr.starts_with("warning: could not write the cache"), "{stderr}");
+}
+
+/// The cache folder is tagged, so that taskcheck (and backup tools) skip it even outside a
+/// package's `target/`.
+#[test]
+fn the_cache_folder_is_tagged_as_a_cache() {
+    let dir = package(&[("src/lib.rs", DETACHED)]);
+    taskcheck(dir.path(), &[]);
+    let tag = std::fs::read_to_string(dir.path().join("target/taskcheck/CACHEDIR.TAG")).expect("a tag");
+    assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"), "{tag}");
+}
