@@ -360,6 +360,8 @@ fn load<'p>(
 ) -> (Vec<Readable<'p>>, Vec<Diagnostic>) {
     struct Loaded {
         text: Option<String>,
+        /// Read from disk (its text may have been dropped since).
+        read: bool,
         needs: Needs,
         probe: Option<Probe>,
         needs_from_cache: bool,
@@ -372,14 +374,23 @@ fn load<'p>(
                 let stamp = key.as_ref().and_then(|_| std::fs::metadata(&f.path).ok()).and_then(|m| Stamp::of(&m));
                 if let Some(probe) = cache.unchanged(f, stamp) {
                     if let Some(needs) = key.as_deref().and_then(|k| cache.needs(&probe, k)) {
-                        return Ok(Loaded { text: None, needs, probe: Some(probe), needs_from_cache: true });
+                        return Ok(Loaded {
+                            text: None,
+                            read: false,
+                            needs,
+                            probe: Some(probe),
+                            needs_from_cache: true,
+                        });
                     }
                 }
                 let text = read_source(&f.path, &display_path(&f.shown))?;
                 let probe = cache.is_on().then(|| Cache::probe(f, &text, stamp));
                 let stored = probe.as_ref().zip(key.as_deref()).and_then(|(p, k)| cache.needs(p, k));
                 let needs = stored.unwrap_or_else(|| scan.prefilter.scan_file(&text, f.is_test_file));
-                Ok(Loaded { text: Some(text), needs, probe, needs_from_cache: stored.is_some() })
+                // A file no lint needs is dropped at once: most of a tree's bytes are in such
+                // files, and holding them all until every file is scanned doubled peak memory.
+                let text = (needs != Needs::default()).then_some(text);
+                Ok(Loaded { text, read: true, needs, probe, needs_from_cache: stored.is_some() })
             })
             .collect()
     });
@@ -397,7 +408,7 @@ fn load<'p>(
         match loaded {
             Ok(loaded) => {
                 let analysed = loaded.needs.needed(fires_in.get(file.package).copied().unwrap_or(u128::MAX));
-                let read_for_probe = loaded.text.is_some();
+                let read_for_probe = loaded.read;
                 let text = loaded.text.filter(|_| analysed);
                 let text_loaded = text.is_some();
                 let id = sources.add(SourceFile::new(file.shown.clone(), text.unwrap_or_default()));
