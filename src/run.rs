@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use taskcheck_lints::prefilter::{Needs, Prefilter, RunContext};
 use taskcheck_lints::registry::tool;
 use taskcheck_lints::suppress::{self, Suppressed};
@@ -180,55 +181,55 @@ pub fn analyse_with(
     let mut cache = if options.cache { Cache::open(plan.target_directory.as_deref()) } else { Cache::off() };
     let scan = ScanKeys { fingerprint: cache::prefilter_fingerprint(&prefilter), prefilter: &prefilter };
     let (mut readable, mut diagnostics) = load(plan, sources, &scan, &cache, &pool);
-    // A file to analyse with no stored analysis, not read because it has not changed: read
-    // it now (the stored analysis was made under other settings).
-    for r in &mut readable {
-        if r.analysed && !r.text_loaded {
-            r.stored = r.probe.as_ref().and_then(|p| cache.analysis(p, &analysis_key(plan, settings, r.file), r.id));
-        }
-    }
-    let missing: Vec<usize> = readable
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.analysed && !r.text_loaded && r.stored.is_none())
-        .map(|(i, _)| i)
-        .collect();
-    for (i, result) in read_texts(&readable, &missing, sources, &pool) {
-        match result {
-            Ok(()) => readable[i].text_loaded = true,
-            Err(reason) => {
-                readable[i].analysed = false;
-                diagnostics.push(io_error(readable[i].id, reason));
-            }
-        }
-    }
-    let mut usage =
-        CacheUse { read: readable.iter().filter(|r| r.read_for_probe).count() + missing.len(), ..CacheUse::default() };
+    let mut usage = CacheUse { read: readable.iter().filter(|r| r.read_for_probe).count(), ..CacheUse::default() };
     let mut owner: HashMap<FileId, usize> = readable.iter().map(|r| (r.id, r.file.package)).collect();
     owner.extend(plan.packages.iter().enumerate().filter_map(|(i, p)| Some((p.manifest?, i))));
     let mut summaries = Vec::with_capacity(readable.len());
     let mut tables = Vec::new();
-    let analyses = check_files(plan, &mut readable, sources, settings, &cache, &pool);
-    for (r, (analysis, from_cache)) in readable.iter_mut().zip(&analyses) {
-        if r.analysed {
-            if *from_cache {
+    let checked = check_files(plan, &readable, sources, settings, &cache, &pool);
+    let mut analyses = Vec::with_capacity(checked.len());
+    for (r, checked) in readable.iter_mut().zip(checked) {
+        let scan_key = cache::scan_key(&scan.fingerprint, r.file);
+        let from_cache = matches!(checked, Checked::Skipped | Checked::FromCache(_));
+        let analysis = match checked {
+            Checked::Skipped => FileAnalysis::default(),
+            Checked::FromCache(analysis) => {
                 usage.reused += 1;
-            } else {
-                usage.analysed += 1;
+                analysis
             }
-        }
-        // Recorded unless everything came from the cache, the file's identity included.
-        let reused = *from_cache && r.needs_from_cache && !r.read_for_probe;
-        if let (Some(probe), false) = (r.probe.take(), reused) {
+            Checked::Analysed { analysis, text, probe } => {
+                usage.analysed += 1;
+                usage.read += 1;
+                if let Some(text) = text {
+                    sources.set_text(r.id, text);
+                    r.text_loaded = true;
+                }
+                // Recorded from the text that was analysed, which may be newer than the scan's.
+                r.probe = probe;
+                analysis
+            }
+            Checked::Unreadable(reason) => {
+                usage.read += 1;
+                r.analysed = false;
+                r.probe = None;
+                diagnostics.push(io_error(r.id, reason));
+                FileAnalysis::default()
+            }
+        };
+        // Everything but a file whose scan and analysis both came from the cache, known
+        // unchanged from its metadata, is recorded: the next run then trusts the metadata.
+        let reused = from_cache && r.needs_from_cache && !r.read_for_probe;
+        if let Some(probe) = r.probe.take().filter(|_| !reused) {
             let key = r.analysed.then(|| analysis_key(plan, settings, r.file));
-            let stored = key.as_deref().map(|k| (k, r.id, analysis));
-            cache.record(probe, &cache::scan_key(&scan.fingerprint, r.file), r.needs, stored);
+            let stored = key.as_deref().map(|k| (k, r.id, &analysis));
+            cache.record(probe, &scan_key, r.needs, stored);
         }
+        analyses.push(analysis);
     }
     if let Err(e) = cache.save() {
         eprintln!("warning: {e}");
     }
-    for (analysis, _) in analyses {
+    for analysis in analyses {
         diagnostics.extend(analysis.diagnostics);
         summaries.push(analysis.summary);
         if !analysis.suppressions.is_empty() {
@@ -331,8 +332,23 @@ struct Readable<'p> {
     text_loaded: bool,
     /// Read (and hashed) to find its cache entry, rather than known unchanged from its stamp.
     read_for_probe: bool,
-    /// Its analysis from the cache, when it has one.
-    stored: Option<FileAnalysis>,
+    stamp: Option<Stamp>,
+}
+
+/// What became of one file in [`check_files`].
+enum Checked {
+    /// Not analysed: the prefilter found nothing any lint needs in it.
+    Skipped,
+    FromCache(FileAnalysis),
+    /// Analysed now; `text` kept when a finding or a suppression comment points into it, and
+    /// the probe made from the text that was analysed.
+    Analysed {
+        analysis: FileAnalysis,
+        text: Option<Arc<str>>,
+        probe: Option<Probe>,
+    },
+    /// Could not be read for analysis (it vanished since it was scanned).
+    Unreadable(String),
 }
 
 /// The prefilter, and its part of the cache key of every scan.
@@ -359,12 +375,12 @@ fn load<'p>(
     pool: &rayon::ThreadPool,
 ) -> (Vec<Readable<'p>>, Vec<Diagnostic>) {
     struct Loaded {
-        text: Option<String>,
-        /// Read from disk (its text may have been dropped since).
+        /// Read from disk to scan or hash it (the text itself is not kept).
         read: bool,
         needs: Needs,
         probe: Option<Probe>,
         needs_from_cache: bool,
+        stamp: Option<Stamp>,
     }
     let loaded: Vec<Result<Loaded, String>> = pool.install(|| {
         plan.files
@@ -374,23 +390,17 @@ fn load<'p>(
                 let stamp = key.as_ref().and_then(|_| std::fs::metadata(&f.path).ok()).and_then(|m| Stamp::of(&m));
                 if let Some(probe) = cache.unchanged(f, stamp) {
                     if let Some(needs) = key.as_deref().and_then(|k| cache.needs(&probe, k)) {
-                        return Ok(Loaded {
-                            text: None,
-                            read: false,
-                            needs,
-                            probe: Some(probe),
-                            needs_from_cache: true,
-                        });
+                        return Ok(Loaded { read: false, needs, probe: Some(probe), needs_from_cache: true, stamp });
                     }
                 }
                 let text = read_source(&f.path, &display_path(&f.shown))?;
                 let probe = cache.is_on().then(|| Cache::probe(f, &text, stamp));
                 let stored = probe.as_ref().zip(key.as_deref()).and_then(|(p, k)| cache.needs(p, k));
                 let needs = stored.unwrap_or_else(|| scan.prefilter.scan_file(&text, f.is_test_file));
-                // A file no lint needs is dropped at once: most of a tree's bytes are in such
-                // files, and holding them all until every file is scanned doubled peak memory.
-                let text = (needs != Needs::default()).then_some(text);
-                Ok(Loaded { text, read: true, needs, probe, needs_from_cache: stored.is_some() })
+                // The text is not kept: the files to analyse are read again, one per worker at
+                // a time, so that memory does not grow with the tree (it grew with all its
+                // bytes, then with the analysed files' bytes, while they were kept).
+                Ok(Loaded { read: true, needs, probe, needs_from_cache: stored.is_some(), stamp })
             })
             .collect()
     });
@@ -408,10 +418,7 @@ fn load<'p>(
         match loaded {
             Ok(loaded) => {
                 let analysed = loaded.needs.needed(fires_in.get(file.package).copied().unwrap_or(u128::MAX));
-                let read_for_probe = loaded.read;
-                let text = loaded.text.filter(|_| analysed);
-                let text_loaded = text.is_some();
-                let id = sources.add(SourceFile::new(file.shown.clone(), text.unwrap_or_default()));
+                let id = sources.add(SourceFile::new(file.shown.clone(), ""));
                 readable.push(Readable {
                     id,
                     file,
@@ -419,9 +426,9 @@ fn load<'p>(
                     needs: loaded.needs,
                     probe: loaded.probe,
                     needs_from_cache: loaded.needs_from_cache,
-                    text_loaded,
-                    read_for_probe,
-                    stored: None,
+                    text_loaded: false,
+                    read_for_probe: loaded.read,
+                    stamp: loaded.stamp,
                 });
             }
             Err(reason) => unreadable.push(io_error(sources.add(SourceFile::new(file.shown.clone(), "")), reason)),
@@ -456,44 +463,51 @@ fn read_texts(
         .collect()
 }
 
-/// The per-file analyses, in parallel, each from the cache when it holds one for the file as
-/// it is; each summary is tagged with its file and package. The flag tells which came from the
-/// cache (or needed no analysis).
+/// The per-file analyses, in parallel: from the cache when it holds one for the file as it
+/// is, else read and analysed (each summary is tagged with its file and package).
 fn check_files(
     plan: &Plan,
-    readable: &mut [Readable<'_>],
+    readable: &[Readable<'_>],
     sources: &SourceMap,
     settings: &Settings,
     cache: &Cache,
     pool: &rayon::ThreadPool,
-) -> Vec<(FileAnalysis, bool)> {
+) -> Vec<Checked> {
     pool.install(|| {
         readable
-            .par_iter_mut()
+            .par_iter()
             .map(|r| {
+                if !r.analysed {
+                    return Checked::Skipped;
+                }
+                let tag = |mut analysis: FileAnalysis| {
+                    // The lints crate leaves the file's package to the caller's bookkeeping.
+                    analysis.summary.file = r.id;
+                    analysis.summary.package = r.file.package;
+                    analysis
+                };
+                if let Some(probe) = &r.probe {
+                    if let Some(stored) = cache.analysis(probe, &analysis_key(plan, settings, r.file), r.id) {
+                        return Checked::FromCache(tag(stored));
+                    }
+                }
+                let text = match read_source(&r.file.path, &display_path(&r.file.shown)) {
+                    Ok(text) => text,
+                    Err(reason) => return Checked::Unreadable(reason),
+                };
+                let probe = cache.is_on().then(|| Cache::probe(r.file, &text, r.stamp));
+                let source = SourceFile::new(sources.get(r.id).path.clone(), text);
                 let input = FileInput {
                     id: r.id,
-                    source: sources.get(r.id),
+                    source: &source,
                     package: &plan.packages[r.file.package],
                     is_test_file: r.file.is_test_file,
                     extra_test_attrs: settings.test_attributes.get(r.file.package).map(Vec::as_slice).unwrap_or(&[]),
                 };
-                let stored = match (r.stored.take(), &r.probe, r.analysed) {
-                    (Some(stored), ..) => Some(stored),
-                    (None, Some(probe), true) => cache.analysis(probe, &analysis_key(plan, settings, r.file), r.id),
-                    _ => None,
-                };
-                let from_cache = stored.is_some() || !r.analysed;
                 // `analyze_file` refuses input nested too deeply for the parser's stack itself.
-                let mut analysis = match stored {
-                    Some(analysis) => analysis,
-                    None if r.analysed => analyze_file(&input, settings.levels_of(Some(r.file.package))),
-                    None => FileAnalysis::default(),
-                };
-                // The lints crate leaves the file's package to the caller's bookkeeping.
-                analysis.summary.file = r.id;
-                analysis.summary.package = r.file.package;
-                (analysis, from_cache)
+                let analysis = tag(analyze_file(&input, settings.levels_of(Some(r.file.package))));
+                let cited = !analysis.diagnostics.is_empty() || !analysis.suppressions.is_empty();
+                Checked::Analysed { analysis, text: cited.then(|| source.text.clone()), probe }
             })
             .collect()
     })
