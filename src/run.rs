@@ -156,9 +156,9 @@ pub fn analyse(plan: &Plan, sources: &mut SourceMap, settings: &Settings) -> Res
     analyse_with(plan, sources, settings, &AnalyseOptions::default())
 }
 
-/// [`analyse`] with options. The text of a file that is not analysed is not kept, and texts
-/// no finding (reported or suppressed) points into are released once the findings are known:
-/// the emitters and the adoption steps read only those.
+/// [`analyse`] with options. Only the texts findings (reported or suppressed) or suppression
+/// comments point into are kept in `sources`: the emitters and the adoption steps read only
+/// those.
 pub fn analyse_with(
     plan: &Plan,
     sources: &mut SourceMap,
