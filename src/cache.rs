@@ -35,7 +35,7 @@ use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 const FILE: &str = "taskcheck/cache.bin";
 
 /// Bumped when the stored layout changes; older stores are then ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What the run read from the cache, and what it adds for the next run.
 #[derive(Default)]
@@ -43,9 +43,8 @@ pub struct Cache {
     /// `None`: the cache is off (no target directory, or `--no-cache`).
     location: Option<PathBuf>,
     build: String,
-    /// When this run started (stored for the next run), and when the stored run did.
+    /// When this run started, stored with each entry it records.
     started: i128,
-    stored_started: i128,
     stored: HashMap<String, Entry>,
     /// Entries scanned or analysed anew this run, by file.
     fresh: HashMap<String, Entry>,
@@ -55,9 +54,6 @@ pub struct Cache {
 struct Store {
     format: u32,
     build: String,
-    /// When the run that wrote the store started, in nanoseconds since the Unix epoch: stamps
-    /// later than this (less a margin) are not trusted.
-    started: i128,
     entries: HashMap<String, Entry>,
 }
 
@@ -68,6 +64,10 @@ pub struct Entry {
     content: String,
     /// The file's metadata when it had that content.
     stamp: Option<Stamp>,
+    /// When the run that made the entry started, in nanoseconds since the Unix epoch: a stamp
+    /// later than this (less a margin) is not trusted. Kept per entry, since a store also
+    /// carries entries of earlier runs over.
+    started: i128,
     scan_key: String,
     needs: StoredNeeds,
     /// Set when the file was analysed: the key its analysis was made under, the analysis, and
@@ -145,8 +145,8 @@ impl Cache {
             .ok()
             .and_then(|bytes| postcard::from_bytes::<Store>(&bytes).ok())
             .filter(|s| s.format == FORMAT && s.build == build);
-        let (stored_started, stored) = store.map(|s| (s.started, s.entries)).unwrap_or_default();
-        Cache { location: Some(location), build, started, stored_started, stored, fresh: HashMap::new() }
+        let stored = store.map(|s| s.entries).unwrap_or_default();
+        Cache { location: Some(location), build, started, stored, fresh: HashMap::new() }
     }
 
     /// A cache that stores nothing and finds nothing (`--no-cache`).
@@ -175,7 +175,7 @@ impl Cache {
         let entry = self.stored.get(file.path.to_str()?)?;
         // Only the modification time can be racy: a later write moves it, and setting it back
         // by hand moves the change time, which the stamp compares too.
-        let trusted = entry.stamp == Some(stamp) && stamp.modified < self.stored_started - RACY_NANOS;
+        let trusted = entry.stamp == Some(stamp) && stamp.modified < entry.started - RACY_NANOS;
         trusted.then(|| Probe { path: key(&file.path), content: entry.content.clone(), stamp: Some(stamp) })
     }
 
@@ -184,6 +184,11 @@ impl Cache {
     }
 
     /// The stored scan of the file, if its text and the prefilter are unchanged.
+    /// Whether two probes saw the same text.
+    pub fn same_text(a: &Probe, b: &Probe) -> bool {
+        a.content == b.content
+    }
+
     pub fn needs(&self, probe: &Probe, scan_key: &str) -> Option<Needs> {
         let entry = self.stored(probe).filter(|e| e.scan_key == scan_key)?;
         Some(Needs { fires: parse_bits(&entry.needs.fires)?, supports: parse_bits(&entry.needs.supports)? })
@@ -214,6 +219,7 @@ impl Cache {
         let entry = Entry {
             content: probe.content,
             stamp: probe.stamp,
+            started: self.started,
             scan_key: scan_key.to_string(),
             needs: StoredNeeds { fires: format!("{:x}", needs.fires), supports: format!("{:x}", needs.supports) },
             analysis,
@@ -232,7 +238,7 @@ impl Cache {
         let mut entries = std::mem::take(&mut self.stored);
         entries.retain(|path, _| !self.fresh.contains_key(path) && Path::new(path).is_file());
         entries.extend(self.fresh);
-        let store = Store { format: FORMAT, build: self.build, started: self.started, entries };
+        let store = Store { format: FORMAT, build: self.build, entries };
         write_atomically(&location, &store)
             .map_err(|e| format!("could not write the cache {}: {e}", location.display()))
     }

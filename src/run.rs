@@ -186,7 +186,7 @@ pub fn analyse_with(
     owner.extend(plan.packages.iter().enumerate().filter_map(|(i, p)| Some((p.manifest?, i))));
     let mut summaries = Vec::with_capacity(readable.len());
     let mut tables = Vec::new();
-    let checked = check_files(plan, &readable, sources, settings, &cache, &pool);
+    let checked = check_files(plan, &readable, sources, settings, (&cache, scan.prefilter), &pool);
     let mut analyses = Vec::with_capacity(checked.len());
     for (r, checked) in readable.iter_mut().zip(checked) {
         let scan_key = cache::scan_key(&scan.fingerprint, r.file);
@@ -197,7 +197,7 @@ pub fn analyse_with(
                 usage.reused += 1;
                 analysis
             }
-            Checked::Analysed { analysis, text, probe } => {
+            Checked::Analysed { analysis, text, probe, rescan } => {
                 usage.analysed += 1;
                 usage.read += 1;
                 if let Some(text) = text {
@@ -206,6 +206,10 @@ pub fn analyse_with(
                 }
                 // Recorded from the text that was analysed, which may be newer than the scan's.
                 r.probe = probe;
+                if let Some(needs) = rescan {
+                    r.needs = needs;
+                    r.needs_from_cache = false;
+                }
                 analysis
             }
             Checked::Unreadable(reason) => {
@@ -346,6 +350,8 @@ enum Checked {
         analysis: FileAnalysis,
         text: Option<Arc<str>>,
         probe: Option<Probe>,
+        /// Set when the text changed since the scan pass: its scan, for the cache.
+        rescan: Option<Needs>,
     },
     /// Could not be read for analysis (it vanished since it was scanned).
     Unreadable(String),
@@ -470,7 +476,7 @@ fn check_files(
     readable: &[Readable<'_>],
     sources: &SourceMap,
     settings: &Settings,
-    cache: &Cache,
+    (cache, prefilter): (&Cache, &Prefilter),
     pool: &rayon::ThreadPool,
 ) -> Vec<Checked> {
     pool.install(|| {
@@ -496,6 +502,9 @@ fn check_files(
                     Err(reason) => return Checked::Unreadable(reason),
                 };
                 let probe = cache.is_on().then(|| Cache::probe(r.file, &text, r.stamp));
+                // Edited since the scan pass: the cache must not pair the old scan with the new text.
+                let changed = matches!((&probe, &r.probe), (Some(new), Some(old)) if !Cache::same_text(new, old));
+                let rescan = changed.then(|| prefilter.scan_file(&text, r.file.is_test_file));
                 let source = SourceFile::new(sources.get(r.id).path.clone(), text);
                 let input = FileInput {
                     id: r.id,
@@ -507,7 +516,7 @@ fn check_files(
                 // `analyze_file` refuses input nested too deeply for the parser's stack itself.
                 let analysis = tag(analyze_file(&input, settings.levels_of(Some(r.file.package))));
                 let cited = !analysis.diagnostics.is_empty() || !analysis.suppressions.is_empty();
-                Checked::Analysed { analysis, text: cited.then(|| source.text.clone()), probe }
+                Checked::Analysed { analysis, text: cited.then(|| source.text.clone()), probe, rescan }
             })
             .collect()
     })

@@ -76,7 +76,7 @@ fn analyse(dir: &Path, cache: bool, levels: &[(Level, &str)]) -> (Vec<String>, C
         .map(|d| {
             let file = sources.get(d.primary.span.file);
             let line = file.line_col(d.primary.span.start as usize).line;
-            format!("{} {}:{line}: {}", d.lint.name, file.path().display(), d.message)
+            format!("{} {}:{line}: {} [{}]", d.lint.name, file.path().display(), d.message, d.notes.join("; "))
         })
         .collect();
     (findings, analysis.cache)
@@ -285,4 +285,25 @@ fn the_cache_folder_is_tagged_as_a_cache() {
     taskcheck(dir.path(), &[]);
     let tag = std::fs::read_to_string(dir.path().join("target/taskcheck/CACHEDIR.TAG")).expect("a tag");
     assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"), "{tag}");
+}
+
+/// A crate-wide finding whose note points into a file with no finding of its own (whose text
+/// the run does not keep, and a cached run does not even read): the position comes from the
+/// fact, worked out while the text was at hand.
+#[test]
+fn crate_wide_notes_point_into_files_that_were_not_read() {
+    let dir = package(&[
+        ("src/lib.rs", "mod b;\npub fn a() {\n    let _ = std::panic::catch_unwind(|| {});\n}\n"),
+        ("src/b.rs", "\npub fn b() { let _ = std::panic::catch_unwind(|| {}); }\n"),
+    ]);
+    let mut manifest = MANIFEST.to_string();
+    manifest.push_str("\n[profile.release]\npanic = \"abort\"\n");
+    write(dir.path(), "Cargo.toml", &manifest);
+    age(dir.path());
+    for _ in 0..2 {
+        let (findings, _) = cached(dir.path());
+        let abort: Vec<&String> = findings.iter().filter(|f| f.starts_with("catch_unwind_under_abort")).collect();
+        assert_eq!(abort.len(), 1, "{findings:?}");
+        assert!(abort[0].contains("at src/lib.rs:3:13"), "{}", abort[0]);
+    }
 }

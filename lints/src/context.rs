@@ -90,7 +90,9 @@ pub enum ExportedFact {
     /// Non-test code that recovers a panic, so relies on unwinding: a `catch_unwind`, an `Err`
     /// taken from a std thread's `join()`, `JoinError::is_panic`/`into_panic`. `what` names it
     /// as written, for messages. Read by `catch_unwind_under_abort`.
-    RecoversPanic { span: Span, what: String },
+    /// `at` is the span's 1-based line and column, worked out while the file's text is at hand:
+    /// the workspace phase may not have it (the driver keeps only texts findings point into).
+    RecoversPanic { span: Span, what: String, at: (usize, usize) },
     /// A lock taken while another is held (`lock_order_inversion`).
     LockOrder(LockEdge),
     /// A piece of unsafe concurrency in non-test code (for `missing_race_check`): `what` is

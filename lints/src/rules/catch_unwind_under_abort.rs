@@ -99,7 +99,8 @@ pub fn collect(cx: &FileCx<'_>) {
             _ => None,
         };
         if let Some((span, what)) = found {
-            cx.export(ExportedFact::RecoversPanic { span, what });
+            let lc = cx.source.line_col(span.start as usize);
+            cx.export(ExportedFact::RecoversPanic { span, what, at: (lc.line, lc.col) });
         }
     }
 }
@@ -222,20 +223,20 @@ pub fn check(cx: &WorkspaceCx<'_>) {
     let Some(manifest) = cx.root_manifest else { return };
     // Build scripts and proc macros always unwind, whatever the profile says.
     let always_unwinds: Vec<bool> = cx.packages.iter().map(|p| is_proc_macro(cx, p)).collect();
-    let recovering: Vec<(Span, &str)> = cx
+    let recovering: Vec<(Span, &str, (usize, usize))> = cx
         .files
         .iter()
         .filter(|f| !always_unwinds.get(f.package).copied().unwrap_or(false))
         .filter(|f| cx.sources.get(f.file).path().file_name().is_none_or(|n| n != "build.rs"))
         .flat_map(|f| f.facts.iter())
         .filter_map(|f| match f {
-            ExportedFact::RecoversPanic { span, what } => Some((*span, what.as_str())),
+            ExportedFact::RecoversPanic { span, what, at } => Some((*span, what.as_str(), *at)),
             _ => None,
         })
         .collect();
     // The most telling first: a `catch_unwind`, then a matched `join()`, then `JoinError`.
     let mut recovering = recovering;
-    recovering.sort_by_key(|(span, what)| {
+    recovering.sort_by_key(|(span, what, _)| {
         let rank = if what.contains("catch_unwind") {
             0
         } else if what.contains("join()") {
@@ -245,7 +246,7 @@ pub fn check(cx: &WorkspaceCx<'_>) {
         };
         (rank, span.file, span.start)
     });
-    let Some((first_span, first_what)) = recovering.first().copied() else { return };
+    let Some((first_span, first_what, _)) = recovering.first().copied() else { return };
     let source = cx.sources.get(manifest);
     for (profile, range) in abort_profiles(&source.text) {
         let span = Span::new(manifest, range.start, range.end);
@@ -260,10 +261,9 @@ pub fn check(cx: &WorkspaceCx<'_>) {
             let more: Vec<String> = recovering[1..]
                 .iter()
                 .take(3)
-                .map(|(s, what)| {
-                    let f = cx.sources.get(s.file);
-                    let lc = f.line_col(s.start as usize);
-                    format!("{what} at {}:{}:{}", f.path.to_string_lossy().replace('\\', "/"), lc.line, lc.col)
+                .map(|(s, what, (line, col))| {
+                    let path = cx.sources.get(s.file).path.to_string_lossy().replace('\\', "/");
+                    format!("{what} at {path}:{line}:{col}")
                 })
                 .collect();
             let rest = recovering.len() - 1 - more.len();
