@@ -2,127 +2,17 @@
 //! mistakes), level flags with groups, suppression comments, baselines, `--diff-base`, `--fix`,
 //! `--statistics`, and the `explain` and `list` subcommands.
 
+mod common;
+
 use assert_cmd::Command;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
-
-/// `detached_spawn` on the line of the spawn (column 48 of its line).
-const DETACHED: &str =
-    "pub fn f(rx: std::sync::mpsc::Receiver<u32>) { std::thread::spawn(move || loop { let _ = rx.recv(); }); }\n";
-const CLEAN: &str = "pub fn add(a: u32, b: u32) -> u32 { a + b }\n";
-
-struct Project {
-    dir: TempDir,
-}
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Project {
-    fn new() -> Project {
-        Project { dir: tempfile::tempdir().expect("temporary folder") }
-    }
-
-    fn package(lib: &str) -> Project {
-        let p = Project::new();
-        p.file("Cargo.toml", &manifest("app", "")).file("src/lib.rs", lib);
-        p
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn file(&self, path: &str, text: &str) -> &Project {
-        let full = self.dir.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("a parent folder")).expect("create folders");
-        std::fs::write(full, text).expect("write file");
-        self
-    }
-
-    fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.dir.path().join(path)).expect("read file")
-    }
-
-    fn run_in(&self, dir: &str, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
-            .args(args)
-            .current_dir(self.dir.path().join(dir))
-            .env_remove("NO_COLOR")
-            .env_remove("CARGO_TERM_COLOR")
-            .output()
-            .expect("run cargo-taskcheck");
-        Run {
-            code: output.status.code().expect("exit code, not a signal"),
-            stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-            stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.run_in(".", args)
-    }
-
-    fn git(&self, args: &[&str]) {
-        let status = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("run git");
-        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
-    }
-}
-
-fn manifest(name: &str, extra: &str) -> String {
-    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n{extra}")
-}
-
-impl Run {
-    #[track_caller]
-    fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
-        self
-    }
-
-    #[track_caller]
-    fn stdout_has(&self, text: &str) -> &Run {
-        assert!(self.stdout.contains(text), "stdout lacks {text:?}\n--- stdout\n{}", self.stdout);
-        self
-    }
-
-    #[track_caller]
-    fn stdout_lacks(&self, text: &str) -> &Run {
-        assert!(!self.stdout.contains(text), "stdout has {text:?}\n--- stdout\n{}", self.stdout);
-        self
-    }
-
-    #[track_caller]
-    fn stderr_has(&self, text: &str) -> &Run {
-        assert!(self.stderr.contains(text), "stderr lacks {text:?}\n--- stderr\n{}", self.stderr);
-        self
-    }
-
-    /// The lints of the findings, in output order.
-    fn lints(&self) -> Vec<String> {
-        self.stdout
-            .lines()
-            .filter_map(|l| l.strip_prefix("warning[").or_else(|| l.strip_prefix("error[")))
-            .filter_map(|l| l.split(']').next())
-            .map(str::to_string)
-            .collect()
-    }
-}
+use common::{manifest, Project, CLEAN, DETACHED};
+use std::path::PathBuf;
 
 // ---- configuration ----
 
 #[test]
 fn taskcheck_toml_sets_levels_by_lint_group_and_all() {
-    let p = Project::package(DETACHED);
+    let p = Project::package("app", DETACHED);
     p.file("taskcheck.toml", "[lints]\ndetached_spawn = \"deny\"\n");
     p.run(&[]).expect_code(1).stdout_has("error[detached_spawn]");
     p.file("taskcheck.toml", "[lints]\nrule-1 = \"allow\"\n");
@@ -138,7 +28,7 @@ fn taskcheck_toml_sets_levels_by_lint_group_and_all() {
 
 #[test]
 fn command_line_levels_override_the_configuration_last_one_wins() {
-    let p = Project::package(DETACHED);
+    let p = Project::package("app", DETACHED);
     p.file("taskcheck.toml", "[lints]\ndetached_spawn = \"allow\"\n");
     p.run(&["-W", "detached_spawn"]).expect_code(1).stdout_has("warning[detached_spawn]");
     p.run(&["-D", "rule-1"]).expect_code(1).stdout_has("error[detached_spawn]");
@@ -172,7 +62,7 @@ fn workspace_metadata_with_package_overrides() {
 
 #[test]
 fn exclude_globs_leave_files_out() {
-    let p = Project::package(CLEAN);
+    let p = Project::package("app", CLEAN);
     p.file("src/generated/a.rs", DETACHED).file("src/gen.rs", DETACHED).file("src/other.rs", DETACHED);
     p.file("taskcheck.toml", "exclude = [\"src/generated\", \"src/gen.rs\"]\n");
     let run = p.run(&[]);
@@ -188,14 +78,14 @@ fn configured_spawners_and_test_attributes() {
     let lib = "mod rt {\n    pub fn spawn_logged<F: FnOnce() + Send + 'static>(f: F) { let _ = f; }\n}\n\
                pub fn start(rx: std::sync::mpsc::Receiver<u32>) {\n    \
                rt::spawn_logged(move || loop { let _ = rx.recv(); });\n}\n";
-    let p = Project::package(lib);
+    let p = Project::package("app", lib);
     p.run(&[]).expect_code(0);
     p.file("taskcheck.toml", "[spawners]\nspawn_logged = \"std::thread::spawn\"\n");
     p.run(&[]).expect_code(1).stdout_has("warning[detached_spawn]").stdout_has("--> src/lib.rs:5:5");
 
     let sleepy = "#[rstest]\nfn waits() {\n    let h = std::thread::spawn(|| {});\n    \
                   std::thread::sleep(std::time::Duration::from_millis(5));\n    h.join().unwrap();\n}\n";
-    let p = Project::package(sleepy);
+    let p = Project::package("app", sleepy);
     p.run(&[]).expect_code(0);
     p.file("taskcheck.toml", "test-attributes = [\"rstest\"]\n");
     p.run(&[]).expect_code(1).stdout_has("warning[sleep_in_test]");
@@ -203,7 +93,7 @@ fn configured_spawners_and_test_attributes() {
 
 #[test]
 fn malformed_configuration_is_an_error_with_its_location() {
-    let p = Project::package(DETACHED);
+    let p = Project::package("app", DETACHED);
     let cases: &[(&str, &str, &str)] = &[
         ("[lints\n", "error: invalid TOML", "--> taskcheck.toml:1:7"),
         (
@@ -260,7 +150,7 @@ fn suppression_comments_are_counted_and_can_be_listed() {
         "// taskcheck: allow(detached_spawn) -- a process-long worker\n{DETACHED}{}",
         DETACHED.replace("fn f", "fn g")
     );
-    let p = Project::package(&lib);
+    let p = Project::package("app", &lib);
     let run = p.run(&[]);
     run.expect_code(1)
         .stdout_has("--> src/lib.rs:3:48")
@@ -279,7 +169,7 @@ fn suppression_comments_are_counted_and_can_be_listed() {
 #[test]
 fn unused_and_unknown_suppressions_are_reported() {
     let lib = "// taskcheck: allow(detached_spawn)\npub fn f() {}\n// taskcheck: allow(detachd_spawn)\npub fn g() {}\n";
-    let p = Project::package(lib);
+    let p = Project::package("app", lib);
     let run = p.run(&[]);
     run.expect_code(1)
         .stdout_has("warning[unused_suppression]: this suppression of `detached_spawn` suppresses nothing")
@@ -294,7 +184,7 @@ fn unused_and_unknown_suppressions_are_reported() {
 
 #[test]
 fn baseline_survives_unrelated_edits_and_reports_new_and_stale() {
-    let p = Project::package(&format!("{DETACHED}{}", DETACHED.replace("fn f", "fn g")));
+    let p = Project::package("app", &format!("{DETACHED}{}", DETACHED.replace("fn f", "fn g")));
     let write = p.run(&["--write-baseline", "taskcheck-baseline.json"]);
     write.expect_code(0).stdout_has("(2 findings written to taskcheck-baseline.json)");
     let baseline = p.read("taskcheck-baseline.json");
@@ -318,7 +208,7 @@ fn baseline_survives_unrelated_edits_and_reports_new_and_stale() {
 
 #[test]
 fn unreadable_baselines_are_errors() {
-    let p = Project::package(DETACHED);
+    let p = Project::package("app", DETACHED);
     p.run(&["--baseline", "missing.json"]).expect_code(2).stderr_has("error: cannot read the baseline missing.json");
     p.file("b.json", "{\"version\": 7, \"tool\": \"taskcheck\", \"findings\": []}");
     p.run(&["--baseline", "b.json"]).expect_code(2).stderr_has("baseline version 7 is not supported");
@@ -330,7 +220,7 @@ fn unreadable_baselines_are_errors() {
 
 #[test]
 fn diff_base_reports_only_changed_lines_and_new_files() {
-    let p = Project::package(DETACHED);
+    let p = Project::package("app", DETACHED);
     p.git(&["init", "-q", "-b", "main"]);
     p.git(&["add", "."]);
     p.git(&["commit", "-q", "-m", "start"]);
@@ -354,7 +244,7 @@ fn diff_base_reports_only_changed_lines_and_new_files() {
 #[test]
 fn fix_applies_machine_applicable_suggestions_and_diff_only_prints() {
     let lib = "pub fn f() {} // taskcheck: allow(detached_spawn)\n// taskcheck: allow(sleep_in_test)\npub fn g() {}\n";
-    let p = Project::package(lib);
+    let p = Project::package("app", lib);
     let diff = p.run(&["--fix", "--diff"]);
     diff.expect_code(1)
         .stdout_has("--- a/src/lib.rs\n+++ b/src/lib.rs\n")
@@ -382,14 +272,14 @@ fn fix_applies_machine_applicable_suggestions_and_diff_only_prints() {
 
 #[test]
 fn statistics_count_per_lint_and_rule() {
-    let p = Project::package(&format!("{DETACHED}{}", DETACHED.replace("fn f", "fn g")));
+    let p = Project::package("app", &format!("{DETACHED}{}", DETACHED.replace("fn f", "fn g")));
     p.run(&["--statistics"])
         .expect_code(1)
         .stdout_has("statistics:\n")
         .stdout_has("      2  detached_spawn  1\n")
         .stdout_has("      2  1 (clear exit)\n")
         .stdout_has("      2  total (0 suppressed)\n");
-    Project::package(CLEAN).run(&["--statistics", "-q"]).expect_code(0).stdout_has("  no findings\n");
+    Project::package("app", CLEAN).run(&["--statistics", "-q"]).expect_code(0).stdout_has("  no findings\n");
     // In JSON, one object after the diagnostics.
     let json = p.run(&["--statistics", "--format", "json"]);
     json.expect_code(1);
@@ -421,7 +311,7 @@ fn explain_and_list() {
 
 #[test]
 fn every_finding_links_its_documentation() {
-    Project::package(DETACHED).run(&[]).expect_code(1).stdout_has(
+    Project::package("app", DETACHED).run(&[]).expect_code(1).stdout_has(
         "= note: for further information visit https://github.com/taskcheck/taskcheck/blob/main/docs/lints/detached_spawn.md",
     );
 }

@@ -3,20 +3,15 @@
 //! entry shows up as a difference, and checks from the run's own counts that the cache was
 //! (or was not) used.
 
-use assert_cmd::Command;
+mod common;
+
 use cargo_taskcheck::cli::InputArgs;
 use cargo_taskcheck::config::Settings;
 use cargo_taskcheck::discover;
 use cargo_taskcheck::lints::{Level, SourceMap};
 use cargo_taskcheck::run::{analyse_with, AnalyseOptions, CacheUse};
+use common::{manifest, Project, DETACHED};
 use std::path::Path;
-use tempfile::TempDir;
-
-const MANIFEST: &str = "[package]\nname = \"cached\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
-
-/// One `detached_spawn` finding at line 1.
-const DETACHED: &str =
-    "pub fn f(rx: std::sync::mpsc::Receiver<u32>) { std::thread::spawn(move || loop { let _ = rx.recv(); }); }\n";
 
 /// Locks `a` then `b` (the type lives in lib.rs).
 const A_THEN_B: &str = "use crate::Pair;\npub fn one(p: &Pair) {\n    let a = p.a.lock().unwrap();\n    let b = p.b.lock().unwrap();\n    drop((a, b));\n}\n";
@@ -26,21 +21,6 @@ const B_THEN_A: &str = "use crate::Pair;\npub fn two(p: &Pair) {\n    let b = p.
 const B_THEN_A_FIXED: &str = "use crate::Pair;\npub fn two(p: &Pair) {\n    let a = p.a.lock().unwrap();\n    let b = p.b.lock().unwrap();\n    drop((a, b));\n}\n";
 const PAIR: &str =
     "use std::sync::Mutex;\nmod one;\nmod two;\npub struct Pair {\n    pub a: Mutex<u32>,\n    pub b: Mutex<u32>,\n}\n";
-
-fn package(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    write(dir.path(), "Cargo.toml", MANIFEST);
-    for (path, text) in files {
-        write(dir.path(), path, text);
-    }
-    dir
-}
-
-fn write(root: &Path, path: &str, text: &str) {
-    let full = root.join(path);
-    std::fs::create_dir_all(full.parent().expect("a parent folder")).expect("create folders");
-    std::fs::write(full, text).expect("write file");
-}
 
 /// The files of a run are stamped with times at least a second older than the run, so that
 /// the cache may trust their metadata (files written within a second of a run are re-read).
@@ -92,11 +72,14 @@ fn cached(dir: &Path) -> (Vec<String>, CacheUse) {
 
 #[test]
 fn a_rerun_analyses_nothing_and_reads_only_files_with_findings() {
-    let dir = package(&[
-        ("src/lib.rs", "mod quiet;\nmod spawns;\n"),
-        ("src/quiet.rs", "pub fn g() {}\n"),
-        ("src/spawns.rs", DETACHED),
-    ]);
+    let dir = Project::with_files(
+        "cached",
+        &[
+            ("src/lib.rs", "mod quiet;\nmod spawns;\n"),
+            ("src/quiet.rs", "pub fn g() {}\n"),
+            ("src/spawns.rs", DETACHED),
+        ],
+    );
     age(dir.path());
     let (first, cold) = cached(dir.path());
     assert_eq!(first.len(), 1, "{first:?}");
@@ -112,11 +95,14 @@ fn a_rerun_analyses_nothing_and_reads_only_files_with_findings() {
 
 #[test]
 fn a_changed_file_is_analysed_again_and_only_it() {
-    let dir = package(&[("src/lib.rs", "mod a;\nmod b;\n"), ("src/a.rs", DETACHED), ("src/b.rs", DETACHED)]);
+    let dir = Project::with_files(
+        "cached",
+        &[("src/lib.rs", "mod a;\nmod b;\n"), ("src/a.rs", DETACHED), ("src/b.rs", DETACHED)],
+    );
     age(dir.path());
     let (first, _) = cached(dir.path());
     assert_eq!(first.len(), 2, "{first:?}");
-    write(dir.path(), "src/b.rs", "pub fn joined() { std::thread::spawn(|| {}).join().unwrap(); }\n");
+    dir.file("src/b.rs", "pub fn joined() { std::thread::spawn(|| {}).join().unwrap(); }\n");
     let (second, warm) = cached(dir.path());
     assert_eq!(second.len(), 1, "{second:?}");
     assert!(second[0].contains("src/a.rs"), "{second:?}");
@@ -127,12 +113,12 @@ fn a_changed_file_is_analysed_again_and_only_it() {
 /// metadata cannot be trusted, the text is read and hashed again.
 #[test]
 fn a_file_changed_right_after_it_was_cached_is_not_missed() {
-    let dir = package(&[("src/lib.rs", DETACHED)]);
+    let dir = Project::with_files("cached", &[("src/lib.rs", DETACHED)]);
     let (first, _) = cached(dir.path());
     assert_eq!(first.len(), 1);
     let quiet = format!("pub fn g() {{}}{}\n", " ".repeat(DETACHED.len() - "pub fn g() {}\n".len()));
     assert_eq!(quiet.len(), DETACHED.len());
-    write(dir.path(), "src/lib.rs", &quiet);
+    dir.file("src/lib.rs", &quiet);
     let (second, _) = cached(dir.path());
     assert!(second.is_empty(), "{second:?}");
 }
@@ -141,19 +127,20 @@ fn a_file_changed_right_after_it_was_cached_is_not_missed() {
 /// other comes from the cache.
 #[test]
 fn crate_wide_lints_follow_a_change_in_one_file() {
-    let dir = package(&[("src/lib.rs", PAIR), ("src/one.rs", A_THEN_B), ("src/two.rs", B_THEN_A)]);
+    let dir =
+        Project::with_files("cached", &[("src/lib.rs", PAIR), ("src/one.rs", A_THEN_B), ("src/two.rs", B_THEN_A)]);
     age(dir.path());
     let inversions = |findings: &[String]| findings.iter().filter(|f| f.starts_with("lock_order_inversion")).count();
     let (first, _) = cached(dir.path());
     assert_eq!(inversions(&first), 1, "{first:?}");
 
-    write(dir.path(), "src/two.rs", B_THEN_A_FIXED);
+    dir.file("src/two.rs", B_THEN_A_FIXED);
     age(dir.path());
     let (fixed, usage) = cached(dir.path());
     assert_eq!(inversions(&fixed), 0, "{fixed:?}");
     assert_eq!(usage.analysed, 1, "only two.rs changed: {usage:?}");
 
-    write(dir.path(), "src/two.rs", B_THEN_A);
+    dir.file("src/two.rs", B_THEN_A);
     age(dir.path());
     let (again, usage) = cached(dir.path());
     assert_eq!(inversions(&again), 1, "{again:?}");
@@ -164,22 +151,24 @@ fn crate_wide_lints_follow_a_change_in_one_file() {
 /// file, or a Miri job added to CI, changes it on a cached rerun.
 #[test]
 fn missing_race_check_follows_code_and_ci_changes() {
-    let dir = package(&[
-        (
-            ".github/workflows/ci.yml",
-            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test\n",
-        ),
-        ("src/lib.rs", "mod shared;\npub fn f() {}\n"),
-        ("src/shared.rs", "pub fn g() {}\n"),
-    ]);
+    let dir = Project::with_files(
+        "cached",
+        &[
+            (
+                ".github/workflows/ci.yml",
+                "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test\n",
+            ),
+            ("src/lib.rs", "mod shared;\npub fn f() {}\n"),
+            ("src/shared.rs", "pub fn g() {}\n"),
+        ],
+    );
     std::fs::create_dir(dir.path().join(".git")).expect(".git");
     age(dir.path());
     let races = |findings: &[String]| findings.iter().filter(|f| f.starts_with("missing_race_check")).count();
     let (first, _) = cached(dir.path());
     assert_eq!(races(&first), 0, "{first:?}");
 
-    write(
-        dir.path(),
+    dir.file(
         "src/shared.rs",
         "pub struct P(*mut u8);\n// SAFETY: P is only used from one thread at a time.\nunsafe impl Send for P {}\n",
     );
@@ -188,8 +177,7 @@ fn missing_race_check_follows_code_and_ci_changes() {
     assert_eq!(races(&unsafe_code), 1, "{unsafe_code:?}");
     assert_eq!(usage.analysed, 1, "{usage:?}");
 
-    write(
-        dir.path(),
+    dir.file(
         ".github/workflows/ci.yml",
         "on: push\njobs:\n  miri:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo +nightly miri test\n",
     );
@@ -203,18 +191,18 @@ fn missing_race_check_follows_code_and_ci_changes() {
 /// line is not answered from entries made under other levels.
 #[test]
 fn levels_from_configuration_and_command_line_are_part_of_the_key() {
-    let dir = package(&[("src/lib.rs", DETACHED)]);
+    let dir = Project::with_files("cached", &[("src/lib.rs", DETACHED)]);
     age(dir.path());
     assert_eq!(cached(dir.path()).0.len(), 1);
     let (allowed, _) = analyse(dir.path(), true, &[(Level::Allow, "detached_spawn")]);
     assert!(allowed.is_empty(), "{allowed:?}");
     assert_eq!(cached(dir.path()).0.len(), 1);
 
-    write(dir.path(), "taskcheck.toml", "[lints]\ndetached_spawn = \"deny\"\n");
+    dir.file("taskcheck.toml", "[lints]\ndetached_spawn = \"deny\"\n");
     let (denied, usage) = cached(dir.path());
     assert_eq!(denied.len(), 1, "{denied:?}");
     assert_eq!(usage.reused, 0, "other levels, other entries: {usage:?}");
-    write(dir.path(), "taskcheck.toml", "[lints]\ndetached_spawn = \"allow\"\n");
+    dir.file("taskcheck.toml", "[lints]\ndetached_spawn = \"allow\"\n");
     let (allowed, _) = cached(dir.path());
     assert!(allowed.is_empty(), "{allowed:?}");
 }
@@ -222,7 +210,7 @@ fn levels_from_configuration_and_command_line_are_part_of_the_key() {
 #[test]
 fn suppressions_in_cached_files_still_apply() {
     let suppressed = format!("// taskcheck: allow(detached_spawn) -- the receiver closes\n{DETACHED}");
-    let dir = package(&[("src/lib.rs", &suppressed)]);
+    let dir = Project::with_files("cached", &[("src/lib.rs", &suppressed)]);
     age(dir.path());
     assert!(cached(dir.path()).0.is_empty());
     let (again, usage) = cached(dir.path());
@@ -230,59 +218,42 @@ fn suppressions_in_cached_files_still_apply() {
     assert_eq!(usage.reused, 1, "{usage:?}");
 }
 
-fn taskcheck(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
-        .args(["--color", "never"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run cargo-taskcheck");
-    (
-        output.status.code().expect("an exit code"),
-        String::from_utf8(output.stdout).expect("UTF-8"),
-        String::from_utf8(output.stderr).expect("UTF-8"),
-    )
-}
-
 #[test]
 fn no_cache_writes_nothing() {
-    let dir = package(&[("src/lib.rs", DETACHED)]);
-    let (code, stdout, _) = taskcheck(dir.path(), &["--no-cache"]);
-    assert_eq!(code, 1, "{stdout}");
+    let dir = Project::with_files("cached", &[("src/lib.rs", DETACHED)]);
+    dir.run(&["--no-cache"]).expect_code(1);
     assert!(!dir.path().join("target/taskcheck").exists());
 }
 
 #[test]
 fn a_damaged_cache_is_ignored_and_replaced() {
-    let dir = package(&[("src/lib.rs", DETACHED)]);
-    let (code, expected, _) = taskcheck(dir.path(), &[]);
-    assert_eq!(code, 1);
+    let dir = Project::with_files("cached", &[("src/lib.rs", DETACHED)]);
+    let expected = dir.run(&[]).expect_code(1).stdout.clone();
     let store = dir.path().join("target/taskcheck/cache.bin");
     let mut bytes = std::fs::read(&store).expect("the cache was written");
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&store, &bytes).expect("damage it");
-    let (code, stdout, stderr) = taskcheck(dir.path(), &[]);
-    assert_eq!((code, stdout.as_str(), stderr.as_str()), (1, expected.as_str(), ""));
+    let run = dir.run(&[]);
+    assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (1, expected.as_str(), ""));
     assert!(std::fs::read(&store).expect("rewritten").len() > bytes.len());
 }
 
 /// A cache that cannot be written is a warning; the run and its exit code are unchanged.
 #[test]
 fn an_unwritable_cache_is_a_warning() {
-    let dir = package(&[("src/lib.rs", DETACHED)]);
-    write(dir.path(), "target/taskcheck", "a file where the cache folder would go\n");
-    let (code, stdout, stderr) = taskcheck(dir.path(), &[]);
-    assert_eq!(code, 1, "{stdout}");
-    assert!(stdout.contains("warning[detached_spawn]"), "{stdout}");
-    assert!(stderr.starts_with("warning: could not write the cache"), "{stderr}");
+    let dir = Project::with_files("cached", &[("src/lib.rs", DETACHED)]);
+    dir.file("target/taskcheck", "a file where the cache folder would go\n");
+    let run = dir.run(&[]);
+    run.expect_code(1).stdout_has("warning[detached_spawn]");
+    assert!(run.stderr.starts_with("warning: could not write the cache"), "{}", run.stderr);
 }
 
 /// The cache folder is tagged, so that taskcheck (and backup tools) skip it even outside a
 /// package's `target/`.
 #[test]
 fn the_cache_folder_is_tagged_as_a_cache() {
-    let dir = package(&[("src/lib.rs", DETACHED)]);
-    taskcheck(dir.path(), &[]);
+    let dir = Project::with_files("cached", &[("src/lib.rs", DETACHED)]);
+    dir.run(&[]);
     let tag = std::fs::read_to_string(dir.path().join("target/taskcheck/CACHEDIR.TAG")).expect("a tag");
     assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"), "{tag}");
 }
@@ -292,13 +263,14 @@ fn the_cache_folder_is_tagged_as_a_cache() {
 /// fact, worked out while the text was at hand.
 #[test]
 fn crate_wide_notes_point_into_files_that_were_not_read() {
-    let dir = package(&[
-        ("src/lib.rs", "mod b;\npub fn a() {\n    let _ = std::panic::catch_unwind(|| {});\n}\n"),
-        ("src/b.rs", "\npub fn b() { let _ = std::panic::catch_unwind(|| {}); }\n"),
-    ]);
-    let mut manifest = MANIFEST.to_string();
-    manifest.push_str("\n[profile.release]\npanic = \"abort\"\n");
-    write(dir.path(), "Cargo.toml", &manifest);
+    let dir = Project::with_files(
+        "cached",
+        &[
+            ("src/lib.rs", "mod b;\npub fn a() {\n    let _ = std::panic::catch_unwind(|| {});\n}\n"),
+            ("src/b.rs", "\npub fn b() { let _ = std::panic::catch_unwind(|| {}); }\n"),
+        ],
+    );
+    dir.file("Cargo.toml", &manifest("cached", "\n[profile.release]\npanic = \"abort\"\n"));
     age(dir.path());
     for _ in 0..2 {
         let (findings, _) = cached(dir.path());

@@ -1,116 +1,15 @@
 //! End-to-end tests of the `cargo-taskcheck` binary on crates written to temporary folders:
 //! discovery, selection flags, the human output, colours and exit codes.
 
-use assert_cmd::Command;
-use std::path::Path;
-use tempfile::TempDir;
+mod common;
 
-/// Triggers `detached_spawn`: an endless thread whose handle is dropped.
-const DETACHED: &str =
-    "pub fn f(rx: std::sync::mpsc::Receiver<u32>) { std::thread::spawn(move || loop { let _ = rx.recv(); }); }\n";
-const CLEAN: &str = "pub fn add(a: u32, b: u32) -> u32 { a + b }\n";
+use assert_cmd::Command;
+use common::{manifest, Project, CLEAN, DETACHED};
+use std::path::Path;
+
 /// Silent in `src/`, `sleep_in_test` under `tests/`: the whole file is test code there.
 const SLEEPY_HELPER: &str = "pub fn settle() {\n    let h = std::thread::spawn(|| {});\n    \
     std::thread::sleep(std::time::Duration::from_millis(10));\n    h.join().unwrap();\n}\n";
-
-/// A folder of files written on the fly.
-struct Project {
-    dir: TempDir,
-}
-
-impl Project {
-    fn new() -> Project {
-        Project { dir: tempfile::tempdir().expect("temporary folder") }
-    }
-
-    /// A single package named `name` with a lib.rs.
-    fn package(name: &str, lib: &str) -> Project {
-        let p = Project::new();
-        p.file("Cargo.toml", &manifest(name)).file("src/lib.rs", lib);
-        p
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn file(&self, path: &str, text: &str) -> &Project {
-        self.bytes(path, text.as_bytes())
-    }
-
-    fn bytes(&self, path: &str, bytes: &[u8]) -> &Project {
-        let full = self.dir.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("a parent folder")).expect("create folders");
-        std::fs::write(full, bytes).expect("write file");
-        self
-    }
-
-    /// Runs the binary in `dir` (relative to the project) with a neutral colour environment.
-    fn run_in(&self, dir: &str, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
-            .args(args)
-            .current_dir(self.dir.path().join(dir))
-            .env_remove("NO_COLOR")
-            .env_remove("CARGO_TERM_COLOR")
-            .output()
-            .expect("run cargo-taskcheck");
-        Run {
-            code: output.status.code().expect("exit code, not a signal"),
-            stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-            stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.run_in(".", args)
-    }
-}
-
-fn manifest(name: &str) -> String {
-    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
-}
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    #[track_caller]
-    fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
-        self
-    }
-
-    #[track_caller]
-    fn stdout_has(&self, text: &str) -> &Run {
-        assert!(self.stdout.contains(text), "stdout lacks {text:?}\n--- stdout\n{}", self.stdout);
-        self
-    }
-
-    #[track_caller]
-    fn stdout_lacks(&self, text: &str) -> &Run {
-        assert!(!self.stdout.contains(text), "stdout has {text:?}\n--- stdout\n{}", self.stdout);
-        self
-    }
-
-    #[track_caller]
-    fn stderr_has(&self, text: &str) -> &Run {
-        assert!(self.stderr.contains(text), "stderr lacks {text:?}\n--- stderr\n{}", self.stderr);
-        self
-    }
-
-    /// The paths of the ` --> path:line:col` lines, in output order.
-    fn locations(&self) -> Vec<String> {
-        self.stdout
-            .lines()
-            .filter_map(|l| l.trim_start().strip_prefix("--> "))
-            .map(|l| l.rsplitn(3, ':').last().unwrap_or(l).to_string())
-            .collect()
-    }
-}
 
 /// ` --> src/lib.rs:1:COL` for the spawn call in [`DETACHED`].
 fn detached_location(path: &str) -> String {
@@ -122,9 +21,9 @@ fn detached_location(path: &str) -> String {
 fn workspace(extra: &str) -> Project {
     let p = Project::new();
     p.file("Cargo.toml", &format!("[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n{extra}"))
-        .file("a/Cargo.toml", &manifest("a"))
+        .file("a/Cargo.toml", &manifest("a", ""))
         .file("a/src/lib.rs", CLEAN)
-        .file("b/Cargo.toml", &manifest("b"))
+        .file("b/Cargo.toml", &manifest("b", ""))
         .file("b/src/lib.rs", DETACHED);
     p
 }
@@ -154,7 +53,7 @@ fn cargo_subcommand_form_behaves_the_same() {
 #[test]
 fn manifest_path_selects_another_package_and_paths_stay_relative() {
     let p = Project::new();
-    p.file("svc/Cargo.toml", &manifest("svc")).file("svc/src/lib.rs", DETACHED).file("elsewhere/.keep", "");
+    p.file("svc/Cargo.toml", &manifest("svc", "")).file("svc/src/lib.rs", DETACHED).file("elsewhere/.keep", "");
     p.run(&["--manifest-path", "svc/Cargo.toml"]).expect_code(1).stdout_has(&detached_location("svc/src/lib.rs"));
     p.run_in("elsewhere", &["--manifest-path", "../svc/Cargo.toml"])
         .expect_code(1)
@@ -228,7 +127,7 @@ fn files_under_tests_are_test_code() {
 #[test]
 fn nested_packages_target_and_hidden_folders_are_skipped() {
     let p = Project::package("outer", CLEAN);
-    p.file("inner/Cargo.toml", &manifest("inner"))
+    p.file("inner/Cargo.toml", &manifest("inner", ""))
         .file("inner/src/lib.rs", DETACHED)
         .file("target/debug/build/out/generated.rs", DETACHED)
         .file(".git/hooks/hook.rs", DETACHED)

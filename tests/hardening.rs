@@ -2,7 +2,8 @@
 //! 10,000 deep, symlink loops, unreadable files and a file that disappears between discovery
 //! and reading. Each bad file is reported (or skipped) on its own; the rest is still checked.
 
-use assert_cmd::Command;
+mod common;
+
 use cargo_taskcheck::cli::FailOn;
 use cargo_taskcheck::config::Settings;
 use cargo_taskcheck::discover::{Plan, RustFile};
@@ -11,44 +12,8 @@ use cargo_taskcheck::lints::{
     analyze_file, nesting, Diagnostic, FileId, FileInput, Levels, PackageInfo, SourceFile, SourceMap, STACK_BYTES,
 };
 use cargo_taskcheck::run::{analyse, Outcome};
+use common::{Project, DETACHED};
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
-
-/// One `detached_spawn` finding.
-const DETACHED: &str =
-    "pub fn f(rx: std::sync::mpsc::Receiver<u32>) { std::thread::spawn(move || loop { let _ = rx.recv(); }); }\n";
-
-fn package(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    write(dir.path(), "Cargo.toml", "[package]\nname = \"hard\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
-    for (path, text) in files {
-        write(dir.path(), path, text);
-    }
-    dir
-}
-
-fn write(root: &Path, path: &str, text: &str) {
-    let full = root.join(path);
-    std::fs::create_dir_all(full.parent().expect("a parent folder")).expect("create folders");
-    std::fs::write(full, text).expect("write file");
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-}
-
-fn taskcheck(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
-        .args(["--color", "never"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run cargo-taskcheck");
-    let stdout = String::from_utf8(output.stdout).expect("UTF-8 stdout");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    Run { code: output.status.code().unwrap_or_else(|| panic!("killed by a signal\n{stdout}\n{stderr}")), stdout }
-}
 
 /// Analyses `text` as one file on a thread with the stack the driver gives its workers.
 fn analyse_text(text: String) -> Vec<Diagnostic> {
@@ -76,8 +41,8 @@ fn empty_files_are_clean() {
     assert!(analyse_text(String::new()).is_empty());
     assert!(analyse_text("\u{feff}".to_string()).is_empty());
     assert!(analyse_text("#!/usr/bin/env run-cargo-script\n".to_string()).is_empty());
-    let dir = package(&[("src/lib.rs", ""), ("src/empty.rs", "")]);
-    let run = taskcheck(dir.path(), &[]);
+    let dir = Project::with_files("hard", &[("src/lib.rs", ""), ("src/empty.rs", "")]);
+    let run = dir.run(&[]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run.stdout.contains("no findings in 2 files"), "{}", run.stdout);
 }
@@ -102,8 +67,8 @@ fn ten_megabyte_file_is_analysed() {
         text.push_str(row);
     }
     text.push_str("\"#;\n");
-    let dir = package(&[("src/lib.rs", &text)]);
-    let run = taskcheck(dir.path(), &["--quiet"]);
+    let dir = Project::with_files("hard", &[("src/lib.rs", &text)]);
+    let run = dir.run(&["--quiet"]);
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout.matches("warning[detached_spawn]").count(), copies);
 }
@@ -235,8 +200,8 @@ fn deep_files_are_reported_and_the_run_goes_on() {
         CONSTRUCTS.iter().map(|kind| (format!("src/deep_{kind}.rs"), deep(kind, 10_000))).collect();
     let mut all: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
     all.push(("src/lib.rs", DETACHED));
-    let dir = package(&all);
-    let run = taskcheck(dir.path(), &[]);
+    let dir = Project::with_files("hard", &all);
+    let run = dir.run(&[]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert_eq!(run.stdout.matches("nests deeper than").count(), CONSTRUCTS.len(), "{}", run.stdout);
     assert!(run.stdout.contains("warning[detached_spawn]"), "{}", run.stdout);
@@ -246,20 +211,17 @@ fn deep_files_are_reported_and_the_run_goes_on() {
 #[test]
 fn symlink_loops_are_skipped_when_walking_and_an_error_when_named() {
     use std::os::unix::fs::symlink;
-    let dir = package(&[("src/lib.rs", DETACHED)]);
+    let dir = Project::with_files("hard", &[("src/lib.rs", DETACHED)]);
     let src = dir.path().join("src");
     symlink("b.rs", src.join("a.rs")).expect("symlink");
     symlink("a.rs", src.join("b.rs")).expect("symlink");
     symlink("self.rs", src.join("self.rs")).expect("symlink");
     std::fs::create_dir(src.join("sub")).expect("folder");
     symlink("..", src.join("sub/up")).expect("symlink");
-    let run = taskcheck(dir.path(), &[]);
+    let run = dir.run(&[]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stdout.contains("1 warning in 1 file"), "{}", run.stdout);
-    let named = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck")).arg("src/a.rs").current_dir(dir.path()).output();
-    let named = named.expect("run cargo-taskcheck");
-    assert_eq!(named.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&named.stderr).contains("src/a.rs"));
+    dir.run(&["src/a.rs"]).expect_code(2).stderr_has("src/a.rs");
 }
 
 /// A file that cannot be read is an `io_error`; the others are still checked. As root,
@@ -269,7 +231,7 @@ fn symlink_loops_are_skipped_when_walking_and_an_error_when_named() {
 #[test]
 fn unreadable_file_is_an_io_error() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = package(&[("src/lib.rs", DETACHED), ("src/locked.rs", "pub fn g() {}\n")]);
+    let dir = Project::with_files("hard", &[("src/lib.rs", DETACHED), ("src/locked.rs", "pub fn g() {}\n")]);
     let locked = dir.path().join("src/locked.rs");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     if std::fs::read(&locked).is_ok() {
@@ -281,7 +243,7 @@ fn unreadable_file_is_an_io_error() {
         }
         std::os::unix::fs::symlink("/proc/self/mem", &locked).expect("symlink");
     }
-    let run = taskcheck(dir.path(), &[]);
+    let run = dir.run(&[]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stdout.contains("error[io_error]: could not read src/locked.rs"), "{}", run.stdout);
     assert!(run.stdout.contains("warning[detached_spawn]"), "{}", run.stdout);
@@ -291,7 +253,7 @@ fn unreadable_file_is_an_io_error() {
 /// one was removed after discovery, one is fine.
 #[test]
 fn folder_and_vanished_file_in_the_plan_are_io_errors() {
-    let dir = package(&[("src/lib.rs", DETACHED)]);
+    let dir = Project::with_files("hard", &[("src/lib.rs", DETACHED)]);
     std::fs::create_dir(dir.path().join("src/folder.rs")).expect("folder");
     let file = |name: &str| RustFile {
         path: dir.path().join("src").join(name),
