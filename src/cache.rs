@@ -263,16 +263,21 @@ pub fn prefilter_fingerprint(prefilter: &Prefilter) -> String {
 }
 
 /// The key of a file's analysis: what [`taskcheck_lints::analyze_file`] reads besides the text.
-pub fn analysis_key(file: &RustFile, package: &PackageInfo, levels: &Levels, test_attributes: &[String]) -> String {
+pub fn analysis_key(package_key: &str, file: &RustFile) -> String {
+    let text = format!("{package_key}|{}|{}", file.shown.display(), file.is_test_file);
+    format!("{:016x}", xxh3_64(text.as_bytes()))
+}
+
+/// A package's part of [`analysis_key`], computed once per run: its levels, edition,
+/// dependencies, configured spawners and test attributes.
+pub fn package_key(package: &PackageInfo, levels: &Levels, test_attributes: &[String]) -> String {
     let mut text = String::new();
     for lint in all_lints() {
         text.push_str(levels.get(lint).name());
         text.push(',');
     }
     text.push_str(&format!(
-        "|{}|{}|{}|{:?}|{:?}|{:?}|{}",
-        file.shown.display(),
-        file.is_test_file,
+        "|{}|{:?}|{:?}|{:?}|{}",
         package.name,
         package.edition,
         package.dependencies,

@@ -181,6 +181,17 @@ pub fn analyse_with(
     let mut cache = if options.cache { Cache::open(plan.target_directory.as_deref()) } else { Cache::off() };
     let scan = ScanKeys { fingerprint: cache::prefilter_fingerprint(&prefilter), prefilter: &prefilter };
     let (mut readable, mut diagnostics) = load(plan, sources, &scan, &cache, &pool);
+    if cache.is_on() {
+        let package_keys: Vec<String> = (0..plan.packages.len())
+            .map(|i| {
+                let attributes = settings.test_attributes.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                cache::package_key(&plan.packages[i], settings.levels_of(Some(i)), attributes)
+            })
+            .collect();
+        for r in readable.iter_mut().filter(|r| r.analysed) {
+            r.analysis_key = Some(cache::analysis_key(&package_keys[r.file.package], r.file));
+        }
+    }
     let mut usage = CacheUse { read: readable.iter().filter(|r| r.read_for_probe).count(), ..CacheUse::default() };
     let mut owner: HashMap<FileId, usize> = readable.iter().map(|r| (r.id, r.file.package)).collect();
     owner.extend(plan.packages.iter().enumerate().filter_map(|(i, p)| Some((p.manifest?, i))));
@@ -224,8 +235,7 @@ pub fn analyse_with(
         // unchanged from its metadata, is recorded: the next run then trusts the metadata.
         let reused = from_cache && r.needs_from_cache && !r.read_for_probe;
         if let Some(probe) = r.probe.take().filter(|_| !reused) {
-            let key = r.analysed.then(|| analysis_key(plan, settings, r.file));
-            let stored = key.as_deref().map(|k| (k, r.id, &analysis));
+            let stored = r.analysis_key.as_deref().filter(|_| r.analysed).map(|k| (k, r.id, &analysis));
             cache.record(probe, &scan_key, r.needs, stored);
         }
         analyses.push(analysis);
@@ -337,6 +347,8 @@ struct Readable<'p> {
     /// Read (and hashed) to find its cache entry, rather than known unchanged from its stamp.
     read_for_probe: bool,
     stamp: Option<Stamp>,
+    /// The key of its analysis in the cache, when the cache is on and it is analysed.
+    analysis_key: Option<String>,
 }
 
 /// What became of one file in [`check_files`].
@@ -361,11 +373,6 @@ enum Checked {
 struct ScanKeys<'a> {
     prefilter: &'a Prefilter,
     fingerprint: String,
-}
-
-fn analysis_key(plan: &Plan, settings: &Settings, file: &RustFile) -> String {
-    let attributes = settings.test_attributes.get(file.package).map(Vec::as_slice).unwrap_or(&[]);
-    cache::analysis_key(file, &plan.packages[file.package], settings.levels_of(Some(file.package)), attributes)
 }
 
 /// Reads the files and runs the prefilter on them (in parallel), and adds them to the source
@@ -435,6 +442,7 @@ fn load<'p>(
                     text_loaded: false,
                     read_for_probe: loaded.read,
                     stamp: loaded.stamp,
+                    analysis_key: None,
                 });
             }
             Err(reason) => unreadable.push(io_error(sources.add(SourceFile::new(file.shown.clone(), "")), reason)),
@@ -492,8 +500,8 @@ fn check_files(
                     analysis.summary.package = r.file.package;
                     analysis
                 };
-                if let Some(probe) = &r.probe {
-                    if let Some(stored) = cache.analysis(probe, &analysis_key(plan, settings, r.file), r.id) {
+                if let (Some(probe), Some(key)) = (&r.probe, &r.analysis_key) {
+                    if let Some(stored) = cache.analysis(probe, key, r.id) {
                         return Checked::FromCache(tag(stored));
                     }
                 }
