@@ -158,11 +158,6 @@ impl Cache {
         self.location.is_some()
     }
 
-    /// Where the cache lives, when it is on.
-    pub fn location(&self) -> Option<&Path> {
-        self.location.as_deref()
-    }
-
     /// The probe of a file read from disk, with the metadata it had before it was read.
     pub fn probe(file: &RustFile, text: &str, stamp: Option<Stamp>) -> Probe {
         Probe { path: key(&file.path), content: format!("{:032x}", xxh3_128(text.as_bytes())), stamp }

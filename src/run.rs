@@ -200,7 +200,6 @@ pub fn analyse_with(
     let checked = check_files(plan, &readable, sources, settings, (&cache, scan.prefilter), &pool);
     let mut analyses = Vec::with_capacity(checked.len());
     for (r, checked) in readable.iter_mut().zip(checked) {
-        let scan_key = cache::scan_key(&scan.fingerprint, r.file);
         let from_cache = matches!(checked, Checked::Skipped | Checked::FromCache(_));
         let analysis = match checked {
             Checked::Skipped => FileAnalysis::default(),
@@ -236,7 +235,7 @@ pub fn analyse_with(
         let reused = from_cache && r.needs_from_cache && !r.read_for_probe;
         if let Some(probe) = r.probe.take().filter(|_| !reused) {
             let stored = r.analysis_key.as_deref().filter(|_| r.analysed).map(|k| (k, r.id, &analysis));
-            cache.record(probe, &scan_key, r.needs, stored);
+            cache.record(probe, &cache::scan_key(&scan.fingerprint, r.file), r.needs, stored);
         }
         analyses.push(analysis);
     }
