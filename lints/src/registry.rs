@@ -161,6 +161,10 @@ impl Cost {
     }
 }
 
+/// Each lint's measured precision (`lints/precision.toml`, see `docs/precision.md`), as TOML;
+/// the driver parses it for `explain`, the lint pages and the README table.
+pub const PRECISION_TOML: &str = include_str!("../precision.toml");
+
 /// The lints a group name stands for: `all`, a [`Category`] (`pedantic`, …) or a rule group
 /// (`rule-1` … `rule-12`, `labels`); `None` when `name` is no group (it may still be a lint,
 /// see [`crate::find_lint`]). `-W`/`-A`/`-D`, `[lints]` and suppression comments resolve
