@@ -86,9 +86,8 @@ pub fn index_page() -> String {
 
 /// The table of every lint; `link_prefix` leads from the page holding the table to `docs/lints/`.
 pub fn lint_table(link_prefix: &str) -> String {
-    let mut out = String::from(
-        "| lint | rule | category | default | precision | what it finds |\n|---|---|---|---|---|---|\n",
-    );
+    let mut out =
+        String::from("| lint | rule | category | default | precision | what it finds |\n|---|---|---|---|---|---|\n");
     for lint in all_lints() {
         let rule = match lint.rule {
             Some(r) if r.key() == "labels" => r.title().to_string(),
@@ -109,7 +108,8 @@ pub fn lint_table(link_prefix: &str) -> String {
 
 /// The categories with their default levels, and where precision comes from.
 pub fn category_list() -> String {
-    let mut out = String::from("A lint's category says how far its findings can be trusted and sets its default level:\n\n");
+    let mut out =
+        String::from("A lint's category says how far its findings can be trusted and sets its default level:\n\n");
     for c in Category::ALL {
         out.push_str(&format!("- `{}` (`{}`): {}\n", c.name(), c.default_level().name(), c.description()));
     }

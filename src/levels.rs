@@ -95,8 +95,10 @@ pub fn specificity(name: &str) -> u8 {
 }
 
 fn closest(name: &str, with_warnings: bool) -> Option<&'static str> {
-    let known =
-        lints::all_lints().map(|l| l.name).chain(registry::group_names()).chain(with_warnings.then_some(WARNINGS_GROUP));
+    let known = lints::all_lints()
+        .map(|l| l.name)
+        .chain(registry::group_names())
+        .chain(with_warnings.then_some(WARNINGS_GROUP));
     suggest::closest(name, known)
 }
 

@@ -414,6 +414,9 @@ mod tests {
     #[test]
     fn specificity_orders_group_kinds() {
         let rank = |n: &str| GroupKind::of(n).map(GroupKind::specificity);
-        assert_eq!((rank("all"), rank("pedantic"), rank("rule-8"), rank("labels")), (Some(0), Some(1), Some(2), Some(2)));
+        assert_eq!(
+            (rank("all"), rank("pedantic"), rank("rule-8"), rank("labels")),
+            (Some(0), Some(1), Some(2), Some(2))
+        );
     }
 }

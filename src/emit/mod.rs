@@ -50,7 +50,7 @@ impl Report<'_> {
 /// files that could not be analysed after them); then the report's order, file and position.
 /// So a documentation lint with hundreds of findings never pushes a deadlock out of sight.
 /// Machine formats (`short`, `json`, `sarif`) keep the report's file order.
-pub fn by_cost<'r>(diagnostics: &'r [Diagnostic]) -> Vec<&'r Diagnostic> {
+pub fn by_cost(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
     let mut all: Vec<&Diagnostic> = diagnostics.iter().collect();
     all.sort_by_key(|d| cost_rank(d));
     all
@@ -262,8 +262,10 @@ mod tests {
             d("double_lock", b, 2),
             d("lock_order_inversion", b, 3),
         ];
-        let order: Vec<(&str, &str)> =
-            by_cost(&report).iter().map(|d| (d.lint.name, sources.get(d.primary.span.file).path.to_str().unwrap())).collect();
+        let order: Vec<(&str, &str)> = by_cost(&report)
+            .iter()
+            .map(|d| (d.lint.name, sources.get(d.primary.span.file).path.to_str().unwrap()))
+            .collect();
         assert_eq!(
             order,
             [
