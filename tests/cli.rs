@@ -162,7 +162,10 @@ fn non_utf8_file_is_an_io_error() {
 fn lint_level_flags() {
     let p = Project::package("app", DETACHED);
     p.run(&["-A", "detached_spawn"]).expect_code(0);
-    p.run(&["-D", "detached_spawn"]).expect_code(1).stdout_has("error[detached_spawn]").stdout_has("1 error (detached_spawn) in");
+    p.run(&["-D", "detached_spawn"])
+        .expect_code(1)
+        .stdout_has("error[detached_spawn]")
+        .stdout_has("1 error (detached_spawn) in");
     p.run(&["-D", "warnings"]).expect_code(1).stdout_has("error[detached_spawn]");
     p.run(&["-D", "detached_spawn", "-A", "detached_spawn"]).expect_code(0);
     p.run(&["-W", "detachd_spawn"])
