@@ -59,6 +59,13 @@ pub fn lint_page(lint: &Lint) -> String {
             level = category.default_level().name(),
         ));
     }
+    if let Some(cost) = lint.cost {
+        out.push_str(&format!(
+            "\nWhat a true finding costs: {}. The terminal output and the GitHub annotations list findings by \
+             level, then by this cost (hangs and aborts, leaks and races, documentation, advice), then by file.\n",
+            cost.description()
+        ));
+    }
     if !taskcheck_lints::suppress::LINTS.contains(&lint) {
         out.push_str(&format!(
             "\n## Silencing it\n\nWhen a finding is deliberate, say why in a comment on its line or the line \
