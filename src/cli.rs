@@ -113,12 +113,13 @@ pub struct InputArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Lint levels")]
 pub struct LevelArgs {
-    /// Report LINT as a warning; LINT may be a rule group (`rule-1` … `rule-12`, `labels`), `all`
-    /// or `warnings` (every warn-level lint)
+    /// Report LINT as a warning; LINT may be a category (`correctness`, `suspicious`,
+    /// `documentation`, `pedantic`, `nursery`), a rule group (`rule-1` … `rule-12`, `labels`),
+    /// `all` or `warnings` (every warn-level lint)
     #[arg(short = 'W', long = "warn", value_name = "LINT")]
     warn: Vec<String>,
 
-    /// Do not report LINT (a lint, `rule-N`, `labels` or `all`)
+    /// Do not report LINT (a lint, a category, `rule-N`, `labels` or `all`)
     #[arg(short = 'A', long = "allow", value_name = "LINT")]
     allow: Vec<String>,
 

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::run::Outcome;
 use crate::suggest;
 use std::io::Write;
-use taskcheck_lints::{self as lints, registry::tool, Lint};
+use taskcheck_lints::{self as lints, registry::tool, Category, Lint};
 
 pub fn run(command: &Command) -> Result<Outcome, Error> {
     let text = match command {
@@ -37,24 +37,32 @@ pub fn explain(name: &str) -> Result<String, Error> {
     }
 }
 
-/// Every lint with its rule, default level and summary, in columns; then the tool's own
-/// diagnostics, which cannot be given a level.
+/// Every lint with its rule, category, default level and summary, in columns; then the
+/// categories and the tool's own diagnostics, which cannot be given a level.
 pub fn list() -> String {
-    let rows: Vec<[String; 4]> = lints::all_lints().map(row).collect();
-    let header = ["lint".to_string(), "rule".to_string(), "default".to_string(), "summary".to_string()];
+    let rows: Vec<[String; 5]> = lints::all_lints().map(row).collect();
+    let header = ["lint", "rule", "category", "default", "summary"].map(String::from);
     let widths: Vec<usize> =
-        (0..3).map(|c| rows.iter().chain([&header]).map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+        (0..4).map(|c| rows.iter().chain([&header]).map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for r in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (cell, width) in r.iter().zip(&widths) {
+            line.push_str(&format!("{cell:width$}  "));
+        }
+        line.push_str(&r[4]);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("\nCategories (each a group for -W/-A/-D and [lints], like the rule groups):\n");
+    for category in Category::ALL {
+        let count = lints::all_lints().filter(|l| l.category == Some(category)).count();
         out.push_str(&format!(
-            "{:w0$}  {:w1$}  {:w2$}  {}\n",
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
+            "  {:13}  {:5}  {} ({count} lint{})\n",
+            category.name(),
+            category.default_level().name(),
+            category.description(),
+            if count == 1 { "" } else { "s" }
         ));
     }
     out.push_str("\nAlways errors, cannot be given a level: ");
@@ -63,12 +71,13 @@ pub fn list() -> String {
     out
 }
 
-fn row(lint: &Lint) -> [String; 4] {
+fn row(lint: &Lint) -> [String; 5] {
     let rule = match lint.rule {
         Some(rule) => format!("{} {}", rule.number(), rule.title()),
         None => "-".to_string(),
     };
-    [lint.name.to_string(), rule, lint.default_level.name().to_string(), lint.summary.to_string()]
+    let category = lint.category.map_or("-", Category::name);
+    [lint.name.to_string(), rule, category.to_string(), lint.default_level.name().to_string(), lint.summary.to_string()]
 }
 
 #[cfg(test)]
@@ -84,11 +93,19 @@ mod tests {
         assert!(
             text.contains("detached_spawn") && text.contains("1 clear exit") && text.contains("unused_suppression")
         );
+        let double = text.lines().find(|l| l.starts_with("double_lock ")).expect("a row");
+        assert!(double.contains(" correctness ") && double.contains(" deny "), "{double}");
+        let channel = text.lines().find(|l| l.starts_with("unbounded_channel ")).expect("a row");
+        assert!(channel.contains(" pedantic ") && channel.contains(" allow "), "{channel}");
+        assert!(text.contains("  pedantic       allow  "), "{text}");
     }
 
     #[test]
     fn explain_prints_the_page_or_suggests() {
-        assert!(explain("detached_spawn").unwrap().starts_with("# `detached_spawn`"));
+        let page = explain("detached_spawn").unwrap();
+        assert!(page.starts_with("# `detached_spawn`"));
+        assert!(page.contains("category: `suspicious` · default level: `warn`"), "{page}");
+        assert!(page.contains("precision: "), "{page}");
         assert!(explain("parse_error").unwrap().contains("cannot be allowed or suppressed"));
         let err = explain("detached_spwn").unwrap_err();
         assert_eq!(err.help.as_deref(), Some("did you mean `detached_spawn`?"));

@@ -8,6 +8,7 @@
 //!
 //! [lints]                                    # allow | warn | deny
 //! all = "warn"
+//! pedantic = "warn"                          # categories: correctness, suspicious, documentation, pedantic, nursery
 //! rule-8 = "deny"                            # rule groups: rule-1 … rule-12, labels
 //! detached_spawn = "allow"
 //!
@@ -16,7 +17,8 @@
 //! "actix_rt::spawn" = "tokio::spawn"
 //! ```
 //!
-//! Levels apply from the general to the specific (`all`, then rule groups, then lints), the
+//! Levels apply from the general to the specific (`all`, then categories, then rule groups,
+//! then lints; within one kind, in the order of the keys), the
 //! workspace's before a package's, and the command line's `-A`/`-W`/`-D` last. Every mistake
 //! (bad TOML, a wrong type, an unknown key or lint name) is an error pointing at the file,
 //! line and column, with a "did you mean" where one is close.
@@ -167,20 +169,14 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Default levels, then `all`, the rule groups and the lints of each table in turn.
+/// Default levels, then `all`, the categories, the rule groups and the lints of each table in
+/// turn.
 fn levels_of(tables: &[&Table]) -> Levels {
     let mut levels = Levels::default();
     for table in tables {
-        for pass in 0..3 {
+        for pass in 0..=3 {
             for (name, level) in &table.lints {
-                let rank = if name == levels::ALL_GROUP {
-                    0
-                } else if levels::is_group(name) {
-                    1
-                } else {
-                    2
-                };
-                if rank == pass {
+                if levels::specificity(name) == pass {
                     // Names were checked when the table was read.
                     let _ = levels::set(&mut levels, *level, name, false);
                 }
@@ -444,6 +440,20 @@ mod tests {
         assert_eq!(levels.get(lint("detached_spawn")), Level::Warn, "a lint beats its group and `all`");
         assert_eq!(levels.get(lint("sleep_in_test")), Level::Allow, "a group beats `all`");
         assert_eq!(levels.get(lint("undocumented_unsafe_send_sync")), Level::Deny);
+    }
+
+    #[test]
+    fn a_rule_group_beats_a_category_whatever_the_order() {
+        let lint = |n| taskcheck_lints::find_lint(n).unwrap();
+        for text in [
+            "[lints]\nrule-11 = \"deny\"\ndocumentation = \"allow\"\npedantic = \"warn\"\nall = \"allow\"\n",
+            "[lints]\nall = \"allow\"\npedantic = \"warn\"\ndocumentation = \"allow\"\nrule-11 = \"deny\"\n",
+        ] {
+            let levels = levels_of(&[&read(text).unwrap()]);
+            assert_eq!(levels.get(lint("undocumented_shared_type")), Level::Deny, "{text}");
+            assert_eq!(levels.get(lint("unbounded_channel")), Level::Warn, "a category beats `all`: {text}");
+            assert_eq!(levels.get(lint("detached_spawn")), Level::Allow, "{text}");
+        }
     }
 
     #[test]

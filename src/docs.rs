@@ -1,7 +1,8 @@
 //! Documentation pages generated from the lints' doc comments: `docs/lints/<lint>.md` and the
 //! index `docs/lints/README.md`. A test keeps the checked-in pages in step with the code.
 
-use taskcheck_lints::{all_lints, Lint};
+use crate::precision;
+use taskcheck_lints::{all_lints, Category, Lint};
 
 /// Where a lint's page is published: the repository's `docs/lints/<lint>.md`.
 pub fn lint_url(lint: &Lint) -> String {
@@ -17,8 +18,16 @@ pub fn lint_page(lint: &Lint) -> String {
         None if taskcheck_lints::suppress::LINTS.contains(&lint) => "Suppression comments".to_string(),
         None => "Tool diagnostic".to_string(),
     };
+    let category = match lint.category {
+        Some(c) => format!("category: `{}` · ", c.name()),
+        None => String::new(),
+    };
+    let precision = match lint.category {
+        Some(_) => format!("precision: [{}](../precision.md) · ", precision::describe(lint)),
+        None => String::new(),
+    };
     out.push_str(&format!(
-        "{rule} · default level: `{}` · [all lints](README.md)\n\n{}.\n\n",
+        "{rule} · {category}default level: `{}` · {precision}[all lints](README.md)\n\n{}.\n\n",
         lint.default_level.name(),
         capitalize(lint.summary)
     ));
@@ -41,6 +50,22 @@ pub fn lint_page(lint: &Lint) -> String {
         name = lint.name,
         level = if lint.default_level == taskcheck_lints::Level::Deny { "warn" } else { "deny" },
     ));
+    if let Some(category) = lint.category {
+        out.push_str(&format!(
+            "\nIts category, `{c}` ({what}; `{level}` by default), is a group too: `-W {c}` sets every lint \
+             of it.\n",
+            c = category.name(),
+            what = category.description(),
+            level = category.default_level().name(),
+        ));
+    }
+    if let Some(cost) = lint.cost {
+        out.push_str(&format!(
+            "\nWhat a true finding costs: {}. The terminal output and the GitHub annotations list findings by \
+             level, then by this cost (hangs and aborts, leaks and races, documentation, advice), then by file.\n",
+            cost.description()
+        ));
+    }
     if !taskcheck_lints::suppress::LINTS.contains(&lint) {
         out.push_str(&format!(
             "\n## Silencing it\n\nWhen a finding is deliberate, say why in a comment on its line or the line \
@@ -61,13 +86,15 @@ pub fn index_page() -> String {
         "# taskcheck lints\n\nEvery lint, by the Go rule it carries over. Generated from the lints' doc comments: \
          edit those, then run `TASKCHECK_BLESS=1 cargo test --test docs`.\n\n",
     );
+    out.push_str(&category_list());
     out.push_str(&lint_table(""));
     out
 }
 
 /// The table of every lint; `link_prefix` leads from the page holding the table to `docs/lints/`.
 pub fn lint_table(link_prefix: &str) -> String {
-    let mut out = String::from("| lint | rule | default | what it finds |\n|---|---|---|---|\n");
+    let mut out =
+        String::from("| lint | rule | category | default | precision | what it finds |\n|---|---|---|---|---|---|\n");
     for lint in all_lints() {
         let rule = match lint.rule {
             Some(r) if r.key() == "labels" => r.title().to_string(),
@@ -75,12 +102,28 @@ pub fn lint_table(link_prefix: &str) -> String {
             None => "suppression comments".to_string(),
         };
         out.push_str(&format!(
-            "| [`{name}`]({link_prefix}{name}.md) | {rule} | `{}` | {} |\n",
+            "| [`{name}`]({link_prefix}{name}.md) | {rule} | {} | `{}` | {} | {} |\n",
+            lint.category.map_or("-", Category::name),
             lint.default_level.name(),
+            precision::short(lint),
             lint.summary.replace('|', "\\|"),
             name = lint.name
         ));
     }
+    out
+}
+
+/// The categories with their default levels, and where precision comes from.
+pub fn category_list() -> String {
+    let mut out =
+        String::from("A lint's category says how far its findings can be trusted and sets its default level:\n\n");
+    for c in Category::ALL {
+        out.push_str(&format!("- `{}` (`{}`): {}\n", c.name(), c.default_level().name(), c.description()));
+    }
+    out.push_str(
+        "\nThe precision column is the share of a blind-reviewed sample of the lint's findings on real crates \
+         judged true ([how it is measured](../precision.md)).\n\n",
+    );
     out
 }
 

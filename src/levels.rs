@@ -1,16 +1,18 @@
 //! Lint levels for a run: defaults, then the configuration, then `-W`/`-A`/`-D` flags in
-//! command-line order. A name is a lint, a rule group (`rule-1` … `rule-12`, `labels`), `all`,
-//! or (on the command line) `warnings`.
+//! command-line order. A name is a lint, a category (`correctness`, `suspicious`,
+//! `documentation`, `pedantic`, `nursery`), a rule group (`rule-1` … `rule-12`, `labels`),
+//! `all`, or (on the command line) `warnings`. Groups are resolved by
+//! [`registry::group`], which suppression comments share.
 
 use crate::error::Error;
 use crate::suggest;
-use taskcheck_lints::{self as lints, registry, Level, Levels, Rule};
+use taskcheck_lints::{self as lints, registry, Level, Levels};
 
 /// `warnings` names every lint whose level is `warn` at that point, as in rustc's `-D warnings`.
 pub const WARNINGS_GROUP: &str = "warnings";
 
 /// Every lint.
-pub const ALL_GROUP: &str = "all";
+pub const ALL_GROUP: &str = registry::ALL_GROUP;
 
 /// Applies the overrides in order over `base`; a later flag wins for the same lint. An unknown
 /// name is a usage error with the closest known name as a suggestion.
@@ -47,8 +49,9 @@ impl NameError {
     pub fn help(&self) -> String {
         match self {
             NameError::Unknown(Some(close)) => format!("did you mean `{close}`?"),
-            NameError::Unknown(None) => "`cargo taskcheck list` prints every lint; groups are `rule-1` … `rule-12`, \
-                                         `labels` and `all`"
+            NameError::Unknown(None) => "`cargo taskcheck list` prints every lint; groups are the categories \
+                                         (`correctness`, `suspicious`, `documentation`, `pedantic`, `nursery`), \
+                                         `rule-1` … `rule-12`, `labels` and `all`"
                 .to_string(),
             NameError::Tool => "it reports a file taskcheck could not analyse, which is always an error".to_string(),
         }
@@ -59,15 +62,13 @@ impl NameError {
     }
 }
 
-/// The lints a name stands for: a lint, a rule group, `all` (and `warnings` when
+/// The lints a name stands for: a lint, a category, a rule group, `all` (and `warnings` when
 /// `allow_warnings`, given the levels so far).
 pub fn set(levels: &mut Levels, level: Level, name: &str, allow_warnings: bool) -> Result<(), NameError> {
     let targets: Vec<&'static lints::Lint> = if allow_warnings && name == WARNINGS_GROUP {
         lints::all_lints().filter(|l| levels.get(l) == Level::Warn).collect()
-    } else if name == ALL_GROUP {
-        lints::all_lints().collect()
-    } else if let Some(rule) = Rule::parse(name) {
-        lints::all_lints().filter(|l| l.rule == Some(rule)).collect()
+    } else if let Some(group) = registry::group(name) {
+        group
     } else {
         match lints::find_lint(name) {
             Some(lint) if registry::tool::ALL.contains(&lint) => return Err(NameError::Tool),
@@ -81,28 +82,24 @@ pub fn set(levels: &mut Levels, level: Level, name: &str, allow_warnings: bool) 
     Ok(())
 }
 
-/// Whether `name` is a rule group key (`rule-3`, `labels`) or `all`.
+/// Whether `name` is a group: `all`, a category or a rule group.
 pub fn is_group(name: &str) -> bool {
-    name == ALL_GROUP || Rule::parse(name).is_some()
+    registry::GroupKind::of(name).is_some()
+}
+
+/// How specific a name is, for the configuration, where the more specific name wins whatever
+/// the order of the keys: `all` 0, a category 1, a rule group 2, a lint 3. On the command
+/// line the order of the flags decides instead, as with rustc.
+pub fn specificity(name: &str) -> u8 {
+    registry::GroupKind::of(name).map_or(3, registry::GroupKind::specificity)
 }
 
 fn closest(name: &str, with_warnings: bool) -> Option<&'static str> {
-    let groups: Vec<&'static str> = Rule::ALL.iter().map(|r| group_key(*r)).collect();
     let known = lints::all_lints()
         .map(|l| l.name)
-        .chain(groups)
-        .chain([ALL_GROUP])
+        .chain(registry::group_names())
         .chain(with_warnings.then_some(WARNINGS_GROUP));
     suggest::closest(name, known)
-}
-
-/// `Rule::key` as a `'static` string.
-fn group_key(rule: Rule) -> &'static str {
-    const KEYS: [&str; 13] = [
-        "rule-1", "rule-2", "rule-3", "rule-4", "rule-5", "rule-6", "rule-7", "rule-8", "rule-9", "rule-10", "rule-11",
-        "rule-12", "labels",
-    ];
-    KEYS[rule as usize - 1]
 }
 
 #[cfg(test)]
@@ -138,9 +135,27 @@ mod tests {
         let levels = resolve(&flags(&[(Level::Allow, "all"), (Level::Warn, "rule-8")])).unwrap();
         assert_eq!((levels.get(detached), levels.get(sleep)), (Level::Allow, Level::Warn));
         assert!(is_group("labels") && is_group("rule-12") && !is_group("rule-13"));
-        for rule in Rule::ALL {
-            assert_eq!(group_key(rule), rule.key());
-        }
+        assert!(is_group("pedantic") && is_group("correctness") && !is_group("detached_spawn"));
+    }
+
+    #[test]
+    fn categories_are_groups() {
+        let channel = lints::find_lint("unbounded_channel").expect("lint exists");
+        let shared = lints::find_lint("undocumented_shared_type").expect("lint exists");
+        let double = lints::find_lint("double_lock").expect("lint exists");
+        let levels = resolve(&flags(&[(Level::Warn, "pedantic"), (Level::Allow, "documentation")])).unwrap();
+        assert_eq!((levels.get(channel), levels.get(shared)), (Level::Warn, Level::Allow));
+        let levels = resolve(&flags(&[(Level::Warn, "correctness")])).unwrap();
+        assert_eq!(levels.get(double), Level::Warn);
+        // Same specificity on the command line: the later flag wins.
+        let levels = resolve(&flags(&[(Level::Deny, "rule-11"), (Level::Allow, "documentation")])).unwrap();
+        assert_eq!(levels.get(shared), Level::Allow);
+        let levels = resolve(&flags(&[(Level::Allow, "documentation"), (Level::Deny, "rule-11")])).unwrap();
+        assert_eq!(levels.get(shared), Level::Deny);
+        let err = resolve(&flags(&[(Level::Warn, "pedantik")])).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("did you mean `pedantic`?"));
+        assert!(specificity("all") < specificity("pedantic") && specificity("pedantic") < specificity("rule-3"));
+        assert!(specificity("rule-3") < specificity("detached_spawn"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod emit;
 pub mod error;
 pub mod levels;
 pub mod output;
+pub mod precision;
 pub mod run;
 mod suggest;
 

@@ -162,7 +162,10 @@ fn non_utf8_file_is_an_io_error() {
 fn lint_level_flags() {
     let p = Project::package("app", DETACHED);
     p.run(&["-A", "detached_spawn"]).expect_code(0);
-    p.run(&["-D", "detached_spawn"]).expect_code(1).stdout_has("error[detached_spawn]").stdout_has("1 error in");
+    p.run(&["-D", "detached_spawn"])
+        .expect_code(1)
+        .stdout_has("error[detached_spawn]")
+        .stdout_has("1 error (detached_spawn) in");
     p.run(&["-D", "warnings"]).expect_code(1).stdout_has("error[detached_spawn]");
     p.run(&["-D", "detached_spawn", "-A", "detached_spawn"]).expect_code(0);
     p.run(&["-W", "detachd_spawn"])
@@ -272,4 +275,58 @@ fn files_no_lint_can_fire_in_are_counted_but_not_parsed() {
     let p = Project::package("app", CLEAN);
     p.file("src/broken.rs", "fn broken( {\n");
     p.run(&[]).expect_code(0).stdout_has("no findings in 2 files");
+}
+
+/// `src/a.rs`: two public types with a lock and no word about concurrency
+/// (`undocumented_shared_type`, documentation); `src/z.rs`: a certain deadlock (`double_lock`).
+fn costly_finding_in_a_later_file() -> Project {
+    Project::with_files(
+        "costs",
+        &[
+            ("src/lib.rs", "pub mod a;\npub mod z;\n"),
+            (
+                "src/a.rs",
+                "use std::sync::Mutex;\n\n/// A counter.\npub struct Counter {\n    pub n: Mutex<u32>,\n}\n\n\
+                 /// A gauge.\npub struct Gauge {\n    pub n: Mutex<u32>,\n}\n",
+            ),
+            (
+                "src/z.rs",
+                "pub fn f(m: &std::sync::Mutex<u32>) {\n    let a = m.lock().unwrap();\n    \
+                 let b = m.lock().unwrap();\n    drop((a, b));\n}\n",
+            ),
+        ],
+    )
+}
+
+#[test]
+fn human_output_puts_the_costly_finding_first_and_names_it_in_the_summary() {
+    let p = costly_finding_in_a_later_file();
+    let run = p.run(&[]);
+    run.expect_code(1).stdout_has("taskcheck: 1 error (double_lock), 2 warnings in 3 files");
+    assert_eq!(run.lints(), ["double_lock", "undocumented_shared_type", "undocumented_shared_type"], "{}", run.stdout);
+    assert_eq!(run.locations(), ["src/z.rs", "src/a.rs", "src/a.rs"]);
+    // Machine formats keep the file order.
+    let short = p.run(&["--format", "short"]);
+    let files: Vec<&str> = short.stdout.lines().filter_map(|l| l.split(':').next()).collect();
+    assert_eq!(files, ["src/a.rs", "src/a.rs", "src/z.rs"], "{}", short.stdout);
+}
+
+#[test]
+fn categories_are_level_groups_on_the_command_line_and_in_the_configuration() {
+    let p = costly_finding_in_a_later_file();
+    p.run(&["-A", "documentation"]).expect_code(1).stdout_has("taskcheck: 1 error (double_lock) in 3 files");
+    p.run(&["-A", "correctness", "-A", "documentation"]).expect_code(0);
+    p.run(&["-W", "correctness"]).expect_code(1).stdout_has("taskcheck: 3 warnings in 3 files");
+    p.run(&["-A", "documentation", "-W", "rule-11"]).expect_code(1).stdout_has("2 warnings in 3 files");
+    p.run(&["-W", "pedantik"]).expect_code(2).stderr_has("did you mean `pedantic`?");
+    p.file("taskcheck.toml", "[lints]\nrule-11 = \"deny\"\ndocumentation = \"allow\"\n");
+    p.run(&[]).expect_code(1).stdout_has("taskcheck: 3 errors (double_lock, undocumented_shared_type) in 3 files");
+    let feed = "pub fn f() -> std::sync::mpsc::Receiver<u32> {\n    let (tx, rx) = std::sync::mpsc::channel();\n    \
+                std::thread::spawn(move || loop { tx.send(1).unwrap(); });\n    rx\n}\n";
+    p.file("src/b.rs", feed)
+        .file("src/lib.rs", "pub mod a;\npub mod b;\npub mod z;\n")
+        .file("taskcheck.toml", "[lints]\nall = \"allow\"\npedantic = \"warn\"\n");
+    let run = p.run(&[]);
+    run.expect_code(1);
+    assert_eq!(run.lints(), ["unbounded_channel", "unnamed_thread"], "{}", run.stdout);
 }

@@ -18,7 +18,7 @@ pub mod suppress;
 
 pub use context::{ExportedFact, FileCx, FileSummary, PackageInfo, UnsafeConcurrencyKind, WorkspaceCx};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Level, Suggestion};
-pub use registry::{Lint, Rule};
+pub use registry::{Category, Cost, Lint, Rule};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
 
 use std::collections::HashMap;

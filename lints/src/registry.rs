@@ -76,6 +76,151 @@ impl Rule {
     }
 }
 
+/// How far a lint's findings can be trusted, Clippy-style; a lint's default level is its
+/// category's (see [`Category::default_level`]), so the two cannot disagree. Moving a lint to
+/// another category is a one-word change in its `declare_lint!`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// A finding means a certain hang or abort, and the lint's blind-reviewed precision is at
+    /// least 98 %: `deny`.
+    Correctness,
+    /// Likely a bug (a leak, a race, a lost panic), precision at least 95 %: `warn`.
+    Suspicious,
+    /// A concurrency contract that is not written down (rule 11): `warn`.
+    Documentation,
+    /// Advice, or a lint below the precision bar of a default-on lint: `allow`.
+    Pedantic,
+    /// New or still being tuned: `allow`.
+    Nursery,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] =
+        [Category::Correctness, Category::Suspicious, Category::Documentation, Category::Pedantic, Category::Nursery];
+
+    /// The level every lint of the category has unless configured otherwise.
+    pub const fn default_level(self) -> Level {
+        match self {
+            Category::Correctness => Level::Deny,
+            Category::Suspicious | Category::Documentation => Level::Warn,
+            Category::Pedantic | Category::Nursery => Level::Allow,
+        }
+    }
+
+    /// The group name, as used with `-W`/`-A`/`-D`, in `[lints]` and in `list`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Suspicious => "suspicious",
+            Category::Documentation => "documentation",
+            Category::Pedantic => "pedantic",
+            Category::Nursery => "nursery",
+        }
+    }
+
+    /// What a finding of the category means, in one clause.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Category::Correctness => "a certain hang or abort",
+            Category::Suspicious => "likely a leak, a race or a lost panic",
+            Category::Documentation => "a concurrency contract that is not written down",
+            Category::Pedantic => "advice, or findings too often debatable to be on by default",
+            Category::Nursery => "new lints still being tuned",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// What a true finding costs, from the rule catalogue's cost model: output orders findings
+/// by it (most costly first), so that many cheap findings never hide a deadlock. Independent
+/// of the [`Category`], which says how far a finding can be trusted, not what it costs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cost {
+    /// The program hangs, deadlocks, stalls its executor or aborts.
+    Hang,
+    /// Work leaks or is lost, memory grows without bound, a race, a hidden panic, a flaky test.
+    Leak,
+    /// A safety argument or concurrency contract is not written down, or a suppression comment
+    /// says something untrue.
+    Documentation,
+    /// Advice: nothing breaks.
+    Advice,
+}
+
+impl Cost {
+    pub const fn description(self) -> &'static str {
+        match self {
+            Cost::Hang => "a hang, a deadlock or an abort",
+            Cost::Leak => "a leak, a race or a lost panic",
+            Cost::Documentation => "missing documentation",
+            Cost::Advice => "advice",
+        }
+    }
+}
+
+/// Each lint's measured precision (`lints/precision.toml`, see `docs/precision.md`), as TOML;
+/// the driver parses it for `explain`, the lint pages and the README table.
+pub const PRECISION_TOML: &str = include_str!("../precision.toml");
+
+/// The lints a group name stands for: `all`, a [`Category`] (`pedantic`, …) or a rule group
+/// (`rule-1` … `rule-12`, `labels`); `None` when `name` is no group (it may still be a lint,
+/// see [`crate::find_lint`]). `-W`/`-A`/`-D`, `[lints]` and suppression comments resolve
+/// names through it. `warnings` is not here: what it stands for depends on the levels so far.
+pub fn group(name: &str) -> Option<Vec<&'static Lint>> {
+    Some(match GroupKind::of(name)? {
+        GroupKind::All => crate::all_lints().collect(),
+        GroupKind::Category(c) => crate::all_lints().filter(|l| l.category == Some(c)).collect(),
+        GroupKind::Rule(r) => crate::all_lints().filter(|l| l.rule == Some(r)).collect(),
+    })
+}
+
+/// Every group name [`group`] knows: `all`, the categories, the rule groups.
+pub fn group_names() -> impl Iterator<Item = &'static str> {
+    const RULE_KEYS: [&str; 13] = [
+        "rule-1", "rule-2", "rule-3", "rule-4", "rule-5", "rule-6", "rule-7", "rule-8", "rule-9", "rule-10", "rule-11",
+        "rule-12", "labels",
+    ];
+    std::iter::once(ALL_GROUP).chain(Category::ALL.iter().map(|c| c.name())).chain(RULE_KEYS)
+}
+
+/// The group of every lint.
+pub const ALL_GROUP: &str = "all";
+
+/// The kinds of group name, from the most general to the most specific: where several apply
+/// to one lint in one configuration table, the more specific one wins (a lint's own name beats
+/// them all). A category is a bar of trust that spans rules; a rule group names a subject, the
+/// narrower intention, so it is the more specific of the two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupKind {
+    All,
+    Category(Category),
+    Rule(Rule),
+}
+
+impl GroupKind {
+    pub fn of(name: &str) -> Option<GroupKind> {
+        if name == ALL_GROUP {
+            Some(GroupKind::All)
+        } else if let Some(c) = Category::parse(name) {
+            Some(GroupKind::Category(c))
+        } else {
+            Rule::parse(name).map(GroupKind::Rule)
+        }
+    }
+
+    /// 0 for `all`, 1 for a category, 2 for a rule group; a lint name is 3.
+    pub fn specificity(self) -> u8 {
+        match self {
+            GroupKind::All => 0,
+            GroupKind::Category(_) => 1,
+            GroupKind::Rule(_) => 2,
+        }
+    }
+}
+
 /// A lint's identity and documentation. One `static` per lint, declared with [`declare_lint!`].
 #[derive(Debug)]
 pub struct Lint {
@@ -83,7 +228,12 @@ pub struct Lint {
     pub name: &'static str,
     /// `None` for the tool's own diagnostics (`parse_error`, `io_error`).
     pub rule: Option<Rule>,
+    /// `None` for the tool's own diagnostics only.
+    pub category: Option<Category>,
+    /// Always the category's default level; the tool's diagnostics are `Deny`.
     pub default_level: Level,
+    /// What a true finding costs; `None` for the tool's own diagnostics.
+    pub cost: Option<Cost>,
     /// One-line summary, for `taskcheck list` and SARIF's short description.
     pub summary: &'static str,
     /// Why the finding matters, in one clause; shown as the rule note of every finding.
@@ -111,9 +261,33 @@ impl Lint {
     }
 }
 
-/// Declares a lint `static` whose docs are its doc comment.
+/// Declares a lint `static` whose docs are its doc comment. A lint names its `category` (its
+/// default level follows) and its `cost`; only the tool's own diagnostics give a `level`.
 #[macro_export]
 macro_rules! declare_lint {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $ident:ident = {
+            name: $name:literal,
+            rule: $rule:expr,
+            category: $category:ident,
+            cost: $cost:ident,
+            summary: $summary:literal,
+            why: $why:literal $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        $vis static $ident: $crate::registry::Lint = $crate::registry::Lint {
+            name: $name,
+            rule: $rule,
+            category: Some($crate::registry::Category::$category),
+            default_level: $crate::registry::Category::$category.default_level(),
+            cost: Some($crate::registry::Cost::$cost),
+            summary: $summary,
+            why: $why,
+            docs: concat!($($doc, "\n"),*),
+        };
+    };
     (
         $(#[doc = $doc:literal])*
         $vis:vis static $ident:ident = {
@@ -128,7 +302,9 @@ macro_rules! declare_lint {
         $vis static $ident: $crate::registry::Lint = $crate::registry::Lint {
             name: $name,
             rule: $rule,
+            category: None,
             default_level: $crate::diagnostic::Level::$level,
+            cost: None,
             summary: $summary,
             why: $why,
             docs: concat!($($doc, "\n"),*),
@@ -189,5 +365,58 @@ pub mod by_name {
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static Lint, D::Error> {
         let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         crate::find_lint(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown lint `{name}`")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_level_is_the_category_level() {
+        for lint in crate::all_lints() {
+            let category = lint.category.unwrap_or_else(|| panic!("`{}` declares a level, not a category", lint.name));
+            assert_eq!(lint.default_level, category.default_level(), "{}", lint.name);
+            assert!(lint.cost.is_some(), "{}", lint.name);
+        }
+        for lint in tool::ALL {
+            assert_eq!((lint.category, lint.cost, lint.default_level), (None, None, Level::Deny), "{}", lint.name);
+        }
+    }
+
+    #[test]
+    fn correctness_means_a_hang_or_an_abort() {
+        for lint in crate::all_lints().filter(|l| l.category == Some(Category::Correctness)) {
+            assert_eq!(lint.cost, Some(Cost::Hang), "{} is `correctness` but its cost is not a hang", lint.name);
+        }
+    }
+
+    #[test]
+    fn groups_resolve_and_do_not_clash_with_lints() {
+        for name in group_names() {
+            assert!(group(name).is_some(), "{name}");
+            assert!(crate::find_lint(name).is_none(), "group `{name}` is also a lint name");
+        }
+        assert_eq!(group_names().count(), 1 + Category::ALL.len() + Rule::ALL.len());
+        for rule in Rule::ALL {
+            assert!(group_names().any(|n| n == rule.key()), "{}", rule.key());
+        }
+        let names = |g: &str| group(g).unwrap().iter().map(|l| l.name).collect::<Vec<_>>();
+        assert!(names("correctness").contains(&"double_lock"));
+        assert!(names("pedantic").contains(&"unbounded_channel") && !names("pedantic").contains(&"double_lock"));
+        assert_eq!(names("rule-11").len(), 3);
+        assert_eq!(names("all").len(), crate::all_lints().count());
+        let by_category: usize = Category::ALL.iter().map(|c| names(c.name()).len()).sum();
+        assert_eq!(by_category, crate::all_lints().count(), "every lint is in exactly one category");
+        assert!(group("detached_spawn").is_none() && group("rule-13").is_none());
+    }
+
+    #[test]
+    fn specificity_orders_group_kinds() {
+        let rank = |n: &str| GroupKind::of(n).map(GroupKind::specificity);
+        assert_eq!(
+            (rank("all"), rank("pedantic"), rank("rule-8"), rank("labels")),
+            (Some(0), Some(1), Some(2), Some(2))
+        );
     }
 }

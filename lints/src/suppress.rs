@@ -53,7 +53,8 @@ crate::declare_lint! {
     pub static UNUSED_SUPPRESSION = {
         name: "unused_suppression",
         rule: None,
-        level: Warn,
+        category: Suspicious,
+        cost: Documentation,
         summary: "a `taskcheck: allow(…)` comment suppresses nothing",
         why: "",
     };
@@ -84,7 +85,8 @@ crate::declare_lint! {
     pub static UNKNOWN_LINT = {
         name: "unknown_lint",
         rule: None,
-        level: Warn,
+        category: Suspicious,
+        cost: Documentation,
         summary: "a suppression comment names no taskcheck lint",
         why: "",
     };

@@ -2,8 +2,9 @@
 //! into annotations on the pull request, and the Markdown job summary.
 //!
 //! GitHub shows at most 10 annotations of each level per step, so errors come first, then
-//! warnings, each level capped at [`MAX_PER_LEVEL`]; the findings beyond that are printed as
-//! plain log lines and counted in a final `::notice::`.
+//! warnings, each level capped at [`MAX_PER_LEVEL`] and ordered by what a finding costs
+//! ([`super::by_cost`]: a deadlock before a missing doc comment); the findings beyond that are
+//! printed as plain log lines and counted in a final `::notice::`.
 
 use super::{is_tool_diagnostic, one_line, span_lines, RepoPaths, Report};
 use std::collections::BTreeMap;
@@ -75,11 +76,9 @@ pub fn annotation(report: &Report<'_>, paths: &RepoPaths, d: &Diagnostic) -> Str
     )
 }
 
-/// Most severe first, report order within a level.
+/// Most severe first, then most costly, report order within.
 fn by_severity<'r>(report: &'r Report<'_>) -> Vec<&'r Diagnostic> {
-    let mut all: Vec<&Diagnostic> = report.diagnostics.iter().collect();
-    all.sort_by_key(|d| std::cmp::Reverse(d.level));
-    all
+    super::by_cost(report.diagnostics)
 }
 
 /// Writes the annotations, then the findings beyond the per-level cap as plain lines and a
@@ -174,14 +173,16 @@ pub fn step_summary(report: &Report<'_>, paths: &RepoPaths) -> String {
     }
     md.push_str("\n\n");
     if !report.diagnostics.is_empty() {
-        let mut per_lint: BTreeMap<&str, (Level, usize)> = BTreeMap::new();
-        for d in report.diagnostics {
-            let entry = per_lint.entry(d.lint.name).or_insert((d.level, 0));
-            entry.0 = entry.0.max(d.level);
-            entry.1 += 1;
+        // One row per lint, in the order of its first finding in cost order.
+        let mut per_lint: Vec<(&str, Level, usize)> = Vec::new();
+        for d in by_severity(report) {
+            match per_lint.iter_mut().find(|(name, _, _)| *name == d.lint.name) {
+                Some(row) => row.2 += 1,
+                None => per_lint.push((d.lint.name, d.level, 1)),
+            }
         }
         md.push_str("| lint | level | count |\n|---|---|---:|\n");
-        for (lint, (level, count)) in &per_lint {
+        for (lint, level, count) in &per_lint {
             md.push_str(&format!("| `{lint}` | {} | {count} |\n", level.header()));
         }
         md.push_str("\n| level | location | lint | message |\n|---|---|---|---|\n");
@@ -278,6 +279,31 @@ mod tests {
             notice.starts_with("::notice title=taskcheck%3A more findings::10 more findings (0 errors, 10 warnings)"),
             "{notice}"
         );
+    }
+
+    #[test]
+    fn the_cap_keeps_the_costly_findings() {
+        let mut sources = SourceMap::default();
+        let early = sources.add(SourceFile::new("src/a.rs", "pub struct S;\n".repeat(20)));
+        let late = sources.add(SourceFile::new("src/z.rs", "lock();\n".repeat(5)));
+        let mut diagnostics = Vec::new();
+        for i in 0..15 {
+            let lint = test_support::lint("undocumented_shared_type");
+            diagnostics.push(Diagnostic::new(lint, Span::new(early, i * 14, i * 14 + 5), format!("docs {i}")));
+        }
+        for i in 0..3 {
+            let lint = test_support::lint("lock_order_inversion");
+            diagnostics.push(Diagnostic::new(lint, Span::new(late, i * 8, i * 8 + 4), format!("inversion {i}")));
+        }
+        let report = Report { sources: &sources, diagnostics: &diagnostics, files_checked: 2 };
+        let out = render(&report, &paths());
+        let annotations: Vec<&str> = out.lines().filter(|l| l.starts_with("::warning ")).collect();
+        assert_eq!(annotations.len(), 10);
+        assert!(annotations[..3].iter().all(|l| l.contains("lock_order_inversion")), "{out}");
+        assert!(out.contains("app/src/a.rs:9:1: warning[undocumented_shared_type] docs 8"), "{out}");
+        let md = step_summary(&report, &paths());
+        let inversion = md.find("| `lock_order_inversion` | warning | 3 |").expect("a row");
+        assert!(inversion < md.find("| `undocumented_shared_type` | warning | 15 |").expect("a row"), "{md}");
     }
 
     #[test]

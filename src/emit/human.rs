@@ -122,11 +122,12 @@ pub fn emit(out: &mut dyn WriteStyle, report: &Report<'_>) -> std::io::Result<()
     writeln!(out, "{}", summary(report))
 }
 
-/// Writes every diagnostic, without the summary (`--quiet`).
+/// Writes every diagnostic, most costly first ([`super::by_cost`]), without the summary
+/// (`--quiet`).
 pub fn emit_diagnostics(out: &mut dyn WriteStyle, report: &Report<'_>) -> std::io::Result<()> {
     let files = SourceFiles(report.sources);
     let config = config();
-    for d in report.diagnostics {
+    for d in super::by_cost(report.diagnostics) {
         term::emit_to_write_style(out, &config, &files, &to_codespan(d, report.sources)).map_err(|e| match e {
             FilesError::Io(io) => io,
             other => std::io::Error::other(other.to_string()),
@@ -176,7 +177,8 @@ pub fn summary_with(report: &Report<'_>, notes: &[String]) -> String {
     }
 }
 
-/// `taskcheck: 2 warnings, 1 error in 57 files`.
+/// `taskcheck: 1 error (double_lock), 2 warnings in 57 files`: errors first, with the lints
+/// that fail the build named, most costly first (three at most).
 pub fn summary(report: &Report<'_>) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let warnings = report.count(Level::Warn);
@@ -186,11 +188,18 @@ pub fn summary(report: &Report<'_>) -> String {
         return format!("taskcheck: no findings in {files}");
     }
     let mut parts = Vec::new();
+    if errors > 0 {
+        let mut names: Vec<&str> = Vec::new();
+        for d in super::by_cost(report.diagnostics).into_iter().filter(|d| d.level == Level::Deny) {
+            if !names.contains(&d.lint.name) {
+                names.push(d.lint.name);
+            }
+        }
+        let shown = if names.len() > 3 { format!("{}, …", names[..3].join(", ")) } else { names.join(", ") };
+        parts.push(format!("{} ({shown})", plural(errors, "error")));
+    }
     if warnings > 0 {
         parts.push(plural(warnings, "warning"));
-    }
-    if errors > 0 {
-        parts.push(plural(errors, "error"));
     }
     format!("taskcheck: {} in {files}", parts.join(", "))
 }

@@ -16,7 +16,7 @@ pub mod sarif;
 pub mod short;
 
 use std::path::{Component, Path, PathBuf};
-use taskcheck_lints::{Diagnostic, Level, LineCol, SourceMap, Span};
+use taskcheck_lints::{Cost, Diagnostic, Level, LineCol, SourceMap, Span};
 
 /// What a run produced, as the emitters see it.
 pub struct Report<'a> {
@@ -42,6 +42,23 @@ impl Report<'_> {
     pub fn tool_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| is_tool_diagnostic(d))
     }
+}
+
+/// The order people read findings in (the human output, GitHub annotations and the job
+/// summary): errors first, since they fail the build; within a level, by what a true finding
+/// costs ([`Cost`]: hangs and aborts, then leaks and races, then documentation, then advice;
+/// files that could not be analysed after them); then the report's order, file and position.
+/// So a documentation lint with hundreds of findings never pushes a deadlock out of sight.
+/// Machine formats (`short`, `json`, `sarif`) keep the report's file order.
+pub fn by_cost(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    let mut all: Vec<&Diagnostic> = diagnostics.iter().collect();
+    all.sort_by_key(|d| cost_rank(d));
+    all
+}
+
+/// The sort key of [`by_cost`], report order aside.
+pub fn cost_rank(d: &Diagnostic) -> (std::cmp::Reverse<Level>, u8) {
+    (std::cmp::Reverse(d.level), d.lint.cost.map_or(u8::MAX, |c: Cost| c as u8))
 }
 
 /// `parse_error`, `io_error` and `internal_error` are the tool's own diagnostics: they say a
@@ -225,6 +242,41 @@ mod tests {
     fn one_line_joins_lines() {
         assert_eq!(one_line("a\nb\r\nc"), "a b c");
         assert_eq!(one_line("plain"), "plain");
+    }
+
+    #[test]
+    fn by_cost_puts_errors_then_costly_lints_first_and_keeps_file_order_within() {
+        let mut sources = taskcheck_lints::SourceMap::default();
+        let a = sources.add(taskcheck_lints::SourceFile::new("a.rs", "x\n".repeat(10)));
+        let b = sources.add(taskcheck_lints::SourceFile::new("b.rs", "x\n".repeat(10)));
+        let d = |lint: &str, file, line: usize| {
+            let lint = test_support::lint(lint);
+            Diagnostic::new(lint, Span::new(file, line * 2, line * 2 + 1), lint.name)
+        };
+        // In report order: by file, then position.
+        let report = vec![
+            d("undocumented_shared_type", a, 1),
+            d("detached_spawn", a, 2),
+            d("lock_order_inversion", a, 3),
+            d("undocumented_shared_type", b, 1),
+            d("double_lock", b, 2),
+            d("lock_order_inversion", b, 3),
+        ];
+        let order: Vec<(&str, &str)> = by_cost(&report)
+            .iter()
+            .map(|d| (d.lint.name, sources.get(d.primary.span.file).path.to_str().unwrap()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("double_lock", "b.rs"),
+                ("lock_order_inversion", "a.rs"),
+                ("lock_order_inversion", "b.rs"),
+                ("detached_spawn", "a.rs"),
+                ("undocumented_shared_type", "a.rs"),
+                ("undocumented_shared_type", "b.rs"),
+            ]
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@
 //!
 //! - `tool.driver`: name, semantic version, information URI, and every lint as a rule with
 //!   short and full descriptions, help (text and Markdown, from the lint's documentation), a
-//!   help URI, the default level, tags (including the rule number), precision and
-//!   `problem.severity`;
+//!   help URI, the default level, tags (the rule number and the lint's category), precision
+//!   (from the lint's measured precision where there is one) and `problem.severity`;
 //! - results with `ruleId`, `ruleIndex`, `level`, `message.text`, exactly one primary location
 //!   with a region, related locations for the secondary labels (linked from the message),
 //!   `partialFingerprints`, and `fixes` for machine-applicable suggestions;
@@ -290,6 +290,9 @@ fn descriptor(lint: &'static Lint) -> ReportingDescriptor {
         tags.push(rule.key());
         tags.push(rule.title().to_string());
     }
+    if let Some(category) = lint.category {
+        tags.push(category.name().to_string());
+    }
     let markdown = help_markdown(lint);
     // Lints of no rule (`unused_suppression`) are lints too; the tool's diagnostics are not.
     let is_lint = !taskcheck_lints::registry::tool::ALL.contains(&lint);
@@ -303,15 +306,28 @@ fn descriptor(lint: &'static Lint) -> ReportingDescriptor {
         default_configuration: ReportingConfiguration { level: SarifLevel::of(lint.default_level) },
         properties: is_lint.then(|| RuleProperties {
             tags,
-            // Default-on lints are the ones precise enough to run everywhere (Clippy's bar);
-            // allow-by-default lints are opt-in because they are noisier.
-            precision: if lint.default_level == Level::Allow { "medium" } else { "high" },
+            precision: precision(lint),
             problem_severity: match lint.default_level {
                 Level::Deny => "error",
                 Level::Warn => "warning",
                 Level::Allow => "recommendation",
             },
         }),
+    }
+}
+
+/// SARIF's precision scale from the lint's blind-reviewed precision (docs/precision.md): the
+/// bars of a `deny` and a default-on lint are `very-high` and `high`. Unmeasured, default-on
+/// lints are meant to be precise enough to run everywhere (Clippy's bar) and opt-in ones are
+/// noisier.
+fn precision(lint: &Lint) -> &'static str {
+    match crate::precision::of(lint).map(|m| m.percent()) {
+        Some(98..) => "very-high",
+        Some(95..) => "high",
+        Some(80..) => "medium",
+        Some(_) => "low",
+        None if lint.default_level == Level::Allow => "medium",
+        None => "high",
     }
 }
 
@@ -627,8 +643,8 @@ mod tests {
         assert_eq!(detached["defaultConfiguration"]["level"], "warning");
         let tags: Vec<&str> =
             detached["properties"]["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-        assert!(tags.contains(&"rule-1"), "{tags:?}");
-        assert_eq!(detached["properties"]["precision"], "high");
+        assert!(tags.contains(&"rule-1") && tags.contains(&"suspicious"), "{tags:?}");
+        assert!(["very-high", "high", "medium", "low"].contains(&detached["properties"]["precision"].as_str().unwrap()));
         assert_eq!(detached["properties"]["problem.severity"], "warning");
         let notifications: Vec<&str> =
             driver["notifications"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();

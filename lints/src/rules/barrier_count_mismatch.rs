@@ -50,7 +50,8 @@ crate::declare_lint! {
     pub static BARRIER_COUNT_MISMATCH = {
         name: "barrier_count_mismatch",
         rule: Some(Rule::JoinAccounting),
-        level: Deny,
+        category: Correctness,
+        cost: Hang,
         summary: "a `Barrier::new(N)` has a different number of participants than `N`",
         why: "a barrier whose count does not match its waiters deadlocks",
     };

@@ -62,7 +62,8 @@ crate::declare_lint! {
     pub static BLOCKING_IN_ASYNC = {
         name: "blocking_in_async",
         rule: Some(Rule::Cancellation),
-        level: Warn,
+        category: Suspicious,
+        cost: Hang,
         summary: "a blocking call (sleep, file or socket I/O, thread join, channel receive) in async code",
         why: "a blocking call stalls the executor thread and every task on it",
     };

@@ -39,7 +39,8 @@ crate::declare_lint! {
     pub static CANCEL_GUARD_DROPPED = {
         name: "cancel_guard_dropped",
         rule: Some(Rule::Cancellation),
-        level: Deny,
+        category: Correctness,
+        cost: Hang,
         summary: "a `CancellationToken` drop guard is dropped at once, cancelling the token immediately",
         why: "a guard that drops at once cancels everything watching the token right away",
     };

@@ -44,7 +44,8 @@ crate::declare_lint! {
     pub static CATCH_UNWIND_AROUND_SPAWN = {
         name: "catch_unwind_around_spawn",
         rule: Some(Rule::Panics),
-        level: Deny,
+        category: Correctness,
+        cost: Hang,
         summary: "`catch_unwind` around a spawn: the spawned work's panic never reaches it",
         why: "a panic guard around a spawn protects nothing: the panic stays in the other thread or task",
     };

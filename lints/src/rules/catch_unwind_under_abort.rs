@@ -48,7 +48,8 @@ crate::declare_lint! {
     pub static CATCH_UNWIND_UNDER_ABORT = {
         name: "catch_unwind_under_abort",
         rule: Some(Rule::Panics),
-        level: Warn,
+        category: Suspicious,
+        cost: Hang,
         summary: "a profile sets `panic = \"abort\"` while the code recovers panics",
         why: "under `panic = \"abort\"` panic recovery never runs, and `cargo test` (always unwinding) hides it",
     };

@@ -53,7 +53,8 @@ crate::declare_lint! {
     pub static DETACHED_SPAWN = {
         name: "detached_spawn",
         rule: Some(Rule::ClearExit),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "a spawned thread or task runs forever and nothing can stop or join it",
         why: "a detached task leaks its memory and hides its panics",
     };

@@ -57,7 +57,8 @@ crate::declare_lint! {
     pub static DOUBLE_LOCK = {
         name: "double_lock",
         rule: Some(Rule::LocksAndChannels),
-        level: Deny,
+        category: Correctness,
+        cost: Hang,
         summary: "a lock is locked again while this thread holds its guard",
         why: "locking what the same thread already holds waits forever",
     };

@@ -54,7 +54,8 @@ crate::declare_lint! {
     pub static EARLY_EXIT_LEAKS_TASKS = {
         name: "early_exit_leaks_tasks",
         rule: Some(Rule::FallibleGroups),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "a loop joining handles leaves at the first failure, leaving the other tasks running",
         why: "a group of fallible tasks must be joined or cancelled as a whole",
     };

@@ -51,7 +51,8 @@ crate::declare_lint! {
     pub static HANDLES_NEVER_JOINED = {
         name: "handles_never_joined",
         rule: Some(Rule::JoinAccounting),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "join handles are collected and never joined, awaited or aborted",
         why: "every spawn needs a matching wait; dropped handles detach their work and lose its panics",
     };

@@ -53,7 +53,8 @@ crate::declare_lint! {
     pub static JOIN_RESULT_IGNORED = {
         name: "join_result_ignored",
         rule: Some(Rule::Panics),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "the result of joining a thread or awaiting a task is ignored, hiding its panic",
         why: "a panic in a thread or task must be reported, never silently dropped",
     };

@@ -58,7 +58,8 @@ crate::declare_lint! {
     pub static JOINSET_DROPPED = {
         name: "joinset_dropped",
         rule: Some(Rule::JoinAccounting),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "a `JoinSet` receives tasks and is dropped without being joined, aborting them",
         why: "every spawn needs a matching wait; a dropped `JoinSet` silently aborts its tasks",
     };

@@ -59,7 +59,8 @@ crate::declare_lint! {
     pub static LOCK_ACROSS_AWAIT = {
         name: "lock_across_await",
         rule: Some(Rule::LocksAndChannels),
-        level: Warn,
+        category: Suspicious,
+        cost: Hang,
         summary: "a synchronous lock guard is held across an `.await`",
         why: "a blocking lock held while the task is suspended blocks threads and can deadlock the executor",
     };

@@ -56,7 +56,8 @@ crate::declare_lint! {
     pub static LOCK_ORDER_INVERSION = {
         name: "lock_order_inversion",
         rule: Some(Rule::LocksAndChannels),
-        level: Warn,
+        category: Suspicious,
+        cost: Hang,
         summary: "two code paths take the same two locks in opposite orders",
         why: "two threads taking two locks in opposite orders can each wait forever for the other",
     };

@@ -54,7 +54,8 @@ crate::declare_lint! {
     pub static MISSING_RACE_CHECK = {
         name: "missing_race_check",
         rule: Some(Rule::RaceChecks),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "unsafe concurrency in the workspace, and no CI job runs Miri, loom or ThreadSanitizer",
         why: "unsafe concurrency is only checked for races by a race checker run in CI",
     };

@@ -61,7 +61,8 @@ crate::declare_lint! {
     pub static RAW_POINTER_ACROSS_SPAWN = {
         name: "raw_pointer_across_spawn",
         rule: Some(Rule::CapturedState),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "a spawned thread or task captures a raw pointer or a `SendPtr`-style wrapper",
         why: "a raw pointer switches off the compiler's checks of lifetime and exclusive access across threads",
     };

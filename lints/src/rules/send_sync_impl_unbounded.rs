@@ -71,7 +71,8 @@ crate::declare_lint! {
     pub static SEND_SYNC_IMPL_UNBOUNDED = {
         name: "send_sync_impl_unbounded",
         rule: Some(Rule::DocumentedSafety),
-        level: Warn,
+        category: Documentation,
+        cost: Leak,
         summary: "`unsafe impl Send`/`Sync` for a generic type without `Send`/`Sync` bounds on a type parameter",
         why: "an unbounded `unsafe impl` lets a non-thread-safe `T` cross threads",
     };

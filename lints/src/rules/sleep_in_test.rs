@@ -44,7 +44,8 @@ crate::declare_lint! {
     pub static SLEEP_IN_TEST = {
         name: "sleep_in_test",
         rule: Some(Rule::SleepInTests),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "a test sleeps to wait for another thread or task",
         why: "a test that waits on the clock instead of an event is slow and flaky",
     };

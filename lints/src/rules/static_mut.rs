@@ -48,7 +48,8 @@ crate::declare_lint! {
     pub static STATIC_MUT = {
         name: "static_mut",
         rule: Some(Rule::RaceChecks),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "a `static mut` item: every access is an unsynchronised read or write",
         why: "a `static mut` turns into a data race as soon as a second thread touches it",
     };

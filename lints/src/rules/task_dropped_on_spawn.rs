@@ -36,7 +36,8 @@ crate::declare_lint! {
     pub static TASK_DROPPED_ON_SPAWN = {
         name: "task_dropped_on_spawn",
         rule: Some(Rule::ClearExit),
-        level: Deny,
+        category: Correctness,
+        cost: Hang,
         summary: "a smol `Task` is dropped at once, which cancels the task before it runs",
         why: "a task that is cancelled as it is created never does its work",
     };

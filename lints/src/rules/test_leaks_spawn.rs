@@ -69,7 +69,8 @@ crate::declare_lint! {
     pub static TEST_LEAKS_SPAWN = {
         name: "test_leaks_spawn",
         rule: Some(Rule::LeakDetection),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "a test spawns a thread or task and returns without joining it",
         why: "work a test starts must end with the test, or it leaks into the tests after it",
     };

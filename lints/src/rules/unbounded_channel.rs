@@ -41,7 +41,8 @@ crate::declare_lint! {
     pub static UNBOUNDED_CHANNEL = {
         name: "unbounded_channel",
         rule: Some(Rule::BoundConcurrency),
-        level: Allow,
+        category: Pedantic,
+        cost: Advice,
         summary: "a channel without a capacity: memory grows with the producer's lead",
         why: "an unbounded queue gives no back-pressure, so a slow consumer turns into unbounded memory",
     };

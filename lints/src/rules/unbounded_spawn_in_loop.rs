@@ -48,7 +48,8 @@ crate::declare_lint! {
     pub static UNBOUNDED_SPAWN_IN_LOOP = {
         name: "unbounded_spawn_in_loop",
         rule: Some(Rule::BoundConcurrency),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "a loop over input of unknown size spawns without a limit",
         why: "unbounded fan-out lets the input decide how many tasks and threads the process runs",
     };

@@ -58,7 +58,8 @@ crate::declare_lint! {
     pub static UNCANCELLABLE_LOOP = {
         name: "uncancellable_loop",
         rule: Some(Rule::Cancellation),
-        level: Warn,
+        category: Suspicious,
+        cost: Leak,
         summary: "a spawned endless loop checks no cancellation token, shutdown channel or stop flag",
         why: "work that cannot be told to stop makes shutdown hang or cuts it off mid-step",
     };

@@ -67,7 +67,8 @@ crate::declare_lint! {
     pub static UNDOCUMENTED_SHARED_TYPE = {
         name: "undocumented_shared_type",
         rule: Some(Rule::DocumentedSafety),
-        level: Warn,
+        category: Documentation,
+        cost: Documentation,
         summary: "a public type with locks, atomics or channels whose docs say nothing about concurrency",
         why: "a type with synchronisation state makes concurrency promises only its docs can state",
     };

@@ -34,7 +34,8 @@ crate::declare_lint! {
     pub static UNDOCUMENTED_UNSAFE_SEND_SYNC = {
         name: "undocumented_unsafe_send_sync",
         rule: Some(Rule::DocumentedSafety),
-        level: Warn,
+        category: Documentation,
+        cost: Documentation,
         summary: "`unsafe impl Send`/`Sync` without a `// SAFETY:` comment",
         why: "an unsafe thread-safety claim needs its argument written next to it",
     };

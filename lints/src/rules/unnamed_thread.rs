@@ -43,7 +43,8 @@ crate::declare_lint! {
     pub static UNNAMED_THREAD = {
         name: "unnamed_thread",
         rule: Some(Rule::Labels),
-        level: Allow,
+        category: Pedantic,
+        cost: Advice,
         summary: "a long-lived thread started without a name",
         why: "an unnamed thread shows as `<unnamed>` in panics, debuggers and profiles",
     };
