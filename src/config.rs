@@ -173,14 +173,7 @@ fn levels_of(tables: &[&Table]) -> Levels {
     for table in tables {
         for pass in 0..3 {
             for (name, level) in &table.lints {
-                let rank = if name == levels::ALL_GROUP {
-                    0
-                } else if levels::is_group(name) {
-                    1
-                } else {
-                    2
-                };
-                if rank == pass {
+                if levels::generality(name) == pass {
                     // Names were checked when the table was read.
                     let _ = levels::set(&mut levels, *level, name, false);
                 }
@@ -272,7 +265,7 @@ fn read_table(file: &SourceFile, table: &DeTable<'_>, base: &Path, prefix: &str)
                     let level = expect_level(file, level, &format!("{full}.{lint_name}"))?;
                     let mut probe = Levels::default();
                     if let Err(e) = levels::set(&mut probe, level, lint_name, false) {
-                        return Err(located(file, lint.span(), &e.message(lint_name)).with_help(e.help()));
+                        return Err(located(file, lint.span(), &levels::message(&e, lint_name)).with_help(e.help()));
                     }
                     out.lints.push((lint_name.to_string(), level));
                 }

@@ -1,23 +1,22 @@
 //! Lint levels for a run: defaults, then the configuration, then `-W`/`-A`/`-D` flags in
-//! command-line order. A name is a lint, a rule group (`rule-1` … `rule-12`, `labels`), `all`,
-//! or (on the command line) `warnings`.
+//! command-line order. A name is what [`taskcheck_lints::names`] resolves (a lint, a group,
+//! `all`), or (on the command line) `warnings`.
 
 use crate::error::Error;
-use crate::suggest;
-use taskcheck_lints::{self as lints, registry, Level, Levels, Rule};
+use taskcheck_lints::names::{self, Named};
+use taskcheck_lints::{self as lints, Level, Levels};
+
+pub use taskcheck_lints::names::NameError;
 
 /// `warnings` names every lint whose level is `warn` at that point, as in rustc's `-D warnings`.
 pub const WARNINGS_GROUP: &str = "warnings";
-
-/// Every lint.
-pub const ALL_GROUP: &str = "all";
 
 /// Applies the overrides in order over `base`; a later flag wins for the same lint. An unknown
 /// name is a usage error with the closest known name as a suggestion.
 pub fn resolve_over(base: &Levels, ordered: &[(Level, String)]) -> Result<Levels, Error> {
     let mut levels = base.clone();
     for (level, name) in ordered {
-        set(&mut levels, *level, name, true).map_err(|e| e.into_error(name))?;
+        set(&mut levels, *level, name, true).map_err(|e| Error::new(message(&e, name)).with_help(e.help()))?;
     }
     Ok(levels)
 }
@@ -27,52 +26,26 @@ pub fn resolve(ordered: &[(Level, String)]) -> Result<Levels, Error> {
     resolve_over(&Levels::default(), ordered)
 }
 
-/// Why a name cannot be given a level.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NameError {
-    /// Not a lint or group; the closest known name, if any.
-    Unknown(Option<&'static str>),
-    /// A tool diagnostic (`parse_error`, …).
-    Tool,
-}
-
-impl NameError {
-    pub fn message(&self, name: &str) -> String {
-        match self {
-            NameError::Unknown(_) => format!("unknown lint `{name}`"),
-            NameError::Tool => format!("`{name}` cannot be given a level"),
-        }
-    }
-
-    pub fn help(&self) -> String {
-        match self {
-            NameError::Unknown(Some(close)) => format!("did you mean `{close}`?"),
-            NameError::Unknown(None) => "`cargo taskcheck list` prints every lint; groups are `rule-1` … `rule-12`, \
-                                         `labels` and `all`"
-                .to_string(),
-            NameError::Tool => "it reports a file taskcheck could not analyse, which is always an error".to_string(),
-        }
-    }
-
-    fn into_error(self, name: &str) -> Error {
-        Error::new(self.message(name)).with_help(self.help())
+/// Why `name` cannot be given a level, as a message.
+pub fn message(error: &NameError, name: &str) -> String {
+    match error {
+        NameError::Unknown(_) => format!("unknown lint `{name}`"),
+        NameError::Tool(_) => format!("`{name}` cannot be given a level"),
     }
 }
 
-/// The lints a name stands for: a lint, a rule group, `all` (and `warnings` when
-/// `allow_warnings`, given the levels so far).
+/// Sets the lints `name` stands for to `level` (with `warnings` when `allow_warnings`, given
+/// the levels so far).
 pub fn set(levels: &mut Levels, level: Level, name: &str, allow_warnings: bool) -> Result<(), NameError> {
     let targets: Vec<&'static lints::Lint> = if allow_warnings && name == WARNINGS_GROUP {
         lints::all_lints().filter(|l| levels.get(l) == Level::Warn).collect()
-    } else if name == ALL_GROUP {
-        lints::all_lints().collect()
-    } else if let Some(rule) = Rule::parse(name) {
-        lints::all_lints().filter(|l| l.rule == Some(rule)).collect()
     } else {
-        match lints::find_lint(name) {
-            Some(lint) if registry::tool::ALL.contains(&lint) => return Err(NameError::Tool),
-            Some(lint) => vec![lint],
-            None => return Err(NameError::Unknown(closest(name, allow_warnings))),
+        match names::resolve(name) {
+            Ok(named) => named.lints(),
+            Err(NameError::Unknown(_)) if allow_warnings => {
+                return Err(NameError::Unknown(names::closest(name, &[WARNINGS_GROUP])))
+            }
+            Err(e) => return Err(e),
         }
     };
     for lint in targets {
@@ -81,28 +54,14 @@ pub fn set(levels: &mut Levels, level: Level, name: &str, allow_warnings: bool) 
     Ok(())
 }
 
-/// Whether `name` is a rule group key (`rule-3`, `labels`) or `all`.
+/// How general a valid name is: 0 for `all`, 1 for other groups, 2 for a lint.
+pub fn generality(name: &str) -> u8 {
+    names::resolve(name).map_or(2, Named::generality)
+}
+
+/// Whether `name` is a group (`rule-3`, `labels`, `all`, …).
 pub fn is_group(name: &str) -> bool {
-    name == ALL_GROUP || Rule::parse(name).is_some()
-}
-
-fn closest(name: &str, with_warnings: bool) -> Option<&'static str> {
-    let groups: Vec<&'static str> = Rule::ALL.iter().map(|r| group_key(*r)).collect();
-    let known = lints::all_lints()
-        .map(|l| l.name)
-        .chain(groups)
-        .chain([ALL_GROUP])
-        .chain(with_warnings.then_some(WARNINGS_GROUP));
-    suggest::closest(name, known)
-}
-
-/// `Rule::key` as a `'static` string.
-fn group_key(rule: Rule) -> &'static str {
-    const KEYS: [&str; 13] = [
-        "rule-1", "rule-2", "rule-3", "rule-4", "rule-5", "rule-6", "rule-7", "rule-8", "rule-9", "rule-10", "rule-11",
-        "rule-12", "labels",
-    ];
-    KEYS[rule as usize - 1]
+    matches!(names::resolve(name), Ok(Named::Group(_)))
 }
 
 #[cfg(test)]
@@ -137,10 +96,8 @@ mod tests {
         assert_eq!((levels.get(detached), levels.get(sleep)), (Level::Deny, Level::Warn));
         let levels = resolve(&flags(&[(Level::Allow, "all"), (Level::Warn, "rule-8")])).unwrap();
         assert_eq!((levels.get(detached), levels.get(sleep)), (Level::Allow, Level::Warn));
-        assert!(is_group("labels") && is_group("rule-12") && !is_group("rule-13"));
-        for rule in Rule::ALL {
-            assert_eq!(group_key(rule), rule.key());
-        }
+        assert!(is_group("labels") && is_group("rule-12") && is_group("all") && !is_group("rule-13"));
+        assert_eq!((generality("all"), generality("rule-1"), generality("detached_spawn")), (0, 1, 2));
     }
 
     #[test]

@@ -263,8 +263,12 @@ fn fix_applies_machine_applicable_suggestions_and_diff_only_prints() {
     assert_eq!(leftovers.len(), 1, "no temporary files: {leftovers:?}");
     // Nothing left to fix.
     let again = p.run(&["--fix", "--diff"]);
-    again.expect_code(0);
-    assert!(again.stdout.is_empty());
+    again.expect_code(0).stderr_has("taskcheck: nothing to fix\n");
+    assert!(again.stdout.is_empty(), "stdout stays an empty diff: {}", again.stdout);
+    // Findings without a machine-applicable fix: nothing to fix either, and they are counted.
+    let unfixable = Project::package("app", DETACHED).run(&["--fix", "--diff"]);
+    unfixable.expect_code(0).stderr_has("taskcheck: nothing to fix (1 finding has no automatic fix)");
+    assert!(unfixable.stdout.is_empty(), "{}", unfixable.stdout);
     p.run(&["--diff"]).expect_code(2).stderr_has("--fix");
 }
 

@@ -109,8 +109,24 @@ fn positional_file_and_folder_without_a_manifest() {
 #[test]
 fn positional_paths_must_exist_and_be_rust() {
     let p = Project::package("app", CLEAN);
-    p.run(&["nope.rs"]).expect_code(2).stderr_has("error: cannot check `nope.rs`");
+    let missing = p.run(&["nope.rs"]);
+    missing.expect_code(2).stderr_has("error: no such file or folder `nope.rs`");
+    assert!(!missing.stderr.contains("help:"), "no subcommand is close: {}", missing.stderr);
     p.run(&["Cargo.toml"]).expect_code(2).stderr_has("is not a Rust source file");
+}
+
+/// clap takes any word it does not know for a path: a mistyped subcommand is suggested.
+#[test]
+fn a_missing_path_close_to_a_subcommand_suggests_it() {
+    let p = Project::package("app", CLEAN);
+    for (typo, command) in [("lst", "list"), ("explian", "explain"), ("halp", "help")] {
+        p.run(&["taskcheck", typo]).expect_code(2).stderr_has(&format!(
+            "error: no such file or folder `{typo}`\nhelp: did you mean the subcommand `{command}`?"
+        ));
+    }
+    // A folder that exists is checked, whatever its name.
+    p.file("lst/a.rs", CLEAN);
+    p.run(&["lst"]).expect_code(0).stdout_has("no findings in 1 file");
 }
 
 #[test]

@@ -18,7 +18,7 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
     for path in paths {
         let full = cwd.join(path);
         let shown = display_path(&shown_path(path, cwd));
-        let metadata = std::fs::metadata(&full).map_err(|e| Error::new(format!("cannot check `{shown}`: {e}")))?;
+        let metadata = std::fs::metadata(&full).map_err(|e| missing_path(path, &shown, &e))?;
         if metadata.is_dir() {
             rust_files(&full, &options, &mut found);
         } else if full.extension().is_some_and(|e| e == "rs") {
@@ -68,6 +68,24 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
     plan.unlisted =
         found.errors.into_iter().map(|(p, reason)| Unlisted { shown: shown_path(&p, cwd), reason }).collect();
     Ok(plan)
+}
+
+/// The subcommands a mistyped word on the command line may have meant.
+const SUBCOMMANDS: [&str; 3] = ["list", "explain", "help"];
+
+/// Why a named path cannot be checked. A word that does not exist and is close to a
+/// subcommand (`lst`) was most likely meant as one, since clap takes any unknown word for a
+/// path.
+fn missing_path(path: &Path, shown: &str, error: &std::io::Error) -> Error {
+    if error.kind() != std::io::ErrorKind::NotFound {
+        return Error::new(format!("cannot check `{shown}`: {error}"));
+    }
+    let error = Error::new(format!("no such file or folder `{shown}`"));
+    let word = path.to_str().filter(|w| !w.contains(['/', '\\', '.']));
+    match word.and_then(|w| crate::suggest::closest(w, SUBCOMMANDS)) {
+        Some(command) => error.with_help(format!("did you mean the subcommand `{command}`?")),
+        None => error,
+    }
 }
 
 /// One [`PackageInfo`] per manifest, looked up once per folder.
