@@ -43,6 +43,7 @@ fn analyse(dir: &Path, cache: bool, levels: &[(Level, &str)]) -> (Vec<String>, C
         package: Vec::new(),
         workspace: false,
         exclude: Vec::new(),
+        no_cargo_metadata: false,
     };
     let mut sources = SourceMap::default();
     let mut plan = discover::discover(&input, dir, &mut sources).expect("discovery");

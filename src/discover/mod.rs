@@ -11,6 +11,7 @@ mod manifest;
 mod paths;
 mod shown;
 mod walk;
+mod workspace;
 
 pub use shown::shown_path;
 
@@ -38,6 +39,8 @@ pub struct Plan {
     /// Where the run may keep its cache (`<target>/taskcheck/`): cargo's target directory of
     /// the workspace; `None` for files outside any package.
     pub target_directory: Option<PathBuf>,
+    /// Said once on stderr before the report: how discovery had to go about it.
+    pub warnings: Vec<String>,
     /// Files that may be symbolic links (found as links, or named on the command line): their
     /// identity is resolved on its own when repeats are dropped.
     links: HashSet<PathBuf>,
@@ -173,6 +176,7 @@ mod tests {
             package: package.iter().map(|p| p.to_string()).collect(),
             workspace: false,
             exclude: Vec::new(),
+            no_cargo_metadata: false,
         }
     }
 
