@@ -37,7 +37,8 @@ pub struct Plan {
     /// outside any package, whose run is rooted at the current directory.
     pub workspace_root: Option<PathBuf>,
     /// Where the run may keep its cache (`<target>/taskcheck/`): cargo's target directory of
-    /// the workspace; `None` for files outside any package.
+    /// the workspace; for named files of several workspaces, that of the workspace the command
+    /// runs in (`paths::cache_target`); `None`: not cached.
     pub target_directory: Option<PathBuf>,
     /// Said once on stderr before the report: how discovery had to go about it.
     pub warnings: Vec<String>,
