@@ -107,6 +107,11 @@ pub struct InputArgs {
     /// Package to leave out, with --workspace (repeatable)
     #[arg(long, value_name = "NAME", requires = "workspace")]
     pub exclude: Vec<String>,
+
+    /// Read the workspace from the manifests instead of `cargo metadata`, as a run does when
+    /// cargo fails (for tests comparing the two)
+    #[arg(long, hide = true)]
+    pub no_cargo_metadata: bool,
 }
 
 /// Lint level overrides, as rustc and Clippy spell them.

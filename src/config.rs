@@ -1,6 +1,8 @@
 //! Configuration: `taskcheck.toml` (or `.taskcheck.toml`) at the workspace root, or
-//! `[workspace.metadata.taskcheck]` in the root `Cargo.toml`, for the whole run, and
-//! `[package.metadata.taskcheck]` in a package's `Cargo.toml` on top of it for that package.
+//! `[workspace.metadata.taskcheck]` in the root `Cargo.toml`, for the whole run, and a member
+//! package's own `taskcheck.toml` (or `.taskcheck.toml`, or `[package.metadata.taskcheck]` in
+//! its `Cargo.toml`) on top of it for that package. Each place holds at most one table: two
+//! of them (a `taskcheck.toml` beside a `[…metadata.taskcheck]`) are an error naming both.
 //!
 //! ```toml
 //! exclude = ["src/generated/**", "benches"]   # globs, relative to the file's folder
@@ -33,7 +35,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use taskcheck_lints::facts::spawns::{spawner_named, Spawner, SPAWNER_PATHS};
-use taskcheck_lints::{FileId, Level, Levels, SourceFile, SourceMap};
+use taskcheck_lints::{Level, Levels, SourceFile, SourceMap};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -98,16 +100,22 @@ impl Settings {
         ordered: &[(Level, String)],
     ) -> Result<Settings, Error> {
         let root = plan.workspace_root.clone().unwrap_or_else(|| cwd.to_path_buf());
-        let workspace = workspace_table(&root, plan.root_manifest, sources, cwd)?;
+        let root_manifest = plan.root_manifest.map(|id| &**sources.get(id));
+        let workspace = table_in(&root, root_manifest, "workspace", cwd)?.unwrap_or_default();
+        let root_identity = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
         let mut settings = Settings {
             workspace_levels: levels::resolve_over(&levels_of(&[&workspace]), ordered)?,
             workspace_excludes: workspace.exclude.clone(),
             ..Settings::default()
         };
         for package in &mut plan.packages {
-            let own = match package.manifest {
-                Some(id) => manifest_table(sources.get(id), "package", &package.root)?,
-                None => None,
+            let manifest = package.manifest.map(|id| &**sources.get(id));
+            // The root package's `taskcheck.toml` is the workspace's; a member's is its own.
+            let at_root = std::fs::canonicalize(&package.root).is_ok_and(|r| r == root_identity);
+            let own = match manifest {
+                _ if package.root.as_os_str().is_empty() => None,
+                Some(manifest) if at_root => manifest_table(manifest, "package", &package.root)?,
+                manifest => table_in(&package.root, manifest, "package", cwd)?,
             };
             let tables: Vec<&Table> = std::iter::once(&workspace).chain(own.as_ref()).collect();
             settings.levels.push(levels::resolve_over(&levels_of(&tables), ordered)?);
@@ -176,7 +184,7 @@ fn levels_of(tables: &[&Table]) -> Levels {
     for table in tables {
         for pass in 0..=3 {
             for (name, level) in &table.lints {
-                if levels::specificity(name) == pass {
+                if levels::generality(name) == pass {
                     // Names were checked when the table was read.
                     let _ = levels::set(&mut levels, *level, name, false);
                 }
@@ -186,16 +194,12 @@ fn levels_of(tables: &[&Table]) -> Levels {
     levels
 }
 
-/// `taskcheck.toml`, `.taskcheck.toml` or `[workspace.metadata.taskcheck]`: at most one.
-fn workspace_table(
-    root: &Path,
-    root_manifest: Option<FileId>,
-    sources: &SourceMap,
-    cwd: &Path,
-) -> Result<Table, Error> {
+/// `taskcheck.toml`, `.taskcheck.toml` in `folder`, or `[<section>.metadata.taskcheck]` in
+/// its `manifest`: at most one of them.
+fn table_in(folder: &Path, manifest: Option<&SourceFile>, section: &str, cwd: &Path) -> Result<Option<Table>, Error> {
     let mut found: Vec<(String, Table)> = Vec::new();
     for name in ["taskcheck.toml", ".taskcheck.toml"] {
-        let path = root.join(name);
+        let path = folder.join(name);
         if !path.is_file() {
             continue;
         }
@@ -203,17 +207,15 @@ fn workspace_table(
         let text = std::fs::read_to_string(&path).map_err(|e| Error::new(format!("cannot read {shown}: {e}")))?;
         let file = SourceFile::new(shown.clone(), text);
         let document = parse_document(&file)?;
-        found.push((shown, read_table(&file, document.get_ref(), root, "")?));
+        found.push((shown, read_table(&file, document.get_ref(), folder, "")?));
     }
-    if let Some(id) = root_manifest {
-        let file = sources.get(id);
-        if let Some(table) = manifest_table(file, "workspace", root)? {
-            found.push((format!("[workspace.metadata.taskcheck] in {}", display_path(file.path())), table));
+    if let Some(file) = manifest {
+        if let Some(table) = manifest_table(file, section, folder)? {
+            found.push((format!("[{section}.metadata.taskcheck] in {}", display_path(file.path())), table));
         }
     }
     match found.len() {
-        0 => Ok(Table::default()),
-        1 => Ok(found.pop().map(|(_, t)| t).unwrap_or_default()),
+        0 | 1 => Ok(found.pop().map(|(_, t)| t)),
         _ => {
             let places: Vec<String> = found.iter().map(|(p, _)| p.clone()).collect();
             Err(Error::new(format!("the configuration is in more than one place: {}", places.join(" and ")))
@@ -268,7 +270,7 @@ fn read_table(file: &SourceFile, table: &DeTable<'_>, base: &Path, prefix: &str)
                     let level = expect_level(file, level, &format!("{full}.{lint_name}"))?;
                     let mut probe = Levels::default();
                     if let Err(e) = levels::set(&mut probe, level, lint_name, false) {
-                        return Err(located(file, lint.span(), &e.message(lint_name)).with_help(e.help()));
+                        return Err(located(file, lint.span(), &levels::message(&e, lint_name)).with_help(e.help()));
                     }
                     out.lints.push((lint_name.to_string(), level));
                 }

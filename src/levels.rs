@@ -1,25 +1,24 @@
 //! Lint levels for a run: defaults, then the configuration, then `-W`/`-A`/`-D` flags in
-//! command-line order. A name is a lint, a category (`correctness`, `suspicious`,
-//! `documentation`, `pedantic`, `nursery`), a rule group (`rule-1` … `rule-12`, `labels`),
-//! `all`, or (on the command line) `warnings`. Groups are resolved by
-//! [`registry::group`], which suppression comments share.
+//! command-line order. A name is what [`taskcheck_lints::names`] resolves (a lint, a category
+//! such as `pedantic`, a rule group such as `rule-8`, `all`), or (on the command line)
+//! `warnings`. Flags apply in order (the last wins); in a `[lints]` table the most specific
+//! name wins whatever the order of the keys (`all` < category < rule group < lint).
 
 use crate::error::Error;
-use crate::suggest;
-use taskcheck_lints::{self as lints, registry, Level, Levels};
+use taskcheck_lints::names::{self, Named};
+use taskcheck_lints::{self as lints, Level, Levels};
+
+pub use taskcheck_lints::names::NameError;
 
 /// `warnings` names every lint whose level is `warn` at that point, as in rustc's `-D warnings`.
 pub const WARNINGS_GROUP: &str = "warnings";
-
-/// Every lint.
-pub const ALL_GROUP: &str = registry::ALL_GROUP;
 
 /// Applies the overrides in order over `base`; a later flag wins for the same lint. An unknown
 /// name is a usage error with the closest known name as a suggestion.
 pub fn resolve_over(base: &Levels, ordered: &[(Level, String)]) -> Result<Levels, Error> {
     let mut levels = base.clone();
     for (level, name) in ordered {
-        set(&mut levels, *level, name, true).map_err(|e| e.into_error(name))?;
+        set(&mut levels, *level, name, true).map_err(|e| Error::new(message(&e, name)).with_help(e.help()))?;
     }
     Ok(levels)
 }
@@ -29,51 +28,26 @@ pub fn resolve(ordered: &[(Level, String)]) -> Result<Levels, Error> {
     resolve_over(&Levels::default(), ordered)
 }
 
-/// Why a name cannot be given a level.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NameError {
-    /// Not a lint or group; the closest known name, if any.
-    Unknown(Option<&'static str>),
-    /// A tool diagnostic (`parse_error`, …).
-    Tool,
-}
-
-impl NameError {
-    pub fn message(&self, name: &str) -> String {
-        match self {
-            NameError::Unknown(_) => format!("unknown lint `{name}`"),
-            NameError::Tool => format!("`{name}` cannot be given a level"),
-        }
-    }
-
-    pub fn help(&self) -> String {
-        match self {
-            NameError::Unknown(Some(close)) => format!("did you mean `{close}`?"),
-            NameError::Unknown(None) => "`cargo taskcheck list` prints every lint; groups are the categories \
-                                         (`correctness`, `suspicious`, `documentation`, `pedantic`, `nursery`), \
-                                         `rule-1` … `rule-12`, `labels` and `all`"
-                .to_string(),
-            NameError::Tool => "it reports a file taskcheck could not analyse, which is always an error".to_string(),
-        }
-    }
-
-    fn into_error(self, name: &str) -> Error {
-        Error::new(self.message(name)).with_help(self.help())
+/// Why `name` cannot be given a level, as a message.
+pub fn message(error: &NameError, name: &str) -> String {
+    match error {
+        NameError::Unknown(_) => format!("unknown lint `{name}`"),
+        NameError::Tool(_) => format!("`{name}` cannot be given a level"),
     }
 }
 
-/// The lints a name stands for: a lint, a category, a rule group, `all` (and `warnings` when
-/// `allow_warnings`, given the levels so far).
+/// Sets the lints `name` stands for to `level` (with `warnings` when `allow_warnings`, given
+/// the levels so far).
 pub fn set(levels: &mut Levels, level: Level, name: &str, allow_warnings: bool) -> Result<(), NameError> {
     let targets: Vec<&'static lints::Lint> = if allow_warnings && name == WARNINGS_GROUP {
         lints::all_lints().filter(|l| levels.get(l) == Level::Warn).collect()
-    } else if let Some(group) = registry::group(name) {
-        group
     } else {
-        match lints::find_lint(name) {
-            Some(lint) if registry::tool::ALL.contains(&lint) => return Err(NameError::Tool),
-            Some(lint) => vec![lint],
-            None => return Err(NameError::Unknown(closest(name, allow_warnings))),
+        match names::resolve(name) {
+            Ok(named) => named.lints(),
+            Err(NameError::Unknown(_)) if allow_warnings => {
+                return Err(NameError::Unknown(names::closest(name, &[WARNINGS_GROUP])))
+            }
+            Err(e) => return Err(e),
         }
     };
     for lint in targets {
@@ -82,24 +56,15 @@ pub fn set(levels: &mut Levels, level: Level, name: &str, allow_warnings: bool) 
     Ok(())
 }
 
-/// Whether `name` is a group: `all`, a category or a rule group.
+/// How general a valid name is: 0 for `all`, 1 for a category, 2 for a rule group, 3 for a
+/// lint.
+pub fn generality(name: &str) -> u8 {
+    names::resolve(name).map_or(3, Named::generality)
+}
+
+/// Whether `name` is a group (`rule-3`, `labels`, `all`, …).
 pub fn is_group(name: &str) -> bool {
-    registry::GroupKind::of(name).is_some()
-}
-
-/// How specific a name is, for the configuration, where the more specific name wins whatever
-/// the order of the keys: `all` 0, a category 1, a rule group 2, a lint 3. On the command
-/// line the order of the flags decides instead, as with rustc.
-pub fn specificity(name: &str) -> u8 {
-    registry::GroupKind::of(name).map_or(3, registry::GroupKind::specificity)
-}
-
-fn closest(name: &str, with_warnings: bool) -> Option<&'static str> {
-    let known = lints::all_lints()
-        .map(|l| l.name)
-        .chain(registry::group_names())
-        .chain(with_warnings.then_some(WARNINGS_GROUP));
-    suggest::closest(name, known)
+    matches!(names::resolve(name), Ok(Named::Group(_)))
 }
 
 #[cfg(test)]
@@ -134,8 +99,12 @@ mod tests {
         assert_eq!((levels.get(detached), levels.get(sleep)), (Level::Deny, Level::Warn));
         let levels = resolve(&flags(&[(Level::Allow, "all"), (Level::Warn, "rule-8")])).unwrap();
         assert_eq!((levels.get(detached), levels.get(sleep)), (Level::Allow, Level::Warn));
-        assert!(is_group("labels") && is_group("rule-12") && !is_group("rule-13"));
+        assert!(is_group("labels") && is_group("rule-12") && is_group("all") && !is_group("rule-13"));
         assert!(is_group("pedantic") && is_group("correctness") && !is_group("detached_spawn"));
+        assert_eq!(
+            (generality("all"), generality("pedantic"), generality("rule-1"), generality("detached_spawn")),
+            (0, 1, 2, 3)
+        );
     }
 
     #[test]
@@ -147,15 +116,13 @@ mod tests {
         assert_eq!((levels.get(channel), levels.get(shared)), (Level::Warn, Level::Allow));
         let levels = resolve(&flags(&[(Level::Warn, "correctness")])).unwrap();
         assert_eq!(levels.get(double), Level::Warn);
-        // Same specificity on the command line: the later flag wins.
+        // On the command line the later flag wins, whatever the kinds of name.
         let levels = resolve(&flags(&[(Level::Deny, "rule-11"), (Level::Allow, "documentation")])).unwrap();
         assert_eq!(levels.get(shared), Level::Allow);
         let levels = resolve(&flags(&[(Level::Allow, "documentation"), (Level::Deny, "rule-11")])).unwrap();
         assert_eq!(levels.get(shared), Level::Deny);
         let err = resolve(&flags(&[(Level::Warn, "pedantik")])).unwrap_err();
         assert_eq!(err.help.as_deref(), Some("did you mean `pedantic`?"));
-        assert!(specificity("all") < specificity("pedantic") && specificity("pedantic") < specificity("rule-3"));
-        assert!(specificity("rule-3") < specificity("detached_spawn"));
     }
 
     #[test]

@@ -86,6 +86,11 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
     loop {
         let mut sources = SourceMap::default();
         let mut plan = discover::discover(&cli.input, &cwd, &mut sources)?;
+        if fixed.is_none() {
+            for warning in &plan.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
         let settings = Settings::load(&mut plan, &sources, &cwd, &cli.levels.ordered)?;
         settings.exclude(&mut plan, &cwd);
         if check_succeeded.is_none() {

@@ -60,6 +60,47 @@ fn workspace_metadata_with_package_overrides() {
     );
 }
 
+/// A member's own `taskcheck.toml` applies on top of the workspace's for that package, like its
+/// `[package.metadata.taskcheck]`; its globs are relative to the member's folder.
+#[test]
+fn member_taskcheck_toml_applies_to_its_package() {
+    let p = Project::new();
+    p.file("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n")
+        .file("taskcheck.toml", "[lints]\ndetached_spawn = \"deny\"\n")
+        .file("a/Cargo.toml", &manifest("a", ""))
+        .file("a/src/lib.rs", DETACHED)
+        .file("a/src/gen.rs", DETACHED)
+        .file("b/Cargo.toml", &manifest("b", ""))
+        .file("b/src/lib.rs", DETACHED)
+        .file("b/src/gen.rs", DETACHED)
+        .file("b/taskcheck.toml", "exclude = [\"src/gen.rs\"]\n[lints]\ndetached_spawn = \"warn\"\n");
+    let run = p.run(&["--workspace"]);
+    run.expect_code(1).stdout_has("in 3 files");
+    assert_eq!(run.locations(), ["a/src/gen.rs", "a/src/lib.rs", "b/src/lib.rs"], "b/src/gen.rs is excluded");
+    assert_eq!(run.lints().len(), 3);
+    assert!(run.stdout.contains("error[detached_spawn]") && run.stdout.contains("warning[detached_spawn]"));
+    let short = p.run(&["--workspace", "--format", "short"]);
+    short
+        .stdout_has("b/src/lib.rs:1:48: warning[detached_spawn]")
+        .stdout_has("a/src/lib.rs:1:48: error[detached_spawn]");
+    // The same when the member is checked by path, or from inside it.
+    p.run(&["b/src"]).expect_code(1).stdout_has("warning[detached_spawn]").stdout_has("in 1 file");
+    p.run_in("b", &[]).expect_code(1).stdout_has("warning[detached_spawn]").stdout_has("in 1 file");
+    // Its mistakes point into it.
+    p.file("b/taskcheck.toml", "[lints]\ndetached_spwn = \"warn\"\n");
+    p.run(&["--workspace"])
+        .expect_code(2)
+        .stderr_has("--> b/taskcheck.toml:2:1")
+        .stderr_has("did you mean `detached_spawn`?");
+    // Beside the package's own table, it is ambiguous, as at the root.
+    p.file("b/taskcheck.toml", "[lints]\n");
+    p.file("b/Cargo.toml", &manifest("b", "[package.metadata.taskcheck.lints]\ndetached_spawn = \"allow\"\n"));
+    p.run(&["--workspace"]).expect_code(2).stderr_has(
+        "error: the configuration is in more than one place: b/taskcheck.toml and [package.metadata.taskcheck] in \
+         b/Cargo.toml",
+    );
+}
+
 #[test]
 fn exclude_globs_leave_files_out() {
     let p = Project::package("app", CLEAN);
@@ -263,8 +304,12 @@ fn fix_applies_machine_applicable_suggestions_and_diff_only_prints() {
     assert_eq!(leftovers.len(), 1, "no temporary files: {leftovers:?}");
     // Nothing left to fix.
     let again = p.run(&["--fix", "--diff"]);
-    again.expect_code(0);
-    assert!(again.stdout.is_empty());
+    again.expect_code(0).stderr_has("taskcheck: nothing to fix\n");
+    assert!(again.stdout.is_empty(), "stdout stays an empty diff: {}", again.stdout);
+    // Findings without a machine-applicable fix: nothing to fix either, and they are counted.
+    let unfixable = Project::package("app", DETACHED).run(&["--fix", "--diff"]);
+    unfixable.expect_code(0).stderr_has("taskcheck: nothing to fix (1 finding has no automatic fix)");
+    assert!(unfixable.stdout.is_empty(), "{}", unfixable.stdout);
     p.run(&["--diff"]).expect_code(2).stderr_has("--fix");
 }
 

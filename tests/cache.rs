@@ -43,6 +43,7 @@ fn analyse(dir: &Path, cache: bool, levels: &[(Level, &str)]) -> (Vec<String>, C
         package: Vec::new(),
         workspace: false,
         exclude: Vec::new(),
+        no_cargo_metadata: false,
     };
     let mut sources = SourceMap::default();
     let mut plan = discover::discover(&input, dir, &mut sources).expect("discovery");
@@ -278,4 +279,55 @@ fn crate_wide_notes_point_into_files_that_were_not_read() {
         assert_eq!(abort.len(), 1, "{findings:?}");
         assert!(abort[0].contains("at src/lib.rs:3:13"), "{}", abort[0]);
     }
+}
+
+/// Files named on the command line that belong to several workspaces (`cargo taskcheck
+/// vendor/`): the cache goes to the target directory of the workspace the command runs in, as
+/// cargo's would, never into a named crate's own `target/`; files of one workspace are cached
+/// in that workspace's; `CARGO_TARGET_DIR` overrides both.
+#[test]
+fn a_run_over_several_crates_caches_where_the_command_runs() {
+    let vendored = |p: &Project| {
+        for name in ["first", "second"] {
+            p.file(&format!("vendor/{name}/Cargo.toml"), &manifest(name, ""))
+                .file(&format!("vendor/{name}/src/lib.rs"), DETACHED);
+        }
+    };
+    let crate_targets =
+        |p: &Project| ["first", "second"].map(|n| p.path().join("vendor").join(n).join("target").exists());
+    let run = |p: &Project, args: &[&str], target_dir: Option<&Path>| {
+        let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"));
+        command.args(args).current_dir(p.path()).env_remove("CARGO_TARGET_DIR");
+        if let Some(dir) = target_dir {
+            command.env("CARGO_TARGET_DIR", dir);
+        }
+        let output = command.output().expect("run cargo-taskcheck");
+        assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+
+    // In a project: its target directory.
+    let project = Project::package("app", "pub fn f() {}\n");
+    vendored(&project);
+    let first = run(&project, &["vendor/"], None);
+    assert!(project.path().join("target/taskcheck/cache.bin").is_file(), "in the project's target/");
+    assert_eq!(crate_targets(&project), [false, false], "nothing in the vendored crates");
+    assert_eq!(run(&project, &["vendor/"], None), first, "the cached rerun finds the same");
+
+    // Outside any package: nowhere.
+    let loose = Project::new();
+    vendored(&loose);
+    run(&loose, &["vendor/"], None);
+    assert_eq!(crate_targets(&loose), [false, false]);
+    assert!(!loose.path().join("target").exists());
+
+    // Files of one workspace: that workspace's.
+    run(&loose, &["vendor/first/src"], None);
+    assert_eq!(crate_targets(&loose), [true, false]);
+
+    // `CARGO_TARGET_DIR` wins.
+    let elsewhere = tempfile::tempdir().expect("temporary folder");
+    run(&loose, &["vendor/"], Some(elsewhere.path()));
+    assert!(elsewhere.path().join("taskcheck/cache.bin").is_file());
+    assert_eq!(crate_targets(&loose), [true, false]);
 }

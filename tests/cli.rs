@@ -109,8 +109,24 @@ fn positional_file_and_folder_without_a_manifest() {
 #[test]
 fn positional_paths_must_exist_and_be_rust() {
     let p = Project::package("app", CLEAN);
-    p.run(&["nope.rs"]).expect_code(2).stderr_has("error: cannot check `nope.rs`");
+    let missing = p.run(&["nope.rs"]);
+    missing.expect_code(2).stderr_has("error: no such file or folder `nope.rs`");
+    assert!(!missing.stderr.contains("help:"), "no subcommand is close: {}", missing.stderr);
     p.run(&["Cargo.toml"]).expect_code(2).stderr_has("is not a Rust source file");
+}
+
+/// clap takes any word it does not know for a path: a mistyped subcommand is suggested.
+#[test]
+fn a_missing_path_close_to_a_subcommand_suggests_it() {
+    let p = Project::package("app", CLEAN);
+    for (typo, command) in [("lst", "list"), ("explian", "explain"), ("halp", "help")] {
+        p.run(&["taskcheck", typo]).expect_code(2).stderr_has(&format!(
+            "error: no such file or folder `{typo}`\nhelp: did you mean the subcommand `{command}`?"
+        ));
+    }
+    // A folder that exists is checked, whatever its name.
+    p.file("lst/a.rs", CLEAN);
+    p.run(&["lst"]).expect_code(0).stdout_has("no findings in 1 file");
 }
 
 #[test]
@@ -216,6 +232,110 @@ fn version_in_both_forms() {
         let run = p.run(args);
         run.expect_code(0).stdout_has(concat!("cargo-taskcheck ", env!("CARGO_PKG_VERSION")));
     }
+}
+
+// ---- when `cargo metadata` fails ----
+
+const READ_ITSELF: &str = "taskcheck read the manifests itself";
+
+/// A `rust-toolchain.toml` pinning a toolchain that is not installed: rustup's proxy (the
+/// `cargo` on PATH, as for a run outside cargo) fails at once, without downloading, and the
+/// manifests are read instead. Where no rustup handles the file, cargo simply succeeds.
+#[test]
+fn a_missing_pinned_toolchain_still_gives_findings() {
+    let p = Project::package("app", DETACHED);
+    p.file("rust-toolchain.toml", "[toolchain]\nchannel = \"1.0.99\"\n");
+    // `CARGO` (set by `cargo test`) would bypass the proxy; `RUSTUP_TOOLCHAIN` would override the file.
+    let unset = ["CARGO", "RUSTUP_TOOLCHAIN"];
+    let started = std::time::Instant::now();
+    let run = p.run_without(&unset, &[]);
+    run.expect_code(1).stdout_has(&detached_location("src/lib.rs")).stdout_has("1 warning in 1 file");
+    let cargo_fails = !std::process::Command::new("cargo")
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .current_dir(p.path())
+        .env_remove("CARGO")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if cargo_fails {
+        run.stderr_has("warning: `cargo metadata` failed: toolchain '1.0.99").stderr_has(READ_ITSELF);
+        assert_eq!(run.stderr.lines().count(), 1, "one warning line: {}", run.stderr);
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "no toolchain download");
+    } else {
+        assert!(run.stderr.is_empty(), "cargo listed the workspace: {}", run.stderr);
+    }
+}
+
+/// A dependency on a registry this machine has no configuration for: `cargo metadata` rejects
+/// the manifest even with `--no-deps`.
+#[test]
+fn a_manifest_cargo_rejects_still_gives_findings() {
+    let p = Project::new();
+    p.file(
+        "Cargo.toml",
+        &manifest("app", "[dependencies]\ninternal = { version = \"1\", registry = \"corp-mirror\" }\n"),
+    )
+    .file("src/lib.rs", DETACHED);
+    let run = p.run(&[]);
+    run.expect_code(1)
+        .stdout_has(&detached_location("src/lib.rs"))
+        .stderr_has("warning: `cargo metadata` failed: failed to parse manifest")
+        .stderr_has("`corp-mirror`; taskcheck read the manifests itself");
+    assert_eq!(run.stderr.lines().count(), 1, "one warning line: {}", run.stderr);
+    // The dependency still counts for the lints (here: none of them is a runtime).
+    p.run(&["-p", "app"]).expect_code(1);
+    p.run(&["-p", "ap"]).expect_code(2).stderr_has("did you mean `app`?");
+}
+
+/// Globbed members, `exclude`, `default-members` and path dependencies: the manifests read
+/// by taskcheck give the same packages and files as `cargo metadata`.
+#[test]
+fn reading_the_manifests_finds_what_cargo_metadata_finds() {
+    let p = Project::new();
+    p.file(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\", \"tools/gen\"]\nexclude = [\"crates/old\"]\n\
+         default-members = [\"crates/a\", \"tools/*\"]\nresolver = \"2\"\n",
+    );
+    let dependent = "[dependencies]\nshared = { path = \"../../shared\" }\n";
+    for (folder, name, extra) in [
+        ("crates/a", "a", dependent),
+        ("crates/b", "b", ""),
+        ("crates/old", "old", ""),
+        ("shared", "shared", ""),
+        ("tools/gen", "gen", ""),
+        ("unrelated", "unrelated", ""),
+    ] {
+        p.file(&format!("{folder}/Cargo.toml"), &manifest(name, extra))
+            .file(&format!("{folder}/src/lib.rs"), DETACHED)
+            .file(&format!("{folder}/tests/t.rs"), DETACHED);
+    }
+    let selections: [&[&str]; 5] =
+        [&[], &["--workspace"], &["--workspace", "--exclude", "b"], &["-p", "shared"], &["-p", "b", "-p", "gen"]];
+    for selection in selections {
+        let args = |fallback: bool| {
+            let mut args = vec!["--format", "short", "--no-cache"];
+            args.extend_from_slice(selection);
+            if fallback {
+                args.push("--no-cargo-metadata");
+            }
+            args
+        };
+        let (cargo, read) = (p.run(&args(false)), p.run(&args(true)));
+        assert!(cargo.stderr.is_empty() && read.stderr.is_empty(), "{}{}", cargo.stderr, read.stderr);
+        assert_eq!(cargo.stdout, read.stdout, "{selection:?}");
+        assert!(!cargo.stdout.contains("crates/old") && !cargo.stdout.contains("unrelated"), "{}", cargo.stdout);
+    }
+    let every = p.run(&["--format", "short", "--workspace"]);
+    assert_eq!(every.stdout.lines().count(), 8, "a, b, gen, shared: {}", every.stdout);
+    // A folder the glob matches that is no package: cargo gives up, taskcheck reads on.
+    p.file("crates/notes/README.md", "design notes\n");
+    let run = p.run(&["--format", "short", "--workspace"]);
+    run.expect_code(1).stderr_has("failed to load manifest for workspace member").stderr_has(READ_ITSELF);
+    assert_eq!(run.stdout, every.stdout);
+    // The flag that forces the reading is for tests: not in the help.
+    p.run(&["--help"]).expect_code(0).stdout_lacks("no-cargo-metadata");
 }
 
 #[test]

@@ -8,6 +8,7 @@
 pub mod context;
 pub mod diagnostic;
 pub mod facts;
+pub mod names;
 pub mod nesting;
 pub mod prefilter;
 pub mod registry;

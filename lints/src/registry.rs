@@ -165,62 +165,6 @@ impl Cost {
 /// the driver parses it for `explain`, the lint pages and the README table.
 pub const PRECISION_TOML: &str = include_str!("../precision.toml");
 
-/// The lints a group name stands for: `all`, a [`Category`] (`pedantic`, …) or a rule group
-/// (`rule-1` … `rule-12`, `labels`); `None` when `name` is no group (it may still be a lint,
-/// see [`crate::find_lint`]). `-W`/`-A`/`-D`, `[lints]` and suppression comments resolve
-/// names through it. `warnings` is not here: what it stands for depends on the levels so far.
-pub fn group(name: &str) -> Option<Vec<&'static Lint>> {
-    Some(match GroupKind::of(name)? {
-        GroupKind::All => crate::all_lints().collect(),
-        GroupKind::Category(c) => crate::all_lints().filter(|l| l.category == Some(c)).collect(),
-        GroupKind::Rule(r) => crate::all_lints().filter(|l| l.rule == Some(r)).collect(),
-    })
-}
-
-/// Every group name [`group`] knows: `all`, the categories, the rule groups.
-pub fn group_names() -> impl Iterator<Item = &'static str> {
-    const RULE_KEYS: [&str; 13] = [
-        "rule-1", "rule-2", "rule-3", "rule-4", "rule-5", "rule-6", "rule-7", "rule-8", "rule-9", "rule-10", "rule-11",
-        "rule-12", "labels",
-    ];
-    std::iter::once(ALL_GROUP).chain(Category::ALL.iter().map(|c| c.name())).chain(RULE_KEYS)
-}
-
-/// The group of every lint.
-pub const ALL_GROUP: &str = "all";
-
-/// The kinds of group name, from the most general to the most specific: where several apply
-/// to one lint in one configuration table, the more specific one wins (a lint's own name beats
-/// them all). A category is a bar of trust that spans rules; a rule group names a subject, the
-/// narrower intention, so it is the more specific of the two.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GroupKind {
-    All,
-    Category(Category),
-    Rule(Rule),
-}
-
-impl GroupKind {
-    pub fn of(name: &str) -> Option<GroupKind> {
-        if name == ALL_GROUP {
-            Some(GroupKind::All)
-        } else if let Some(c) = Category::parse(name) {
-            Some(GroupKind::Category(c))
-        } else {
-            Rule::parse(name).map(GroupKind::Rule)
-        }
-    }
-
-    /// 0 for `all`, 1 for a category, 2 for a rule group; a lint name is 3.
-    pub fn specificity(self) -> u8 {
-        match self {
-            GroupKind::All => 0,
-            GroupKind::Category(_) => 1,
-            GroupKind::Rule(_) => 2,
-        }
-    }
-}
-
 /// A lint's identity and documentation. One `static` per lint, declared with [`declare_lint!`].
 #[derive(Debug)]
 pub struct Lint {
@@ -389,34 +333,5 @@ mod tests {
         for lint in crate::all_lints().filter(|l| l.category == Some(Category::Correctness)) {
             assert_eq!(lint.cost, Some(Cost::Hang), "{} is `correctness` but its cost is not a hang", lint.name);
         }
-    }
-
-    #[test]
-    fn groups_resolve_and_do_not_clash_with_lints() {
-        for name in group_names() {
-            assert!(group(name).is_some(), "{name}");
-            assert!(crate::find_lint(name).is_none(), "group `{name}` is also a lint name");
-        }
-        assert_eq!(group_names().count(), 1 + Category::ALL.len() + Rule::ALL.len());
-        for rule in Rule::ALL {
-            assert!(group_names().any(|n| n == rule.key()), "{}", rule.key());
-        }
-        let names = |g: &str| group(g).unwrap().iter().map(|l| l.name).collect::<Vec<_>>();
-        assert!(names("correctness").contains(&"double_lock"));
-        assert!(names("pedantic").contains(&"unbounded_channel") && !names("pedantic").contains(&"double_lock"));
-        assert_eq!(names("rule-11").len(), 3);
-        assert_eq!(names("all").len(), crate::all_lints().count());
-        let by_category: usize = Category::ALL.iter().map(|c| names(c.name()).len()).sum();
-        assert_eq!(by_category, crate::all_lints().count(), "every lint is in exactly one category");
-        assert!(group("detached_spawn").is_none() && group("rule-13").is_none());
-    }
-
-    #[test]
-    fn specificity_orders_group_kinds() {
-        let rank = |n: &str| GroupKind::of(n).map(GroupKind::specificity);
-        assert_eq!(
-            (rank("all"), rank("pedantic"), rank("rule-8"), rank("labels")),
-            (Some(0), Some(1), Some(2), Some(2))
-        );
     }
 }

@@ -13,9 +13,11 @@
 //! The result is a per-file [`Suppressions`] table. The driver applies it with [`apply`] to
 //! every diagnostic of the file, those of the workspace phase included, once all are known;
 //! a suppression that suppresses nothing is reported as [`UNUSED_SUPPRESSION`], a name that is
-//! not a lint as [`UNKNOWN_LINT`].
+//! not a lint as [`UNKNOWN_LINT`]. Names are resolved by [`crate::names`], as level flags and
+//! the configuration resolve them: a group (`rule-8`, `all`) suppresses every lint it holds.
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
+use crate::names::{self, Group, NameError, Named};
 use crate::registry::{tool, Lint};
 use crate::source::{FileId, SourceFile, Span};
 use crate::Levels;
@@ -49,7 +51,8 @@ crate::declare_lint! {
     ///
     /// `cargo taskcheck --fix` removes unused suppressions. A suppression of a lint that is
     /// turned off for the run (`-A`, configuration) is not reported: it may be needed when the
-    /// lint is on.
+    /// lint is on. A group (`allow(rule-8)`, `allow(all)`) is unused when it suppressed no
+    /// finding of any of its lints while at least one of them is on.
     pub static UNUSED_SUPPRESSION = {
         name: "unused_suppression",
         rule: None,
@@ -62,8 +65,9 @@ crate::declare_lint! {
 
 crate::declare_lint! {
     /// ### What it does
-    /// Reports a name in a `// taskcheck: allow(…)` comment that is not a taskcheck lint, and a
-    /// `taskcheck:` comment that is not a suppression at all.
+    /// Reports a name in a `// taskcheck: allow(…)` comment that is neither a taskcheck lint nor
+    /// a group of lints (`rule-1` … `rule-12`, `labels`, `all`), and a `taskcheck:` comment that
+    /// is not a suppression at all.
     ///
     /// ### Why is this bad
     /// A misspelt name suppresses nothing, so the finding it was meant for is still reported,
@@ -81,7 +85,8 @@ crate::declare_lint! {
     /// std::thread::spawn(move || serve(listener));
     /// ```
     ///
-    /// `cargo taskcheck list` prints every lint name.
+    /// `cargo taskcheck list` prints every lint name; a group suppresses every lint it holds, as
+    /// with `-A` on the command line.
     pub static UNKNOWN_LINT = {
         name: "unknown_lint",
         rule: None,
@@ -260,19 +265,19 @@ pub struct Applied {
 pub fn apply(table: &Suppressions, source: &SourceFile, diagnostics: Vec<Diagnostic>, levels: &Levels) -> Applied {
     let mut applied = Applied::default();
     let mut used: Vec<Vec<bool>> = table.directives.iter().map(|d| vec![false; d.names.len()]).collect();
+    let resolved: Vec<Vec<Result<Named, NameError>>> =
+        table.directives.iter().map(|d| d.names.iter().map(|(name, _)| names::resolve(name)).collect()).collect();
     for diagnostic in diagnostics {
-        let suppressible = diagnostic.primary.span.file == table.file
-            && !tool::ALL.contains(&diagnostic.lint)
-            && !LINTS.contains(&diagnostic.lint);
+        let can_suppress = diagnostic.primary.span.file == table.file && suppressible(diagnostic.lint);
         let line = source.line_col(diagnostic.primary.span.start as usize).line;
         let mut by = None;
-        if suppressible {
+        if can_suppress {
             for (i, directive) in table.directives.iter().enumerate() {
                 if !directive.scope.covers(line) {
                     continue;
                 }
-                for (j, (name, _)) in directive.names.iter().enumerate() {
-                    if name == diagnostic.lint.name {
+                for (j, named) in resolved[i].iter().enumerate() {
+                    if named.as_ref().is_ok_and(|n| n.covers(diagnostic.lint)) {
                         used[i][j] = true;
                         by.get_or_insert(i);
                     }
@@ -289,12 +294,18 @@ pub fn apply(table: &Suppressions, source: &SourceFile, diagnostics: Vec<Diagnos
         }
     }
     for (i, directive) in table.directives.iter().enumerate() {
-        report_directive(directive, &used[i], levels, &mut applied.reported);
+        report_directive(directive, &resolved[i], &used[i], levels, &mut applied.reported);
     }
     applied
 }
 
-fn report_directive(directive: &Directive, used: &[bool], levels: &Levels, out: &mut Vec<Diagnostic>) {
+fn report_directive(
+    directive: &Directive,
+    resolved: &[Result<Named, NameError>],
+    used: &[bool],
+    levels: &Levels,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut push = |lint: &'static Lint, d: Diagnostic| {
         let level = levels.get(lint);
         if level != crate::Level::Allow {
@@ -312,37 +323,46 @@ fn report_directive(directive: &Directive, used: &[bool], levels: &Levels, out: 
         );
         return;
     }
-    let unused_count = directive
-        .names
-        .iter()
-        .zip(used)
-        .filter(|((name, _), used)| !**used && crate::find_lint(name).is_some_and(|l| levels.is_enabled(l)))
-        .count();
+    // A name can go unused only when some lint it covers is on: with all of them off it may
+    // be needed once they are on again.
+    let could_be_used = |named: &Result<Named, NameError>| {
+        named.as_ref().is_ok_and(|n| n.lints().into_iter().any(|l| suppressible(l) && levels.is_enabled(l)))
+    };
+    let unused_count = resolved.iter().zip(used).filter(|(named, used)| !**used && could_be_used(named)).count();
     let removes_all = unused_count == directive.names.len();
-    for (j, (name, span)) in directive.names.iter().enumerate() {
-        match crate::find_lint(name) {
-            Some(lint) if tool::ALL.contains(&lint) || LINTS.contains(&lint) => push(
+    for (j, ((name, span), named)) in directive.names.iter().zip(resolved).enumerate() {
+        match named {
+            Err(NameError::Tool(_)) => push(
                 &UNKNOWN_LINT,
                 Diagnostic::new(&UNKNOWN_LINT, *span, format!("`{name}` cannot be suppressed by a comment"))
                     .primary_label("not a lint finding")
-                    .help(if tool::ALL.contains(&lint) {
-                        "it reports a file taskcheck could not analyse; fix the file or leave it out of the run"
-                    } else {
-                        "set its level in the configuration or with `-A`"
-                    }),
+                    .help("it reports a file taskcheck could not analyse; fix the file or leave it out of the run"),
             ),
-            Some(lint) => {
-                if used[j] || !levels.is_enabled(lint) {
+            Ok(Named::Lint(lint)) if LINTS.contains(lint) => push(
+                &UNKNOWN_LINT,
+                Diagnostic::new(&UNKNOWN_LINT, *span, format!("`{name}` cannot be suppressed by a comment"))
+                    .primary_label("not a lint finding")
+                    .help("set its level in the configuration or with `-A`"),
+            ),
+            Ok(named) => {
+                if used[j] || !could_be_used(&Ok(*named)) {
                     continue;
                 }
                 let edit = if removes_all { directive.removal } else { name_removal(directive, j) };
                 let message = if removes_all { "remove the comment" } else { "remove the name" };
+                let label = match named {
+                    Named::Lint(_) => format!("no `{name}` finding on this line, the next one, or the item below"),
+                    Named::Group(Group::All) => "no finding on this line, the next one, or the item below".to_string(),
+                    Named::Group(_) => {
+                        format!("no finding of a `{name}` lint on this line, the next one, or the item below")
+                    }
+                };
                 let mut d = Diagnostic::new(
                     &UNUSED_SUPPRESSION,
                     *span,
                     format!("this suppression of `{name}` suppresses nothing"),
                 )
-                .primary_label(format!("no `{name}` finding on this line, the next one, or the item below"))
+                .primary_label(label)
                 .help("remove it, or move it to the finding's line or the line above it");
                 d.suggestions.push(Suggestion {
                     message: message.to_string(),
@@ -351,10 +371,13 @@ fn report_directive(directive: &Directive, used: &[bool], levels: &Levels, out: 
                 });
                 push(&UNUSED_SUPPRESSION, d);
             }
-            None => {
+            Err(NameError::Unknown(_)) => {
                 let mut d = Diagnostic::new(&UNKNOWN_LINT, *span, format!("unknown lint `{name}` in a suppression"))
-                    .primary_label("not a taskcheck lint");
-                let known = crate::all_lints().filter(|l| !LINTS.contains(l)).map(|l| l.name);
+                    .primary_label("not a taskcheck lint or group");
+                let known = crate::all_lints()
+                    .filter(|l| suppressible(l))
+                    .map(|l| l.name)
+                    .chain(Group::every().map(Group::name));
                 match crate::suggest::closest(name, known) {
                     Some(close) => {
                         d = d.help(format!("did you mean `{close}`?")).suggest(
@@ -370,6 +393,12 @@ fn report_directive(directive: &Directive, used: &[bool], levels: &Levels, out: 
             }
         }
     }
+}
+
+/// Whether a comment can suppress findings of `lint`: not the tool's diagnostics, nor the
+/// reports about comments themselves.
+fn suppressible(lint: &Lint) -> bool {
+    !tool::ALL.contains(&lint) && !LINTS.contains(&lint)
 }
 
 /// The span removing name `j` from a list of several, with one separator.

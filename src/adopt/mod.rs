@@ -129,6 +129,11 @@ pub fn adopt(
             for note in plan.notes(sources, true) {
                 eprintln!("{note}");
             }
+            if diff.is_empty() {
+                // stdout stays an empty diff (a valid input for `git apply`); the word is for
+                // the person, who would otherwise not know whether anything ran.
+                eprintln!("{}", nothing_to_fix(&diagnostics));
+            }
             let incomplete = diagnostics.iter().any(is_tool_diagnostic);
             return Ok(Next::Done(if incomplete {
                 Outcome::Incomplete
@@ -149,6 +154,16 @@ pub fn adopt(
     }
     adopted.diagnostics = diagnostics;
     Ok(Next::Report(adopted))
+}
+
+/// What `--fix --diff` says when its diff is empty.
+fn nothing_to_fix(diagnostics: &[Diagnostic]) -> String {
+    let findings = diagnostics.iter().filter(|d| !is_tool_diagnostic(d)).count();
+    match findings {
+        0 => "taskcheck: nothing to fix".to_string(),
+        1 => "taskcheck: nothing to fix (1 finding has no automatic fix)".to_string(),
+        n => format!("taskcheck: nothing to fix ({n} findings have no automatic fix)"),
+    }
 }
 
 /// `parse_error`, `io_error`, `internal_error`: about the run, never filtered away.

@@ -42,7 +42,7 @@ pub fn parse_edition(edition: &str) -> Option<u16> {
     }
 }
 
-fn read_table(manifest: &Path) -> Option<Table> {
+pub fn read_table(manifest: &Path) -> Option<Table> {
     std::fs::read_to_string(manifest).ok()?.parse::<Table>().ok()
 }
 

@@ -11,6 +11,7 @@ mod manifest;
 mod paths;
 mod shown;
 mod walk;
+mod workspace;
 
 pub use shown::shown_path;
 
@@ -36,8 +37,11 @@ pub struct Plan {
     /// outside any package, whose run is rooted at the current directory.
     pub workspace_root: Option<PathBuf>,
     /// Where the run may keep its cache (`<target>/taskcheck/`): cargo's target directory of
-    /// the workspace; `None` for files outside any package.
+    /// the workspace; for named files of several workspaces, that of the workspace the command
+    /// runs in (`paths::cache_target`); `None`: not cached.
     pub target_directory: Option<PathBuf>,
+    /// Said once on stderr before the report: how discovery had to go about it.
+    pub warnings: Vec<String>,
     /// Files that may be symbolic links (found as links, or named on the command line): their
     /// identity is resolved on its own when repeats are dropped.
     links: HashSet<PathBuf>,
@@ -173,6 +177,7 @@ mod tests {
             package: package.iter().map(|p| p.to_string()).collect(),
             workspace: false,
             exclude: Vec::new(),
+            no_cargo_metadata: false,
         }
     }
 

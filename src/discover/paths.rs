@@ -3,10 +3,11 @@
 
 use super::manifest::{nearest_manifest, read_package, workspace_manifest};
 use super::walk::{rust_files, Found, WalkOptions};
+use super::workspace::target_directory;
 use super::{shown_path, ExtraFiles, Plan, RustFile, Unlisted};
 use crate::emit::human::display_path;
 use crate::error::Error;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use taskcheck_lints::PackageInfo;
 
@@ -18,7 +19,7 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
     for path in paths {
         let full = cwd.join(path);
         let shown = display_path(&shown_path(path, cwd));
-        let metadata = std::fs::metadata(&full).map_err(|e| Error::new(format!("cannot check `{shown}`: {e}")))?;
+        let metadata = std::fs::metadata(&full).map_err(|e| missing_path(path, &shown, &e))?;
         if metadata.is_dir() {
             rust_files(&full, &options, &mut found);
         } else if full.extension().is_some_and(|e| e == "rs") {
@@ -47,20 +48,22 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
         packages.plan.files.push(RustFile { path, shown, package, is_test_file });
     }
     let first_manifest = packages.by_manifest.keys().flatten().min().cloned();
+    // The workspace of each file's package (`None`: a file of no package).
+    let roots: BTreeSet<Option<PathBuf>> = packages
+        .by_manifest
+        .keys()
+        .map(|m| m.as_ref().map(|m| workspace_manifest(m).unwrap_or_else(|| m.clone())))
+        .collect();
     let mut plan = packages.plan;
     plan.links = found.links;
     plan.identities = identities;
+    plan.target_directory = cache_target(&roots, cwd);
     // The files may come from several packages; the workspace of the first (by path) stands
     // for the run, as `cargo metadata` would pick one workspace too.
     if let Some(manifest) = first_manifest {
         let root = workspace_manifest(&manifest).unwrap_or(manifest);
         plan.root_manifest = extra.add(&root);
         plan.workspace_root = root.parent().map(Path::to_path_buf);
-        // Without `cargo metadata`: cargo's own default, or the variable that overrides it.
-        plan.target_directory = match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) if !dir.is_empty() => Some(cwd.join(dir)),
-            _ => plan.workspace_root.as_ref().map(|root| root.join("target")),
-        };
         plan.ci_files = extra.add_ci_files(root.parent().unwrap_or(cwd));
     } else {
         plan.ci_files = extra.add_ci_files(cwd);
@@ -68,6 +71,40 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
     plan.unlisted =
         found.errors.into_iter().map(|(p, reason)| Unlisted { shown: shown_path(&p, cwd), reason }).collect();
     Ok(plan)
+}
+
+/// Where a run over named files keeps its cache: `CARGO_TARGET_DIR` when set; else the target
+/// directory of the one workspace all the files belong to; else (files of several workspaces,
+/// as in `cargo taskcheck vendor/`, or of none) that of the workspace the command runs in, as
+/// cargo would use there, never one of the named crates' own. `None`: not cached.
+fn cache_target(roots: &BTreeSet<Option<PathBuf>>, cwd: &Path) -> Option<PathBuf> {
+    if std::env::var_os("CARGO_TARGET_DIR").is_some_and(|d| !d.is_empty()) {
+        return Some(target_directory(cwd, cwd));
+    }
+    let root_manifest = match roots.iter().collect::<Vec<_>>().as_slice() {
+        [Some(only)] => Some(only.clone()),
+        _ => nearest_manifest(cwd).map(|m| workspace_manifest(&m).unwrap_or(m)),
+    }?;
+    let root = root_manifest.parent()?;
+    Some(target_directory(root, cwd))
+}
+
+/// The subcommands a mistyped word on the command line may have meant.
+const SUBCOMMANDS: [&str; 3] = ["list", "explain", "help"];
+
+/// Why a named path cannot be checked. A word that does not exist and is close to a
+/// subcommand (`lst`) was most likely meant as one, since clap takes any unknown word for a
+/// path.
+fn missing_path(path: &Path, shown: &str, error: &std::io::Error) -> Error {
+    if error.kind() != std::io::ErrorKind::NotFound {
+        return Error::new(format!("cannot check `{shown}`: {error}"));
+    }
+    let error = Error::new(format!("no such file or folder `{shown}`"));
+    let word = path.to_str().filter(|w| !w.contains(['/', '\\', '.']));
+    match word.and_then(|w| crate::suggest::closest(w, SUBCOMMANDS)) {
+        Some(command) => error.with_help(format!("did you mean the subcommand `{command}`?")),
+        None => error,
+    }
 }
 
 /// One [`PackageInfo`] per manifest, looked up once per folder.

@@ -84,6 +84,21 @@ impl Project {
         self.run_in(".", args)
     }
 
+    /// [`Project::run`] with the variables `unset` removed from the environment.
+    pub fn run_without(&self, unset: &[&str], args: &[&str]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"));
+        command.args(args).current_dir(self.dir.path()).env_remove("NO_COLOR").env_remove("CARGO_TERM_COLOR");
+        for var in unset {
+            command.env_remove(var);
+        }
+        let output = command.output().expect("run cargo-taskcheck");
+        Run {
+            code: output.status.code().expect("exit code, not a signal"),
+            stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+        }
+    }
+
     pub fn git(&self, args: &[&str]) {
         let status = std::process::Command::new("git")
             .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
