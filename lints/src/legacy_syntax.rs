@@ -33,7 +33,11 @@
 //! new box). `dyn` stays a keyword where rustc's 2015 parser reads it as one:
 //! before something that can start a bound, other than `::` or `<`.
 //!
-//! When the rewritten stream fails too, the error of whichever parse got further is reported.
+//! When the rewritten stream fails too, the error of whichever parse got further is reported,
+//! and the file is not analysed. Recovering item by item (analysing the items around a broken
+//! one) was left out on purpose: such a file does not compile, so findings in it would be about
+//! code that never runs, and the lints that read a whole file (handles joined elsewhere in it,
+//! `SAFETY` comments, a type's impls) would reason without the missing item.
 
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use std::str::FromStr;
@@ -424,6 +428,10 @@ mod tests {
             ("struct S<'a>(&'a Closure<Fn(usize) -> *mut u8>);", 2018),
             ("impl<T> Tr for Box<Fn(T)> {}", 2018),
             ("type H = Box<for<'a> Fn(&'a u8)>;", 2018),
+            ("fn f<'a>(x: &'a Fn(), y: &'a mut FnOnce(), z: &'a [&'a Fn(u8)]) {}", 2018),
+            ("impl Tr for Fn() {}", 2018),
+            ("type N = Box<Fn(&Fn(u8)) -> Box<FnMut()>>;", 2018),
+            ("type T = (u8, Fn());", 2018),
             ("type P = *const ::std::ops::Fn();", 2018),
             ("trait T { fn f(&self, &mut u8) -> u8; fn g(&mut self, Vec<(u8, u8)>, HashMap<K, V>); }", 2015),
             ("unsafe fn try<R>(f: R) -> R { f }", 2015),

@@ -353,6 +353,14 @@ mod tests {
     }
 
     #[test]
+    fn a_fixed_file_may_use_old_edition_syntax() {
+        assert!(is_valid_rust("trait T { fn f(&self, Box<Fn(u8) + Send>); }"));
+        assert!(is_valid_rust("fn try() { let async = 1; }"));
+        assert!(is_valid_rust("async fn f() { let b: Box<Fn()> = g(); }"));
+        assert!(!is_valid_rust("fn f() { let = 1; }"));
+    }
+
+    #[test]
     fn frontmatter_is_blanked_in_place() {
         let text =
             "#!/usr/bin/env -S cargo +nightly -Zscript\n---cargo\n[dependencies]\né = \"1\"\n---\n\nfn main() {}\n";
