@@ -168,6 +168,26 @@ fn unparsable_file_is_reported_and_the_rest_still_checked() {
 }
 
 #[test]
+fn a_package_without_an_edition_is_read_as_2015() {
+    // Cargo's default edition is 2015, whose syntax syn does not know: a bare `Fn` trait
+    // object, a parameter without a name, `try` as a function name.
+    let lib =
+        format!("pub trait Run {{ fn run(&self, Box<Fn() + Send>); }}\npub fn try(f: &Fn()) {{ f() }}\n{DETACHED}");
+    let p = Project::new();
+    p.file("Cargo.toml", "[package]\nname = \"old\"\nversion = \"0.1.0\"\n").file("src/lib.rs", &lib);
+    for args in [&[][..], &["src/lib.rs"][..]] {
+        p.run(args).expect_code(1).stdout_has("--> src/lib.rs:3:48").stdout_lacks("parse_error");
+    }
+    // Edition 2021 rejects it, and so does taskcheck.
+    p.file("Cargo.toml", &manifest("old", ""));
+    p.run(&[])
+        .expect_code(2)
+        .stdout_has("error[parse_error]")
+        .stdout_has("--> src/lib.rs:1:")
+        .stdout_has("taskcheck read it as Rust 2021");
+}
+
+#[test]
 fn non_utf8_file_is_an_io_error() {
     let p = Project::package("app", CLEAN);
     p.bytes("src/latin1.rs", b"// caf\xe9\nfn f() {}\n");

@@ -8,6 +8,7 @@
 pub mod context;
 pub mod diagnostic;
 pub mod facts;
+pub mod legacy_syntax;
 pub mod names;
 pub mod nesting;
 pub mod prefilter;
@@ -149,8 +150,10 @@ pub fn analyze_file(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
     }
 }
 
-/// The text syn is given: a byte-order mark and a shebang line are blanked out in place, so
-/// byte offsets in the syntax tree stay offsets into the original text.
+/// The text syn is given: a byte-order mark, a shebang line and a cargo-script frontmatter
+/// (`---cargo` … `---` at the top of a single-file package, which nightly rustc reads) are
+/// blanked out in place, so byte offsets in the syntax tree stay offsets into the original
+/// text.
 fn parsable_text(text: &str) -> std::borrow::Cow<'_, str> {
     let has_bom = text.starts_with('\u{feff}');
     let body = if has_bom { &text[3..] } else { text };
@@ -159,13 +162,35 @@ fn parsable_text(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         0
     };
-    if !has_bom && shebang_len == 0 {
+    let prefix = if has_bom { 3 } else { 0 } + shebang_len;
+    let frontmatter = frontmatter_end(&text[prefix..]).map_or(0, |end| prefix + end);
+    if prefix == 0 && frontmatter == 0 {
         return std::borrow::Cow::Borrowed(text);
     }
-    let prefix = if has_bom { 3 } else { 0 } + shebang_len;
-    let mut s = " ".repeat(prefix);
-    s.push_str(&text[prefix..]);
+    let blank = prefix.max(frontmatter);
+    // Spaces for every byte but line ends, so lines and offsets stay where they were.
+    let mut s: String = text.as_bytes()[..blank].iter().map(|&b| if b == b'\n' { '\n' } else { ' ' }).collect();
+    s.push_str(&text[blank..]);
     std::borrow::Cow::Owned(s)
+}
+
+/// Where a frontmatter at the start of `text` (after blank lines) ends: an opening fence of
+/// three or more `-` with an optional info string, and a closing line of as many `-`.
+fn frontmatter_end(text: &str) -> Option<usize> {
+    let open = text.len() - text.trim_start().len();
+    let fence_len = text[open..].bytes().take_while(|&b| b == b'-').count();
+    if fence_len < 3 {
+        return None;
+    }
+    let mut at = open + text[open..].find('\n')? + 1;
+    for line in text[at..].split_inclusive('\n') {
+        let content = line.trim_end();
+        if content.len() == fence_len && content.bytes().all(|b| b == b'-') {
+            return Some(at + content.len());
+        }
+        at += line.len();
+    }
+    None
 }
 
 fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
@@ -174,17 +199,14 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
         return FileAnalysis { diagnostics: vec![too_deep(input.id, offset)], summary, ..Default::default() };
     }
     let text = parsable_text(&input.source.text);
-    let mut ast: syn::File = match syn::parse_str(&text) {
+    let edition = input.package.edition;
+    let mut ast: syn::File = match legacy_syntax::parse_file(&text, edition) {
         Ok(ast) => ast,
         Err(err) => {
             let r = err.span().byte_range();
             let span = Span::new(input.id, r.start, r.end);
-            let d = Diagnostic::new(&registry::tool::PARSE_ERROR, span, format!("could not parse this file: {err}"))
-                .primary_label(err.to_string())
-                .note("taskcheck analyses syntax only; the other files were still checked")
-                .help("fix the syntax error (`cargo check` shows it too), or exclude the file");
             return FileAnalysis {
-                diagnostics: vec![d],
+                diagnostics: vec![parse_error(span, &err, edition)],
                 summary: context::FileSummary { file: input.id, ..Default::default() },
                 ..Default::default()
             };
@@ -223,11 +245,26 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
     FileAnalysis { diagnostics, summary: context::FileSummary { file: input.id, package: 0, facts }, suppressions }
 }
 
-/// Whether `text` parses as a Rust file (a byte-order mark and a shebang line allowed), as
-/// [`check_file`] would parse it. `--fix` checks every fixed file with it before writing.
+/// A file syn could not read, even with the old forms of its edition rewritten
+/// ([`legacy_syntax`]). The help does not promise that `cargo check` shows the error too: it
+/// does not for a file the crate never compiles, nor for syntax rustc accepts and syn does not.
+fn parse_error(span: Span, err: &syn::Error, edition: u16) -> Diagnostic {
+    Diagnostic::new(&registry::tool::PARSE_ERROR, span, format!("could not parse this file: {err}"))
+        .primary_label(err.to_string())
+        .note(format!(
+            "taskcheck read it as Rust {edition} (the package's edition), and analyses syntax only; the other files were still checked"
+        ))
+        .help("fix the syntax error, or exclude the file")
+        .help("if rustc compiles this file, taskcheck's parser does not know this syntax yet: please report it")
+}
+
+/// Whether `text` parses as a Rust file (a byte-order mark, a shebang line and old-edition
+/// syntax allowed), as [`check_file`] would parse it. `--fix` checks every fixed file with it
+/// before writing; it does not know the file's edition, so the old forms of 2018, then of
+/// 2015, are tried after a failed parse.
 pub fn is_valid_rust(text: &str) -> bool {
     let text = parsable_text(text);
-    let ok = syn::parse_str::<syn::File>(&text).is_ok();
+    let ok = [2021, 2018, 2015].iter().any(|&edition| legacy_syntax::parse_file(&text, edition).is_ok());
     proc_macro2::extra::invalidate_current_thread_spans();
     ok
 }
@@ -314,5 +351,27 @@ mod tests {
         assert_eq!(t.len(), text.len());
         assert!(syn::parse_str::<syn::File>(&t).is_ok());
         assert_eq!(parsable_text("#![allow(x)] fn f() {}"), "#![allow(x)] fn f() {}");
+    }
+
+    #[test]
+    fn a_fixed_file_may_use_old_edition_syntax() {
+        assert!(is_valid_rust("trait T { fn f(&self, Box<Fn(u8) + Send>); }"));
+        assert!(is_valid_rust("fn try() { let async = 1; }"));
+        assert!(is_valid_rust("async fn f() { let b: Box<Fn()> = g(); }"));
+        assert!(!is_valid_rust("fn f() { let = 1; }"));
+    }
+
+    #[test]
+    fn frontmatter_is_blanked_in_place() {
+        let text =
+            "#!/usr/bin/env -S cargo +nightly -Zscript\n---cargo\n[dependencies]\né = \"1\"\n---\n\nfn main() {}\n";
+        let t = parsable_text(text);
+        assert_eq!(t.len(), text.len());
+        assert_eq!(t.lines().count(), text.lines().count());
+        assert_eq!(t.find("fn main"), text.find("fn main"));
+        assert!(syn::parse_str::<syn::File>(&t).is_ok());
+        // Without a closing fence, or with a shorter one, the text is left to the parser.
+        assert_eq!(parsable_text("----\nfn f() {}\n---\n"), "----\nfn f() {}\n---\n");
+        assert_eq!(parsable_text("fn f() {}\n---\n"), "fn f() {}\n---\n");
     }
 }
