@@ -190,6 +190,8 @@ struct Runner {
     action_ref: String,
     /// The cache step's `cache-hit` output.
     cache_hit: bool,
+    /// `RUNNER_ARCH` (the runner is Linux).
+    arch: &'static str,
     /// Where the download step looks for releases (`TASKCHECK_RELEASE_URL`): a local folder,
     /// empty until [`Runner::publish_release`], so that no test reaches the network.
     releases: PathBuf,
@@ -303,6 +305,7 @@ impl Runner {
             outputs_dir,
             action_ref: "main".into(),
             cache_hit: false,
+            arch: "X64",
             releases: dir.path().join("releases"),
             dir,
         }
@@ -435,7 +438,7 @@ impl Runner {
                 .env("GITHUB_OUTPUT", &output_file)
                 .env("GITHUB_STEP_SUMMARY", &self.summary)
                 .env("RUNNER_OS", "Linux")
-                .env("RUNNER_ARCH", "X64")
+                .env("RUNNER_ARCH", self.arch)
                 .env("REAL_CARGO", env!("CARGO"))
                 .env("BINARY_UNDER_TEST", binary_under_test())
                 .env("STAND_IN", self.stubs.join("stand-in"))
@@ -631,15 +634,20 @@ fn a_release_tag_picks_its_release() {
     assert_eq!(run.outputs["findings"], "2");
 }
 
-/// No release for the version (or for the runner): the install step builds from source.
+/// No release for the version, or none for the runner (Linux on ARM): the install step builds
+/// from source.
 #[test]
 fn without_a_matching_release_the_action_builds_from_source() {
-    for (release, action_ref) in [(None, "main"), (Some("9.8.7"), "v1.2.3")] {
+    let current = env!("CARGO_PKG_VERSION");
+    for (release, action_ref, arch) in
+        [(None, "main", "X64"), (Some("9.8.7"), "v1.2.3", "X64"), (Some(current), "main", "ARM64")]
+    {
         let mut runner = Runner::cold(LIB);
         if let Some(version) = release {
             runner.publish_release(version);
         }
         runner.action_ref = action_ref.into();
+        runner.arch = arch;
         let run = runner.run(&[("annotations", "false")]);
         let download = run.step("download");
         assert_eq!(download.code, 0, "{}\n{}", download.stdout, download.stderr);

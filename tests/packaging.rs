@@ -1,6 +1,7 @@
 //! What users download and install: the release profile `cargo install` uses stays small
 //! (no debug information, stripped), the symbols live in the `profiling` profile, and the
-//! `cargo binstall` metadata names the archives the release workflow publishes.
+//! `cargo binstall` metadata names the archives the release workflow publishes. And what a
+//! contributor runs: `.ci/run` runs the README's commands and installs nothing globally.
 
 use std::path::Path;
 use std::process::Command;
@@ -137,4 +138,28 @@ fn binstall_metadata_names_the_release_archives() {
         let listing = String::from_utf8_lossy(&listing.stdout);
         assert!(listing.lines().any(|l| l == render("bin-dir")), "{} not in {archive}:\n{listing}", render("bin-dir"));
     }
+}
+
+/// `.ci/run` runs the checks the README names, and installs its npm tools into the checkout
+/// only (`.ci/tools`, ignored by git), from the lockfile.
+#[test]
+fn ci_script_runs_the_readme_commands_and_installs_into_the_checkout() {
+    let script = std::fs::read_to_string(repo().join(".ci/run")).expect(".ci/run");
+    let commands: Vec<&str> = script.lines().map(str::trim).filter(|l| !l.starts_with('#')).collect();
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    let develop = readme.split("## Develop").nth(1).expect("a Develop section");
+    let test_command = develop.split("```sh\n").nth(1).and_then(|b| b.lines().next()).expect("a command block");
+    assert_eq!(test_command, "cargo test --workspace");
+    for command in ["cargo fmt --all --check", "cargo clippy --workspace --all-targets -- -D warnings", test_command] {
+        assert!(commands.contains(&command), ".ci/run does not run `{command}`");
+    }
+    let npm: Vec<&&str> = commands.iter().filter(|l| l.starts_with("npm ")).collect();
+    assert!(!npm.is_empty(), ".ci/run installs the checkers with npm");
+    for line in npm {
+        assert!(line.starts_with("npm ci --prefix .ci/tools "), "{line}");
+        assert!(!line.contains("--global") && !line.contains(" -g"), "{line}");
+    }
+    let ignored = std::fs::read_to_string(repo().join(".gitignore")).expect(".gitignore");
+    assert!(ignored.lines().any(|l| l == "/.ci/tools/node_modules"), "the installed tools are not ignored by git");
+    assert!(repo().join(".ci/tools/package-lock.json").is_file(), "the tools' versions are pinned by a lockfile");
 }
