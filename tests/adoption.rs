@@ -4,7 +4,6 @@
 
 mod common;
 
-use assert_cmd::Command;
 use common::{manifest, Project, CLEAN, DETACHED};
 use std::path::PathBuf;
 
@@ -413,7 +412,7 @@ fn fixes_over_the_corpus_still_parse() {
             files.push((target, text, written));
         }
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
+    let output = common::taskcheck()
         .args(["--fix", "-q", "--color", "never", "-W", "all", "."])
         .current_dir(copy.path())
         .output()

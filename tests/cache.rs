@@ -47,6 +47,9 @@ fn analyse(dir: &Path, cache: bool, levels: &[(Level, &str)]) -> (Vec<String>, C
     };
     let mut sources = SourceMap::default();
     let mut plan = discover::discover(&input, dir, &mut sources).expect("discovery");
+    // The package's own `target/`, whatever target directory the caller's environment names
+    // (`cargo metadata` reports a global `CARGO_TARGET_DIR`, which every test would share).
+    plan.target_directory = Some(dir.join("target"));
     let ordered: Vec<(Level, String)> = levels.iter().map(|(l, n)| (*l, n.to_string())).collect();
     let settings = Settings::load(&mut plan, &sources, dir, &ordered).expect("settings");
     let options = AnalyseOptions { cache, ..AnalyseOptions::default() };
@@ -296,7 +299,7 @@ fn a_run_over_several_crates_caches_where_the_command_runs() {
     let crate_targets =
         |p: &Project| ["first", "second"].map(|n| p.path().join("vendor").join(n).join("target").exists());
     let run = |p: &Project, args: &[&str], target_dir: Option<&Path>| {
-        let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"));
+        let mut command = common::taskcheck();
         command.args(args).current_dir(p.path()).env_remove("CARGO_TARGET_DIR");
         if let Some(dir) = target_dir {
             command.env("CARGO_TARGET_DIR", dir);
@@ -330,4 +333,25 @@ fn a_run_over_several_crates_caches_where_the_command_runs() {
     run(&loose, &["vendor/"], Some(elsewhere.path()));
     assert!(elsewhere.path().join("taskcheck/cache.bin").is_file());
     assert_eq!(crate_targets(&loose), [true, false]);
+}
+
+/// The cache lives in cargo's target directory: `CARGO_TARGET_DIR` moves it, with a package
+/// found through `cargo metadata` and with files named on the command line (a relative value is
+/// taken from the current directory, as cargo takes it).
+#[test]
+fn the_cache_follows_cargo_target_dir() {
+    let dir = Project::with_files("cached", &[("src/lib.rs", DETACHED)]);
+    let elsewhere = tempfile::tempdir().expect("temporary folder");
+    let expected = dir.run(&["--no-cache"]).expect_code(1).stdout.clone();
+    for (args, value, cache) in [
+        (&[][..], elsewhere.path().as_os_str(), elsewhere.path().join("taskcheck")),
+        (&["src"][..], std::ffi::OsStr::new("relative-target"), dir.path().join("relative-target/taskcheck")),
+    ] {
+        for _ in 0..2 {
+            let run = dir.run_with(".", args, &[("CARGO_TARGET_DIR", value)]);
+            assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (1, expected.as_str(), ""), "{args:?}");
+            assert!(cache.join("cache.bin").is_file(), "{args:?}: no cache in {}", cache.display());
+        }
+        assert!(!dir.path().join("target").exists(), "{args:?}: the package's own target/ was used");
+    }
 }

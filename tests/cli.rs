@@ -3,7 +3,6 @@
 
 mod common;
 
-use assert_cmd::Command;
 use common::{manifest, Project, CLEAN, DETACHED};
 use std::path::Path;
 
@@ -220,8 +219,8 @@ fn colour_follows_the_flag_and_the_environment() {
     // Not a terminal: `auto` means no colour.
     p.run(&[]).stdout_lacks(escape);
     let with_env = |vars: &[(&str, &str)], args: &[&str]| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"));
-        cmd.args(args).current_dir(p.path()).env_remove("NO_COLOR").env_remove("CARGO_TERM_COLOR");
+        let mut cmd = common::taskcheck();
+        cmd.args(args).current_dir(p.path());
         for (k, v) in vars {
             cmd.env(k, v);
         }
@@ -396,7 +395,7 @@ fn deeply_nested_code_does_not_overflow_the_stack() {
 #[test]
 fn demo_crate_shows_findings() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/Cargo.toml");
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
+    let output = common::taskcheck()
         .args(["taskcheck", "--color", "never", "--manifest-path"])
         .arg(&demo)
         .output()

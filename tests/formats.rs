@@ -6,7 +6,8 @@
 //! `TASKCHECK_CORPUS=/path/to/vendor cargo test --release --test formats -- --ignored` runs the
 //! same validations over a large tree (the real-crate corpus).
 
-use assert_cmd::Command;
+mod common;
+
 use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -65,14 +66,7 @@ impl Project {
 const FOCUS: &[&str] = &["-A", "warnings", "-W", "detached_spawn", "-W", "undocumented_unsafe_send_sync"];
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CARGO_TERM_COLOR")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("run cargo-taskcheck");
+    let output = common::taskcheck().args(args).current_dir(dir).output().expect("run cargo-taskcheck");
     Run {
         code: output.status.code().expect("an exit code"),
         stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
@@ -186,16 +180,10 @@ fn with_check_passes_cargo_check_lines_through_first() {
 // ---------------------------------------------------------------------------------------------
 // SARIF
 
-/// The SARIF 2.1.0 schema the project keeps in `shared/schemas/`, beside the repository (or
-/// at `TASKCHECK_SARIF_SCHEMA`).
+/// The SARIF 2.1.0 schema, kept in the repository (`tests/data/`, with its origin and notice in
+/// `tests/data/README.md`) so that the tests need nothing beside the checkout.
 fn sarif_schema() -> Value {
-    let path = std::env::var_os("TASKCHECK_SARIF_SCHEMA").map(PathBuf::from).or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .ancestors()
-            .map(|d| d.join("shared/schemas/sarif-schema-2.1.0.json"))
-            .find(|p| p.is_file())
-    });
-    let path = path.expect("the SARIF schema: shared/schemas/sarif-schema-2.1.0.json beside the repository");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
     serde_json::from_str(&std::fs::read_to_string(path).expect("read the schema")).expect("the schema is JSON")
 }
 
@@ -207,23 +195,29 @@ fn assert_schema_valid(sarif: &Value) {
     assert!(errors.is_empty(), "SARIF schema errors:\n{}", errors.join("\n"));
 }
 
-/// The Microsoft SARIF Multitool, when installed: `sarif-multitool` on PATH, or
-/// `npx --no-install @microsoft/sarif-multitool`, or the command in `TASKCHECK_SARIF_MULTITOOL`.
+/// The Microsoft SARIF Multitool, when installed: the command in `TASKCHECK_SARIF_MULTITOOL`,
+/// or the one `.ci/run` installs into `.ci/tools/node_modules`, or `sarif-multitool` on PATH.
 fn multitool() -> Option<Vec<String>> {
     let candidates: Vec<Vec<String>> = match std::env::var("TASKCHECK_SARIF_MULTITOOL") {
         Ok(cmd) => vec![cmd.split_whitespace().map(str::to_string).collect()],
-        Err(_) => vec![
-            vec!["sarif-multitool".into()],
-            vec!["npx".into(), "--no-install".into(), "@microsoft/sarif-multitool".into()],
-        ],
+        Err(_) => {
+            let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/tools/node_modules/.bin/sarif-multitool");
+            vec![vec![local.to_string_lossy().into_owned()], vec!["sarif-multitool".into()]]
+        }
     };
-    candidates.into_iter().find(|c| {
+    let found = candidates.into_iter().find(|c| {
         std::process::Command::new(&c[0]).args(&c[1..]).arg("--version").output().is_ok_and(|o| {
             // It prints its version on stderr.
             let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
             o.status.success() && text.contains("SARIF Multitool")
         })
-    })
+    });
+    // .ci/run installs it; under .ci/run a missing checker is a failure, not a skip.
+    assert!(
+        found.is_some() || std::env::var_os("TASKCHECK_REQUIRE_TOOLS").is_none(),
+        "sarif-multitool is not installed in .ci/tools"
+    );
+    found
 }
 
 /// `validate FILE --rule-kind Ghas`: the file comes first, since the tool reads every word
@@ -268,7 +262,7 @@ fn sarif_is_valid_and_points_into_the_repository() {
         assert!(findings.is_empty(), "sarif-multitool --rule-kind Ghas:\n{}", findings.join("\n"));
     } else {
         eprintln!(
-            "sarif-multitool is not installed: skipping its GitHub rules (npm install -g @microsoft/sarif-multitool)"
+            "note: sarif-multitool is not installed: its GitHub rules are not checked (.ci/run installs it into .ci/tools)"
         );
     }
 }
@@ -359,7 +353,7 @@ fn github_annotations_and_job_summary() {
     let p = Project::new(LIB);
     let summary = p.path().join("summary.md");
     std::fs::write(&summary, "earlier step\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
+    let output = common::taskcheck()
         .args(FOCUS)
         .args(["--format", "github"])
         .current_dir(p.path())

@@ -6,7 +6,8 @@
 //! is reported only with `--no-prefilter`. `parse_error` diagnostics (and the summary line,
 //! which counts them) are left out of the comparison.
 
-use assert_cmd::Command;
+mod common;
+
 use std::path::{Path, PathBuf};
 
 /// `-W` for every lint that is allowed by default, so that every lint runs.
@@ -18,7 +19,7 @@ fn every_lint() -> Vec<String> {
 }
 
 fn run(paths: &[PathBuf], prefilter: bool) -> String {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"));
+    let mut cmd = common::taskcheck();
     let cwd = paths.first().and_then(|p| p.parent()).expect("a path with a parent folder");
     // Without the cache: each run analyses what its own prefilter lets through.
     cmd.args(["--color", "never", "--no-cache"]).args(every_lint()).args(paths).current_dir(cwd);

@@ -152,9 +152,9 @@ impl ExtraFiles<'_> {
         id
     }
 
-    /// The CI files of the repository holding `dir`.
+    /// The CI files that cover the workspace rooted at `dir` ([`ci::covering_root`]).
     fn add_ci_files(&mut self, dir: &Path) -> Vec<FileId> {
-        ci::ci_files(&ci::repository_root(dir)).iter().filter_map(|f| self.add(f)).collect()
+        ci::ci_files(&ci::covering_root(dir)).iter().filter_map(|f| self.add(f)).collect()
     }
 }
 

@@ -4,7 +4,6 @@
 // Each suite uses its own part of this module.
 #![allow(dead_code)]
 
-use assert_cmd::Command;
 use std::path::Path;
 use tempfile::TempDir;
 
@@ -12,6 +11,22 @@ use tempfile::TempDir;
 pub const DETACHED: &str =
     "pub fn f(rx: std::sync::mpsc::Receiver<u32>) { std::thread::spawn(move || loop { let _ = rx.recv(); }); }\n";
 pub const CLEAN: &str = "pub fn add(a: u32, b: u32) -> u32 { a + b }\n";
+
+/// Variables of the caller's environment that would change what a run does or where it
+/// writes: colour settings, the GitHub job summary, and the target directory (a global
+/// `CARGO_TARGET_DIR` would put the cache of every temporary package in one folder, shared by
+/// the tests running in parallel, instead of in the package's own `target/`).
+pub const CALLER_ENVIRONMENT: &[&str] =
+    &["NO_COLOR", "CARGO_TERM_COLOR", "GITHUB_STEP_SUMMARY", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"];
+
+/// The binary under test, without [`CALLER_ENVIRONMENT`]: tests set what they need.
+pub fn taskcheck() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"));
+    for var in CALLER_ENVIRONMENT {
+        cmd.env_remove(var);
+    }
+    cmd
+}
 
 /// A package manifest, with `extra` appended (tables, metadata).
 pub fn manifest(name: &str, extra: &str) -> String {
@@ -64,15 +79,19 @@ impl Project {
         std::fs::read_to_string(self.dir.path().join(path)).expect("read file")
     }
 
-    /// Runs the binary in `dir` (relative to the project) with a neutral colour environment.
+    /// Runs the binary in `dir` (relative to the project), see [`taskcheck`].
     pub fn run_in(&self, dir: &str, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"))
-            .args(args)
-            .current_dir(self.dir.path().join(dir))
-            .env_remove("NO_COLOR")
-            .env_remove("CARGO_TERM_COLOR")
-            .output()
-            .expect("run cargo-taskcheck");
+        self.run_with(dir, args, &[])
+    }
+
+    /// [`Project::run_in`] with environment variables set.
+    pub fn run_with(&self, dir: &str, args: &[&str], vars: &[(&str, &std::ffi::OsStr)]) -> Run {
+        let mut cmd = taskcheck();
+        cmd.args(args).current_dir(self.dir.path().join(dir));
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        let output = cmd.output().expect("run cargo-taskcheck");
         Run {
             code: output.status.code().expect("exit code, not a signal"),
             stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
@@ -86,8 +105,8 @@ impl Project {
 
     /// [`Project::run`] with the variables `unset` removed from the environment.
     pub fn run_without(&self, unset: &[&str], args: &[&str]) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-taskcheck"));
-        command.args(args).current_dir(self.dir.path()).env_remove("NO_COLOR").env_remove("CARGO_TERM_COLOR");
+        let mut command = taskcheck();
+        command.args(args).current_dir(self.dir.path());
         for var in unset {
             command.env_remove(var);
         }

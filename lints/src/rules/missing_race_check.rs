@@ -15,12 +15,20 @@ crate::declare_lint! {
     /// - an `UnsafeCell` field in a file that also uses atomics (a hand-made lock, queue or
     ///   cell).
     ///
-    /// The CI files read are `.github/workflows/*.yml`/`*.yaml`, `.gitlab-ci.yml`,
-    /// `.circleci/config.yml`, `azure-pipelines.yml`, `.buildkite/*.yml`, `Jenkinsfile`,
-    /// `.cirrus.yml` and `bitbucket-pipelines.yml`. A race check is any uncommented mention
-    /// of Miri (`cargo miri test`, `cargo +nightly miri`, a `miri` component, a `miri.sh`
-    /// script, `MIRIFLAGS`), loom (`--cfg loom`, `RUSTFLAGS` with loom, `LOOM_…` settings, a
-    /// `loom.sh` script) or ThreadSanitizer (`-Zsanitizer=thread`, `tsan`).
+    /// The CI files read are those of the repository holding the workspace (under the folder
+    /// with `.git`): `.github/workflows/*`, `.gitlab-ci.yml`, `.circleci/config.yml`,
+    /// `.travis.yml`, `azure-pipelines.yml`, `bitbucket-pipelines.yml`, `.cirrus.yml`,
+    /// `.woodpecker.yml`, `.woodpecker/*`, `.buildkite/*`, `Jenkinsfile` and the scripts in
+    /// `.ci/`. A workspace nested inside another Cargo workspace of the same repository, which
+    /// does not count it as a member (a demo, a fuzz crate, a vendored tool with its own
+    /// `[workspace]`), is a project of its own: the repository's CI builds and tests the
+    /// enclosing workspace, so only the CI files in the nested workspace's own folder are
+    /// read for it, as they would be once it is copied out.
+    ///
+    /// A race check is any uncommented mention of Miri (`cargo miri test`,
+    /// `cargo +nightly miri`, a `miri` component, a `miri.sh` script, `MIRIFLAGS`), loom
+    /// (`--cfg loom`, `RUSTFLAGS` with loom, `LOOM_…` settings, a `loom.sh` script) or
+    /// ThreadSanitizer (`-Zsanitizer=thread`, `tsan`).
     ///
     /// ### Why is this bad
     /// Go's rule: run the race detector in CI. `unsafe impl Sync`, `static mut` and
@@ -33,8 +41,10 @@ crate::declare_lint! {
     ///
     /// ### Known problems
     /// A race check run by a script the CI file calls under another name (`./ci/test.sh`) is
-    /// not seen; so is one in a CI system not listed above. Suppress the finding with a
-    /// reason, or name the script after the tool.
+    /// not seen; so is one in a CI system not listed above, and one the repository's CI runs in
+    /// a nested workspace (`cd fuzz && cargo miri test`). Suppress the finding with a reason
+    /// (or allow the lint in the nested workspace's configuration), or name the script after
+    /// the tool.
     ///
     /// ### Example
     /// A workspace with `unsafe impl Sync for Slot<T> {}` whose only workflow runs
