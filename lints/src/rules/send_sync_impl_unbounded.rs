@@ -36,10 +36,12 @@ crate::declare_lint! {
     /// far as the file shows what the type stores and what its API moves or lends (Rudra's
     /// view). Stores: directly, behind a pointer, in a std container (`Box`, `Vec`,
     /// `UnsafeCell`, `Option`, …) or in another type defined in the same file, followed
-    /// through its fields. Moves or lends: a method of the type's impls in the same file names
-    /// the parameter in its signature (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t: T)`,
-    /// a guard of `T`), directly or through an associated type (`Deref::Target = T`); for
-    /// `Sync` only methods callable through `&self` count. Then:
+    /// through its fields. Moves or lends: a method of the type's impls in the same file takes
+    /// or returns values of the parameter (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t:
+    /// T)`, a guard of `T`; for a stored parameter also a closure it lends them to, `f: impl
+    /// FnOnce(&mut T)`), directly or through an associated type (`Deref::Target = T`); a type
+    /// argument of another type (`-> Notified<T>`) is not a value. For `Sync` only methods
+    /// callable through `&self` count. Then:
     /// - held by value, a `Send` impl always reaches it (moving the type moves it); a `Sync`
     ///   impl reaches it when a `&self` method names it;
     /// - held only behind pointers or only in `PhantomData` (raw memory plus a marker), the
@@ -468,11 +470,14 @@ fn join_or(items: &[String], word: &str) -> String {
 /// - when the file has no impl of the type besides the auto traits, its API cannot be seen:
 ///   anything stored counts, a marker does not.
 fn reachable(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &str, param: &syn::Ident, held: Held) -> bool {
-    let api = || api_names(cx, imp, param, which == "Sync");
+    let api = |closures| api_names(cx, imp, param, which == "Sync", closures);
     match held {
         Held::Yes { owned: true, .. } if which == "Send" => true,
-        Held::Yes { .. } => api().unwrap_or(true),
-        Held::Marker => api().unwrap_or(false),
+        Held::Yes { .. } => api(true).unwrap_or(true),
+        // A marker's values come from elsewhere: a closure lent `&T` may get one the calling
+        // thread owns (a scoped thread-local), so only what the methods themselves take or
+        // return counts.
+        Held::Marker => api(false).unwrap_or(false),
         Held::No | Held::Unknown => false,
     }
 }
@@ -481,7 +486,13 @@ fn reachable(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &str, param: &syn::Iden
 /// signature (or through an associated type of its impl, as `Deref::Target = T` does);
 /// `shared_only` keeps the methods callable through a shared reference (`&self`, `self: Arc<Self>`).
 /// `None` when the file shows no such impl.
-fn api_names(cx: &FileCx<'_>, imp: &ImplFact<'_>, param: &syn::Ident, shared_only: bool) -> Option<bool> {
+fn api_names(
+    cx: &FileCx<'_>,
+    imp: &ImplFact<'_>,
+    param: &syn::Ident,
+    shared_only: bool,
+    closures: bool,
+) -> Option<bool> {
     let positions = arg_positions(&imp.item.self_ty, param);
     let mut seen_impl = false;
     for other in cx.facts.impls.iter().filter(|o| o.unsafe_auto_trait.is_none() && o.self_name == imp.self_name) {
@@ -511,8 +522,7 @@ fn api_names(cx: &FileCx<'_>, imp: &ImplFact<'_>, param: &syn::Ident, shared_onl
                 continue;
             }
             let sig = quote::ToTokens::to_token_stream(&f.sig);
-            let without_receiver: proc_macro2::TokenStream = sig_without_receiver(&f.sig);
-            let names_it = without_receiver.clone().into_iter().any(|tt| names.iter().any(|n| token_mentions(&tt, n)));
+            let names_it = names.iter().any(|n| signature_moves(&f.sig, n, closures));
             let via_assoc = assoc_names && sig.to_string().contains("Self ::");
             if names_it || via_assoc {
                 return Some(true);
@@ -553,15 +563,77 @@ fn shared_receiver(sig: &syn::Signature) -> bool {
     (text.contains('&') && !text.contains("& mut") && !text.contains("&mut")) || text.contains("Arc") || text.contains("Rc")
 }
 
-/// The signature's tokens without its receiver: the inputs, the output and the generics.
-fn sig_without_receiver(sig: &syn::Signature) -> proc_macro2::TokenStream {
-    let mut out = proc_macro2::TokenStream::new();
-    for input in &sig.inputs {
-        if let syn::FnArg::Typed(t) = input {
-            quote::ToTokens::to_tokens(&*t.ty, &mut out);
-        }
+/// Whether a signature moves or lends values of `param`: an input or the output holds it in
+/// a value position (see [`in_value_position`]); with `closures`, also an argument or result of
+/// a closure the method takes (`f: impl FnOnce(&mut T)`, `where F: Fn(&T)`).
+fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool) -> bool {
+    let inputs = sig.inputs.iter().filter_map(|i| match i {
+        syn::FnArg::Typed(t) => Some(&*t.ty),
+        syn::FnArg::Receiver(_) => None,
+    });
+    let output = match &sig.output {
+        syn::ReturnType::Type(_, t) => Some(&**t),
+        syn::ReturnType::Default => None,
+    };
+    if inputs.chain(output).any(|t| in_value_position(t, param, closures)) {
+        return true;
     }
-    quote::ToTokens::to_tokens(&sig.output, &mut out);
-    quote::ToTokens::to_tokens(&sig.generics, &mut out);
-    out
+    if !closures {
+        return false;
+    }
+    let bounds = sig
+        .generics
+        .type_params()
+        .flat_map(|p| p.bounds.iter())
+        .chain(sig.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).flat_map(|p| match p {
+            syn::WherePredicate::Type(t) => t.bounds.iter().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        }));
+    bounds.into_iter().any(|b| closure_moves(b, param))
+}
+
+/// Types that hand out the values of their arguments: std containers, guards, references.
+const CARRIERS: &[&str] = &[
+    "Poll", "Ref", "RefMut", "MutexGuard", "RwLockReadGuard", "RwLockWriteGuard", "MappedMutexGuard", "Cow",
+    "LockResult", "TryLockResult", "IntoIter", "Iter", "IterMut", "Drain",
+];
+
+/// Whether `ty` holds `param` where a caller gets or gives its value: `T`, `&T`, `*mut T`,
+/// `Option<T>`, `Vec<T>`, `(T, U)`, `[T]`, a guard of `T`; not as a type argument of another
+/// type (`Notified<T>`, `Task<S>`), which may hold no `T` at all.
+fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => {
+            if p.path.is_ident(param) {
+                return true;
+            }
+            let Some(last) = p.path.segments.last() else { return false };
+            let name = last.ident.to_string();
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
+            let carries = CONTAINERS.contains(&name.as_str()) || CARRIERS.contains(&name.as_str()) || name == "Result";
+            carries
+                && args.args.iter().any(|a| matches!(a, syn::GenericArgument::Type(t) if in_value_position(t, param, closures)))
+        }
+        syn::Type::Reference(r) => in_value_position(&r.elem, param, closures),
+        syn::Type::Ptr(p) => in_value_position(&p.elem, param, closures),
+        syn::Type::Slice(s) => in_value_position(&s.elem, param, closures),
+        syn::Type::Array(a) => in_value_position(&a.elem, param, closures),
+        syn::Type::Paren(p) => in_value_position(&p.elem, param, closures),
+        syn::Type::Group(g) => in_value_position(&g.elem, param, closures),
+        syn::Type::Tuple(t) => t.elems.iter().any(|e| in_value_position(e, param, closures)),
+        syn::Type::ImplTrait(i) => closures && i.bounds.iter().any(|b| closure_moves(b, param)),
+        _ => false,
+    }
+}
+
+/// A closure bound (`FnOnce(&mut T) -> R`, `Fn() -> T`) whose arguments or result hold `param`.
+fn closure_moves(bound: &syn::TypeParamBound, param: &syn::Ident) -> bool {
+    let syn::TypeParamBound::Trait(t) = bound else { return false };
+    let Some(last) = t.path.segments.last() else { return false };
+    let syn::PathArguments::Parenthesized(args) = &last.arguments else { return false };
+    let output = match &args.output {
+        syn::ReturnType::Type(_, t) => Some(&**t),
+        syn::ReturnType::Default => None,
+    };
+    args.inputs.iter().chain(output).any(|t| in_value_position(t, param, true))
 }

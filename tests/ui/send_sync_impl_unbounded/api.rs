@@ -44,4 +44,17 @@ impl<T> Deref for Boxed<T> {
 // SAFETY: not for every `T`.
 unsafe impl<T> Sync for Boxed<T> {} //~ send_sync_impl_unbounded
 
+
+
+// A stored value lent to a closure through `&self`: the lock pattern without a bound.
+pub struct SpinCell<T> {
+    value: UnsafeCell<T>,
+}
+impl<T> SpinCell<T> {
+    pub fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        f(unsafe { &mut *self.value.get() })
+    }
+}
+// SAFETY: not for every `T`.
+unsafe impl<T> Sync for SpinCell<T> {} //~ send_sync_impl_unbounded
 fn main() {}

@@ -185,3 +185,37 @@ impl<'a, R: RawLock, T> Drop for Guard<'a, R, T> {
 }
 // SAFETY: a shared guard only lends `&T`.
 unsafe impl<'a, R: RawLock, T: Sync> Sync for Guard<'a, R, T> {}
+
+// A marker parameter named only as a type argument of another type: no `T` is handed out.
+pub struct Notified<S>(std::ptr::NonNull<u8>, PhantomData<S>);
+/// A queue of task headers, shared between threads.
+pub struct Inject<T> {
+    head: std::sync::atomic::AtomicPtr<u8>,
+    _p: PhantomData<T>,
+}
+impl<T> Inject<T> {
+    pub fn push(&self, _task: Notified<T>) {}
+    pub fn pop(&self) -> Option<Notified<T>> {
+        None
+    }
+}
+// SAFETY: the queue holds task headers, never a `T`.
+unsafe impl<T> Send for Inject<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for Inject<T> {}
+
+// A scoped thread-local key: the `&T` lent to the closure is the calling thread's own.
+pub struct ScopedKey<T> {
+    slot: fn() -> *const (),
+    _marker: PhantomData<T>,
+}
+impl<T> ScopedKey<T> {
+    pub fn with<F, R>(&'static self, f: F) -> R
+    where
+        F: FnOnce(&T) -> R,
+    {
+        f(unsafe { &*((self.slot)() as *const T) })
+    }
+}
+// SAFETY: each thread reads its own slot.
+unsafe impl<T> Sync for ScopedKey<T> {}
