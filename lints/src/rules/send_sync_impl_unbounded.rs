@@ -54,7 +54,9 @@ crate::declare_lint! {
     /// only in `PhantomData` (also `PhantomData<fn() -> R>`, or a local type that holds it only
     /// in `PhantomData`), a raw-lock parameter of a guard whose `&self` API lends only `&T`,
     /// and `SyncWrapper`-like types whose `&self` API reaches nothing. A parameter named only
-    /// in a trait object or a function signature holds nothing either.
+    /// in a trait object or a function signature holds nothing either. A marker parameter of
+    /// a thread-local key (a type holding a `LocalKey`, as `scoped_thread_local!`'s) stays
+    /// silent too: each thread only sees the values it stored itself.
     ///
     /// The lint fires even when a `// SAFETY:` comment argues the case: the argument is about
     /// the type's own fields, and cannot cover a `T` chosen later by a user. Suppress it with a
@@ -477,7 +479,7 @@ fn reachable(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &str, param: &syn::Iden
         // A marker's values come from elsewhere: a closure lent `&T` may get one the calling
         // thread owns (a scoped thread-local), so only what the methods themselves take or
         // return counts.
-        Held::Marker => api(false).unwrap_or(false),
+        Held::Marker => !thread_local_key(cx, imp) && api(false).unwrap_or(false),
         Held::No | Held::Unknown => false,
     }
 }
@@ -560,7 +562,9 @@ fn shared_receiver(sig: &syn::Signature) -> bool {
         return r.reference.is_some() && r.mutability.is_none();
     }
     let text = quote::ToTokens::to_token_stream(&*r.ty).to_string();
-    (text.contains('&') && !text.contains("& mut") && !text.contains("&mut")) || text.contains("Arc") || text.contains("Rc")
+    (text.contains('&') && !text.contains("& mut") && !text.contains("&mut"))
+        || text.contains("Arc")
+        || text.contains("Rc")
 }
 
 /// Whether a signature moves or lends values of `param`: an input or the output holds it in
@@ -581,21 +585,31 @@ fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool) -> 
     if !closures {
         return false;
     }
-    let bounds = sig
-        .generics
-        .type_params()
-        .flat_map(|p| p.bounds.iter())
-        .chain(sig.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).flat_map(|p| match p {
+    let bounds = sig.generics.type_params().flat_map(|p| p.bounds.iter()).chain(
+        sig.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).flat_map(|p| match p {
             syn::WherePredicate::Type(t) => t.bounds.iter().collect::<Vec<_>>(),
             _ => Vec::new(),
-        }));
+        }),
+    );
     bounds.into_iter().any(|b| closure_moves(b, param))
 }
 
 /// Types that hand out the values of their arguments: std containers, guards, references.
 const CARRIERS: &[&str] = &[
-    "Poll", "Ref", "RefMut", "MutexGuard", "RwLockReadGuard", "RwLockWriteGuard", "MappedMutexGuard", "Cow",
-    "LockResult", "TryLockResult", "IntoIter", "Iter", "IterMut", "Drain",
+    "Poll",
+    "Ref",
+    "RefMut",
+    "MutexGuard",
+    "RwLockReadGuard",
+    "RwLockWriteGuard",
+    "MappedMutexGuard",
+    "Cow",
+    "LockResult",
+    "TryLockResult",
+    "IntoIter",
+    "Iter",
+    "IterMut",
+    "Drain",
 ];
 
 /// Whether `ty` holds `param` where a caller gets or gives its value: `T`, `&T`, `*mut T`,
@@ -612,7 +626,10 @@ fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool) -> bool
             let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
             let carries = CONTAINERS.contains(&name.as_str()) || CARRIERS.contains(&name.as_str()) || name == "Result";
             carries
-                && args.args.iter().any(|a| matches!(a, syn::GenericArgument::Type(t) if in_value_position(t, param, closures)))
+                && args
+                    .args
+                    .iter()
+                    .any(|a| matches!(a, syn::GenericArgument::Type(t) if in_value_position(t, param, closures)))
         }
         syn::Type::Reference(r) => in_value_position(&r.elem, param, closures),
         syn::Type::Ptr(p) => in_value_position(&p.elem, param, closures),
@@ -636,4 +653,11 @@ fn closure_moves(bound: &syn::TypeParamBound, param: &syn::Ident) -> bool {
         syn::ReturnType::Default => None,
     };
     args.inputs.iter().chain(output).any(|t| in_value_position(t, param, true))
+}
+
+/// A key to thread-local storage (`scoped_thread_local!`'s `ScopedKey`): a field holds a
+/// `LocalKey`, so each thread only ever sees the values it stored itself.
+fn thread_local_key(cx: &FileCx<'_>, imp: &ImplFact<'_>) -> bool {
+    let Some(name) = imp.self_name.as_deref() else { return false };
+    cx.facts.types_named(name).any(|def| def.fields.iter().any(|f| f.types.iter().any(|t| t.name == "LocalKey")))
 }

@@ -194,8 +194,10 @@ fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
 /// is not "lock") with its inflections ("locks", "locked", "thread-safe", "concurrently").
 pub(crate) fn speaks_of_concurrency(docs: &str) -> bool {
     /// Stems long enough to be unambiguous at the start of a word.
-    const STEMS: &[&str] =
-        &["thread", "multithread", "concurren", "synchronis", "synchroniz", "atomic", "parallel", "mutex", "semaphore", "condvar"];
+    const STEMS: &[&str] = &[
+        "thread", "multithread", "concurren", "synchronis", "synchroniz", "atomic", "parallel", "mutex", "semaphore",
+        "condvar",
+    ];
     /// Short words, matched exactly.
     const WORDS: &[&str] = &[
         "lock", "locks", "locked", "locking", "unlock", "unlocks", "unlocked", "unlocking", "deadlock", "deadlocks",
@@ -291,8 +293,15 @@ fn insertion_point(cx: &FileCx<'_>, def: &TypeDef<'_>) -> Option<(Span, String)>
 fn unshareable(resolved: &str) -> bool {
     matches!(
         resolved,
-        "std::rc::Rc" | "std::rc::Weak" | "std::cell::RefCell" | "std::cell::Cell" | "std::cell::UnsafeCell"
-            | "std::cell::OnceCell" | "tokio::task::LocalSet" | "wasm_bindgen::JsValue" | "wasm_bindgen::JsCast"
+        "std::rc::Rc"
+            | "std::rc::Weak"
+            | "std::cell::RefCell"
+            | "std::cell::Cell"
+            | "std::cell::UnsafeCell"
+            | "std::cell::OnceCell"
+            | "tokio::task::LocalSet"
+            | "wasm_bindgen::JsValue"
+            | "wasm_bindgen::JsCast"
     ) || resolved.starts_with("js_sys::")
         || resolved.starts_with("web_sys::")
 }
@@ -302,11 +311,8 @@ fn unshareable(resolved: &str) -> bool {
 /// a raw pointer, or a `PhantomData` marker of one of these, and the file has no `unsafe impl
 /// Sync` for it.
 fn cannot_be_shared(cx: &FileCx<'_>, def: &TypeDef<'_>, name: &str) -> bool {
-    let claims_sync = cx
-        .facts
-        .impls
-        .iter()
-        .any(|i| i.unsafe_auto_trait == Some("Sync") && i.self_name.as_deref() == Some(name));
+    let claims_sync =
+        cx.facts.impls.iter().any(|i| i.unsafe_auto_trait == Some("Sync") && i.self_name.as_deref() == Some(name));
     if claims_sync {
         return false;
     }
@@ -333,9 +339,8 @@ fn cannot_be_shared(cx: &FileCx<'_>, def: &TypeDef<'_>, name: &str) -> bool {
 
 /// Trait impls that do not make a type's state reachable from several threads: value traits
 /// whose `&self` methods only look at it.
-const VALUE_TRAITS: &[&str] = &[
-    "Debug", "Display", "Clone", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default", "Drop", "From", "Into",
-];
+const VALUE_TRAITS: &[&str] =
+    &["Debug", "Display", "Clone", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default", "Drop", "From", "Into"];
 
 /// Whether the type offers a method callable through a shared reference (`&self`,
 /// `self: Arc<Self>`), in the impls of this file. A type whose impls here take only `self`
@@ -343,7 +348,8 @@ const VALUE_TRAITS: &[&str] = &[
 /// several threads at once, so it has no contract to state. Without any impl of the type in
 /// the file, its API cannot be seen and counts as shared.
 fn lends_shared_api(cx: &FileCx<'_>, name: &str) -> bool {
-    let mut impls = cx.facts.impls.iter().filter(|i| i.self_name.as_deref() == Some(name) && i.unsafe_auto_trait.is_none());
+    let mut impls =
+        cx.facts.impls.iter().filter(|i| i.self_name.as_deref() == Some(name) && i.unsafe_auto_trait.is_none());
     let mut any = false;
     let shared = impls.any(|i| {
         any = true;
@@ -395,6 +401,7 @@ fn module_documents_it(attrs: &[syn::Attribute], name: &str) -> bool {
         }
     }
     docs.split("\n\n").any(|paragraph| {
-        paragraph.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == name) && speaks_of_concurrency(paragraph)
+        paragraph.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == name)
+            && speaks_of_concurrency(paragraph)
     })
 }

@@ -110,7 +110,9 @@ fn check_impl(cx: &FileCx<'_>, i: &syn::ItemImpl) {
             primary,
             format!("`unsafe impl {which}` has a justification but no `SAFETY:` marker"),
         )
-        .primary_label(format!("the comment says why `{ty}` is `{which}`, but not with the marker reviewers search for"))
+        .primary_label(format!(
+            "the comment says why `{ty}` is `{which}`, but not with the marker reviewers search for"
+        ))
         .help("start the comment with `SAFETY:` so that tools and reviewers find the argument")
         .suggest(
             "mark the comment as the safety argument",
@@ -128,7 +130,12 @@ fn check_impl(cx: &FileCx<'_>, i: &syn::ItemImpl) {
             )
             .primary_label(format!("claims `{ty}` is `{which}` without saying why"))
             .help(format!("write a `// SAFETY:` comment above the impl explaining why `{ty}` can safely {claim}"))
-            .suggest("document the invariant that makes this sound", insert_at, comment, Applicability::HasPlaceholders)
+            .suggest(
+                "document the invariant that makes this sound",
+                insert_at,
+                comment,
+                Applicability::HasPlaceholders,
+            )
         }
     };
     if let Some(note) = d.rule_note() {

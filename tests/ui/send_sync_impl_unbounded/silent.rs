@@ -204,17 +204,21 @@ unsafe impl<T> Send for Inject<T> {}
 // SAFETY: as above.
 unsafe impl<T> Sync for Inject<T> {}
 
-// A scoped thread-local key: the `&T` lent to the closure is the calling thread's own.
+// A scoped thread-local key: the `&T` it takes and lends is the calling thread's own.
 pub struct ScopedKey<T> {
-    slot: fn() -> *const (),
+    slot: &'static std::thread::LocalKey<std::cell::Cell<*const ()>>,
     _marker: PhantomData<T>,
 }
 impl<T> ScopedKey<T> {
+    pub fn set<R>(&'static self, t: &T, f: impl FnOnce() -> R) -> R {
+        self.slot.with(|c| c.set(t as *const T as *const ()));
+        f()
+    }
     pub fn with<F, R>(&'static self, f: F) -> R
     where
         F: FnOnce(&T) -> R,
     {
-        f(unsafe { &*((self.slot)() as *const T) })
+        f(unsafe { &*(self.slot.with(|c| c.get()) as *const T) })
     }
 }
 // SAFETY: each thread reads its own slot.
