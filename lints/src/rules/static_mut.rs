@@ -198,7 +198,7 @@ fn accesses(cx: &FileCx<'_>, s: &StaticFact<'_>) -> Accesses {
     let (scope, module) = finder.found.unwrap_or((None, &cx.ast.items));
     let mut walker = AccessWalker { cx, name: &name, fn_synced: Vec::new(), in_once: 0, guards: 0, found: Vec::new() };
     match scope {
-        Some(f) => walker.visit_item_fn_like(&f.block, &f.sig),
+        Some(f) => walker.visit_item_fn_like(f.block),
         // The module that declares it, with its inline submodules (`super::NAME`).
         None => module.iter().for_each(|item| walker.visit_item(item)),
     }
@@ -213,7 +213,6 @@ fn accesses(cx: &FileCx<'_>, s: &StaticFact<'_>) -> Accesses {
 #[derive(Clone, Copy)]
 struct FnScope<'a> {
     attrs: &'a [syn::Attribute],
-    sig: &'a syn::Signature,
     block: &'a syn::Block,
 }
 
@@ -228,12 +227,12 @@ struct ScopeFinder<'a> {
 
 impl<'a> Visit<'a> for ScopeFinder<'a> {
     fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
-        self.stack.push(FnScope { attrs: &f.attrs, sig: &f.sig, block: &f.block });
+        self.stack.push(FnScope { attrs: &f.attrs, block: &f.block });
         visit::visit_item_fn(self, f);
         self.stack.pop();
     }
     fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
-        self.stack.push(FnScope { attrs: &f.attrs, sig: &f.sig, block: &f.block });
+        self.stack.push(FnScope { attrs: &f.attrs, block: &f.block });
         visit::visit_impl_item_fn(self, f);
         self.stack.pop();
     }
@@ -298,7 +297,7 @@ impl AccessWalker<'_, '_> {
         self.in_once > 0 || self.guards > 0 || self.fn_synced.last().copied().unwrap_or(false)
     }
 
-    fn visit_item_fn_like<'a>(&mut self, block: &'a syn::Block, _sig: &'a syn::Signature) {
+    fn visit_item_fn_like(&mut self, block: &syn::Block) {
         self.fn_synced.push(synchronises(quote::ToTokens::to_token_stream(block)));
         // A function starts outside its caller's guards.
         let (once, guards) = (std::mem::take(&mut self.in_once), std::mem::take(&mut self.guards));
@@ -347,10 +346,10 @@ fn binds_guard(stmt: &syn::Stmt) -> bool {
 
 impl<'a> Visit<'a> for AccessWalker<'_, '_> {
     fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
-        self.visit_item_fn_like(&f.block, &f.sig);
+        self.visit_item_fn_like(&f.block);
     }
     fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
-        self.visit_item_fn_like(&f.block, &f.sig);
+        self.visit_item_fn_like(&f.block);
     }
     fn visit_block(&mut self, b: &'a syn::Block) {
         let saved = self.guards;
