@@ -34,7 +34,7 @@ crate::declare_lint! {
     /// (semaphore, channel, condvar, barrier, sender, receiver), `Send`, `Sync`. "Graceful",
     /// "clock", "block" and "trace" do not count. The bar is deliberately low: the lint asks
     /// for a sentence, not an essay. The contract also counts as stated when the docs of one
-    /// of the type's methods (in the same file) speak of concurrency, or when a paragraph of
+    /// of the type's `pub` methods (in the same file) speak of concurrency, or when a paragraph of
     /// the file's inner docs (`//!`, the crate docs in `lib.rs`) names the type and speaks of
     /// concurrency.
     ///
@@ -375,12 +375,15 @@ fn shared_receiver(sig: &syn::Signature) -> bool {
     (text.contains('&') && !text.contains("& mut")) || text.contains("Arc")
 }
 
-/// Whether the docs of a method of the type (in this file's inherent impls) state the
+/// Whether the docs of a `pub` method of the type (in this file's inherent impls) state the
 /// contract: the methods are where callers read it.
 fn methods_document_it(cx: &FileCx<'_>, name: &str) -> bool {
     cx.facts.impls.iter().filter(|i| i.self_name.as_deref() == Some(name) && i.item.trait_.is_none()).any(|i| {
         i.item.items.iter().any(|it| match it {
-            syn::ImplItem::Fn(f) => doc_text(&f.attrs).is_some_and(|d| speaks_of_concurrency(&d)),
+            syn::ImplItem::Fn(f) => {
+                matches!(f.vis, syn::Visibility::Public(_))
+                    && doc_text(&f.attrs).is_some_and(|d| speaks_of_concurrency(&d))
+            }
             _ => false,
         })
     })
