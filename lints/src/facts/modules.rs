@@ -64,6 +64,11 @@ fn macro_module_decls(cx: &FileCx<'_>, tokens: proc_macro2::TokenStream, depth: 
     }
 }
 
+/// A module or item declared `pub` and not `#[doc(hidden)]`.
+pub fn is_public_decl(vis: &syn::Visibility, attrs: &[syn::Attribute]) -> bool {
+    matches!(vis, syn::Visibility::Public(_)) && !is_doc_hidden(attrs)
+}
+
 /// `#[doc(hidden)]`: not part of the documented API.
 pub fn is_doc_hidden(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
@@ -94,7 +99,8 @@ fn export_pub_uses(cx: &FileCx<'_>, items: &[syn::Item], scope: &mut Vec<(String
     }
     for item in items {
         match item {
-            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+            // A `#[doc(hidden)]` re-export is not part of the documented API.
+            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) && !is_doc_hidden(&u.attrs) => {
                 let mut prefix = Vec::new();
                 if u.leading_colon.is_some() {
                     // `pub use ::other_crate::X`: outside this crate.
@@ -104,7 +110,7 @@ fn export_pub_uses(cx: &FileCx<'_>, items: &[syn::Item], scope: &mut Vec<(String
             }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    scope.push((m.ident.to_string(), matches!(m.vis, syn::Visibility::Public(_))));
+                    scope.push((m.ident.to_string(), is_public_decl(&m.vis, &m.attrs)));
                     export_pub_uses(cx, inner, scope);
                     scope.pop();
                 }
@@ -170,6 +176,30 @@ fn module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option<Vec
         modules.push(stem.to_string());
     }
     Some(modules)
+}
+
+/// A file of the package's examples, benches, tests or binaries (`examples/`, `benches/`,
+/// `tests/`, `src/bin/`): nothing in it is the library's API.
+fn outside_library(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> bool {
+    let Some(root) = ws.packages.get(package).map(|p| &p.root).filter(|r| !r.as_os_str().is_empty()) else {
+        return false;
+    };
+    let path = &ws.sources.get(file).path;
+    let parts: Vec<String> = match path.strip_prefix(root) {
+        Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect(),
+        Err(_) => {
+            // A relative shown path: find the package folder's name in it.
+            let Some(root_name) = root.file_name().map(|n| n.to_string_lossy().into_owned()) else { return false };
+            let all: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let Some(at) = all.iter().rposition(|c| *c == root_name) else { return false };
+            all[at + 1..].to_vec()
+        }
+    };
+    match parts.first().map(String::as_str) {
+        Some("examples" | "benches" | "tests") => parts.len() > 1,
+        Some("src") => parts.get(1).is_some_and(|p| p == "bin") && parts.len() > 2,
+        _ => false,
+    }
 }
 
 /// The analysed files of one package with their module paths.
@@ -252,6 +282,9 @@ fn resolve_use(base: &[String], path: &[String]) -> Vec<Vec<String>> {
 /// declared `pub`), can be named from outside its crate. See the module docs.
 pub fn is_public(ws: &WorkspaceCx<'_>, file: FileId, inline: &[(String, bool)], name: &str) -> bool {
     let Some(summary) = ws.files.iter().find(|f| f.file == file) else { return true };
+    if outside_library(ws, file, summary.package) {
+        return false;
+    }
     let Some(file_modules) = module_path(ws, file, summary.package) else { return true };
     let package = Package::new(ws, summary.package);
     let mut modules = file_modules.clone();

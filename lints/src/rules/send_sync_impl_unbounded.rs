@@ -32,11 +32,31 @@ crate::declare_lint! {
     ///   only through shared pointers (`&T`, `*const T`): the `&T` pattern (`&T` is `Send`
     ///   exactly when `T: Sync`).
     ///
-    /// A parameter is reported only when the type's definition in the same file shows that
-    /// it stores values of it: directly, behind a pointer, in a std container (`Box`, `Vec`,
+    /// A parameter is reported only when values of it can cross threads through the type, as
+    /// far as the file shows what the type stores and what its API moves or lends (Rudra's
+    /// view). Stores: directly, behind a pointer, in a std container (`Box`, `Vec`,
     /// `UnsafeCell`, `Option`, …) or in another type defined in the same file, followed
-    /// through its fields. A parameter named only in `PhantomData`, a trait object or a
-    /// function signature holds nothing and stays silent.
+    /// through its fields. Moves or lends: a method of the type's impls in the same file takes
+    /// or returns values of the parameter (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t:
+    /// T)`, a guard of `T`; for a stored parameter also a closure it lends them to, `f: impl
+    /// FnOnce(&mut T)`), directly or through an associated type (`Deref::Target = T`); a type
+    /// argument of another type (`-> Notified<T>`) is not a value. For `Sync` only methods
+    /// callable through `&self` count. Then:
+    /// - held by value, a `Send` impl always reaches it (moving the type moves it); a `Sync`
+    ///   impl reaches it when a `&self` method names it;
+    /// - held only behind pointers or only in `PhantomData` (raw memory plus a marker), the
+    ///   impl reaches it when the API names it;
+    /// - when the file has no impl of the type besides its auto traits, the API cannot be
+    ///   seen: a stored parameter is reported, a marker is not.
+    ///
+    /// So type-level parameters that never hold a value stay silent: a length type whose
+    /// field is its associated type (`data: N::ArrayType`), a strategy or relax parameter held
+    /// only in `PhantomData` (also `PhantomData<fn() -> R>`, or a local type that holds it only
+    /// in `PhantomData`), a raw-lock parameter of a guard whose `&self` API lends only `&T`,
+    /// and `SyncWrapper`-like types whose `&self` API reaches nothing. A parameter named only
+    /// in a trait object or a function signature holds nothing either. A marker parameter of
+    /// a thread-local key (a type holding a `LocalKey`, as `scoped_thread_local!`'s) stays
+    /// silent too: each thread only sees the values it stored itself.
     ///
     /// The lint fires even when a `// SAFETY:` comment argues the case: the argument is about
     /// the type's own fields, and cannot cover a `T` chosen later by a user. Suppress it with a
@@ -50,7 +70,9 @@ crate::declare_lint! {
     /// concurrency safety; here, state it in the bounds where the compiler enforces it.
     ///
     /// ### Known problems
-    /// Types defined in other files are not followed: an impl for such a type, or a
+    /// The API is read from signatures only, as Rudra does: a `&self` method that uses a
+    /// parameter inside its body without naming it in its signature (a `Debug` impl calling
+    /// `T::fmt`) is not seen. Types defined in other files are not followed: an impl for such a type, or a
     /// parameter stored only in such types (`shard::Array<T, C>`), stays silent, because a
     /// configuration marker that is never stored cannot be told from a stored value. Traits
     /// defined in other files are not looked into either: a bound such as `T: MyTask` whose
@@ -186,12 +208,10 @@ fn check_impl(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &'static str, traits: 
         let ok = match which {
             // `T: Sync` is enough for a type that only points at its `T` through shared
             // references, as `&T` does.
-            "Send" => satisfied("Send") || (satisfied("Sync") && held == Held::Yes { shared_only: true }),
+            "Send" => satisfied("Send") || (satisfied("Sync") && matches!(held, Held::Yes { shared_only: true, .. })),
             _ => satisfied("Sync") || satisfied("Send"),
         };
-        // Only what the type's definition shows is reported: a parameter stored in types
-        // defined elsewhere cannot be told from a configuration marker.
-        if !ok && matches!(held, Held::Yes { .. }) {
+        if !ok && reachable(cx, imp, which, &param.ident, held) {
             unbounded.push(param);
         }
     }
@@ -247,22 +267,29 @@ fn check_impl(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &'static str, traits: 
 /// What a type's definition shows about a type parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Held {
-    /// No value of it is stored (only in `PhantomData`, signatures, or not at all).
+    /// Not mentioned at all.
     No,
+    /// Named only in `PhantomData` (or `PhantomPinned`): a marker, no value stored.
+    Marker,
     /// It reaches types defined elsewhere, whose fields cannot be seen.
     Unknown,
     /// A value (or a pointer to one) is stored; `shared_only` when every path to it goes
-    /// through shared pointers (`&T`, `*const T`).
-    Yes { shared_only: bool },
+    /// through shared pointers (`&T`, `*const T`); `owned` when some path holds it by value
+    /// (directly or in an owning container such as `Box`, `Vec`, `UnsafeCell`), not only
+    /// behind a reference or raw pointer.
+    Yes { shared_only: bool, owned: bool },
 }
 
 impl Held {
     /// Either field may hold it.
     fn or(self, other: Held) -> Held {
         match (self, other) {
-            (Held::Yes { shared_only: a }, Held::Yes { shared_only: b }) => Held::Yes { shared_only: a && b },
+            (Held::Yes { shared_only: a, owned: x }, Held::Yes { shared_only: b, owned: y }) => {
+                Held::Yes { shared_only: a && b, owned: x || y }
+            }
             (y @ Held::Yes { .. }, _) | (_, y @ Held::Yes { .. }) => y,
             (Held::Unknown, _) | (_, Held::Unknown) => Held::Unknown,
+            (Held::Marker, _) | (_, Held::Marker) => Held::Marker,
             _ => Held::No,
         }
     }
@@ -306,7 +333,7 @@ impl HeldFinder<'_, '_> {
     /// Whether `ty` holds values of `param`; `via` is the pointer kind on the way (`Some(true)`
     /// once any exclusive pointer was crossed, `Some(false)` behind shared pointers only).
     fn in_type(&mut self, ty: &syn::Type, param: &syn::Ident, via: Option<bool>) -> Held {
-        let found = Held::Yes { shared_only: via == Some(false) };
+        let found = Held::Yes { shared_only: via == Some(false), owned: via.is_none() };
         // Behind a shared pointer anywhere on the way, only shared access is possible.
         let through = |mutable: bool| if via == Some(false) { via } else { Some(mutable) };
         match ty {
@@ -316,12 +343,14 @@ impl HeldFinder<'_, '_> {
                 }
                 let Some(first) = p.path.segments.first() else { return Held::No };
                 if first.ident == *param {
-                    return found;
+                    // `N::ArrayType`: a type the parameter names (typenum's lengths,
+                    // generic-array's storage), not a value of the parameter.
+                    return if p.path.segments.len() == 1 { found } else { Held::Unknown };
                 }
                 let Some(last) = p.path.segments.last() else { return Held::No };
                 let name = last.ident.to_string();
                 if name == "PhantomData" || name == "PhantomPinned" {
-                    return Held::No;
+                    return if type_mentions(ty, param) { Held::Marker } else { Held::No };
                 }
                 let args: Vec<&syn::Type> = match &last.arguments {
                     syn::PathArguments::AngleBracketed(a) => a
@@ -339,7 +368,8 @@ impl HeldFinder<'_, '_> {
                 let mut held = Held::No;
                 for (i, arg) in args.iter().enumerate() {
                     let in_arg = self.in_type(arg, param, via_here);
-                    if in_arg == Held::No {
+                    if matches!(in_arg, Held::No | Held::Marker) {
+                        held = held.or(in_arg);
                         continue;
                     }
                     let h = if CONTAINERS.contains(&name.as_str()) {
@@ -348,8 +378,8 @@ impl HeldFinder<'_, '_> {
                         // Shared if either the type's own field or the argument points at it
                         // through a shared pointer.
                         match (self.param_of(&name, i, via_here), in_arg) {
-                            (Held::Yes { shared_only: a }, Held::Yes { shared_only: b }) => {
-                                Held::Yes { shared_only: a || b }
+                            (Held::Yes { shared_only: a, owned: x }, Held::Yes { shared_only: b, owned: y }) => {
+                                Held::Yes { shared_only: a || b, owned: x && y }
                             }
                             (Held::Yes { .. }, other) | (other, _) => other,
                         }
@@ -392,7 +422,7 @@ fn held(cx: &FileCx<'_>, imp: &ImplFact<'_>, param: &syn::Ident) -> Held {
     let name = last.ident.to_string();
     let mut out = Held::No;
     for (i, arg) in types.iter().enumerate() {
-        if finder.in_type(arg, param, None) == Held::No {
+        if matches!(finder.in_type(arg, param, None), Held::No | Held::Marker) {
             continue;
         }
         out = out.or(finder.param_of(&name, i, None));
@@ -430,4 +460,205 @@ fn join_or(items: &[String], word: &str) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
     }
+}
+
+/// Whether values of the impl parameter `param` can cross threads through the type, from what
+/// it stores and what its API moves or lends (Rudra's view):
+/// - held by value (directly or in an owning container), moving the type moves them: a `Send`
+///   impl always reaches them; a `Sync` impl reaches them when a method taking `&self` names
+///   the parameter in its signature (`-> &T`, `fn push(&self, t: T)`, a guard of `T`);
+/// - held only behind pointers (`NonNull<T>`, `*mut T`, `&T`) or only in `PhantomData`: the
+///   type reaches them when its API names the parameter (any method for `Send`, `&self`
+///   methods for `Sync`);
+/// - when the file has no impl of the type besides the auto traits, its API cannot be seen:
+///   anything stored counts, a marker does not.
+fn reachable(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &str, param: &syn::Ident, held: Held) -> bool {
+    let api = |closures| api_names(cx, imp, param, which == "Sync", closures);
+    match held {
+        Held::Yes { owned: true, .. } if which == "Send" => true,
+        Held::Yes { .. } => api(true).unwrap_or(true),
+        // A marker's values come from elsewhere: a closure lent `&T` may get one the calling
+        // thread owns (a scoped thread-local), so only what the methods themselves take or
+        // return counts.
+        Held::Marker => !thread_local_key(cx, imp) && api(false).unwrap_or(false),
+        Held::No | Held::Unknown => false,
+    }
+}
+
+/// Whether a method of the type's other impls in this file names the parameter in its
+/// signature (or through an associated type of its impl, as `Deref::Target = T` does);
+/// `shared_only` keeps the methods callable through a shared reference (`&self`, `self: Arc<Self>`).
+/// `None` when the file shows no such impl.
+fn api_names(
+    cx: &FileCx<'_>,
+    imp: &ImplFact<'_>,
+    param: &syn::Ident,
+    shared_only: bool,
+    closures: bool,
+) -> Option<bool> {
+    let positions = arg_positions(&imp.item.self_ty, param);
+    let mut seen_impl = false;
+    for other in cx.facts.impls.iter().filter(|o| o.unsafe_auto_trait.is_none() && o.self_name == imp.self_name) {
+        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
+            continue;
+        }
+        seen_impl = true;
+        // The impl's own names for the parameter: `impl<U> Foo<U>` calls it `U`.
+        let args = type_args(&other.item.self_ty);
+        let names: Vec<&syn::Ident> = other
+            .item
+            .generics
+            .type_params()
+            .map(|p| &p.ident)
+            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let assoc_names = other.item.items.iter().any(|it| match it {
+            syn::ImplItem::Type(t) => names.iter().any(|n| type_mentions(&t.ty, n)),
+            _ => false,
+        });
+        for it in &other.item.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            if shared_only && !shared_receiver(&f.sig) {
+                continue;
+            }
+            let sig = quote::ToTokens::to_token_stream(&f.sig);
+            let names_it = names.iter().any(|n| signature_moves(&f.sig, n, closures));
+            let via_assoc = assoc_names && sig.to_string().contains("Self ::");
+            if names_it || via_assoc {
+                return Some(true);
+            }
+        }
+    }
+    seen_impl.then_some(false)
+}
+
+/// The positions of the self type's arguments that mention the parameter.
+fn arg_positions(self_ty: &syn::Type, param: &syn::Ident) -> Vec<usize> {
+    type_args(self_ty).iter().enumerate().filter(|(_, a)| type_mentions(a, param)).map(|(i, _)| i).collect()
+}
+
+/// The type arguments of a path type's last segment (`Foo<'a, T, U>` gives `T`, `U`).
+fn type_args(ty: &syn::Type) -> Vec<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return Vec::new() };
+    let Some(last) = p.path.segments.last() else { return Vec::new() };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return Vec::new() };
+    args.args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A method callable through a shared reference: `&self`, `self: &Self`, `self: Arc<Self>`,
+/// `self: Pin<&Self>`; not `self`, `&mut self`, `self: Box<Self>`, nor an associated function
+/// without a receiver (a constructor works on no shared value).
+fn shared_receiver(sig: &syn::Signature) -> bool {
+    let Some(syn::FnArg::Receiver(r)) = sig.inputs.first() else { return false };
+    if r.colon_token.is_none() {
+        return r.reference.is_some() && r.mutability.is_none();
+    }
+    let text = quote::ToTokens::to_token_stream(&*r.ty).to_string();
+    (text.contains('&') && !text.contains("& mut") && !text.contains("&mut"))
+        || text.contains("Arc")
+        || text.contains("Rc")
+}
+
+/// Whether a signature moves or lends values of `param`: an input or the output holds it in
+/// a value position (see [`in_value_position`]); with `closures`, also an argument or result of
+/// a closure the method takes (`f: impl FnOnce(&mut T)`, `where F: Fn(&T)`).
+fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool) -> bool {
+    let inputs = sig.inputs.iter().filter_map(|i| match i {
+        syn::FnArg::Typed(t) => Some(&*t.ty),
+        syn::FnArg::Receiver(_) => None,
+    });
+    let output = match &sig.output {
+        syn::ReturnType::Type(_, t) => Some(&**t),
+        syn::ReturnType::Default => None,
+    };
+    if inputs.chain(output).any(|t| in_value_position(t, param, closures)) {
+        return true;
+    }
+    if !closures {
+        return false;
+    }
+    let bounds = sig.generics.type_params().flat_map(|p| p.bounds.iter()).chain(
+        sig.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).flat_map(|p| match p {
+            syn::WherePredicate::Type(t) => t.bounds.iter().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        }),
+    );
+    bounds.into_iter().any(|b| closure_moves(b, param))
+}
+
+/// Types that hand out the values of their arguments: std containers, guards, references.
+const CARRIERS: &[&str] = &[
+    "Poll",
+    "Ref",
+    "RefMut",
+    "MutexGuard",
+    "RwLockReadGuard",
+    "RwLockWriteGuard",
+    "MappedMutexGuard",
+    "Cow",
+    "LockResult",
+    "TryLockResult",
+    "IntoIter",
+    "Iter",
+    "IterMut",
+    "Drain",
+];
+
+/// Whether `ty` holds `param` where a caller gets or gives its value: `T`, `&T`, `*mut T`,
+/// `Option<T>`, `Vec<T>`, `(T, U)`, `[T]`, a guard of `T`; not as a type argument of another
+/// type (`Notified<T>`, `Task<S>`), which may hold no `T` at all.
+fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => {
+            if p.path.is_ident(param) {
+                return true;
+            }
+            let Some(last) = p.path.segments.last() else { return false };
+            let name = last.ident.to_string();
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
+            let carries = CONTAINERS.contains(&name.as_str()) || CARRIERS.contains(&name.as_str()) || name == "Result";
+            carries
+                && args
+                    .args
+                    .iter()
+                    .any(|a| matches!(a, syn::GenericArgument::Type(t) if in_value_position(t, param, closures)))
+        }
+        syn::Type::Reference(r) => in_value_position(&r.elem, param, closures),
+        syn::Type::Ptr(p) => in_value_position(&p.elem, param, closures),
+        syn::Type::Slice(s) => in_value_position(&s.elem, param, closures),
+        syn::Type::Array(a) => in_value_position(&a.elem, param, closures),
+        syn::Type::Paren(p) => in_value_position(&p.elem, param, closures),
+        syn::Type::Group(g) => in_value_position(&g.elem, param, closures),
+        syn::Type::Tuple(t) => t.elems.iter().any(|e| in_value_position(e, param, closures)),
+        syn::Type::ImplTrait(i) => closures && i.bounds.iter().any(|b| closure_moves(b, param)),
+        _ => false,
+    }
+}
+
+/// A closure bound (`FnOnce(&mut T) -> R`, `Fn() -> T`) whose arguments or result hold `param`.
+fn closure_moves(bound: &syn::TypeParamBound, param: &syn::Ident) -> bool {
+    let syn::TypeParamBound::Trait(t) = bound else { return false };
+    let Some(last) = t.path.segments.last() else { return false };
+    let syn::PathArguments::Parenthesized(args) = &last.arguments else { return false };
+    let output = match &args.output {
+        syn::ReturnType::Type(_, t) => Some(&**t),
+        syn::ReturnType::Default => None,
+    };
+    args.inputs.iter().chain(output).any(|t| in_value_position(t, param, true))
+}
+
+/// A key to thread-local storage (`scoped_thread_local!`'s `ScopedKey`): a field holds a
+/// `LocalKey`, so each thread only ever sees the values it stored itself.
+fn thread_local_key(cx: &FileCx<'_>, imp: &ImplFact<'_>) -> bool {
+    let Some(name) = imp.self_name.as_deref() else { return false };
+    cx.facts.types_named(name).any(|def| def.fields.iter().any(|f| f.types.iter().any(|t| t.name == "LocalKey")))
 }

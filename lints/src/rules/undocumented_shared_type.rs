@@ -11,9 +11,11 @@ crate::declare_lint! {
     /// nothing about how it behaves under concurrency.
     ///
     /// Public means declared `pub`, outside function bodies and test code, and reachable from
-    /// outside the crate: every module on the way from `src/lib.rs` is declared `pub`, or a
-    /// `pub use` in the package names the type (or globs its module). What cannot be followed
-    /// (a `#[path]` module, a declaration made inside a macro) counts as public.
+    /// outside the crate: every module on the way from `src/lib.rs` is declared `pub` (and not
+    /// `#[doc(hidden)]`), or a `pub use` in the package that is not `#[doc(hidden)]` names the
+    /// type (or globs its module). Files of `examples/`, `benches/`, `tests/` and `src/bin/`
+    /// are never public. What cannot be followed (a `#[path]` module, a declaration made inside
+    /// a macro) counts as public.
     ///
     /// Synchronisation state is a field whose type mentions, outside a reference and
     /// `PhantomData`, a lock (`Mutex`, `RwLock`, `ReentrantMutex`), a `Condvar`, an atomic
@@ -25,11 +27,28 @@ crate::declare_lint! {
     ///
     /// The docs count as covering concurrency when they have a section about safety
     /// (`# Thread safety`, `# Safety`, `# Cancellation safety`), a `Safety:` line, or mention
-    /// any of: thread, concurrent/concurrency, lock, atomic, synchronise/synchronize, race,
-    /// parallel, mutex, task, share/shared/shareable, the primitive itself (semaphore, channel,
-    /// condvar, barrier, sender, receiver), `Send`, `Sync`. The bar is deliberately low: the
-    /// lint asks for a sentence, not an essay. Docs that cannot be read
-    /// (`#[doc = include_str!(…)]`), `#[doc(hidden)]` types and test code are left alone.
+    /// any of these words, as whole words with their inflections: thread (threads,
+    /// thread-safe, multithreaded), concurrent/concurrently/concurrency, lock (locks, locked,
+    /// locking, unlock, deadlock, lock-free), atomic/atomically, synchronise/synchronize, race
+    /// (races, racy), parallel, mutex, task, share/shared/shareable, the primitive itself
+    /// (semaphore, channel, condvar, barrier, sender, receiver), `Send`, `Sync`. "Graceful",
+    /// "clock", "block" and "trace" do not count. The bar is deliberately low: the lint asks
+    /// for a sentence, not an essay. The contract also counts as stated when the docs of one
+    /// of the type's `pub` methods (in the same file) speak of concurrency, or when a paragraph of
+    /// the file's inner docs (`//!`, the crate docs in `lib.rs`) names the type and speaks of
+    /// concurrency.
+    ///
+    /// Left alone, because they have no concurrency contract to state:
+    /// - types that cannot be shared between threads: they hold an `Rc`, a `Cell`/`RefCell`
+    ///   outside a lock, a `LocalSet`, a JS value (`JsValue`, `js_sys`, `web_sys`), a raw
+    ///   pointer, or a `PhantomData` marker of one of these, and the file has no
+    ///   `unsafe impl Sync` for them;
+    /// - types whose impls in the file offer no method callable through a shared reference
+    ///   (`&self`, `self: Arc<Self>`), value traits (`Debug`, `Clone`, `PartialEq`, …)
+    ///   aside: by-value builders whose methods take `self`, and opaque handles used through
+    ///   `&mut self` or `Drop`. A type with no impl in the file counts as shared;
+    /// - docs that cannot be read (`#[doc = include_str!(…)]`), `#[doc(hidden)]` types and
+    ///   test code.
     ///
     /// ### Why is this bad
     /// Go's rule: document concurrency safety. A type with a lock or an atomic inside makes
@@ -95,7 +114,7 @@ fn collect_items(cx: &FileCx<'_>, items: &[syn::Item], inline: &mut Vec<(String,
             syn::Item::Union(u) => &u.ident,
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    inline.push((m.ident.to_string(), matches!(m.vis, syn::Visibility::Public(_))));
+                    inline.push((m.ident.to_string(), modules::is_public_decl(&m.vis, &m.attrs)));
                     collect_items(cx, inner, inline);
                     inline.pop();
                 }
@@ -142,6 +161,14 @@ fn candidate(cx: &FileCx<'_>, def: &TypeDef<'_>) -> Option<Diagnostic> {
     if speaks_of_concurrency(&docs) {
         return None;
     }
+    let name = def.ident.to_string();
+    if cannot_be_shared(cx, def, &name)
+        || !lends_shared_api(cx, &name)
+        || methods_document_it(cx, &name)
+        || module_documents_it(&cx.ast.attrs, &name)
+    {
+        return None;
+    }
     Some(diagnostic(cx, def, &state, !docs.trim().is_empty()))
 }
 
@@ -164,14 +191,27 @@ fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 /// The fair rule, documented on the lint: a heading or `Safety:` line about it, or any
-/// mention of a concurrency word.
-fn speaks_of_concurrency(docs: &str) -> bool {
+/// mention of a concurrency word, matched as a whole word ("graceful" is not "race", "clock"
+/// is not "lock") with its inflections ("locks", "locked", "thread-safe", "concurrently").
+pub(crate) fn speaks_of_concurrency(docs: &str) -> bool {
+    /// Stems long enough to be unambiguous at the start of a word.
+    const STEMS: &[&str] = &[
+        "thread", "multithread", "concurren", "synchronis", "synchroniz", "atomic", "parallel", "mutex", "semaphore",
+        "condvar",
+    ];
+    /// Short words, matched exactly.
     const WORDS: &[&str] = &[
-        "thread", "concurren", "lock", "atomic", "synchronis", "synchroniz", "race", "racy", "parallel", "mutex",
-        "task", "share", "sharing", "safety:", "semaphore", "channel", "condvar", "barrier", "sender", "receiver",
+        "lock", "locks", "locked", "locking", "unlock", "unlocks", "unlocked", "unlocking", "deadlock", "deadlocks",
+        "lockfree", "race", "races", "racy", "racing", "raced", "task", "tasks", "share", "shares", "shared",
+        "sharing", "shareable", "sharable", "channel", "channels", "barrier", "barriers", "sender", "senders",
+        "receiver", "receivers",
     ];
     let lower = docs.to_ascii_lowercase();
-    if WORDS.iter().any(|w| lower.contains(w)) {
+    if lower.contains("safety:") {
+        return true;
+    }
+    let words = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
+    if words.clone().any(|w| WORDS.contains(&w) || STEMS.iter().any(|s| w.starts_with(s))) {
         return true;
     }
     // A section about safety of any kind (`# Safety`, `# Cancellation safety`).
@@ -248,4 +288,124 @@ fn insertion_point(cx: &FileCx<'_>, def: &TypeDef<'_>) -> Option<(Span, String)>
         return None;
     }
     Some((Span::new(cx.file, range.start, range.start), before.to_string()))
+}
+
+/// Types from `std`, wasm-bindgen and tokio that make a type `!Send` or `!Sync`.
+fn unshareable(resolved: &str) -> bool {
+    matches!(
+        resolved,
+        "std::rc::Rc"
+            | "std::rc::Weak"
+            | "std::cell::RefCell"
+            | "std::cell::Cell"
+            | "std::cell::UnsafeCell"
+            | "std::cell::OnceCell"
+            | "tokio::task::LocalSet"
+            | "wasm_bindgen::JsValue"
+            | "wasm_bindgen::JsCast"
+    ) || resolved.starts_with("js_sys::")
+        || resolved.starts_with("web_sys::")
+}
+
+/// Whether the type cannot be shared between threads, so that it has no concurrency contract
+/// to document: it holds an `Rc`, a `Cell`/`RefCell` outside any lock, a `LocalSet`, a JS value,
+/// a raw pointer, or a `PhantomData` marker of one of these, and the file has no `unsafe impl
+/// Sync` for it.
+fn cannot_be_shared(cx: &FileCx<'_>, def: &TypeDef<'_>, name: &str) -> bool {
+    let claims_sync =
+        cx.facts.impls.iter().any(|i| i.unsafe_auto_trait == Some("Sync") && i.self_name.as_deref() == Some(name));
+    if claims_sync {
+        return false;
+    }
+    def.fields.iter().any(|f| {
+        if f.holds_raw_pointer {
+            return true;
+        }
+        // A cell inside a lock (`Mutex<RefCell<T>>`) is shared safely; the list is outermost first.
+        let mut inside_lock = false;
+        for t in f.types.iter().filter(|t| !t.behind_reference) {
+            let Some(resolved) = t.resolved.as_deref() else { continue };
+            if sync_kind(resolved).is_some_and(|k| k == SyncKind::Lock) {
+                inside_lock = true;
+            } else if unshareable(resolved) && (!inside_lock || resolved.starts_with("std::rc::")) {
+                return true;
+            }
+        }
+        // `PhantomData<*const ()>`, `PhantomData<Rc<()>>`: an explicit `!Send`/`!Sync` marker.
+        let tokens = quote::ToTokens::to_token_stream(&f.field.ty).to_string();
+        tokens.contains("PhantomData")
+            && ["* const", "* mut", "Rc <", "Cell <", "RefCell <"].iter().any(|m| tokens.contains(m))
+    })
+}
+
+/// Trait impls that do not make a type's state reachable from several threads: value traits
+/// whose `&self` methods only look at it.
+const VALUE_TRAITS: &[&str] =
+    &["Debug", "Display", "Clone", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Default", "Drop", "From", "Into"];
+
+/// Whether the type offers a method callable through a shared reference (`&self`,
+/// `self: Arc<Self>`), in the impls of this file. A type whose impls here take only `self`
+/// (a by-value builder) or `&mut self` (an opaque handle, a `Service`) is not used from
+/// several threads at once, so it has no contract to state. Without any impl of the type in
+/// the file, its API cannot be seen and counts as shared.
+fn lends_shared_api(cx: &FileCx<'_>, name: &str) -> bool {
+    let mut impls =
+        cx.facts.impls.iter().filter(|i| i.self_name.as_deref() == Some(name) && i.unsafe_auto_trait.is_none());
+    let mut any = false;
+    let shared = impls.any(|i| {
+        any = true;
+        let value_trait = i.item.trait_.as_ref().is_some_and(|(_, p, _)| {
+            p.segments.last().is_some_and(|s| VALUE_TRAITS.contains(&s.ident.to_string().as_str()))
+        });
+        !value_trait
+            && i.item.items.iter().any(|it| match it {
+                syn::ImplItem::Fn(f) => shared_receiver(&f.sig),
+                _ => false,
+            })
+    });
+    shared || !any
+}
+
+/// `&self`, `self: &Self`, `self: Arc<Self>`, `self: Pin<&Self>`: callable on a shared value.
+fn shared_receiver(sig: &syn::Signature) -> bool {
+    let Some(syn::FnArg::Receiver(r)) = sig.inputs.first() else { return false };
+    if r.colon_token.is_none() {
+        return r.reference.is_some() && r.mutability.is_none();
+    }
+    let text = quote::ToTokens::to_token_stream(&*r.ty).to_string();
+    (text.contains('&') && !text.contains("& mut")) || text.contains("Arc")
+}
+
+/// Whether the docs of a `pub` method of the type (in this file's inherent impls) state the
+/// contract: the methods are where callers read it.
+fn methods_document_it(cx: &FileCx<'_>, name: &str) -> bool {
+    cx.facts.impls.iter().filter(|i| i.self_name.as_deref() == Some(name) && i.item.trait_.is_none()).any(|i| {
+        i.item.items.iter().any(|it| match it {
+            syn::ImplItem::Fn(f) => {
+                matches!(f.vis, syn::Visibility::Public(_))
+                    && doc_text(&f.attrs).is_some_and(|d| speaks_of_concurrency(&d))
+            }
+            _ => false,
+        })
+    })
+}
+
+/// Whether the file's inner docs (`//!`, the crate's docs in `lib.rs`) have a paragraph that
+/// names the type and speaks of concurrency.
+fn module_documents_it(attrs: &[syn::Attribute], name: &str) -> bool {
+    let mut docs = String::new();
+    for a in attrs.iter().filter(|a| matches!(a.style, syn::AttrStyle::Inner(_)) && a.path().is_ident("doc")) {
+        if let syn::Meta::NameValue(syn::MetaNameValue {
+            value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }),
+            ..
+        }) = &a.meta
+        {
+            docs.push_str(&s.value());
+            docs.push('\n');
+        }
+    }
+    docs.split("\n\n").any(|paragraph| {
+        paragraph.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == name)
+            && speaks_of_concurrency(paragraph)
+    })
 }

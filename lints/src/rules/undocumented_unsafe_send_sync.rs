@@ -16,8 +16,17 @@ crate::declare_lint! {
     /// concurrency safety.
     ///
     /// One comment covers a pair of one-line `unsafe impl Send` / `unsafe impl Sync` written
-    /// directly under it. A justification that does not say `SAFETY:` is not recognised:
-    /// tools and reviewers search for the keyword.
+    /// directly under it.
+    ///
+    /// A comment that argues the case without the `SAFETY:` marker (`// Safe because the
+    /// pointer is never dereferenced`) is reported as such: "has a justification but no
+    /// `SAFETY:` marker", with a machine-applicable fix that writes `SAFETY: ` at the start of
+    /// its first line, since tools and reviewers search for the keyword. A comment counts as a
+    /// justification when it is at least four words long, is not a to-do (`TODO`, `FIXME`),
+    /// and has a word of reasoning (`because`, `since`, `only`, `never`, `safe`, `sound`,
+    /// `as long as`, `thread-safe`, `immutable`, `exclusive`, …). Any other comment (a link,
+    /// `Deprecated impls: see #5296`) is not an argument: the impl is reported as having no
+    /// `SAFETY:` comment, with a placeholder to fill in.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -88,23 +97,48 @@ fn check_impl(cx: &FileCx<'_>, i: &syn::ItemImpl) {
     }
     let Some(which) = send_sync_trait(path) else { return };
     let unsafe_span = cx.span_of(unsafety.span);
-    if has_safety_comment(cx, i, unsafe_span) {
+    let comment = classify(cx, i, unsafe_span);
+    if matches!(comment, Comment::Safety) {
         return;
     }
     let ty = type_text(&i.self_ty);
     let head_end = cx.span_of(path.segments.last().map(|s| s.ident.span()).unwrap_or(unsafety.span));
     let primary = unsafe_span.to(head_end).to(cx.span(&*i.self_ty));
-    let (insert_at, indent) = insertion_point(cx, i, unsafe_span);
     let claim = if which == "Send" { "be moved to another thread" } else { "be shared between threads" };
-    let comment = format!("{indent}// SAFETY: <explain why `{ty}` can safely {claim}>\n");
-    let mut d = Diagnostic::new(
-        &UNDOCUMENTED_UNSAFE_SEND_SYNC,
-        primary,
-        format!("`unsafe impl {which}` without a `// SAFETY:` comment"),
-    )
-    .primary_label(format!("claims `{ty}` is `{which}` without saying why"))
-    .help(format!("write a `// SAFETY:` comment above the impl explaining why `{ty}` can safely {claim}"))
-    .suggest("document the invariant that makes this sound", insert_at, comment, Applicability::HasPlaceholders);
+    let mut d = match comment {
+        Comment::Justification { at } => Diagnostic::new(
+            &UNDOCUMENTED_UNSAFE_SEND_SYNC,
+            primary,
+            format!("`unsafe impl {which}` has a justification but no `SAFETY:` marker"),
+        )
+        .primary_label(format!(
+            "the comment says why `{ty}` is `{which}`, but not with the marker reviewers search for"
+        ))
+        .help("start the comment with `SAFETY:` so that tools and reviewers find the argument")
+        .suggest(
+            "mark the comment as the safety argument",
+            Span::new(cx.file, at, at),
+            "SAFETY: ".to_string(),
+            Applicability::MachineApplicable,
+        ),
+        _ => {
+            let (insert_at, indent) = insertion_point(cx, i, unsafe_span);
+            let comment = format!("{indent}// SAFETY: <explain why `{ty}` can safely {claim}>\n");
+            Diagnostic::new(
+                &UNDOCUMENTED_UNSAFE_SEND_SYNC,
+                primary,
+                format!("`unsafe impl {which}` without a `// SAFETY:` comment"),
+            )
+            .primary_label(format!("claims `{ty}` is `{which}` without saying why"))
+            .help(format!("write a `// SAFETY:` comment above the impl explaining why `{ty}` can safely {claim}"))
+            .suggest(
+                "document the invariant that makes this sound",
+                insert_at,
+                comment,
+                Applicability::HasPlaceholders,
+            )
+        }
+    };
     if let Some(note) = d.rule_note() {
         d = d.note(note);
     }
@@ -129,21 +163,45 @@ fn insertion_point(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> (Sp
     (Span::new(cx.file, range.start, range.start), indent)
 }
 
-/// A `SAFETY:` comment (or a `# Safety` doc section) on the lines directly above the impl
-/// (its attributes, or a one-line sibling `unsafe impl Send`/`Sync`, may sit in between), or at
-/// the end of the `unsafe impl` line.
-fn has_safety_comment(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> bool {
-    let mentions_safety = |text: &str| {
-        let lower = text.to_ascii_lowercase();
-        lower.contains("safety:") || lower.contains("# safety") || lower.contains("safety -")
-    };
+/// What sits directly above the impl (its attributes, or a one-line sibling `unsafe impl
+/// Send`/`Sync`, may sit in between), or at the end of the `unsafe impl` line.
+enum Comment {
+    /// A `SAFETY:` comment or a `# Safety` doc section.
+    Safety,
+    /// A comment that argues why the impl is sound but does not say `SAFETY:`; `at` is where
+    /// the marker goes (after the opener of the comment's first line with text).
+    Justification { at: usize },
+    /// No comment, or one that does not argue the case (a link, a `TODO`, a label).
+    Missing,
+}
+
+fn mentions_safety(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("safety:") || lower.contains("# safety") || lower.contains("safety -")
+}
+
+/// Comment openers, longest first; `*` continues a block comment.
+const OPENERS: &[&str] = &["///", "//!", "//", "/**", "/*!", "/*", "*"];
+
+/// A comment line's text without its opener, and the offset (in the line) where the text starts.
+fn comment_body(line: &str) -> Option<(usize, &str)> {
+    let indent = line.len() - line.trim_start().len();
+    let trimmed = line.trim_start();
+    let opener = OPENERS.iter().find(|o| trimmed.starts_with(**o))?;
+    let rest = &trimmed[opener.len()..];
+    let text = rest.trim_start();
+    let text = text.strip_suffix("*/").unwrap_or(text).trim_end();
+    Some((indent + opener.len() + (rest.len() - rest.trim_start().len()), text))
+}
+
+fn classify(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> Comment {
     for attr in &i.attrs {
         if attr.path().is_ident("doc") {
             if let syn::Meta::NameValue(nv) = &attr.meta {
                 if let syn::Expr::Lit(l) = &nv.value {
                     if let syn::Lit::Str(s) = &l.lit {
                         if mentions_safety(&s.value()) {
-                            return true;
+                            return Comment::Safety;
                         }
                     }
                 }
@@ -153,11 +211,14 @@ fn has_safety_comment(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> 
     let src = cx.source;
     let line = src.line_index(unsafe_span.start as usize);
     let own = src.line_text(line);
-    if let Some(pos) = own.find("//") {
-        if mentions_safety(&own[pos..]) {
-            return true;
+    let own_comment = own.find("//").map(|pos| (src.line_range(line).start + pos, &own[pos..]));
+    if let Some((_, text)) = own_comment {
+        if mentions_safety(text) {
+            return Comment::Safety;
         }
     }
+    // The comment lines above, nearest first.
+    let mut above: Vec<usize> = Vec::new();
     let mut l = line;
     let mut in_block_comment = false;
     while l > 0 {
@@ -173,21 +234,64 @@ fn has_safety_comment(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> 
         }
         if is_comment || in_block_comment {
             if mentions_safety(text) {
-                return true;
+                return Comment::Safety;
             }
+            above.push(l);
             continue;
         }
         let is_attr = text.starts_with("#[") || text.starts_with(')') || text.starts_with(']');
         // One comment may cover a `Send` + `Sync` pair written on consecutive lines.
-        let is_sibling_impl = text.starts_with("unsafe impl")
-            && text.ends_with("{}")
+        let code = text.find("//").map_or(text, |pos| text[..pos].trim_end());
+        let is_sibling_impl = code.starts_with("unsafe impl")
+            && code.ends_with("{}")
             && (text.contains(" Send for ") || text.contains(" Sync for "));
         if is_attr || is_sibling_impl {
             continue;
         }
+        break;
+    }
+    // Top to bottom: the comment as written, then a trailing one on the impl's line.
+    let mut lines: Vec<(usize, &str)> = above
+        .iter()
+        .rev()
+        .filter_map(|&l| {
+            let (offset, text) = comment_body(src.line_text(l))?;
+            Some((src.line_range(l).start + offset, text))
+        })
+        .collect();
+    if let Some((at, text)) = own_comment {
+        if let Some((offset, body)) = comment_body(text) {
+            lines.push((at + offset, body));
+        }
+    }
+    let text: Vec<&str> = lines.iter().map(|(_, t)| *t).collect();
+    match lines.iter().find(|(_, t)| !t.is_empty()) {
+        Some(&(at, _)) if justifies(&text.join(" ")) => Comment::Justification { at },
+        _ => Comment::Missing,
+    }
+}
+
+/// Whether a comment argues why an impl is sound: some words long, not a to-do, and with a
+/// word of reasoning (`because`, `only`, `never`, `safe`, `as long as`, `thread-safe`, …). A
+/// link, `Deprecated: see #5296` or `TODO: add bounds` does not.
+fn justifies(text: &str) -> bool {
+    const REASONS: &[&str] = &[
+        "safe", "safely", "sound", "because", "since", "only", "never", "always", "guarantee", "guarantees",
+        "guaranteed", "ensure", "ensures", "ensured", "thread-safe", "threadsafe", "immutable", "exclusive",
+        "exclusively", "unique", "uniquely", "owned", "owns", "cannot", "can't", "correct", "therefore", "thus",
+        "provided", "mirror", "mirrors", "analogous", "equivalent", "fine", "ok", "okay",
+    ];
+    const PHRASES: &[&str] = &["as long as", "so long as", "thread safe", "does not", "doesn't", "is not", "isn't"];
+    let lower = text.to_ascii_lowercase();
+    let first = lower.trim_start();
+    if ["todo", "fixme", "xxx", "hack"].iter().any(|t| first.starts_with(t)) {
         return false;
     }
-    false
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() >= 4 && (words.iter().any(|w| REASONS.contains(w)) || PHRASES.iter().any(|p| lower.contains(p)))
 }
 
 /// A type as people write it: `inner::Ptr<T>`, not the token spacing `inner :: Ptr < T >`.

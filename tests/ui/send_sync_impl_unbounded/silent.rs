@@ -106,3 +106,120 @@ mod tests {
 }
 
 fn main() {}
+
+// A length type: the field holds `N::Storage`, a type `N` names, never an `N`.
+pub trait Length<T> {
+    type Storage;
+}
+pub struct Array<T, N: Length<T>> {
+    data: N::Storage,
+}
+// SAFETY: `Array<T, N>` is `[T; N]`.
+unsafe impl<T: Send, N: Length<T>> Send for Array<T, N> {}
+// SAFETY: as above.
+unsafe impl<T: Sync, N: Length<T>> Sync for Array<T, N> {}
+
+// A strategy parameter held only in `PhantomData`, through a function pointer.
+pub struct Flavor<F, R> {
+    inner: F,
+    _relax: PhantomData<fn() -> R>,
+}
+// SAFETY: `F` is bounded; `R` is a strategy with no value.
+unsafe impl<F: Send, R> Send for Flavor<F, R> {}
+
+// ... or through another type of this file that holds it only in `PhantomData`.
+pub struct Relax<R>(PhantomData<R>);
+pub struct Spin<T, R> {
+    data: UnsafeCell<T>,
+    relax: Relax<R>,
+}
+impl<T, R> Spin<T, R> {
+    pub fn lock(&self) -> &mut T {
+        unsafe { &mut *self.data.get() }
+    }
+}
+// SAFETY: the `Mutex` pattern for `T`; `R` is never stored.
+unsafe impl<T: Send, R> Sync for Spin<T, R> {}
+// SAFETY: as above.
+unsafe impl<T: Send, R> Send for Spin<T, R> {}
+
+// `SyncWrapper`: `T` is stored, but nothing reaches it through `&self`.
+pub struct SyncWrapper<T> {
+    value: T,
+}
+impl<T> SyncWrapper<T> {
+    pub fn new(value: T) -> Self {
+        SyncWrapper { value }
+    }
+    pub fn get_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+// SAFETY: a shared `SyncWrapper` gives access to nothing.
+unsafe impl<T> Sync for SyncWrapper<T> {}
+
+// A guard's raw-lock parameter: behind a reference, and no `&self` method names it.
+pub trait RawLock {
+    fn unlock(&self);
+}
+pub struct Lock<R, T> {
+    raw: R,
+    data: UnsafeCell<T>,
+}
+pub struct Guard<'a, R: RawLock, T> {
+    lock: &'a Lock<R, T>,
+}
+impl<'a, R: RawLock, T> Deref for Guard<'a, R, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        unsafe { &*self.lock.data.get() }
+    }
+}
+impl<'a, R: RawLock, T> Drop for Guard<'a, R, T> {
+    fn drop(&mut self) {
+        self.lock.raw.unlock();
+    }
+}
+// SAFETY: a shared guard only lends `&T`.
+unsafe impl<'a, R: RawLock, T: Sync> Sync for Guard<'a, R, T> {}
+
+// A marker parameter named only as a type argument of another type: no `T` is handed out.
+pub struct Notified<S>(std::ptr::NonNull<u8>, PhantomData<S>);
+/// A queue of task headers, shared between threads.
+pub struct Inject<T> {
+    head: std::sync::atomic::AtomicPtr<u8>,
+    _p: PhantomData<T>,
+}
+impl<T> Inject<T> {
+    pub fn push(&self, _task: Notified<T>) {}
+    pub fn pop(&self) -> Option<Notified<T>> {
+        None
+    }
+}
+// SAFETY: the queue holds task headers, never a `T`.
+unsafe impl<T> Send for Inject<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for Inject<T> {}
+
+// A scoped thread-local key: the `&T` it takes and lends is the calling thread's own.
+pub struct ScopedKey<T> {
+    slot: &'static std::thread::LocalKey<std::cell::Cell<*const ()>>,
+    _marker: PhantomData<T>,
+}
+impl<T> ScopedKey<T> {
+    pub fn set<R>(&'static self, t: &T, f: impl FnOnce() -> R) -> R {
+        self.slot.with(|c| c.set(t as *const T as *const ()));
+        f()
+    }
+    pub fn with<F, R>(&'static self, f: F) -> R
+    where
+        F: FnOnce(&T) -> R,
+    {
+        f(unsafe { &*(self.slot.with(|c| c.get()) as *const T) })
+    }
+}
+// SAFETY: each thread reads its own slot.
+unsafe impl<T> Sync for ScopedKey<T> {}

@@ -107,3 +107,81 @@ pub struct Config {
 }
 
 fn main() {}
+
+/// Locks are taken in field order.
+pub struct Ordered {
+    a: Mutex<u8>,
+    b: Mutex<u8>,
+}
+
+/// A thread-safe registry.
+pub struct ThreadSafe {
+    m: Mutex<u8>,
+}
+
+// Types that cannot be shared between threads have no concurrency contract to state.
+/// A single-threaded cache.
+pub struct LocalCache {
+    inner: std::rc::Rc<Mutex<Vec<u8>>>,
+}
+
+/// Counts and remembers.
+pub struct Memo {
+    hits: AtomicUsize,
+    last: std::cell::RefCell<Option<u8>>,
+}
+
+/// Wraps a C handle.
+pub struct CHandle {
+    raw: *mut u8,
+    calls: AtomicUsize,
+}
+
+/// Not `Send`, by marker.
+pub struct Pinned {
+    m: Mutex<u8>,
+    _not_send: PhantomData<*const ()>,
+}
+
+// A by-value builder: every method takes `self`.
+/// Builds a server.
+pub struct Builder {
+    started: AtomicBool,
+}
+impl Builder {
+    pub fn port(self, _port: u16) -> Self {
+        self
+    }
+    pub fn build(self) -> u8 {
+        0
+    }
+}
+
+// An opaque handle: nothing is reachable through `&self` (value traits aside).
+/// Tracks an in-flight request and updates the estimate on drop.
+#[derive(Debug)]
+pub struct Handle {
+    estimate: Arc<Mutex<f64>>,
+}
+impl Drop for Handle {
+    fn drop(&mut self) {
+        *self.estimate.lock().unwrap() += 1.0;
+    }
+}
+impl Clone for Handle {
+    fn clone(&self) -> Self {
+        Handle { estimate: self.estimate.clone() }
+    }
+}
+
+// The contract is stated on the methods.
+/// A limiter.
+pub struct Limiter {
+    permits: AtomicUsize,
+}
+impl Limiter {
+    /// Takes a permit; may be called from any number of threads at once.
+    pub fn acquire(&self) -> bool {
+        true
+    }
+}

@@ -40,4 +40,28 @@ mod nested {
     }
 }
 
+// Keywords are whole words: "graceful" is not "race", "clock" is not "lock", "trace" and
+// "racer" are not "race".
+/// Shuts down gracefully; stamps each entry with a clock reading and a trace id for the racer.
+pub struct Journal { //~ undocumented_shared_type
+    entries: Mutex<Vec<String>>,
+}
+
+// A cell inside a lock is shared safely: the type stays shareable.
+/// A scratch buffer.
+pub struct Scratch { //~ undocumented_shared_type
+    buf: Mutex<std::cell::RefCell<Vec<u8>>>,
+}
+
+// Its API lends it through `&self`.
+/// A meter.
+pub struct Meter { //~ undocumented_shared_type
+    count: AtomicUsize,
+}
+impl Meter {
+    pub fn read(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 fn main() {}

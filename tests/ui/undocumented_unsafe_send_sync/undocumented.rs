@@ -17,11 +17,5 @@ mod inner {
 
 unsafe impl core::marker::Send for inner::Ptr {} //~ undocumented_unsafe_send_sync
 
-// A justification without the keyword is not recognised.
-pub struct Address(*mut u8);
-// Safe since Address is never dereferenced
-unsafe impl Send for Address {} //~ undocumented_unsafe_send_sync
-unsafe impl Sync for Address {} //~ undocumented_unsafe_send_sync
-
 pub struct Wrapper<T>(std::marker::PhantomData<T>);
 unsafe impl<T> Send for inner::Wrapped<Vec<T>> {} //~ undocumented_unsafe_send_sync

@@ -65,3 +65,20 @@ pub fn make() -> u8 {
     let l = Local { m: Mutex::new(1) };
     *l.m.lock().unwrap()
 }
+
+#[doc(hidden)]
+pub use hidden_reexport::Unlisted;
+mod hidden_reexport {
+    /// Re-exported only under `#[doc(hidden)]`: not documented API.
+    pub struct Unlisted {
+        pub m: std::sync::Mutex<u8>,
+    }
+}
+
+#[doc(hidden)]
+pub mod __private {
+    /// In a `#[doc(hidden)]` inline module: not documented API.
+    pub struct Internal2 {
+        pub m: std::sync::Mutex<u8>,
+    }
+}
