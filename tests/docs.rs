@@ -52,8 +52,13 @@ fn every_lint_has_clippy_style_docs() {
     }
 }
 
+/// Two tests rewrite parts of README.md when blessing: each reads, edits and writes the whole
+/// file, so they take turns or one would undo the other's edit.
+static README_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn readme_lint_table_is_up_to_date() {
+    let _turn = README_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let expected = docs::readme_with_table(&readme).expect("README.md has the lint table markers");
@@ -107,6 +112,7 @@ fn demo_run() -> (Vec<Shown>, String) {
 /// (`shown: LINT PATH, …`), byte for byte as a run prints them, then the run's summary line.
 #[test]
 fn readme_demo_output_is_a_real_run() {
+    let _turn = README_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let start = readme.find("<!-- demo:start").expect("README.md has a <!-- demo:start … --> marker");
