@@ -207,7 +207,9 @@ pub fn lock_type_named(resolved: &str) -> Option<LockType> {
         "parking_lot::Mutex" | "parking_lot::FairMutex" | "lock_api::Mutex" => {
             (ParkingLot, Mutex, "parking_lot::Mutex")
         }
-        "parking_lot::RwLock" | "lock_api::RwLock" => (ParkingLot, RwLock, "parking_lot::RwLock"),
+        "parking_lot::RwLock" => (ParkingLot, RwLock, "parking_lot::RwLock"),
+        // Generic over its raw lock, whose policy decides whether readers wait for writers.
+        "lock_api::RwLock" => (ParkingLot, RwLock, "lock_api::RwLock"),
         "parking_lot::ReentrantMutex" | "lock_api::ReentrantMutex" => {
             (ParkingLot, Reentrant, "parking_lot::ReentrantMutex")
         }
@@ -527,6 +529,9 @@ pub struct HeldCall {
     pub fn_id: FnId,
     /// The function called, when exactly one function of the file has that name and shape.
     pub callee: Option<FnId>,
+    /// The call is awaited on the spot: an `async fn` called otherwise only makes a future, and
+    /// its body (and its locks) runs later.
+    pub awaited: bool,
 }
 
 /// Everything the lock pass found in one file.
@@ -558,6 +563,31 @@ impl LockFacts {
         &self.acquisitions[self.guards[g].acq]
     }
 
+    /// The guards of `held` on the lock `key` that taking `a` conflicts with, and how; a
+    /// re-lock that deadlocks whatever other threads do comes first.
+    pub fn conflicts(&self, held: &[GuardId], a: &Acquisition, key: Option<&LockKey>) -> Vec<(GuardId, Conflict)> {
+        let Some(key) = key else { return Vec::new() };
+        let mut out: Vec<(GuardId, Conflict)> = held
+            .iter()
+            .filter_map(|&h| {
+                let ha = self.guard_acq(h);
+                if ha.key.as_ref() != Some(key) {
+                    return None;
+                }
+                let kind = if ha.ty.kind == LockKind::Reentrant || a.ty.kind == LockKind::Reentrant {
+                    LockKind::Reentrant
+                } else if ha.type_known {
+                    ha.ty.kind
+                } else {
+                    a.ty.kind
+                };
+                conflict(kind, ha.mode, a.mode).map(|c| (h, c))
+            })
+            .collect();
+        out.sort_by_key(|&(_, c)| c != Conflict::Deadlock);
+        out
+    }
+
     /// The blocking acquisitions `call`'s callee makes in its own body (closures and async
     /// blocks it creates excluded), with keys rewritten into the caller's terms: `self.x` stays
     /// `self.x` for `self.method()`, a parameter becomes the argument passed, a static stays.
@@ -565,6 +595,9 @@ impl LockFacts {
         let Some(callee) = call.callee else { return Vec::new() };
         let Some(&context) = self.fn_contexts.get(&callee) else { return Vec::new() };
         let f = facts.func(callee);
+        if f.sig.asyncness.is_some() && !call.awaited {
+            return Vec::new();
+        }
         let params: Vec<Option<BindingId>> = f
             .sig
             .inputs
@@ -659,7 +692,6 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
             next_context: next_context + 1,
             is_async: func.sig.asyncness.is_some(),
             is_move: false,
-            binding_guard: HashMap::new(),
             after: HashMap::new(),
             captured: Vec::new(),
             stmts: Vec::new(),
@@ -708,13 +740,35 @@ fn has_receiver(facts: &Facts<'_>, f: FnId) -> bool {
     facts.func(f).sig.inputs.iter().any(|i| matches!(i, syn::FnArg::Receiver(_)))
 }
 
-/// Guards alive on every path to the current point.
+/// Guards alive on every path to the current point, and which local holds each.
 #[derive(Clone, Debug, Default)]
 struct State {
     live: Vec<GuardId>,
+    /// The guard each local holds. Per path: a guard moved out of `g0` on one branch
+    /// (`let g = if c { g0 } else { drop(g0); … }`) is still `g0`'s on the other, where the
+    /// `drop(g0)` must release it.
+    bound: Vec<(BindingId, GuardId)>,
     unreachable: bool,
 }
 
+impl State {
+    fn guard_of(&self, b: BindingId) -> Option<GuardId> {
+        self.bound.iter().find(|(x, _)| *x == b).map(|(_, g)| *g)
+    }
+
+    fn bind(&mut self, b: BindingId, g: GuardId) {
+        self.unbind(b);
+        self.bound.push((b, g));
+    }
+
+    fn unbind(&mut self, b: BindingId) -> Option<GuardId> {
+        let pos = self.bound.iter().position(|(x, _)| *x == b)?;
+        Some(self.bound.swap_remove(pos).1)
+    }
+}
+
+/// What holds on every path: the guards alive on both, and the locals that hold the same
+/// guard on both.
 fn join(a: State, b: State) -> State {
     if a.unreachable {
         return b;
@@ -722,7 +776,11 @@ fn join(a: State, b: State) -> State {
     if b.unreachable {
         return a;
     }
-    State { live: a.live.into_iter().filter(|g| b.live.contains(g)).collect(), unreachable: false }
+    State {
+        live: a.live.into_iter().filter(|g| b.live.contains(g)).collect(),
+        bound: a.bound.into_iter().filter(|e| b.bound.contains(e)).collect(),
+        unreachable: false,
+    }
 }
 
 fn join_opt(a: Option<State>, b: State) -> State {
@@ -733,7 +791,7 @@ fn join_opt(a: Option<State>, b: State) -> State {
 }
 
 fn unreachable_state() -> State {
-    State { live: Vec::new(), unreachable: true }
+    State { live: Vec::new(), bound: Vec::new(), unreachable: true }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -782,6 +840,13 @@ enum Plan<'a> {
     Nothing,
 }
 
+impl Plan<'_> {
+    /// What a use of an existing guard does with it moves the guard out of its binding.
+    fn moves_value(&self) -> bool {
+        matches!(self, Plan::MovedInto(..) | Plan::Bind(_) | Plan::Assign(..) | Plan::Discard | Plan::Escapes)
+    }
+}
+
 struct Climb<'a> {
     plan: Plan<'a>,
     /// The first `.await` the value passed through (an async lock's acquisition completes there).
@@ -819,7 +884,6 @@ struct Pass<'p, 'a> {
     is_async: bool,
     /// The current body is a `move` closure or block: naming an outer guard moves it in.
     is_move: bool,
-    binding_guard: HashMap<BindingId, GuardId>,
     /// Work to do once an expression is fully evaluated.
     after: HashMap<*const Expr, Vec<After>>,
     /// Outer guards moved into a nested body.
@@ -943,6 +1007,15 @@ fn call_passes_value(text: &str) -> bool {
     owner.ends_with("Guard") && matches!(last, "map" | "try_map" | "filter_map" | "map_split")
 }
 
+/// `Box::pin(x)`, `Pin::new(x)`, `pin!(x)`: `x` is a future to poll, not a value to use.
+fn pins_future(e: &Expr) -> bool {
+    let Expr::Call(c) = e else { return false };
+    matches!(
+        call_path_text(c).as_deref(),
+        Some("Box::pin" | "std::boxed::Box::pin" | "Pin::new" | "std::pin::Pin::new" | "__macro_pin")
+    )
+}
+
 /// The type name of a binding, for lock identities across functions: `state: &AppState` is
 /// `AppState`.
 fn binding_type_name(ty: &syn::Type) -> Option<String> {
@@ -991,11 +1064,20 @@ impl<'p, 'a> Pass<'p, 'a> {
         self.frames.push(Frame { kind, boundary, locals, end, close, block, guards: Vec::new() });
     }
 
-    /// Pops the innermost frame, releasing what it holds; returns those guards.
+    /// Pops the innermost frame, releasing what it holds (except guards moved on this path to
+    /// a local that outlives it); returns those guards.
     fn pop_frame(&mut self) -> Vec<GuardId> {
+        let depth = self.frames.len().saturating_sub(1);
         let Some(frame) = self.frames.pop() else { return Vec::new() };
         for &g in &frame.guards {
-            self.release(g, ReleaseKind::ScopeEnd, frame.end);
+            let moved_out = self.st.bound.iter().any(|&(b, x)| {
+                x == g && self.facts.binding(b).scope_end.is_some_and(|end| {
+                    self.frames[..depth].iter().any(|f| f.close == Some(end.start))
+                })
+            });
+            if !moved_out {
+                self.release(g, ReleaseKind::ScopeEnd, frame.end);
+            }
         }
         frame.guards
     }
@@ -1006,12 +1088,6 @@ impl<'p, 'a> Pass<'p, 'a> {
             if !self.st.unreachable && self.out.guards[g].release.is_none() {
                 self.out.guards[g].release = Some(Release { span, kind });
             }
-        }
-    }
-
-    fn detach(&mut self, g: GuardId) {
-        for f in &mut self.frames {
-            f.guards.retain(|x| *x != g);
         }
     }
 
@@ -1050,12 +1126,11 @@ impl<'p, 'a> Pass<'p, 'a> {
                     }
                 }
                 After::Install(b, g) => {
-                    if let Some(old) = self.binding_guard.get(&b).copied() {
+                    if let Some(old) = self.st.guard_of(b) {
                         let span = self.span(e);
                         self.release(old, ReleaseKind::Reassigned, span);
-                        self.detach(old);
                     }
-                    self.binding_guard.insert(b, g);
+                    self.st.bind(b, g);
                     if let Some(frame) = self.binding_frame(b) {
                         self.attach(frame, g);
                     }
@@ -1231,7 +1306,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                             .get(&(e as *const Expr))
                             .is_some_and(|l| l.iter().any(|w| matches!(w, After::Install(x, _) if *x == b)));
                         if !scheduled {
-                            if let Some(old) = self.binding_guard.remove(&b) {
+                            if let Some(old) = self.st.unbind(b) {
                                 let span = self.span(e);
                                 self.release(old, ReleaseKind::Reassigned, span);
                             }
@@ -1461,6 +1536,8 @@ impl<'p, 'a> Pass<'p, 'a> {
     /// A closure or async block that runs later or elsewhere: a body of its own.
     fn nested_body(&mut self, is_async: bool, is_move: bool, end: Span, f: impl FnOnce(&mut Self)) {
         let saved_st = std::mem::take(&mut self.st);
+        // Outer locals still name their guards in here (to see them captured).
+        self.st.bound = saved_st.bound.clone();
         let saved_frames = std::mem::take(&mut self.frames);
         let saved_loops = std::mem::take(&mut self.loops);
         let saved_stmts = std::mem::take(&mut self.stmts);
@@ -1502,9 +1579,11 @@ impl<'p, 'a> Pass<'p, 'a> {
     fn path_use(&mut self, e: &'a Expr, p: &'a syn::ExprPath) {
         let Some(ident) = p.path.get_ident() else { return };
         let Some(b) = self.binding_of(ident) else { return };
-        let Some(&g) = self.binding_guard.get(&b) else { return };
+        let Some(g) = self.st.guard_of(b) else { return };
         if self.out.guards[g].context != self.context {
-            if self.is_move {
+            // A closure captures a guard by value when it is `move` or uses it by value
+            // (`|| drop(g)`): the guard then goes with the closure.
+            if self.is_move || self.climb(e, true).plan.moves_value() {
                 self.captured.push(g);
             }
             return;
@@ -1528,9 +1607,8 @@ impl<'p, 'a> Pass<'p, 'a> {
                 self.release(g, ReleaseKind::Drop, span);
             }
             Plan::Bind(nb) => {
-                self.binding_guard.remove(&b);
-                self.binding_guard.insert(nb, g);
-                self.detach(g);
+                self.st.unbind(b);
+                self.st.bind(nb, g);
                 let name = self.facts.binding(nb).name.clone();
                 self.out.guards[g].holder = Holder::Binding { binding: nb, name };
                 if let Some(frame) = self.binding_frame(nb) {
@@ -1538,8 +1616,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 }
             }
             Plan::Assign(assign, nb) => {
-                self.binding_guard.remove(&b);
-                self.detach(g);
+                self.st.unbind(b);
                 let name = self.facts.binding(nb).name.clone();
                 self.out.guards[g].holder = Holder::Binding { binding: nb, name };
                 self.schedule(assign, After::Install(nb, g));
@@ -1548,7 +1625,7 @@ impl<'p, 'a> Pass<'p, 'a> {
             Plan::Escapes => {
                 let span = self.span(e);
                 self.release(g, ReleaseKind::Moved, span);
-                self.binding_guard.remove(&b);
+                self.st.unbind(b);
             }
         }
     }
@@ -1859,6 +1936,11 @@ impl<'p, 'a> Pass<'p, 'a> {
         });
         let parent = parent.flatten();
         let blocking_method = site.call.method.to_string().starts_with("blocking_");
+        if site.ty.is_some_and(|t| t.family == LockFamily::Local) && parent.is_some_and(pins_future) {
+            // `Box::pin(lock.write())` on a lock of this crate: a lock future polled by hand,
+            // not a blocking acquisition.
+            return;
+        }
         let site_ty = site.ty.map(|mut t| {
             if t.family == LockFamily::Local {
                 let awaited = matches!(parent, Some(Expr::Await(_)));
@@ -1971,7 +2053,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 }
                 let name = self.facts.binding(b).name.clone();
                 self.out.guards.push(new_guard(Holder::Binding { binding: b, name }, self.context));
-                self.binding_guard.insert(b, g);
+                self.st.bind(b, g);
                 if let Some(f) = self.binding_frame(b) {
                     self.attach(f, g);
                 }
@@ -2061,6 +2143,11 @@ impl<'p, 'a> Pass<'p, 'a> {
             })
             .collect();
         let globals = keys.iter().map(|k| k.as_ref().and_then(|k| self.global_key(k))).collect();
+        let awaited = self.anc.iter().rev().skip(1).find_map(|n| match n {
+            Node::Expr(Expr::Paren(_) | Expr::Group(_)) => None,
+            Node::Expr(p) => Some(matches!(p, Expr::Await(_))),
+            _ => Some(false),
+        }) == Some(true);
         let dots = if args.is_empty() { "" } else { "…" };
         let text = if is_method { format!("self.{name}({dots})") } else { format!("{name}({dots})") };
         self.out.calls.push(HeldCall {
@@ -2074,6 +2161,7 @@ impl<'p, 'a> Pass<'p, 'a> {
             moved,
             fn_id: self.fn_id,
             callee: None,
+            awaited,
         });
     }
 
