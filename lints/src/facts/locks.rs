@@ -115,7 +115,7 @@ pub struct LockType {
 }
 
 /// How a lock is taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AcqMode {
     /// `lock()`.
     Exclusive,
@@ -143,6 +143,16 @@ impl AcqMode {
 
     pub fn is_shared(self) -> bool {
         matches!(self, AcqMode::Read | AcqMode::ReadRecursive | AcqMode::Upgradable)
+    }
+
+    /// A guard taken in mode `self` by one thread keeps another thread's `wanted` waiting:
+    /// readers share, an upgradable read shares with readers but not with another upgradable.
+    pub fn excludes(self, wanted: AcqMode) -> bool {
+        use AcqMode::*;
+        !matches!(
+            (self, wanted),
+            (Read | ReadRecursive, Read | ReadRecursive | Upgradable) | (Upgradable, Read | ReadRecursive)
+        )
     }
 }
 
@@ -385,6 +395,59 @@ pub struct LockSite<'a> {
     /// The lock's type when the file shows it.
     pub ty: Option<LockType>,
     pub fn_id: Option<FnId>,
+    /// The lock is a field of `self` held in place (see [`lock_in_place`]).
+    pub in_place: bool,
+}
+
+/// The receiver is a field path of `self` (`self.a.b`) whose every field the file declares
+/// with a type that holds its value in place (no `Arc`, `Rc`, reference or pointer on the
+/// way): whoever has `&mut self` has the lock to itself.
+pub fn lock_in_place<'a>(env: &dyn LockTypeEnv<'a>, receiver: &Expr) -> bool {
+    let mut cur = receiver;
+    let mut fields = 0;
+    for _ in 0..16 {
+        match cur {
+            Expr::Paren(p) => cur = &p.expr,
+            Expr::Field(f) => {
+                let syn::Member::Named(n) = &f.member else { return false };
+                if !env.field_type(&n.to_string()).is_some_and(|t| holds_in_place(t, 0)) {
+                    return false;
+                }
+                fields += 1;
+                cur = &f.base;
+            }
+            Expr::Path(p) => return fields > 0 && p.path.is_ident("self"),
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn holds_in_place(ty: &syn::Type, depth: u8) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match ty {
+        syn::Type::Paren(p) => holds_in_place(&p.elem, depth + 1),
+        syn::Type::Group(g) => holds_in_place(&g.elem, depth + 1),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else { return false };
+            let name = last.ident.to_string();
+            match name.as_str() {
+                "Arc" | "Rc" | "Weak" | "LazyLock" | "Lazy" | "OnceLock" | "OnceCell" | "ArcSwap" => false,
+                "Box" | "Option" | "CachePadded" | "ManuallyDrop" => match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => args.args.iter().any(|a| match a {
+                        syn::GenericArgument::Type(t) => holds_in_place(t, depth + 1),
+                        _ => false,
+                    }),
+                    _ => false,
+                },
+                _ => true,
+            }
+        }
+        syn::Type::Array(a) => holds_in_place(&a.elem, depth + 1),
+        _ => false,
+    }
 }
 
 /// Where a lock path starts.
@@ -486,6 +549,25 @@ pub struct Acquisition {
     /// Guards alive on every path reaching this acquisition.
     pub held: Vec<GuardId>,
     pub guard: Option<GuardId>,
+    /// The branches of ordering tests it is in (see [`OrderBranch`]), outermost first.
+    pub order: Vec<OrderBranch>,
+}
+
+/// A branch of a test that orders two objects: `if a.id < b.id { … } else { … }`, or an arm of
+/// `match a.id.cmp(&b.id)`. Code that locks two objects in opposite orders in two branches of
+/// one such test takes them in one global order (by id or address), the classic way to avoid
+/// an inversion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrderBranch {
+    /// The start of the `if` or `match`.
+    pub test: u32,
+    /// Which branch: 0 for `then`, 1 for `else`; the arm's index in a `match`.
+    pub branch: u32,
+}
+
+/// Two places in opposite branches of one ordering test.
+pub fn in_opposite_branches(a: &[OrderBranch], b: &[OrderBranch]) -> bool {
+    a.iter().zip(b).find(|(x, y)| x != y).is_some_and(|(x, y)| x.test == y.test)
 }
 
 /// A guard produced by an acquisition.
@@ -532,6 +614,8 @@ pub struct HeldCall {
     /// The call is awaited on the spot: an `async fn` called otherwise only makes a future, and
     /// its body (and its locks) runs later.
     pub awaited: bool,
+    /// The branches of ordering tests the call is in.
+    pub order: Vec<OrderBranch>,
 }
 
 /// Everything the lock pass found in one file.
@@ -696,6 +780,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
             captured: Vec::new(),
             stmts: Vec::new(),
             try_scrutinee: None,
+            order: Vec::new(),
             generations: HashMap::new(),
             next_block: 0,
             depth: 0,
@@ -894,6 +979,8 @@ struct Pass<'p, 'a> {
     generations: HashMap<BindingId, u32>,
     /// A `try_lock()` guard made by the scrutinee of this `match`.
     try_scrutinee: Option<(*const Expr, GuardId)>,
+    /// The ordering tests around the current point.
+    order: Vec<OrderBranch>,
     next_block: u32,
     depth: usize,
 }
@@ -903,6 +990,23 @@ fn strip_parens(e: &Expr) -> &Expr {
         Expr::Paren(p) => strip_parens(&p.expr),
         Expr::Group(g) => strip_parens(&g.expr),
         other => other,
+    }
+}
+
+/// `a < b`, `a.id() >= b.id()`: a test that orders two values.
+fn is_ordering_test(e: &Expr) -> bool {
+    match strip_parens(e) {
+        Expr::Binary(b) => matches!(b.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)),
+        _ => false,
+    }
+}
+
+/// `a.cmp(&b)`, `a.partial_cmp(&b)`, `Ord::cmp(&a, &b)`: a `match` on it orders two values.
+fn is_ordering_call(e: &Expr) -> bool {
+    match strip_parens(e) {
+        Expr::MethodCall(m) => matches!(m.method.to_string().as_str(), "cmp" | "partial_cmp"),
+        Expr::Call(c) => call_path_text(c).is_some_and(|t| t.ends_with("::cmp") || t.ends_with("::partial_cmp")),
+        _ => false,
     }
 }
 
@@ -1426,14 +1530,24 @@ impl<'p, 'a> Pass<'p, 'a> {
             self.expr(&i.cond);
             self.pop_frame();
             else_base = self.st.clone();
-            self.block(&i.then_branch, true);
+            let test = is_ordering_test(&i.cond).then(|| self.span(i).start);
+            self.in_branch(test, 0, |p| p.block(&i.then_branch, true));
         }
         let then_state = std::mem::replace(&mut self.st, else_base);
         if let Some((_, els)) = &i.else_branch {
-            self.body_expr(els);
+            let test = (!cond_has_let(&i.cond) && is_ordering_test(&i.cond)).then(|| self.span(i).start);
+            self.in_branch(test, 1, |p| p.body_expr(els));
         }
         let else_state = std::mem::take(&mut self.st);
         self.st = join(then_state, else_state);
+    }
+
+    /// Runs `f` in branch `branch` of the ordering test starting at `test`, if it is one.
+    fn in_branch(&mut self, test: Option<u32>, branch: u32, f: impl FnOnce(&mut Self)) {
+        let Some(test) = test else { return f(self) };
+        self.order.push(OrderBranch { test, branch });
+        f(self);
+        self.order.pop();
     }
 
     fn match_expr(&mut self, e: &'a Expr, m: &'a syn::ExprMatch) {
@@ -1447,7 +1561,7 @@ impl<'p, 'a> Pass<'p, 'a> {
         };
         let base = self.st.clone();
         let mut out: Option<State> = None;
-        for arm in &m.arms {
+        for (index, arm) in m.arms.iter().enumerate() {
             self.st = base.clone();
             if let Some(g) = try_guard {
                 if arm_is_failure(&arm.pat) {
@@ -1462,7 +1576,8 @@ impl<'p, 'a> Pass<'p, 'a> {
                 self.expr(guard);
                 self.pop_frame();
             }
-            self.body_expr(&arm.body);
+            let test = is_ordering_call(&m.expr).then(|| self.span(e).start);
+            self.in_branch(test, index as u32, |p| p.body_expr(&arm.body));
             self.pop_frame();
             let st = std::mem::take(&mut self.st);
             out = Some(join_opt(out, st));
@@ -2002,6 +2117,7 @@ impl<'p, 'a> Pass<'p, 'a> {
             is_try: site.is_try,
             held: self.st.live.clone(),
             guard: None,
+            order: self.order.clone(),
         });
         let is_try = site.is_try;
         let g = self.out.guards.len();
@@ -2162,6 +2278,7 @@ impl<'p, 'a> Pass<'p, 'a> {
             fn_id: self.fn_id,
             callee: None,
             awaited,
+            order: self.order.clone(),
         });
     }
 

@@ -574,7 +574,8 @@ impl<'a> Walker<'a, '_> {
         if let Some((mode, is_try)) = super::locks::lock_method(&name, args.len()) {
             let ty = super::locks::receiver_lock_type(self, &m.receiver);
             let fn_id = self.ctx.fn_id;
-            self.facts.lock_sites.push(super::locks::LockSite { expr: e, call: m, mode, is_try, ty, fn_id });
+            let in_place = super::locks::lock_in_place(self, &m.receiver);
+            self.facts.lock_sites.push(super::locks::LockSite { expr: e, call: m, mode, is_try, ty, fn_id, in_place });
         }
         let (flow, _) = self.flow(e);
         self.facts.calls.push(Call {
