@@ -1,6 +1,6 @@
 use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
 use crate::facts::locks::{in_opposite_branches, AcqMode, GuardId, LockFacts};
-use crate::facts::FnId;
+use crate::facts::{Callee, ClosureCtx, FnId};
 use crate::diagnostic::Diagnostic;
 use crate::registry::Rule;
 use std::collections::{BTreeMap, HashSet};
@@ -29,9 +29,11 @@ crate::declare_lint! {
     /// - they are not both sides of ordered locking: the two orders taken in opposite branches
     ///   of one test that orders the objects (`if a.id < b.id { … } else { … }`, or the arms of
     ///   `match a.id.cmp(&b.id)`) follow one global order;
-    /// - neither is taken in a method that has `self` exclusively (`&mut self`, `self`) on two
-    ///   fields of `self` that hold their lock in place (no `Arc`, `Rc` or reference on the
-    ///   way): no other thread can hold either lock while it runs.
+    /// - neither is taken on two fields of `self` that hold their lock in place (no `Arc`, `Rc`
+    ///   or reference on the way) in a method that has `self` to itself: one taking `&mut self`
+    ///   or `self`, or a private `&self` method the file calls only as `self.method(…)` from
+    ///   such methods (up to three callers deep). No other thread can hold either lock while
+    ///   it runs.
     ///
     /// ### Why is this bad
     /// Two threads (or tasks) running the two paths at once can each take their first lock and
@@ -157,16 +159,49 @@ fn gates(locks: &LockFacts, held: &[GuardId], first: GuardId) -> Vec<(String, Ac
 }
 
 /// Both locks are fields of `self` held in place, taken in the own body of a method that has
-/// `self` exclusively (`&mut self` or `self`): no other thread can hold either meanwhile.
+/// `self` to itself: no other thread can hold either meanwhile.
 fn owns_both(cx: &FileCx<'_>, locks: &LockFacts, f: FnId, context: u32, sites: &[usize]) -> bool {
-    if locks.fn_contexts.get(&f) != Some(&context) {
+    locks.fn_contexts.get(&f) == Some(&context)
+        && sites.iter().all(|&s| cx.facts.lock_sites[s].in_place)
+        && has_self_exclusively(cx, f, 3)
+}
+
+/// `f` runs with `self` to itself: it takes `&mut self` or `self`, or it is a private `&self`
+/// method that the file calls only as `self.f(…)`, in the own flow of methods that do
+/// (`depth` levels of callers).
+fn has_self_exclusively(cx: &FileCx<'_>, f: FnId, depth: u8) -> bool {
+    let func = cx.facts.func(f);
+    let Some(receiver) = func.sig.inputs.iter().find_map(|i| match i {
+        syn::FnArg::Receiver(r) => Some(r),
+        syn::FnArg::Typed(_) => None,
+    }) else {
+        return false;
+    };
+    if receiver.colon_token.is_some() {
         return false;
     }
-    let exclusive = cx.facts.func(f).sig.inputs.iter().any(|i| match i {
-        syn::FnArg::Receiver(r) => r.colon_token.is_none() && (r.reference.is_none() || r.mutability.is_some()),
-        syn::FnArg::Typed(_) => false,
-    });
-    exclusive && sites.iter().all(|&s| cx.facts.lock_sites[s].in_place)
+    if receiver.reference.is_none() || receiver.mutability.is_some() {
+        return true;
+    }
+    if depth == 0 || !func.private_method {
+        return false;
+    }
+    let mut callers = Vec::new();
+    for call in &cx.facts.calls {
+        match &call.callee {
+            Callee::Method { name, receiver } if *name == func.name => {
+                let on_self = matches!(&**receiver, syn::Expr::Path(p) if p.path.is_ident("self"));
+                let own_flow = call.ctx.closure == ClosureCtx::None && !call.ctx.deferred && call.ctx.spawn_body.is_none();
+                match call.ctx.fn_id {
+                    Some(g) if on_self && own_flow && g != f => callers.push(g),
+                    _ => return false,
+                }
+            }
+            Callee::Path { path, .. } if path.segments.last().is_some_and(|s| s.ident == func.name) => return false,
+            _ => {}
+        }
+    }
+    !callers.is_empty() && callers.into_iter().all(|g| has_self_exclusively(cx, g, depth - 1))
 }
 
 /// Reports each pair of locks taken in both orders within a package, once.

@@ -80,6 +80,28 @@ impl Shared {
     }
 }
 
+// MUST: a private `&self` helper that a `&self` method calls can run on two threads at once.
+struct Journal {
+    head: Mutex<u32>,
+    tail: Mutex<u32>,
+}
+
+impl Journal {
+    pub fn append(&self) {
+        let _h = self.head.lock().unwrap();
+        let _t = self.tail.lock().unwrap();
+    }
+
+    pub fn flush(&self) {
+        self.rewind();
+    }
+
+    fn rewind(&self) {
+        let _t = self.tail.lock().unwrap();
+        let _h = self.head.lock().unwrap(); //~ lock_order_inversion
+    }
+}
+
 // MUST: an outer lock held for reading on both paths does not keep them apart.
 struct Gated {
     gate: RwLock<()>,

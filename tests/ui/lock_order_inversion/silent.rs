@@ -152,4 +152,14 @@ impl Txn {
         let _t = self.tables.lock().unwrap();
         let _s = self.system.lock().unwrap();
     }
+
+    // A private `&self` helper called only from `&mut self` methods has `self` to itself too.
+    pub fn durable_commit(&mut self) {
+        self.store_freed();
+    }
+
+    fn store_freed(&self) {
+        let _t = self.tables.lock().unwrap();
+        let _s = self.system.lock().unwrap();
+    }
 }
