@@ -996,7 +996,9 @@ fn strip_parens(e: &Expr) -> &Expr {
 /// `a < b`, `a.id() >= b.id()`: a test that orders two values.
 fn is_ordering_test(e: &Expr) -> bool {
     match strip_parens(e) {
-        Expr::Binary(b) => matches!(b.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)),
+        Expr::Binary(b) => {
+            matches!(b.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_))
+        }
         _ => false,
     }
 }
@@ -1175,9 +1177,12 @@ impl<'p, 'a> Pass<'p, 'a> {
         let Some(frame) = self.frames.pop() else { return Vec::new() };
         for &g in &frame.guards {
             let moved_out = self.st.bound.iter().any(|&(b, x)| {
-                x == g && self.facts.binding(b).scope_end.is_some_and(|end| {
-                    self.frames[..depth].iter().any(|f| f.close == Some(end.start))
-                })
+                x == g
+                    && self
+                        .facts
+                        .binding(b)
+                        .scope_end
+                        .is_some_and(|end| self.frames[..depth].iter().any(|f| f.close == Some(end.start)))
             });
             if !moved_out {
                 self.release(g, ReleaseKind::ScopeEnd, frame.end);
@@ -2438,6 +2443,28 @@ mod tests {
         assert_eq!(conflict(LockKind::RwLock, Upgradable, Upgradable), Some(Conflict::Deadlock));
         assert_eq!(conflict(LockKind::RwLock, Read, Upgradable), None);
         assert_eq!(conflict(LockKind::Reentrant, Exclusive, Exclusive), None);
+    }
+
+    #[test]
+    fn modes_between_threads() {
+        use AcqMode::*;
+        assert!(!Read.excludes(Read));
+        assert!(!ReadRecursive.excludes(Upgradable));
+        assert!(!Upgradable.excludes(Read));
+        assert!(Upgradable.excludes(Upgradable));
+        assert!(Read.excludes(Write));
+        assert!(Exclusive.excludes(Read));
+        assert!(Write.excludes(ReadRecursive));
+    }
+
+    #[test]
+    fn opposite_branches() {
+        let b = |test, branch| OrderBranch { test, branch };
+        assert!(in_opposite_branches(&[b(10, 0)], &[b(10, 1)]));
+        assert!(in_opposite_branches(&[b(10, 0)], &[b(10, 1), b(40, 0)]));
+        assert!(!in_opposite_branches(&[b(10, 0)], &[b(10, 0)]));
+        assert!(!in_opposite_branches(&[b(10, 0)], &[b(20, 1)]));
+        assert!(!in_opposite_branches(&[], &[b(10, 1)]));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
+use crate::diagnostic::Diagnostic;
 use crate::facts::locks::{in_opposite_branches, AcqMode, GuardId, LockFacts};
 use crate::facts::{Callee, ClosureCtx, FnId};
-use crate::diagnostic::Diagnostic;
 use crate::registry::Rule;
 use std::collections::{BTreeMap, HashSet};
 
@@ -191,7 +191,8 @@ fn has_self_exclusively(cx: &FileCx<'_>, f: FnId, depth: u8) -> bool {
         match &call.callee {
             Callee::Method { name, receiver } if *name == func.name => {
                 let on_self = matches!(&**receiver, syn::Expr::Path(p) if p.path.is_ident("self"));
-                let own_flow = call.ctx.closure == ClosureCtx::None && !call.ctx.deferred && call.ctx.spawn_body.is_none();
+                let own_flow =
+                    call.ctx.closure == ClosureCtx::None && !call.ctx.deferred && call.ctx.spawn_body.is_none();
                 match call.ctx.fn_id {
                     Some(g) if on_self && own_flow && g != f => callers.push(g),
                     _ => return false,

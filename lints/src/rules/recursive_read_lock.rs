@@ -105,7 +105,11 @@ pub fn check(cx: &FileCx<'_>) {
         let Some((h, policy)) = read_read(cx, locks, &a.held, a, a.key.as_ref()) else { continue };
         let held = locks.guard_acq(h);
         let who = holder_word(held);
-        let message = format!("`{}` is read-locked again while this {who} holds a read guard: {}", a.lock_text, claim(policy, who));
+        let message = format!(
+            "`{}` is read-locked again while this {who} holds a read guard: {}",
+            a.lock_text,
+            claim(policy, who)
+        );
         let mut d = Diagnostic::new(&RECURSIVE_READ_LOCK, a.span, message)
             .primary_label(primary_label(policy, &a.method))
             .label(held.span, first_label(cx, locks, h));
@@ -139,7 +143,10 @@ pub fn check(cx: &FileCx<'_>) {
         let d = Diagnostic::new(&RECURSIVE_READ_LOCK, call.span, message)
             .primary_label(format!("`{callee}` is called while the read guard is alive"))
             .label(held.span, first_label(cx, locks, h))
-            .label(inner_acq.span, format!("`{callee}` read-locks it here: `{}.{}()`", inner_acq.lock_text, inner_acq.method));
+            .label(
+                inner_acq.span,
+                format!("`{callee}` read-locks it here: `{}.{}()`", inner_acq.lock_text, inner_acq.method),
+            );
         cx.report(finish(cx, d, locks, h, policy, true));
     }
 }
