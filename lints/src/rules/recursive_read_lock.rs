@@ -28,9 +28,11 @@ crate::declare_lint! {
     ///   later `read().await`s queue behind it, and the task never wakes up.
     /// - **async-lock** (`async_lock::RwLock`, `smol::lock::RwLock`): writer-preferring, the same
     ///   hang.
-    /// - **spin** (`spin::RwLock`): not reported. Its default lock gives waiting writers no
-    ///   priority (a writer waits until no reader is left), so two reads never deadlock; the
-    ///   cost is that writers can starve.
+    /// - **spin** (`spin::RwLock`): not reported. A writer waiting for it does not hold new
+    ///   readers back (it waits until no reader is left, and can starve instead), so a waiting
+    ///   writer cannot make two reads deadlock. Only an `upgradeable_read()` guard taken by
+    ///   another thread between the two reads and then upgraded could, which taskcheck does not
+    ///   try to see.
     ///
     /// Not reported either: a lock whose kind the file does not show (a type this crate defines,
     /// `lock_api::RwLock` over a raw lock of unknown policy, async-std's, a receiver known only
