@@ -144,9 +144,14 @@ pub struct LockEdge {
     /// The locks as written at this site (`self.accounts`).
     pub first_text: String,
     pub second_text: String,
-    /// Taken as readers (`read()`), which do not exclude each other.
-    pub first_shared: bool,
-    pub second_shared: bool,
+    /// How each is taken: readers do not exclude each other.
+    pub first_mode: crate::facts::locks::AcqMode,
+    pub second_mode: crate::facts::locks::AcqMode,
+    /// The other locks held (named across functions) when `second` is taken, and how: two
+    /// paths that both hold one of them exclusively never run at the same time.
+    pub gates: Vec<(String, crate::facts::locks::AcqMode)>,
+    /// The branches of ordering tests (`if a.id < b.id`) the second acquisition is in.
+    pub order: Vec<crate::facts::locks::OrderBranch>,
     /// The acquisition of `first`.
     pub first_span: Span,
     /// The acquisition of `second`, or the call that takes it.

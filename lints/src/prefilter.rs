@@ -167,6 +167,9 @@ pub fn condition(lint: &str) -> Option<Cond> {
             "blocking_read",
             "blocking_write",
         ]),
+        // A second `read()`-mode acquisition (`facts::locks::lock_method`; `read_recursive` is
+        // never one), directly or in a callee of the same file.
+        "recursive_read_lock" => any_sub(&[".read()", "read_arc", "read_owned", "blocking_read"]),
         // A `pub` struct, enum or union with a field of a type `facts::items::sync_kind` knows:
         // its name is a word of the file (an import or a path), `Atomic…` a word's start, and
         // the module it resolves to is named too (`use std::sync::Mutex`, `parking_lot::Mutex`).

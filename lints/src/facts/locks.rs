@@ -115,7 +115,7 @@ pub struct LockType {
 }
 
 /// How a lock is taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AcqMode {
     /// `lock()`.
     Exclusive,
@@ -143,6 +143,16 @@ impl AcqMode {
 
     pub fn is_shared(self) -> bool {
         matches!(self, AcqMode::Read | AcqMode::ReadRecursive | AcqMode::Upgradable)
+    }
+
+    /// A guard taken in mode `self` by one thread keeps another thread's `wanted` waiting:
+    /// readers share, an upgradable read shares with readers but not with another upgradable.
+    pub fn excludes(self, wanted: AcqMode) -> bool {
+        use AcqMode::*;
+        !matches!(
+            (self, wanted),
+            (Read | ReadRecursive, Read | ReadRecursive | Upgradable) | (Upgradable, Read | ReadRecursive)
+        )
     }
 }
 
@@ -207,7 +217,9 @@ pub fn lock_type_named(resolved: &str) -> Option<LockType> {
         "parking_lot::Mutex" | "parking_lot::FairMutex" | "lock_api::Mutex" => {
             (ParkingLot, Mutex, "parking_lot::Mutex")
         }
-        "parking_lot::RwLock" | "lock_api::RwLock" => (ParkingLot, RwLock, "parking_lot::RwLock"),
+        "parking_lot::RwLock" => (ParkingLot, RwLock, "parking_lot::RwLock"),
+        // Generic over its raw lock, whose policy decides whether readers wait for writers.
+        "lock_api::RwLock" => (ParkingLot, RwLock, "lock_api::RwLock"),
         "parking_lot::ReentrantMutex" | "lock_api::ReentrantMutex" => {
             (ParkingLot, Reentrant, "parking_lot::ReentrantMutex")
         }
@@ -383,6 +395,59 @@ pub struct LockSite<'a> {
     /// The lock's type when the file shows it.
     pub ty: Option<LockType>,
     pub fn_id: Option<FnId>,
+    /// The lock is a field of `self` held in place (see [`lock_in_place`]).
+    pub in_place: bool,
+}
+
+/// The receiver is a field path of `self` (`self.a.b`) whose every field the file declares
+/// with a type that holds its value in place (no `Arc`, `Rc`, reference or pointer on the
+/// way): whoever has `&mut self` has the lock to itself.
+pub fn lock_in_place<'a>(env: &dyn LockTypeEnv<'a>, receiver: &Expr) -> bool {
+    let mut cur = receiver;
+    let mut fields = 0;
+    for _ in 0..16 {
+        match cur {
+            Expr::Paren(p) => cur = &p.expr,
+            Expr::Field(f) => {
+                let syn::Member::Named(n) = &f.member else { return false };
+                if !env.field_type(&n.to_string()).is_some_and(|t| holds_in_place(t, 0)) {
+                    return false;
+                }
+                fields += 1;
+                cur = &f.base;
+            }
+            Expr::Path(p) => return fields > 0 && p.path.is_ident("self"),
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn holds_in_place(ty: &syn::Type, depth: u8) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match ty {
+        syn::Type::Paren(p) => holds_in_place(&p.elem, depth + 1),
+        syn::Type::Group(g) => holds_in_place(&g.elem, depth + 1),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else { return false };
+            let name = last.ident.to_string();
+            match name.as_str() {
+                "Arc" | "Rc" | "Weak" | "LazyLock" | "Lazy" | "OnceLock" | "OnceCell" | "ArcSwap" => false,
+                "Box" | "Option" | "CachePadded" | "ManuallyDrop" => match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => args.args.iter().any(|a| match a {
+                        syn::GenericArgument::Type(t) => holds_in_place(t, depth + 1),
+                        _ => false,
+                    }),
+                    _ => false,
+                },
+                _ => true,
+            }
+        }
+        syn::Type::Array(a) => holds_in_place(&a.elem, depth + 1),
+        _ => false,
+    }
 }
 
 /// Where a lock path starts.
@@ -484,6 +549,25 @@ pub struct Acquisition {
     /// Guards alive on every path reaching this acquisition.
     pub held: Vec<GuardId>,
     pub guard: Option<GuardId>,
+    /// The branches of ordering tests it is in (see [`OrderBranch`]), outermost first.
+    pub order: Vec<OrderBranch>,
+}
+
+/// A branch of a test that orders two objects: `if a.id < b.id { … } else { … }`, or an arm of
+/// `match a.id.cmp(&b.id)`. Code that locks two objects in opposite orders in two branches of
+/// one such test takes them in one global order (by id or address), the classic way to avoid
+/// an inversion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrderBranch {
+    /// The start of the `if` or `match`.
+    pub test: u32,
+    /// Which branch: 0 for `then`, 1 for `else`; the arm's index in a `match`.
+    pub branch: u32,
+}
+
+/// Two places in opposite branches of one ordering test.
+pub fn in_opposite_branches(a: &[OrderBranch], b: &[OrderBranch]) -> bool {
+    a.iter().zip(b).find(|(x, y)| x != y).is_some_and(|(x, y)| x.test == y.test)
 }
 
 /// A guard produced by an acquisition.
@@ -527,6 +611,11 @@ pub struct HeldCall {
     pub fn_id: FnId,
     /// The function called, when exactly one function of the file has that name and shape.
     pub callee: Option<FnId>,
+    /// The call is awaited on the spot: an `async fn` called otherwise only makes a future, and
+    /// its body (and its locks) runs later.
+    pub awaited: bool,
+    /// The branches of ordering tests the call is in.
+    pub order: Vec<OrderBranch>,
 }
 
 /// Everything the lock pass found in one file.
@@ -558,6 +647,31 @@ impl LockFacts {
         &self.acquisitions[self.guards[g].acq]
     }
 
+    /// The guards of `held` on the lock `key` that taking `a` conflicts with, and how; a
+    /// re-lock that deadlocks whatever other threads do comes first.
+    pub fn conflicts(&self, held: &[GuardId], a: &Acquisition, key: Option<&LockKey>) -> Vec<(GuardId, Conflict)> {
+        let Some(key) = key else { return Vec::new() };
+        let mut out: Vec<(GuardId, Conflict)> = held
+            .iter()
+            .filter_map(|&h| {
+                let ha = self.guard_acq(h);
+                if ha.key.as_ref() != Some(key) {
+                    return None;
+                }
+                let kind = if ha.ty.kind == LockKind::Reentrant || a.ty.kind == LockKind::Reentrant {
+                    LockKind::Reentrant
+                } else if ha.type_known {
+                    ha.ty.kind
+                } else {
+                    a.ty.kind
+                };
+                conflict(kind, ha.mode, a.mode).map(|c| (h, c))
+            })
+            .collect();
+        out.sort_by_key(|&(_, c)| c != Conflict::Deadlock);
+        out
+    }
+
     /// The blocking acquisitions `call`'s callee makes in its own body (closures and async
     /// blocks it creates excluded), with keys rewritten into the caller's terms: `self.x` stays
     /// `self.x` for `self.method()`, a parameter becomes the argument passed, a static stays.
@@ -565,6 +679,9 @@ impl LockFacts {
         let Some(callee) = call.callee else { return Vec::new() };
         let Some(&context) = self.fn_contexts.get(&callee) else { return Vec::new() };
         let f = facts.func(callee);
+        if f.sig.asyncness.is_some() && !call.awaited {
+            return Vec::new();
+        }
         let params: Vec<Option<BindingId>> = f
             .sig
             .inputs
@@ -659,11 +776,11 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
             next_context: next_context + 1,
             is_async: func.sig.asyncness.is_some(),
             is_move: false,
-            binding_guard: HashMap::new(),
             after: HashMap::new(),
             captured: Vec::new(),
             stmts: Vec::new(),
             try_scrutinee: None,
+            order: Vec::new(),
             generations: HashMap::new(),
             next_block: 0,
             depth: 0,
@@ -708,13 +825,35 @@ fn has_receiver(facts: &Facts<'_>, f: FnId) -> bool {
     facts.func(f).sig.inputs.iter().any(|i| matches!(i, syn::FnArg::Receiver(_)))
 }
 
-/// Guards alive on every path to the current point.
+/// Guards alive on every path to the current point, and which local holds each.
 #[derive(Clone, Debug, Default)]
 struct State {
     live: Vec<GuardId>,
+    /// The guard each local holds. Per path: a guard moved out of `g0` on one branch
+    /// (`let g = if c { g0 } else { drop(g0); … }`) is still `g0`'s on the other, where the
+    /// `drop(g0)` must release it.
+    bound: Vec<(BindingId, GuardId)>,
     unreachable: bool,
 }
 
+impl State {
+    fn guard_of(&self, b: BindingId) -> Option<GuardId> {
+        self.bound.iter().find(|(x, _)| *x == b).map(|(_, g)| *g)
+    }
+
+    fn bind(&mut self, b: BindingId, g: GuardId) {
+        self.unbind(b);
+        self.bound.push((b, g));
+    }
+
+    fn unbind(&mut self, b: BindingId) -> Option<GuardId> {
+        let pos = self.bound.iter().position(|(x, _)| *x == b)?;
+        Some(self.bound.swap_remove(pos).1)
+    }
+}
+
+/// What holds on every path: the guards alive on both, and the locals that hold the same
+/// guard on both.
 fn join(a: State, b: State) -> State {
     if a.unreachable {
         return b;
@@ -722,7 +861,11 @@ fn join(a: State, b: State) -> State {
     if b.unreachable {
         return a;
     }
-    State { live: a.live.into_iter().filter(|g| b.live.contains(g)).collect(), unreachable: false }
+    State {
+        live: a.live.into_iter().filter(|g| b.live.contains(g)).collect(),
+        bound: a.bound.into_iter().filter(|e| b.bound.contains(e)).collect(),
+        unreachable: false,
+    }
 }
 
 fn join_opt(a: Option<State>, b: State) -> State {
@@ -733,7 +876,7 @@ fn join_opt(a: Option<State>, b: State) -> State {
 }
 
 fn unreachable_state() -> State {
-    State { live: Vec::new(), unreachable: true }
+    State { live: Vec::new(), bound: Vec::new(), unreachable: true }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -782,6 +925,13 @@ enum Plan<'a> {
     Nothing,
 }
 
+impl Plan<'_> {
+    /// What a use of an existing guard does with it moves the guard out of its binding.
+    fn moves_value(&self) -> bool {
+        matches!(self, Plan::MovedInto(..) | Plan::Bind(_) | Plan::Assign(..) | Plan::Discard | Plan::Escapes)
+    }
+}
+
 struct Climb<'a> {
     plan: Plan<'a>,
     /// The first `.await` the value passed through (an async lock's acquisition completes there).
@@ -819,7 +969,6 @@ struct Pass<'p, 'a> {
     is_async: bool,
     /// The current body is a `move` closure or block: naming an outer guard moves it in.
     is_move: bool,
-    binding_guard: HashMap<BindingId, GuardId>,
     /// Work to do once an expression is fully evaluated.
     after: HashMap<*const Expr, Vec<After>>,
     /// Outer guards moved into a nested body.
@@ -830,6 +979,8 @@ struct Pass<'p, 'a> {
     generations: HashMap<BindingId, u32>,
     /// A `try_lock()` guard made by the scrutinee of this `match`.
     try_scrutinee: Option<(*const Expr, GuardId)>,
+    /// The ordering tests around the current point.
+    order: Vec<OrderBranch>,
     next_block: u32,
     depth: usize,
 }
@@ -839,6 +990,25 @@ fn strip_parens(e: &Expr) -> &Expr {
         Expr::Paren(p) => strip_parens(&p.expr),
         Expr::Group(g) => strip_parens(&g.expr),
         other => other,
+    }
+}
+
+/// `a < b`, `a.id() >= b.id()`: a test that orders two values.
+fn is_ordering_test(e: &Expr) -> bool {
+    match strip_parens(e) {
+        Expr::Binary(b) => {
+            matches!(b.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_))
+        }
+        _ => false,
+    }
+}
+
+/// `a.cmp(&b)`, `a.partial_cmp(&b)`, `Ord::cmp(&a, &b)`: a `match` on it orders two values.
+fn is_ordering_call(e: &Expr) -> bool {
+    match strip_parens(e) {
+        Expr::MethodCall(m) => matches!(m.method.to_string().as_str(), "cmp" | "partial_cmp"),
+        Expr::Call(c) => call_path_text(c).is_some_and(|t| t.ends_with("::cmp") || t.ends_with("::partial_cmp")),
+        _ => false,
     }
 }
 
@@ -943,6 +1113,15 @@ fn call_passes_value(text: &str) -> bool {
     owner.ends_with("Guard") && matches!(last, "map" | "try_map" | "filter_map" | "map_split")
 }
 
+/// `Box::pin(x)`, `Pin::new(x)`, `pin!(x)`: `x` is a future to poll, not a value to use.
+fn pins_future(e: &Expr) -> bool {
+    let Expr::Call(c) = e else { return false };
+    matches!(
+        call_path_text(c).as_deref(),
+        Some("Box::pin" | "std::boxed::Box::pin" | "Pin::new" | "std::pin::Pin::new" | "__macro_pin")
+    )
+}
+
 /// The type name of a binding, for lock identities across functions: `state: &AppState` is
 /// `AppState`.
 fn binding_type_name(ty: &syn::Type) -> Option<String> {
@@ -991,11 +1170,23 @@ impl<'p, 'a> Pass<'p, 'a> {
         self.frames.push(Frame { kind, boundary, locals, end, close, block, guards: Vec::new() });
     }
 
-    /// Pops the innermost frame, releasing what it holds; returns those guards.
+    /// Pops the innermost frame, releasing what it holds (except guards moved on this path to
+    /// a local that outlives it); returns those guards.
     fn pop_frame(&mut self) -> Vec<GuardId> {
+        let depth = self.frames.len().saturating_sub(1);
         let Some(frame) = self.frames.pop() else { return Vec::new() };
         for &g in &frame.guards {
-            self.release(g, ReleaseKind::ScopeEnd, frame.end);
+            let moved_out = self.st.bound.iter().any(|&(b, x)| {
+                x == g
+                    && self
+                        .facts
+                        .binding(b)
+                        .scope_end
+                        .is_some_and(|end| self.frames[..depth].iter().any(|f| f.close == Some(end.start)))
+            });
+            if !moved_out {
+                self.release(g, ReleaseKind::ScopeEnd, frame.end);
+            }
         }
         frame.guards
     }
@@ -1006,12 +1197,6 @@ impl<'p, 'a> Pass<'p, 'a> {
             if !self.st.unreachable && self.out.guards[g].release.is_none() {
                 self.out.guards[g].release = Some(Release { span, kind });
             }
-        }
-    }
-
-    fn detach(&mut self, g: GuardId) {
-        for f in &mut self.frames {
-            f.guards.retain(|x| *x != g);
         }
     }
 
@@ -1050,12 +1235,11 @@ impl<'p, 'a> Pass<'p, 'a> {
                     }
                 }
                 After::Install(b, g) => {
-                    if let Some(old) = self.binding_guard.get(&b).copied() {
+                    if let Some(old) = self.st.guard_of(b) {
                         let span = self.span(e);
                         self.release(old, ReleaseKind::Reassigned, span);
-                        self.detach(old);
                     }
-                    self.binding_guard.insert(b, g);
+                    self.st.bind(b, g);
                     if let Some(frame) = self.binding_frame(b) {
                         self.attach(frame, g);
                     }
@@ -1231,7 +1415,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                             .get(&(e as *const Expr))
                             .is_some_and(|l| l.iter().any(|w| matches!(w, After::Install(x, _) if *x == b)));
                         if !scheduled {
-                            if let Some(old) = self.binding_guard.remove(&b) {
+                            if let Some(old) = self.st.unbind(b) {
                                 let span = self.span(e);
                                 self.release(old, ReleaseKind::Reassigned, span);
                             }
@@ -1351,14 +1535,24 @@ impl<'p, 'a> Pass<'p, 'a> {
             self.expr(&i.cond);
             self.pop_frame();
             else_base = self.st.clone();
-            self.block(&i.then_branch, true);
+            let test = is_ordering_test(&i.cond).then(|| self.span(i).start);
+            self.in_branch(test, 0, |p| p.block(&i.then_branch, true));
         }
         let then_state = std::mem::replace(&mut self.st, else_base);
         if let Some((_, els)) = &i.else_branch {
-            self.body_expr(els);
+            let test = (!cond_has_let(&i.cond) && is_ordering_test(&i.cond)).then(|| self.span(i).start);
+            self.in_branch(test, 1, |p| p.body_expr(els));
         }
         let else_state = std::mem::take(&mut self.st);
         self.st = join(then_state, else_state);
+    }
+
+    /// Runs `f` in branch `branch` of the ordering test starting at `test`, if it is one.
+    fn in_branch(&mut self, test: Option<u32>, branch: u32, f: impl FnOnce(&mut Self)) {
+        let Some(test) = test else { return f(self) };
+        self.order.push(OrderBranch { test, branch });
+        f(self);
+        self.order.pop();
     }
 
     fn match_expr(&mut self, e: &'a Expr, m: &'a syn::ExprMatch) {
@@ -1372,7 +1566,7 @@ impl<'p, 'a> Pass<'p, 'a> {
         };
         let base = self.st.clone();
         let mut out: Option<State> = None;
-        for arm in &m.arms {
+        for (index, arm) in m.arms.iter().enumerate() {
             self.st = base.clone();
             if let Some(g) = try_guard {
                 if arm_is_failure(&arm.pat) {
@@ -1387,7 +1581,8 @@ impl<'p, 'a> Pass<'p, 'a> {
                 self.expr(guard);
                 self.pop_frame();
             }
-            self.body_expr(&arm.body);
+            let test = is_ordering_call(&m.expr).then(|| self.span(e).start);
+            self.in_branch(test, index as u32, |p| p.body_expr(&arm.body));
             self.pop_frame();
             let st = std::mem::take(&mut self.st);
             out = Some(join_opt(out, st));
@@ -1461,6 +1656,8 @@ impl<'p, 'a> Pass<'p, 'a> {
     /// A closure or async block that runs later or elsewhere: a body of its own.
     fn nested_body(&mut self, is_async: bool, is_move: bool, end: Span, f: impl FnOnce(&mut Self)) {
         let saved_st = std::mem::take(&mut self.st);
+        // Outer locals still name their guards in here (to see them captured).
+        self.st.bound = saved_st.bound.clone();
         let saved_frames = std::mem::take(&mut self.frames);
         let saved_loops = std::mem::take(&mut self.loops);
         let saved_stmts = std::mem::take(&mut self.stmts);
@@ -1502,9 +1699,11 @@ impl<'p, 'a> Pass<'p, 'a> {
     fn path_use(&mut self, e: &'a Expr, p: &'a syn::ExprPath) {
         let Some(ident) = p.path.get_ident() else { return };
         let Some(b) = self.binding_of(ident) else { return };
-        let Some(&g) = self.binding_guard.get(&b) else { return };
+        let Some(g) = self.st.guard_of(b) else { return };
         if self.out.guards[g].context != self.context {
-            if self.is_move {
+            // A closure captures a guard by value when it is `move` or uses it by value
+            // (`|| drop(g)`): the guard then goes with the closure.
+            if self.is_move || self.climb(e, true).plan.moves_value() {
                 self.captured.push(g);
             }
             return;
@@ -1528,9 +1727,8 @@ impl<'p, 'a> Pass<'p, 'a> {
                 self.release(g, ReleaseKind::Drop, span);
             }
             Plan::Bind(nb) => {
-                self.binding_guard.remove(&b);
-                self.binding_guard.insert(nb, g);
-                self.detach(g);
+                self.st.unbind(b);
+                self.st.bind(nb, g);
                 let name = self.facts.binding(nb).name.clone();
                 self.out.guards[g].holder = Holder::Binding { binding: nb, name };
                 if let Some(frame) = self.binding_frame(nb) {
@@ -1538,8 +1736,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 }
             }
             Plan::Assign(assign, nb) => {
-                self.binding_guard.remove(&b);
-                self.detach(g);
+                self.st.unbind(b);
                 let name = self.facts.binding(nb).name.clone();
                 self.out.guards[g].holder = Holder::Binding { binding: nb, name };
                 self.schedule(assign, After::Install(nb, g));
@@ -1548,7 +1745,7 @@ impl<'p, 'a> Pass<'p, 'a> {
             Plan::Escapes => {
                 let span = self.span(e);
                 self.release(g, ReleaseKind::Moved, span);
-                self.binding_guard.remove(&b);
+                self.st.unbind(b);
             }
         }
     }
@@ -1859,6 +2056,11 @@ impl<'p, 'a> Pass<'p, 'a> {
         });
         let parent = parent.flatten();
         let blocking_method = site.call.method.to_string().starts_with("blocking_");
+        if site.ty.is_some_and(|t| t.family == LockFamily::Local) && parent.is_some_and(pins_future) {
+            // `Box::pin(lock.write())` on a lock of this crate: a lock future polled by hand,
+            // not a blocking acquisition.
+            return;
+        }
         let site_ty = site.ty.map(|mut t| {
             if t.family == LockFamily::Local {
                 let awaited = matches!(parent, Some(Expr::Await(_)));
@@ -1920,6 +2122,7 @@ impl<'p, 'a> Pass<'p, 'a> {
             is_try: site.is_try,
             held: self.st.live.clone(),
             guard: None,
+            order: self.order.clone(),
         });
         let is_try = site.is_try;
         let g = self.out.guards.len();
@@ -1971,7 +2174,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 }
                 let name = self.facts.binding(b).name.clone();
                 self.out.guards.push(new_guard(Holder::Binding { binding: b, name }, self.context));
-                self.binding_guard.insert(b, g);
+                self.st.bind(b, g);
                 if let Some(f) = self.binding_frame(b) {
                     self.attach(f, g);
                 }
@@ -2061,6 +2264,11 @@ impl<'p, 'a> Pass<'p, 'a> {
             })
             .collect();
         let globals = keys.iter().map(|k| k.as_ref().and_then(|k| self.global_key(k))).collect();
+        let awaited = self.anc.iter().rev().skip(1).find_map(|n| match n {
+            Node::Expr(Expr::Paren(_) | Expr::Group(_)) => None,
+            Node::Expr(p) => Some(matches!(p, Expr::Await(_))),
+            _ => Some(false),
+        }) == Some(true);
         let dots = if args.is_empty() { "" } else { "…" };
         let text = if is_method { format!("self.{name}({dots})") } else { format!("{name}({dots})") };
         self.out.calls.push(HeldCall {
@@ -2074,6 +2282,8 @@ impl<'p, 'a> Pass<'p, 'a> {
             moved,
             fn_id: self.fn_id,
             callee: None,
+            awaited,
+            order: self.order.clone(),
         });
     }
 
@@ -2233,6 +2443,28 @@ mod tests {
         assert_eq!(conflict(LockKind::RwLock, Upgradable, Upgradable), Some(Conflict::Deadlock));
         assert_eq!(conflict(LockKind::RwLock, Read, Upgradable), None);
         assert_eq!(conflict(LockKind::Reentrant, Exclusive, Exclusive), None);
+    }
+
+    #[test]
+    fn modes_between_threads() {
+        use AcqMode::*;
+        assert!(!Read.excludes(Read));
+        assert!(!ReadRecursive.excludes(Upgradable));
+        assert!(!Upgradable.excludes(Read));
+        assert!(Upgradable.excludes(Upgradable));
+        assert!(Read.excludes(Write));
+        assert!(Exclusive.excludes(Read));
+        assert!(Write.excludes(ReadRecursive));
+    }
+
+    #[test]
+    fn opposite_branches() {
+        let b = |test, branch| OrderBranch { test, branch };
+        assert!(in_opposite_branches(&[b(10, 0)], &[b(10, 1)]));
+        assert!(in_opposite_branches(&[b(10, 0)], &[b(10, 1), b(40, 0)]));
+        assert!(!in_opposite_branches(&[b(10, 0)], &[b(10, 0)]));
+        assert!(!in_opposite_branches(&[b(10, 0)], &[b(20, 1)]));
+        assert!(!in_opposite_branches(&[], &[b(10, 1)]));
     }
 
     #[test]

@@ -100,6 +100,9 @@ pub struct FnFacts<'a> {
     pub ctx: Ctx,
     /// The self type of the `impl` block the function is in (`Bank` for `impl Bank`).
     pub self_ty: Option<String>,
+    /// A method of an inherent `impl` without `pub`: only its module (and the modules inside
+    /// it) can call it.
+    pub private_method: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

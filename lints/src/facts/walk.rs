@@ -61,6 +61,7 @@ pub fn collect<'a>(file: FileId, ast: &'a syn::File, options: &WalkOptions) -> F
         field_types: field_types.fields,
         statics,
         self_ty: None,
+        in_trait_impl: false,
         options,
         closure_param_types: HashMap::new(),
         sync_closures: HashSet::new(),
@@ -120,6 +121,8 @@ struct Walker<'a, 'o> {
     statics: HashMap<String, &'a syn::Type>,
     /// The self type of the innermost `impl` block (`Bank` for `impl Bank` and `impl T for Bank`).
     self_ty: Option<String>,
+    /// Inside `impl Trait for Type`.
+    in_trait_impl: bool,
     options: &'o WalkOptions,
     /// Closures whose first parameter has a known type (`thread::scope(|s| …)`).
     closure_param_types: HashMap<*const Expr, &'static str>,
@@ -343,6 +346,7 @@ impl<'a> Walker<'a, '_> {
         attrs: &'a [syn::Attribute],
         sig: &'a syn::Signature,
         body: &'a syn::Block,
+        private_method: bool,
     ) {
         self.facts.fn_items.entry(name.to_string()).or_default().push(body);
         let file = self.file;
@@ -371,6 +375,7 @@ impl<'a> Walker<'a, '_> {
             test_attr: test,
             ctx: self.ctx,
             self_ty: self.self_ty.clone(),
+            private_method,
         });
         self.scope_floor = self.scopes.len();
         self.push_scope();
@@ -574,7 +579,8 @@ impl<'a> Walker<'a, '_> {
         if let Some((mode, is_try)) = super::locks::lock_method(&name, args.len()) {
             let ty = super::locks::receiver_lock_type(self, &m.receiver);
             let fn_id = self.ctx.fn_id;
-            self.facts.lock_sites.push(super::locks::LockSite { expr: e, call: m, mode, is_try, ty, fn_id });
+            let in_place = super::locks::lock_in_place(self, &m.receiver);
+            self.facts.lock_sites.push(super::locks::LockSite { expr: e, call: m, mode, is_try, ty, fn_id, in_place });
         }
         let (flow, _) = self.flow(e);
         self.facts.calls.push(Call {
@@ -921,16 +927,17 @@ pub fn expr_text(expr: &Expr) -> String {
 
 impl<'a> Visit<'a> for Walker<'a, '_> {
     fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
-        self.enter_fn(&f.sig.ident, &f.attrs, &f.sig, &f.block);
+        self.enter_fn(&f.sig.ident, &f.attrs, &f.sig, &f.block, false);
     }
 
     fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
-        self.enter_fn(&f.sig.ident, &f.attrs, &f.sig, &f.block);
+        let private = !self.in_trait_impl && matches!(f.vis, syn::Visibility::Inherited);
+        self.enter_fn(&f.sig.ident, &f.attrs, &f.sig, &f.block, private);
     }
 
     fn visit_trait_item_fn(&mut self, f: &'a syn::TraitItemFn) {
         if let Some(body) = &f.default {
-            self.enter_fn(&f.sig.ident, &f.attrs, &f.sig, body);
+            self.enter_fn(&f.sig.ident, &f.attrs, &f.sig, body, false);
         }
     }
 
@@ -955,7 +962,9 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
             _ => None,
         };
         let saved_ty = std::mem::replace(&mut self.self_ty, ty);
+        let saved_trait = std::mem::replace(&mut self.in_trait_impl, i.trait_.is_some());
         visit::visit_item_impl(self, i);
+        self.in_trait_impl = saved_trait;
         self.self_ty = saved_ty;
         self.in_test_module = saved;
     }

@@ -1,8 +1,6 @@
 use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
-use crate::facts::locks::{
-    conflict, Acquisition, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKind, TempReason,
-};
+use crate::facts::locks::{Acquisition, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason};
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -14,13 +12,14 @@ crate::declare_lint! {
     /// and a call to a function of the same file that locks it (`self.flush()` while holding
     /// `self.state`, or a helper given the lock as an argument).
     ///
-    /// Which second acquisitions deadlock: any on a mutex (std, parking_lot, spin, tokio,
-    /// async-lock, futures); on a read-write lock, `write()` after anything and anything after
-    /// `write()`. Two `read()`s are reported too, with their own message: std's `RwLock` (on
-    /// most platforms), parking_lot's and tokio's are writer-fair, so a writer that queues
-    /// between the two reads blocks the second one, and all of them wait forever. parking_lot's
-    /// `read_recursive()` is the sanctioned way and is not reported, nor are reentrant mutexes
-    /// (`ReentrantMutex`) and `try_lock()`-style calls (they fail instead of waiting).
+    /// Only re-locks that wait forever whatever other threads do are reported: any second
+    /// acquisition of a mutex (std, parking_lot, spin, tokio, async-lock, futures), and on a
+    /// read-write lock `write()` after anything and anything after `write()`. Two `read()`s are
+    /// not a certain deadlock (they hang only when a writer queues in between and the lock makes
+    /// new readers wait for it), so they are reported by `recursive_read_lock`, a `warn` lint
+    /// that explains each kind of lock. parking_lot's `read_recursive()`, reentrant mutexes
+    /// (`ReentrantMutex`) and `try_lock()`-style calls (they fail instead of waiting) are not
+    /// reported.
     ///
     /// An `if let` scrutinee's temporary lives through the `else` block before edition 2024
     /// (the package's edition is read), and only through the `then` block from 2024 on.
@@ -34,7 +33,11 @@ crate::declare_lint! {
     /// ### Known problems
     /// Locks are compared by the path written (`self.state`), so two names for one lock
     /// (`let a = m.clone();`) are not seen as the same. A guard released on some paths only
-    /// counts as released. Calls are followed one level deep, into functions of the same file
+    /// counts as released, and a guard moved out of its binding on one path (`let g = if c
+    /// { g0 } else { drop(g0); m.lock()… }`) is followed on each path separately. A guard
+    /// used by value in a closure (`|| drop(g)`) goes with the closure. A lock of the crate's
+    /// own type passed to `Box::pin(…)` is a future polled by hand, not an acquisition, and an
+    /// `async fn` called without `.await` takes none of its locks then. Calls are followed one level deep, into functions of the same file
     /// whose name is unique, and a lock taken anywhere in the callee counts. A lock whose type
     /// the file does not show is recognised only when unwrapped (`.lock().unwrap()`) or awaited;
     /// a type named `Mutex`/`RwLock` that the crate defines or re-exports counts as a lock
@@ -70,28 +73,21 @@ pub fn check(cx: &FileCx<'_>) {
         if a.is_try {
             continue;
         }
-        if let Some((h, c)) = held_conflict(locks, a, a.key.as_ref()) {
-            cx.report(direct(cx, locks, a, h, c));
+        if let Some(h) = deadlock(locks, &a.held, a, a.key.as_ref()) {
+            cx.report(direct(cx, locks, a, h));
         }
     }
     for call in &locks.calls {
         let inner = locks.callee_locks(cx.facts, call);
         let found = inner.iter().find_map(|cl| {
             let a = &locks.acquisitions[cl.acq];
-            held_conflict_with(locks, &cl.held, a, Some(&cl.key)).map(|(h, c)| (cl, a, h, c))
+            deadlock(locks, &cl.held, a, Some(&cl.key)).map(|h| (a, h))
         });
-        if let Some((_, inner_acq, h, c)) = found {
+        if let Some((inner_acq, h)) = found {
             let held = locks.guard_acq(h);
             let callee = &cx.facts.func(inner_acq.fn_id).name;
             let who = holder_word(held);
-            let message = match c {
-                Conflict::Deadlock => {
-                    format!("`{}` locks `{}` again while this {who} holds its guard", call.text, held.lock_text)
-                }
-                Conflict::ReadRead => {
-                    format!("`{}` read-locks `{}` again while this {who} holds a read guard", call.text, held.lock_text)
-                }
-            };
+            let message = format!("`{}` locks `{}` again while this {who} holds its guard", call.text, held.lock_text);
             let mut d = Diagnostic::new(&DOUBLE_LOCK, call.span, message)
                 .primary_label(format!("`{callee}` is called while the guard is alive"));
             d = d.label(held.span, first_label(cx, locks, h));
@@ -99,64 +95,31 @@ pub fn check(cx: &FileCx<'_>) {
                 inner_acq.span,
                 format!("`{callee}` locks it here: `{}.{}()`", inner_acq.lock_text, inner_acq.method),
             );
-            d = finish(cx, d, locks, h, held, c, true);
+            d = finish(cx, d, locks, h, held, true);
             cx.report(d);
         }
     }
 }
 
-fn held_conflict(
-    locks: &LockFacts,
-    a: &Acquisition,
-    key: Option<&crate::facts::locks::LockKey>,
-) -> Option<(GuardId, Conflict)> {
-    held_conflict_with(locks, &a.held, a, key)
+/// A held guard that taking `a` waits for forever, whatever other threads do (two read
+/// guards are `recursive_read_lock`'s).
+fn deadlock(locks: &LockFacts, held: &[GuardId], a: &Acquisition, key: Option<&LockKey>) -> Option<GuardId> {
+    locks.conflicts(held, a, key).into_iter().find(|&(_, c)| c == Conflict::Deadlock).map(|(h, _)| h)
 }
 
-fn held_conflict_with(
-    locks: &LockFacts,
-    held: &[GuardId],
-    a: &Acquisition,
-    key: Option<&crate::facts::locks::LockKey>,
-) -> Option<(GuardId, Conflict)> {
-    let key = key?;
-    held.iter().find_map(|&h| {
-        let ha = locks.guard_acq(h);
-        if ha.key.as_ref() != Some(key) {
-            return None;
-        }
-        let kind = if ha.ty.kind == LockKind::Reentrant || a.ty.kind == LockKind::Reentrant {
-            LockKind::Reentrant
-        } else if ha.type_known {
-            ha.ty.kind
-        } else {
-            a.ty.kind
-        };
-        conflict(kind, ha.mode, a.mode).map(|c| (h, c))
-    })
-}
-
-fn direct(cx: &FileCx<'_>, locks: &LockFacts, a: &Acquisition, h: GuardId, c: Conflict) -> Diagnostic {
+fn direct(cx: &FileCx<'_>, locks: &LockFacts, a: &Acquisition, h: GuardId) -> Diagnostic {
     let held = locks.guard_acq(h);
     let who = holder_word(held);
-    let message = match c {
-        Conflict::Deadlock => format!("`{}` is locked again while this {who} holds its guard", a.lock_text),
-        Conflict::ReadRead => format!("`{}` is read-locked again while this {who} holds a read guard", a.lock_text),
-    };
-    let primary = match c {
-        Conflict::Deadlock => {
-            format!("this `{}()` waits for the guard above, which is released only after it", a.method)
-        }
-        Conflict::ReadRead => "this `read()` waits forever if a writer queues after the first read".to_string(),
-    };
+    let message = format!("`{}` is locked again while this {who} holds its guard", a.lock_text);
+    let primary = format!("this `{}()` waits for the guard above, which is released only after it", a.method);
     let d = Diagnostic::new(&DOUBLE_LOCK, a.span, message)
         .primary_label(primary)
         .label(held.span, first_label(cx, locks, h));
-    finish(cx, d, locks, h, held, c, false)
+    finish(cx, d, locks, h, held, false)
 }
 
 /// An async lock is held by a task, a blocking one by a thread.
-fn holder_word(held: &Acquisition) -> &'static str {
+pub(crate) fn holder_word(held: &Acquisition) -> &'static str {
     if held.ty.family.is_async() {
         "task"
     } else {
@@ -165,7 +128,7 @@ fn holder_word(held: &Acquisition) -> &'static str {
 }
 
 /// The label on the first acquisition: how long its guard lives.
-fn first_label(cx: &FileCx<'_>, locks: &LockFacts, h: GuardId) -> String {
+pub(crate) fn first_label(cx: &FileCx<'_>, locks: &LockFacts, h: GuardId) -> String {
     let g = &locks.guards[h];
     match &g.holder {
         Holder::Binding { name, binding } => {
@@ -206,7 +169,6 @@ fn finish(
     locks: &LockFacts,
     h: GuardId,
     held: &Acquisition,
-    c: Conflict,
     via_call: bool,
 ) -> Diagnostic {
     let g = &locks.guards[h];
@@ -216,37 +178,30 @@ fn finish(
             d = d.label(r.span, super::lock_across_await::release_label(g, r.kind, cx.package.edition));
         }
     }
-    let help = match (&g.holder, c) {
-        (_, Conflict::ReadRead) if held.ty.family == LockFamily::ParkingLot => {
-            "use `read_recursive()` for the nested read, or reuse the read guard you already hold".to_string()
-        }
-        (_, Conflict::ReadRead) => "reuse the read guard you already hold instead of locking again".to_string(),
-        (Holder::Binding { name, .. }, _) if via_call => {
+    let help = match &g.holder {
+        Holder::Binding { name, .. } if via_call => {
             format!("release `{name}` before the call (`drop({name})`), or pass the guard's data to the callee instead of letting it lock")
         }
-        (Holder::Binding { name, .. }, _) => {
+        Holder::Binding { name, .. } => {
             format!("use the guard you already hold (`{name}`), or release it first (`drop({name})` or end its block)")
         }
-        (Holder::Temporary(TempReason::Match | TempReason::IfLet | TempReason::WhileLet), _) => {
+        Holder::Temporary(TempReason::Match | TempReason::IfLet | TempReason::WhileLet) => {
             "take what you need from the lock in a `let` before the branch (`let v = …;`), so the temporary guard is dropped first, or hold one named guard and use it throughout".to_string()
         }
-        (Holder::Temporary(_), _) => "lock once into a named guard (`let mut g = ….lock()…;`) and use it throughout".to_string(),
+        Holder::Temporary(_) => "lock once into a named guard (`let mut g = ….lock()…;`) and use it throughout".to_string(),
     };
     d = d.help(help);
-    let note = match (held.ty.family, c) {
-        (_, Conflict::ReadRead) => {
-            "read-write locks in std (on most platforms), parking_lot and tokio block new readers while a writer waits: the second read waits for the writer, which waits for the first read"
-        }
-        (LockFamily::UnknownSync | LockFamily::UnknownAsync, _) if held.ty.name.is_empty() && held.type_known => {
+    let note = match held.ty.family {
+        LockFamily::UnknownSync | LockFamily::UnknownAsync if held.ty.name.is_empty() && held.type_known => {
             "a lock that is not reentrant never lets its holder in again: this waits forever"
         }
-        (LockFamily::Std | LockFamily::UnknownSync, _) => {
+        LockFamily::Std | LockFamily::UnknownSync => {
             "std's locks are not reentrant: locking one the current thread holds never returns (it deadlocks or panics)"
         }
-        (LockFamily::ParkingLot, _) => {
+        LockFamily::ParkingLot => {
             "parking_lot's locks are not reentrant: this deadlocks (`ReentrantMutex` is the reentrant one)"
         }
-        (LockFamily::Spin, _) => "spin locks are not reentrant: this spins forever",
+        LockFamily::Spin => "spin locks are not reentrant: this spins forever",
         _ => "async locks are not reentrant either: the task waits for a guard it holds itself and never wakes up",
     };
     d = d.note(note);

@@ -1,5 +1,7 @@
 use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
+use crate::facts::locks::{in_opposite_branches, AcqMode, GuardId, LockFacts};
+use crate::facts::{Callee, ClosureCtx, FnId};
 use crate::registry::Rule;
 use std::collections::{BTreeMap, HashSet};
 
@@ -16,8 +18,22 @@ crate::declare_lint! {
     /// followed one level deep. Each inverted pair is reported once, at the later of the two
     /// second acquisitions, with the opposite order shown.
     ///
-    /// Pairs where both sides take one of the locks for reading (`read()`) are not reported:
-    /// readers do not exclude each other.
+    /// A pair is reported only when two threads running the two paths could really wait for
+    /// each other:
+    /// - at each of the two locks, the guard one path holds excludes what the other wants: two
+    ///   reads (`read()`, `read_recursive()`, or a read and an `upgradable_read()`) never wait
+    ///   for each other, so read/read at either lock is not an inversion (the single-thread
+    ///   hazard of two reads is `recursive_read_lock`'s);
+    /// - the two paths do not both hold a third lock that keeps them apart (a "gate": a
+    ///   `static TREE: Mutex<()>` both take first, not both for reading);
+    /// - they are not both sides of ordered locking: the two orders taken in opposite branches
+    ///   of one test that orders the objects (`if a.id < b.id { … } else { … }`, or the arms of
+    ///   `match a.id.cmp(&b.id)`) follow one global order;
+    /// - neither is taken on two fields of `self` that hold their lock in place (no `Arc`, `Rc`
+    ///   or reference on the way) in a method that has `self` to itself: one taking `&mut self`
+    ///   or `self`, or a private `&self` method the file calls only as `self.method(…)` from
+    ///   such methods (up to three callers deep). No other thread can hold either lock while
+    ///   it runs.
     ///
     /// ### Why is this bad
     /// Two threads (or tasks) running the two paths at once can each take their first lock and
@@ -31,8 +47,8 @@ crate::declare_lint! {
     /// one type share their locks' names (`a.log` and `b.log` are both `Bank.log`): the same
     /// field locked on two objects is never compared (the classic `transfer(a, b)` inversion is
     /// not found), while two different fields are compared as if on one object. Paths that can
-    /// never run at the same time (serialised by an outer lock, or run only at start-up) are
-    /// reported too; suppress them with a reason.
+    /// never run at the same time for reasons other than the above (run only at start-up, an
+    /// outer lock taken in a caller) are reported too; suppress them with a reason.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -79,13 +95,18 @@ pub fn collect(cx: &FileCx<'_>) {
             if first == second || !seen.insert((first.clone(), second.clone(), a.span)) {
                 continue;
             }
+            if owns_both(cx, locks, a.fn_id, a.context, &[ha.site, a.site]) {
+                continue;
+            }
             cx.export(ExportedFact::LockOrder(LockEdge {
                 first: first.clone(),
                 second: second.clone(),
                 first_text: ha.lock_text.clone(),
                 second_text: a.lock_text.clone(),
-                first_shared: ha.mode.is_shared(),
-                second_shared: a.mode.is_shared(),
+                first_mode: ha.mode,
+                second_mode: a.mode,
+                gates: gates(locks, &a.held, h),
+                order: a.order.clone(),
                 first_span: ha.span,
                 second_span: a.span,
                 via: None,
@@ -94,6 +115,7 @@ pub fn collect(cx: &FileCx<'_>) {
         }
     }
     for call in &locks.calls {
+        let call_context = locks.fn_contexts.get(&call.fn_id).copied();
         for cl in locks.callee_locks(cx.facts, call) {
             let Some(second) = &cl.global else { continue };
             let inner = &locks.acquisitions[cl.acq];
@@ -103,13 +125,19 @@ pub fn collect(cx: &FileCx<'_>) {
                 if first == second || !seen.insert((first.clone(), second.clone(), call.span)) {
                     continue;
                 }
+                let in_body = call_context == Some(ha.context);
+                if in_body && owns_both(cx, locks, call.fn_id, ha.context, &[ha.site, inner.site]) {
+                    continue;
+                }
                 cx.export(ExportedFact::LockOrder(LockEdge {
                     first: first.clone(),
                     second: second.clone(),
                     first_text: ha.lock_text.clone(),
                     second_text: inner.lock_text.clone(),
-                    first_shared: ha.mode.is_shared(),
-                    second_shared: inner.mode.is_shared(),
+                    first_mode: ha.mode,
+                    second_mode: inner.mode,
+                    gates: gates(locks, &cl.held, h),
+                    order: call.order.clone(),
                     first_span: ha.span,
                     second_span: call.span,
                     via: Some(call.text.clone()),
@@ -118,6 +146,64 @@ pub fn collect(cx: &FileCx<'_>) {
             }
         }
     }
+}
+
+/// The other named locks held besides `first`, and how.
+fn gates(locks: &LockFacts, held: &[GuardId], first: GuardId) -> Vec<(String, AcqMode)> {
+    held.iter()
+        .filter(|&&g| g != first)
+        .filter_map(|&g| {
+            let a = locks.guard_acq(g);
+            a.global.clone().map(|name| (name, a.mode))
+        })
+        .collect()
+}
+
+/// Both locks are fields of `self` held in place, taken in the own body of a method that has
+/// `self` to itself: no other thread can hold either meanwhile.
+fn owns_both(cx: &FileCx<'_>, locks: &LockFacts, f: FnId, context: u32, sites: &[usize]) -> bool {
+    locks.fn_contexts.get(&f) == Some(&context)
+        && sites.iter().all(|&s| cx.facts.lock_sites[s].in_place)
+        && has_self_exclusively(cx, f, 3)
+}
+
+/// `f` runs with `self` to itself: it takes `&mut self` or `self`, or it is a private `&self`
+/// method that the file calls only as `self.f(…)`, in the own flow of methods that do
+/// (`depth` levels of callers).
+fn has_self_exclusively(cx: &FileCx<'_>, f: FnId, depth: u8) -> bool {
+    let func = cx.facts.func(f);
+    let Some(receiver) = func.sig.inputs.iter().find_map(|i| match i {
+        syn::FnArg::Receiver(r) => Some(r),
+        syn::FnArg::Typed(_) => None,
+    }) else {
+        return false;
+    };
+    if receiver.colon_token.is_some() {
+        return false;
+    }
+    if receiver.reference.is_none() || receiver.mutability.is_some() {
+        return true;
+    }
+    if depth == 0 || !func.private_method {
+        return false;
+    }
+    let mut callers = Vec::new();
+    for call in &cx.facts.calls {
+        match &call.callee {
+            Callee::Method { name, receiver } if *name == func.name => {
+                let on_self = matches!(&**receiver, syn::Expr::Path(p) if p.path.is_ident("self"));
+                let own_flow =
+                    call.ctx.closure == ClosureCtx::None && !call.ctx.deferred && call.ctx.spawn_body.is_none();
+                match call.ctx.fn_id {
+                    Some(g) if on_self && own_flow && g != f => callers.push(g),
+                    _ => return false,
+                }
+            }
+            Callee::Path { path, .. } if path.segments.last().is_some_and(|s| s.ident == func.name) => return false,
+            _ => {}
+        }
+    }
+    !callers.is_empty() && callers.into_iter().all(|g| has_self_exclusively(cx, g, depth - 1))
 }
 
 /// Reports each pair of locks taken in both orders within a package, once.
@@ -137,11 +223,10 @@ pub fn check(cx: &WorkspaceCx<'_>) {
                 continue;
             }
             let Some(backward) = edges.get(&(b, a)) else { continue };
-            // Some pair of paths whose accesses exclude each other at both locks.
             let pair = forward.iter().find_map(|f| {
                 backward
                     .iter()
-                    .find(|r| excludes(f.first_shared, r.second_shared) && excludes(r.first_shared, f.second_shared))
+                    .find(|r| can_deadlock(f, r) && !(ordered(f, backward) && ordered(r, forward)))
                     .map(|r| (*f, *r))
             });
             let Some((f, r)) = pair else { continue };
@@ -156,8 +241,21 @@ pub fn check(cx: &WorkspaceCx<'_>) {
     }
 }
 
-fn excludes(held_shared: bool, wanted_shared: bool) -> bool {
-    !(held_shared && wanted_shared)
+/// The edge is one side of ordered locking: the opposite order is taken in another branch of
+/// the same test that orders the objects (`if a.id < b.id { a, b } else { b, a }`), so this
+/// order is taken only when the test says so.
+fn ordered(e: &LockEdge, opposite: &[&LockEdge]) -> bool {
+    opposite.iter().any(|o| o.second_span.file == e.second_span.file && in_opposite_branches(&e.order, &o.order))
+}
+
+/// Two threads running the two paths can each hold its first lock and wait for the other's:
+/// at both locks, the held guard excludes the wanted one (two reads never wait for each
+/// other), and the paths are not serialised by a third lock both hold exclusively.
+fn can_deadlock(f: &LockEdge, r: &LockEdge) -> bool {
+    if !f.first_mode.excludes(r.second_mode) || !r.first_mode.excludes(f.second_mode) {
+        return false;
+    }
+    !f.gates.iter().any(|(g, fm)| r.gates.iter().any(|(h, rm)| g == h && fm.excludes(*rm)))
 }
 
 fn diagnostic(here: &LockEdge, there: &LockEdge) -> Diagnostic {

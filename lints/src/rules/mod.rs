@@ -19,6 +19,7 @@ pub mod lock_across_await;
 pub mod lock_order_inversion;
 pub mod missing_race_check;
 pub mod raw_pointer_across_spawn;
+pub mod recursive_read_lock;
 pub mod send_sync_impl_unbounded;
 pub mod sleep_in_test;
 pub mod static_mut;
@@ -50,6 +51,7 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&early_exit_leaks_tasks::EARLY_EXIT_LEAKS_TASKS, early_exit_leaks_tasks::check),
     (&double_lock::DOUBLE_LOCK, double_lock::check),
     (&lock_across_await::LOCK_ACROSS_AWAIT, lock_across_await::check),
+    (&recursive_read_lock::RECURSIVE_READ_LOCK, recursive_read_lock::check),
     (&sleep_in_test::SLEEP_IN_TEST, sleep_in_test::check),
     (&static_mut::STATIC_MUT, static_mut::check),
     (&unbounded_channel::UNBOUNDED_CHANNEL, unbounded_channel::check),

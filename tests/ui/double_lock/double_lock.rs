@@ -60,10 +60,10 @@ impl Worker {
         let _ = n;
     }
 
-    // Two reads: deadlock as soon as a writer queues in between.
+    // MUST NOT: two reads are not a certain deadlock (`recursive_read_lock` reports them).
     pub fn read_twice(&self) -> usize {
         let a = self.table.read().unwrap();
-        let b = self.table.read().unwrap(); //~ double_lock
+        let b = self.table.read().unwrap(); //~ recursive_read_lock
         a.len() + b.len()
     }
 

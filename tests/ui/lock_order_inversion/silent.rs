@@ -79,3 +79,87 @@ pub fn locals_reversed(x: &Mutex<u32>, y: &Mutex<u32>) {
     let _b = y.lock().unwrap();
     let _a = x.lock().unwrap();
 }
+
+// MUST NOT: both paths hold the same outer lock first, so they never run at the same time.
+static TREE: Mutex<()> = Mutex::new(());
+
+struct Tree {
+    parent: Mutex<u32>,
+    children: Mutex<Vec<u32>>,
+}
+
+impl Tree {
+    pub fn adopt(&self) {
+        let _tree = TREE.lock().unwrap();
+        let _p = self.parent.lock().unwrap();
+        let _c = self.children.lock().unwrap();
+    }
+
+    pub fn orphan(&self) {
+        let _tree = TREE.lock().unwrap();
+        let _c = self.children.lock().unwrap();
+        let _p = self.parent.lock().unwrap();
+    }
+}
+
+// MUST NOT: the two orders are the two branches of a test that orders the objects by id: one
+// global order, the classic way to lock two objects.
+struct Actor {
+    id: u64,
+    links: Mutex<Vec<u64>>,
+    peers: Mutex<Vec<u64>>,
+}
+
+impl Actor {
+    pub fn link(&self, other: &Actor) {
+        if self.id < other.id {
+            let _mine = self.links.lock().unwrap();
+            let _theirs = self.peers.lock().unwrap();
+        } else {
+            let _theirs = self.peers.lock().unwrap();
+            let _mine = self.links.lock().unwrap();
+        }
+    }
+
+    pub fn unlink(&self, other: &Actor) {
+        match self.id.cmp(&other.id) {
+            std::cmp::Ordering::Less => {
+                let _mine = self.links.lock().unwrap();
+                let _theirs = self.peers.lock().unwrap();
+            }
+            _ => {
+                let _theirs = self.peers.lock().unwrap();
+                let _mine = self.links.lock().unwrap();
+            }
+        }
+    }
+}
+
+// MUST NOT: a method that has `self` exclusively (`&mut self`) owns both locks, held in place:
+// no other thread can hold either while it runs.
+struct Txn {
+    tables: Mutex<u32>,
+    system: Mutex<u32>,
+}
+
+impl Txn {
+    pub fn commit(&self) {
+        let _s = self.system.lock().unwrap();
+        let _t = self.tables.lock().unwrap();
+    }
+
+    pub fn restore(&mut self) {
+        let _t = self.tables.lock().unwrap();
+        let _s = self.system.lock().unwrap();
+    }
+
+    // A private `&self` helper called only from `&mut self` methods has `self` to itself too.
+    pub fn durable_commit(&mut self) {
+        self.store_freed();
+    }
+
+    fn store_freed(&self) {
+        let _t = self.tables.lock().unwrap();
+        let _s = self.system.lock().unwrap();
+    }
+}
