@@ -122,10 +122,11 @@ fn package_info(package: &Package, root: PathBuf, extra: &mut ExtraFiles<'_>) ->
     }
     PackageInfo {
         name: package.name.to_string(),
-        root,
         edition: parse_edition(package.edition.as_str()).unwrap_or(PackageInfo::default().edition),
         dependencies,
         manifest: extra.add(package.manifest_path.as_std_path()),
+        ci_elsewhere: super::ci::ci_elsewhere(&root),
+        root,
         ..PackageInfo::default()
     }
 }
