@@ -1,0 +1,87 @@
+//@ warn: unbounded_channel
+//@ deps: crossbeam-channel
+// A channel whose every send runs a number of times written in the code holds at most that
+// many messages: it is bounded by construction.
+use std::sync::mpsc;
+use std::thread;
+
+const WORKERS: usize = 4;
+
+// MUST NOT fire: one send per worker, and the worker count is a constant.
+fn fan_in() -> u32 {
+    let (tx, rx) = mpsc::channel();
+    for id in 0..WORKERS {
+        let tx = tx.clone();
+        thread::spawn(move || {
+            tx.send(id as u32).unwrap();
+        });
+    }
+    drop(tx);
+    rx.iter().sum()
+}
+
+// MUST NOT fire: one send per element of a fixed-size array, and one after the loop.
+fn per_element() -> Vec<&'static str> {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    for name in ["alpha", "beta", "gamma"] {
+        tx.send(name).unwrap();
+    }
+    tx.send("done").unwrap();
+    rx.try_iter().collect()
+}
+
+// MUST NOT fire: `(0..2).for_each`, a literal count.
+fn two_pings() {
+    let (tx, rx) = mpsc::channel::<()>();
+    (0..2).for_each(|_| tx.send(()).unwrap());
+    drop(rx);
+}
+
+// MUST fire: a send per line read, however many lines come.
+fn per_line(input: impl std::io::BufRead) {
+    let (tx, rx) = mpsc::channel(); //~ unbounded_channel
+    thread::spawn(move || {
+        for line in input.lines() {
+            tx.send(line.unwrap()).unwrap();
+        }
+    });
+    drop(rx);
+}
+
+// MUST fire: a count known only at run time.
+fn per_request(requests: usize) {
+    let (tx, rx) = mpsc::channel(); //~ unbounded_channel
+    for i in 0..requests {
+        tx.send(i).unwrap();
+    }
+    drop(rx);
+}
+
+// MUST fire: a callback may run any number of times, each time sending.
+fn on_every_event(register: impl FnOnce(Box<dyn Fn() + Send>)) {
+    let (tx, rx) = mpsc::channel(); //~ unbounded_channel
+    register(Box::new(move || tx.send(()).unwrap()));
+    drop(rx);
+}
+
+// MUST fire: a clone sent from a loop with no written count.
+fn cloned_into_loop() {
+    let (tx, rx) = mpsc::channel(); //~ unbounded_channel
+    let producer = tx.clone();
+    let worker = thread::spawn(move || {
+        while producer.send(1u8).is_ok() {}
+    });
+    tx.send(0).unwrap();
+    drop(rx);
+    worker.join().unwrap();
+}
+
+fn main() {
+    fan_in();
+    per_element();
+    two_pings();
+    per_line(std::io::empty());
+    per_request(3);
+    on_every_event(|_| {});
+    cloned_into_loop();
+}
