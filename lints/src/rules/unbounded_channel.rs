@@ -16,8 +16,9 @@ crate::declare_lint! {
     ///   in the code: outside any loop (a oneshot in all but name), or inside loops with a
     ///   literal or constant count (`for _ in 0..WORKERS`, `for x in [a, b, c]`,
     ///   `(0..4).for_each(…)`), in code that runs once where it stands (a spawned closure
-    ///   does; a callback handed to other code may run any number of times). A sender that
-    ///   never sends, only dropped, queues nothing;
+    ///   does; a callback handed to other code may run any number of times, unless the
+    ///   channel is made afresh inside it). A sender that never sends, only dropped, queues
+    ///   nothing;
     /// - the sender is stored (in a struct, an `Arc`, a `Mutex`) and every send through a
     ///   field in the file runs only for the caller that sets an atomic flag
     ///   (`if !task.scheduled.swap(true, …) { self.queue.send(task) }`, a

@@ -64,6 +64,15 @@ fn on_every_event(register: impl FnOnce(Box<dyn Fn() + Send>)) {
     drop(rx);
 }
 
+// MUST NOT fire: a channel made afresh in each run of the callback carries one message.
+fn per_run(bench: impl Fn(&dyn Fn())) {
+    bench(&|| {
+        let (tx, rx) = mpsc::channel();
+        tx.send(1u8).unwrap();
+        rx.recv().unwrap();
+    });
+}
+
 // MUST fire: a clone sent from a loop with no written count.
 fn cloned_into_loop() {
     let (tx, rx) = mpsc::channel(); //~ unbounded_channel
@@ -84,4 +93,5 @@ fn main() {
     per_request(3);
     on_every_event(|_| {});
     cloned_into_loop();
+    per_run(|run| run());
 }

@@ -13,6 +13,7 @@
 
 use crate::context::FileCx;
 use crate::facts::{BindingId, Call, ClosureCtx, Ctx, Flow, LoopId, LoopKind};
+use crate::source::Span;
 use syn::visit::{self, Visit};
 use syn::Expr;
 
@@ -68,7 +69,7 @@ fn sends(cx: &FileCx<'_>, sender: BindingId, home: Option<LoopId>, depth: usize)
         }
         match u.flow {
             Flow::Method(m) if SEND_METHODS.iter().any(|s| m.method == s) => {
-                if !runs_counted_times(cx, &u.ctx, home) {
+                if !runs_counted_times(cx, &u.ctx, home) || in_callback(cx, sender, u) {
                     return Sends::Unbounded;
                 }
                 sent = true;
@@ -77,7 +78,10 @@ fn sends(cx: &FileCx<'_>, sender: BindingId, home: Option<LoopId>, depth: usize)
                 let Some(clone) = facts.call_of_method(m) else { return Sends::Unbounded };
                 let Flow::Let(syn::Pat::Ident(p)) = clone.flow else { return Sends::Unbounded };
                 let Some(copy) = facts.binding_at(cx.span_of(p.ident.span())) else { return Sends::Unbounded };
-                if !runs_counted_times(cx, &u.ctx, home) || sends(cx, copy, home, depth + 1) != Sends::Counted {
+                if !runs_counted_times(cx, &u.ctx, home)
+                    || in_callback(cx, sender, u)
+                    || sends(cx, copy, home, depth + 1) != Sends::Counted
+                {
                     return Sends::Unbounded;
                 }
                 sent = true;
@@ -107,13 +111,38 @@ fn is_wrapping(call: &Expr) -> bool {
     }
 }
 
-/// Whether code at `ctx` runs a number of times written in the code, counted from the loop
-/// the channel was created in: every loop between them has a written count, and the code is
-/// not in a callback that may run again and again.
-fn runs_counted_times(cx: &FileCx<'_>, ctx: &Ctx, home: Option<LoopId>) -> bool {
-    if ctx.closure == ClosureCtx::Opaque && ctx.spawn_body.is_none() {
+/// Whether a use of `sender` sits in a closure handed to other code (a callback, which may run
+/// any number of times) that was not also where the channel was made: a channel made afresh
+/// in each run of the closure (`b.iter(|| { let (tx, rx) = unbounded(); … })`) is not shared
+/// between runs. A spawned closure runs once.
+fn in_callback(cx: &FileCx<'_>, sender: BindingId, u: &crate::facts::Use<'_>) -> bool {
+    if u.ctx.closure != ClosureCtx::Opaque || u.ctx.spawn_body.is_some() {
         return false;
     }
+    let declared = cx.facts.binding(sender).span;
+    let Some(body) = u.ctx.fn_id.map(|f| cx.facts.func(f).body) else { return true };
+    let mut closures = Closures { cx, spans: Vec::new() };
+    closures.visit_block(body);
+    let contains = |outer: Span, inner: Span| outer.start <= inner.start && inner.end <= outer.end;
+    closures.spans.iter().any(|c| contains(*c, u.span) && !contains(*c, declared))
+}
+
+/// The spans of every closure in a function body.
+struct Closures<'c, 'a> {
+    cx: &'c FileCx<'a>,
+    spans: Vec<Span>,
+}
+
+impl<'a> Visit<'a> for Closures<'_, '_> {
+    fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
+        self.spans.push(self.cx.span(c));
+        visit::visit_expr_closure(self, c);
+    }
+}
+
+/// Whether code at `ctx` runs a number of times written in the code, counted from the loop
+/// the channel was created in: every loop between them has a written count.
+fn runs_counted_times(cx: &FileCx<'_>, ctx: &Ctx, home: Option<LoopId>) -> bool {
     let mut current = ctx.loop_id;
     let mut steps = 0;
     while let Some(id) = current {
