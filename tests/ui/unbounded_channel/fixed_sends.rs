@@ -95,3 +95,15 @@ fn main() {
     cloned_into_loop();
     per_run(|run| run());
 }
+
+// MUST fire: inside the spawned closure, the send runs in a callback of its own, once per
+// item of the stream, however many come.
+pub fn per_item(items: impl Iterator<Item = u8> + Send + 'static, each: fn(&mut dyn FnMut(u8))) {
+    let (tx, rx) = mpsc::channel(); //~ unbounded_channel
+    let worker = thread::spawn(move || {
+        drop(items);
+        each(&mut |item| tx.send(item).unwrap());
+    });
+    drop(rx);
+    worker.join().unwrap();
+}

@@ -114,9 +114,10 @@ fn is_wrapping(call: &Expr) -> bool {
 /// Whether a use of `sender` sits in a closure handed to other code (a callback, which may run
 /// any number of times) that was not also where the channel was made: a channel made afresh
 /// in each run of the closure (`b.iter(|| { let (tx, rx) = unbounded(); … })`) is not shared
-/// between runs. A spawned closure runs once.
+/// between runs. A spawned closure runs once; any other closure between the channel and the
+/// send (a stream's `for_each` inside a spawned task) may not.
 fn in_callback(cx: &FileCx<'_>, sender: BindingId, u: &crate::facts::Use<'_>) -> bool {
-    if u.ctx.closure != ClosureCtx::Opaque || u.ctx.spawn_body.is_some() {
+    if u.ctx.closure != ClosureCtx::Opaque {
         return false;
     }
     let declared = cx.facts.binding(sender).span;
@@ -127,16 +128,21 @@ fn in_callback(cx: &FileCx<'_>, sender: BindingId, u: &crate::facts::Use<'_>) ->
     closures.spans.iter().any(|c| contains(*c, u.span) && !contains(*c, declared))
 }
 
-/// The spans of every closure in a function body.
+/// The spans of the closures in a function body, spawned closures left out.
 struct Closures<'c, 'a> {
     cx: &'c FileCx<'a>,
     spans: Vec<Span>,
 }
 
 impl<'a> Visit<'a> for Closures<'_, '_> {
-    fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
-        self.spans.push(self.cx.span(c));
-        visit::visit_expr_closure(self, c);
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if let Expr::Closure(c) = e {
+            let spawned = self.cx.facts.spawns.iter().any(|s| s.body.is_some_and(|b| std::ptr::eq(b, e)));
+            if !spawned {
+                self.spans.push(self.cx.span(c));
+            }
+        }
+        visit::visit_expr(self, e);
     }
 }
 
