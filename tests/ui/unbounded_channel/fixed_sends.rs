@@ -1,5 +1,5 @@
 //@ warn: unbounded_channel
-//@ deps: crossbeam-channel
+//@ deps: crossbeam-channel, futures
 // A channel whose every send runs a number of times written in the code holds at most that
 // many messages: it is bounded by construction.
 use std::sync::mpsc;
@@ -106,4 +106,18 @@ pub fn per_item(items: impl Iterator<Item = u8> + Send + 'static, each: fn(&mut 
     });
     drop(rx);
     worker.join().unwrap();
+}
+
+// MUST fire: a stream's `for_each` runs its closure once per item, however many come.
+pub async fn per_stream_item<S: futures::Stream<Item = u8> + Unpin>(stream: S) {
+    use futures::StreamExt;
+    let (tx, rx) = mpsc::channel(); //~ unbounded_channel
+    stream
+        .take_while(|_| futures::future::ready(true))
+        .for_each(move |item| {
+            tx.send(item).unwrap();
+            futures::future::ready(())
+        })
+        .await;
+    drop(rx);
 }

@@ -111,13 +111,13 @@ fn is_wrapping(call: &Expr) -> bool {
     }
 }
 
-/// Whether a use of `sender` sits in a closure handed to other code (a callback, which may run
-/// any number of times) that was not also where the channel was made: a channel made afresh
-/// in each run of the closure (`b.iter(|| { let (tx, rx) = unbounded(); … })`) is not shared
-/// between runs. A spawned closure runs once; any other closure between the channel and the
-/// send (a stream's `for_each` inside a spawned task) may not.
+/// Whether a use of `sender` sits in a closure that may run any number of times (a callback
+/// handed to other code, a stream's `for_each`) and that was not also where the channel was
+/// made: a channel made afresh in each run of the closure (`b.iter(|| { let (tx, rx) =
+/// unbounded(); … })`) is not shared between runs. A spawned closure runs once, and an
+/// iterator adaptor's closure is a loop whose count [`runs_counted_times`] judges.
 fn in_callback(cx: &FileCx<'_>, sender: BindingId, u: &crate::facts::Use<'_>) -> bool {
-    if u.ctx.closure != ClosureCtx::Opaque {
+    if u.ctx.closure == ClosureCtx::None && u.ctx.fn_id.is_none() {
         return false;
     }
     let declared = cx.facts.binding(sender).span;
@@ -128,7 +128,8 @@ fn in_callback(cx: &FileCx<'_>, sender: BindingId, u: &crate::facts::Use<'_>) ->
     closures.spans.iter().any(|c| contains(*c, u.span) && !contains(*c, declared))
 }
 
-/// The spans of the closures in a function body, spawned closures left out.
+/// The spans of the closures in a function body, spawned closures and iterator adaptors'
+/// closures left out.
 struct Closures<'c, 'a> {
     cx: &'c FileCx<'a>,
     spans: Vec<Span>,
@@ -138,7 +139,8 @@ impl<'a> Visit<'a> for Closures<'_, '_> {
     fn visit_expr(&mut self, e: &'a Expr) {
         if let Expr::Closure(c) = e {
             let spawned = self.cx.facts.spawns.iter().any(|s| s.body.is_some_and(|b| std::ptr::eq(b, e)));
-            if !spawned {
+            let iterator_loop = self.cx.facts.loops.iter().any(|l| l.kind == LoopKind::IterClosure && std::ptr::eq(l.expr, e));
+            if !spawned && !iterator_loop {
                 self.spans.push(self.cx.span(c));
             }
         }
