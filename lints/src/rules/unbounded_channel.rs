@@ -12,7 +12,8 @@ crate::declare_lint! {
     /// `futures::channel::mpsc::unbounded`, however they are imported. Test code is left alone,
     /// and so are queues bounded by construction, whose length the code itself caps:
     ///
-    /// - every send, through the sender or a `let` clone of it, runs a number of times written
+    /// - every send, through the sender or a `let` clone of it (`tx.send(v)`, or
+    ///   `Sender::send(&tx, v)`), runs a number of times written
     ///   in the code: outside any loop (a oneshot in all but name), or inside loops with a
     ///   literal or constant count (`for _ in 0..WORKERS`, `for x in [a, b, c]`,
     ///   `(0..4).for_each(…)`), in code that runs once where it stands (a spawned closure

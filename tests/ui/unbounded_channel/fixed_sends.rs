@@ -37,6 +37,24 @@ fn two_pings() {
     drop(rx);
 }
 
+// MUST NOT fire: a send called by path, a literal number of times.
+fn by_path() {
+    let (tx, rx) = mpsc::channel::<u32>();
+    for i in 0..3 {
+        mpsc::Sender::send(&tx, i).unwrap();
+    }
+    drop(rx);
+}
+
+// MUST fire: a send called by path, once per request.
+fn by_path_per_request(requests: &[u32]) {
+    let (tx, rx) = mpsc::channel::<u32>(); //~ unbounded_channel
+    for r in requests {
+        mpsc::Sender::send(&tx, *r).unwrap();
+    }
+    drop(rx);
+}
+
 // MUST fire: a send per line read, however many lines come.
 fn per_line(input: impl std::io::BufRead) {
     let (tx, rx) = mpsc::channel(); //~ unbounded_channel
@@ -94,6 +112,8 @@ fn main() {
     on_every_event(|_| {});
     cloned_into_loop();
     per_run(|run| run());
+    by_path();
+    by_path_per_request(&[1]);
 }
 
 // MUST fire: inside the spawned closure, the send runs in a callback of its own, once per

@@ -74,6 +74,13 @@ fn sends(cx: &FileCx<'_>, sender: BindingId, home: Option<LoopId>, depth: usize)
                 }
                 sent = true;
             }
+            // `UnboundedSender::unbounded_send(&tx, v)`.
+            _ if is_path_send_receiver(cx, u.expr) => {
+                if !runs_counted_times(cx, &u.ctx, home) || in_callback(cx, sender, u) {
+                    return Sends::Unbounded;
+                }
+                sent = true;
+            }
             Flow::Method(m) if m.method == "clone" => {
                 let Some(clone) = facts.call_of_method(m) else { return Sends::Unbounded };
                 let Flow::Let(syn::Pat::Ident(p)) = clone.flow else { return Sends::Unbounded };
@@ -97,6 +104,21 @@ fn sends(cx: &FileCx<'_>, sender: BindingId, home: Option<LoopId>, depth: usize)
         (false, true) => Sends::Stored,
         (true, true) => Sends::Unbounded,
     }
+}
+
+/// Whether `expr` is the sender of a send method called by path: `Sender::send(&tx, v)`.
+fn is_path_send_receiver(cx: &FileCx<'_>, expr: Option<&Expr>) -> bool {
+    let Some(expr) = expr else { return false };
+    cx.facts.calls.iter().any(|c| {
+        let crate::facts::Callee::Path { path, .. } = &c.callee else { return false };
+        let named_send = path.segments.len() >= 2
+            && path.segments.last().is_some_and(|s| SEND_METHODS.iter().any(|m| s.ident == m));
+        let first = c.args.first().map(|a| match a {
+            Expr::Reference(r) => &*r.expr,
+            other => *other,
+        });
+        named_send && first.is_some_and(|a| std::ptr::eq(a, expr))
+    })
 }
 
 /// `Arc::new(tx)`, `Mutex::new(tx)`, `Some(tx)`: the sender is being stored.
