@@ -278,7 +278,8 @@ fn files_no_lint_can_fire_in_are_counted_but_not_parsed() {
 /// repository with no CI file, nor for a published package; a script the workflow runs counts.
 #[test]
 fn missing_race_check_speaks_only_where_ci_is_in_sight() {
-    const UNSAFE: &str = "pub struct P(*mut u8);\n// SAFETY: owned by one thread at a time.\nunsafe impl Send for P {}\n";
+    const UNSAFE: &str =
+        "pub struct P(*mut u8);\n// SAFETY: owned by one thread at a time.\nunsafe impl Send for P {}\n";
     let races = |p: &Project| p.run(&[]).lints().iter().filter(|l| *l == "missing_race_check").count();
     let p = Project::package("loose", UNSAFE);
     assert_eq!(races(&p), 0, "outside a repository, with no CI file, what CI runs is unknown");

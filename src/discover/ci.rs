@@ -97,7 +97,8 @@ fn referenced_files(root: &Path, from: &Path, text: &str) -> Vec<PathBuf> {
         if line.starts_with('#') || line.starts_with("//") {
             continue;
         }
-        let words = line.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ';' | '&' | '|' | '(' | ')' | '='));
+        let words = line
+            .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ';' | '&' | '|' | '(' | ')' | '='));
         for word in words.filter(|w| !w.is_empty()) {
             if matches!(word, "make" | "just" | "gmake") {
                 runs_tasks = true;

@@ -335,7 +335,9 @@ pub fn task_file_runs_race_check(text: &str, targets: &[String]) -> bool {
     let rules = task_rules(text);
     let mut wanted: Vec<String> = targets
         .iter()
-        .filter_map(|t| if t.is_empty() { rules.first().and_then(|r| r.names.first().cloned()) } else { Some(t.clone()) })
+        .filter_map(
+            |t| if t.is_empty() { rules.first().and_then(|r| r.names.first().cloned()) } else { Some(t.clone()) },
+        )
         .collect();
     let mut seen: Vec<String> = Vec::new();
     for _ in 0..=TARGET_DEPTH {

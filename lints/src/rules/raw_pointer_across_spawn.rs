@@ -229,9 +229,7 @@ fn wrapper_types(cx: &FileCx<'_>) -> Wrappers {
 /// what it holds is: the argument of `Arc<T>` or `Box<T>`, not the `SendPtr` trick of
 /// switching the check off whatever the pointee.
 fn has_thread_bound(generics: &syn::Generics) -> bool {
-    let is_thread_bound = |b: &syn::TypeParamBound| {
-        matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Send" || s.ident == "Sync"))
-    };
+    let is_thread_bound = |b: &syn::TypeParamBound| matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Send" || s.ident == "Sync"));
     let on_params = generics.type_params().any(|p| p.bounds.iter().any(is_thread_bound));
     let in_where = generics.where_clause.as_ref().is_some_and(|w| {
         w.predicates.iter().any(|p| matches!(p, syn::WherePredicate::Type(t) if t.bounds.iter().any(is_thread_bound)))
@@ -365,7 +363,14 @@ impl Classifier<'_, '_> {
 
     /// A value of a local wrapper type: any, for an unbounded wrapper; for a bounded one, only
     /// a value built from a raw pointer made in sight (`SyncConst::new(v.as_ptr())`).
-    fn wrapper_value(&self, path: &syn::Path, name: &str, origin: Span, parts: &[&Expr], depth: usize) -> Option<Carrier> {
+    fn wrapper_value(
+        &self,
+        path: &syn::Path,
+        name: &str,
+        origin: Span,
+        parts: &[&Expr],
+        depth: usize,
+    ) -> Option<Carrier> {
         if !is_local_path(path) {
             return None;
         }

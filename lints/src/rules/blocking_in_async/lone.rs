@@ -190,7 +190,11 @@ fn races_futures(cx: &FileCx<'_>) -> bool {
 fn spawns_tasks(cx: &FileCx<'_>) -> bool {
     use crate::facts::Spawner;
     cx.facts.spawns.iter().any(|s| !s.spawner.is_thread() && s.spawner != Spawner::TokioBlocking)
-        || cx.facts.calls.iter().any(|c| c.method_name().is_some_and(|m| m.starts_with("spawn") && m != "spawn_blocking"))
+        || cx
+            .facts
+            .calls
+            .iter()
+            .any(|c| c.method_name().is_some_and(|m| m.starts_with("spawn") && m != "spawn_blocking"))
 }
 
 /// Adds the private top-level `async fn`s whose every use is a call awaited in lone code or
@@ -208,7 +212,8 @@ fn follow_private_fns(cx: &FileCx<'_>, lone: &mut HashSet<Span>, driven: &HashSe
     }
     // Two functions of one name (under different `cfg`s, in inline modules) are not told apart.
     candidates.retain(|name, _| {
-        cx.facts.fns.iter().filter(|f| &f.name == name).count() == 1 && !cx.facts.fn_items.get(name).is_some_and(|b| b.len() > 1)
+        cx.facts.fns.iter().filter(|f| &f.name == name).count() == 1
+            && cx.facts.fn_items.get(name).is_none_or(|b| b.len() <= 1)
     });
     if candidates.is_empty() {
         return;

@@ -111,8 +111,8 @@ fn is_path_send_receiver(cx: &FileCx<'_>, expr: Option<&Expr>) -> bool {
     let Some(expr) = expr else { return false };
     cx.facts.calls.iter().any(|c| {
         let crate::facts::Callee::Path { path, .. } = &c.callee else { return false };
-        let named_send = path.segments.len() >= 2
-            && path.segments.last().is_some_and(|s| SEND_METHODS.iter().any(|m| s.ident == m));
+        let named_send =
+            path.segments.len() >= 2 && path.segments.last().is_some_and(|s| SEND_METHODS.iter().any(|m| s.ident == m));
         let first = c.args.first().map(|a| match a {
             Expr::Reference(r) => &*r.expr,
             other => *other,
@@ -161,7 +161,8 @@ impl<'a> Visit<'a> for Closures<'_, '_> {
     fn visit_expr(&mut self, e: &'a Expr) {
         if let Expr::Closure(c) = e {
             let spawned = self.cx.facts.spawns.iter().any(|s| s.body.is_some_and(|b| std::ptr::eq(b, e)));
-            let iterator_loop = self.cx.facts.loops.iter().any(|l| l.kind == LoopKind::IterClosure && std::ptr::eq(l.expr, e));
+            let iterator_loop =
+                self.cx.facts.loops.iter().any(|l| l.kind == LoopKind::IterClosure && std::ptr::eq(l.expr, e));
             if !spawned && !iterator_loop {
                 self.spans.push(self.cx.span(c));
             }
@@ -324,10 +325,7 @@ fn is_false(e: &Expr) -> bool {
 
 /// A block that ends in `return`.
 fn leaves(b: &syn::Block) -> bool {
-    match b.stmts.last() {
-        Some(syn::Stmt::Expr(Expr::Return(_), _)) => true,
-        _ => false,
-    }
+    matches!(b.stmts.last(), Some(syn::Stmt::Expr(Expr::Return(_), _)))
 }
 
 /// `self.queue`, `task.shared.sender`, `self.queue.lock().unwrap()`.
