@@ -469,3 +469,24 @@ fn categories_are_level_groups_on_the_command_line_and_in_the_configuration() {
     run.expect_code(1);
     assert_eq!(run.lints(), ["unbounded_channel", "unnamed_thread"], "{}", run.stdout);
 }
+
+/// `missing_race_check` speaks about CI only where it can see it: not for a folder outside any
+/// repository with no CI file, nor for a published package; a script the workflow runs counts.
+#[test]
+fn missing_race_check_speaks_only_where_ci_is_in_sight() {
+    const UNSAFE: &str =
+        "pub struct P(*mut u8);\n// SAFETY: owned by one thread at a time.\nunsafe impl Send for P {}\n";
+    let races = |p: &Project| p.run(&[]).lints().iter().filter(|l| *l == "missing_race_check").count();
+    let p = Project::package("loose", UNSAFE);
+    assert_eq!(races(&p), 0, "outside a repository, with no CI file, what CI runs is unknown");
+    p.file(".git/HEAD", "ref: refs/heads/main\n");
+    assert_eq!(races(&p), 1, "a repository without CI configuration runs no race check");
+    p.file(".github/workflows/ci.yml", "jobs:\n  test:\n    steps:\n      - run: ./ci/races.sh\n");
+    assert_eq!(races(&p), 1, "the script is not there");
+    p.file("ci/races.sh", "#!/bin/sh\nRUSTFLAGS=-Zsanitizer=thread cargo +nightly test\n");
+    assert_eq!(races(&p), 0, "the workflow runs a script that builds with ThreadSanitizer");
+    p.file("ci/races.sh", "#!/bin/sh\ncargo test\n");
+    assert_eq!(races(&p), 1);
+    p.file(".cargo_vcs_info.json", "{\"path_in_vcs\": \"\"}\n");
+    assert_eq!(races(&p), 0, "a published package is checked by its repository's CI, out of sight");
+}

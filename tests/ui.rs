@@ -9,7 +9,9 @@
 //! A fixture can also be a folder `tests/ui/<lint>/<case>/` holding a small package
 //! (`Cargo.toml`, `.rs` files, CI files such as `.github/workflows/ci.yml`), for lints that read
 //! manifests or compare files; its snapshot is `tests/ui/<lint>/<case>.stderr`, and lines of
-//! TOML or YAML files are annotated with `#~ <lint>`.
+//! TOML or YAML files are annotated with `#~ <lint>`. Every other file of the folder is read as
+//! a CI file or a script CI runs, except `.cargo_vcs_info.json`, which makes the package a
+//! published one (its CI out of sight).
 //!
 //! Header directives, in comments at the top of a single-file fixture:
 //! - `//@ deps: tokio, smol` — the package's dependencies (default: none);
@@ -153,9 +155,13 @@ fn package_info(f: &Fixture, manifest: Option<FileId>) -> PackageInfo {
             .unwrap_or(2021),
         dependencies,
         manifest,
+        ci_elsewhere: f.files.iter().any(|(p, _)| p.ends_with(PUBLISHED_MARKER)),
         ..PackageInfo::default()
     }
 }
+
+/// The file `cargo package` adds to a published package.
+const PUBLISHED_MARKER: &str = ".cargo_vcs_info.json";
 
 /// `//@ spawners: path = spawner, …`.
 fn spawners(text: &str) -> Vec<(String, Spawner)> {
@@ -180,12 +186,13 @@ fn run_fixture(f: &Fixture) -> Outcome {
     let mut sources = SourceMap::default();
     let ids: Vec<FileId> = f.files.iter().map(|(p, t)| sources.add(SourceFile::new(shown(p), t.as_str()))).collect();
     let is_rust = |p: &Path| p.extension().is_some_and(|e| e == "rs");
+    let is_published_marker = |p: &Path| p.ends_with(PUBLISHED_MARKER);
     let manifest = f.files.iter().zip(&ids).find(|((p, _), _)| p.ends_with("Cargo.toml")).map(|(_, id)| *id);
     let ci_files: Vec<FileId> = f
         .files
         .iter()
         .zip(&ids)
-        .filter(|((p, _), _)| !is_rust(p) && !p.ends_with("Cargo.toml"))
+        .filter(|((p, _), _)| !is_rust(p) && !p.ends_with("Cargo.toml") && !is_published_marker(p))
         .map(|(_, id)| *id)
         .collect();
     let package = package_info(f, manifest);

@@ -23,6 +23,10 @@ pub struct PackageInfo {
     /// spawn that behaves like the given [`Spawner`](crate::facts::spawns::Spawner). Consulted
     /// only for calls the built-in table does not know.
     pub extra_spawners: Vec<(String, crate::facts::spawns::Spawner)>,
+    /// The CI that checks this package is out of sight: a published package (crates.io ships
+    /// neither `.git` nor the CI files of its repository), or a package outside any repository
+    /// with no CI file around it. Lints about what CI runs say nothing about its code.
+    pub ci_elsewhere: bool,
 }
 
 impl Default for PackageInfo {
@@ -34,6 +38,7 @@ impl Default for PackageInfo {
             dependencies: BTreeSet::new(),
             manifest: None,
             extra_spawners: Vec::new(),
+            ci_elsewhere: false,
         }
     }
 }

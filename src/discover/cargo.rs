@@ -63,6 +63,7 @@ pub(super) fn discover(input: &InputArgs, cwd: &Path, extra: &mut ExtraFiles<'_>
             edition: package.edition,
             dependencies: package.dependencies.clone(),
             manifest: extra.add(&package.manifest),
+            ci_elsewhere: super::ci::ci_elsewhere(&root),
             root,
             ..PackageInfo::default()
         });

@@ -1,4 +1,5 @@
-//! The repository's CI configuration files, for lints about what CI runs (Miri, loom, TSan).
+//! The repository's CI configuration files, for lints about what CI runs (Miri, loom, TSan),
+//! with the scripts and task files they run.
 
 use super::manifest::workspace_manifest;
 use std::path::{Path, PathBuf};
@@ -18,10 +19,38 @@ const CI_FILES: &[&str] = &[
 /// Folders whose every file is CI configuration or a script CI runs.
 const CI_FOLDERS: &[&str] = &[".github/workflows", ".buildkite", ".woodpecker", ".ci"];
 
-/// The nearest folder at or above `dir` holding `.git` (a folder, or a file in a worktree);
-/// `dir` itself outside a repository.
+/// Task runner files a CI step may run a target of (`make miri`, `just tsan`).
+const TASK_FILES: &[&str] = &["Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile"];
+
+/// Files a package ships when it is published: `cargo package` writes the first, `cargo
+/// vendor` the second.
+const PUBLISHED_MARKERS: &[&str] = &[".cargo_vcs_info.json", ".cargo-checksum.json"];
+
+/// How many steps of "a CI file runs a script that runs a script" are followed.
+const SCRIPT_DEPTH: usize = 2;
+
+/// Scripts larger than this are not read: a CI script is small.
+const MAX_SCRIPT_BYTES: u64 = 256 * 1024;
+
+/// The nearest folder at or above `dir` holding `.git` (a folder, or a file in a worktree).
+pub fn find_repository_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+}
+
+/// [`find_repository_root`], or `dir` itself outside a repository.
 pub fn repository_root(dir: &Path) -> PathBuf {
-    dir.ancestors().find(|d| d.join(".git").exists()).unwrap_or(dir).to_path_buf()
+    find_repository_root(dir).unwrap_or_else(|| dir.to_path_buf())
+}
+
+/// Whether the CI that checks the package in `package_root` is out of sight, so that lints
+/// about what CI runs must say nothing: a published package (crates.io ships neither `.git`
+/// nor `.github`; its repository's CI is elsewhere), or a package outside any repository with
+/// no CI file around it.
+pub fn ci_elsewhere(package_root: &Path) -> bool {
+    if PUBLISHED_MARKERS.iter().any(|m| package_root.join(m).is_file()) {
+        return true;
+    }
+    find_repository_root(package_root).is_none() && ci_files(package_root).is_empty()
 }
 
 /// The folder whose CI files cover the Cargo workspace rooted at `workspace_root` (or, without
@@ -40,7 +69,8 @@ pub fn covering_root(workspace_root: &Path) -> PathBuf {
     }
 }
 
-/// The CI files present under `root`, sorted.
+/// The CI files present under `root`, then the scripts and task files they run (see
+/// [`referenced_files`]), each once, configuration files first, sorted within each part.
 pub fn ci_files(root: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = CI_FILES.iter().map(|f| root.join(f)).filter(|p| p.is_file()).collect();
     for folder in CI_FOLDERS {
@@ -48,6 +78,67 @@ pub fn ci_files(root: &Path) -> Vec<PathBuf> {
         out.extend(entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()));
     }
     out.sort();
+    let mut level = out.clone();
+    for _ in 0..SCRIPT_DEPTH {
+        let mut next: Vec<PathBuf> = Vec::new();
+        for file in &level {
+            let Some(text) = read_small(file) else { continue };
+            for found in referenced_files(root, file, &text) {
+                if !out.contains(&found) && !next.contains(&found) {
+                    next.push(found);
+                }
+            }
+        }
+        next.sort();
+        out.extend(next.iter().cloned());
+        level = next;
+    }
+    out
+}
+
+fn read_small(path: &Path) -> Option<String> {
+    let size = std::fs::metadata(path).ok()?.len();
+    (size <= MAX_SCRIPT_BYTES).then(|| std::fs::read_to_string(path).ok()).flatten()
+}
+
+/// Files under `root` that the CI file or script `from` runs: words naming a script (a path
+/// relative to the repository root or to `from`'s folder, such as `ci/tsan.sh` or
+/// `./scripts/miri.sh`), and the repository's `Makefile`/`justfile` when a line runs `make`
+/// or `just`. Comment lines are skipped; a path leading out of `root` is not followed.
+fn referenced_files(root: &Path, from: &Path, text: &str) -> Vec<PathBuf> {
+    let Ok(real_root) = std::fs::canonicalize(root) else { return Vec::new() };
+    let here = from.parent().unwrap_or(root);
+    let mut out = Vec::new();
+    let mut runs_tasks = false;
+    for line in text.lines() {
+        let line = line.trim_start();
+        if line.starts_with('#') || line.starts_with("//") {
+            continue;
+        }
+        let words = line
+            .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ';' | '&' | '|' | '(' | ')' | '='));
+        for word in words.filter(|w| !w.is_empty()) {
+            if matches!(word, "make" | "just" | "gmake") {
+                runs_tasks = true;
+            }
+            let looks_like_script = word.contains('/') || word.ends_with(".sh") || word.ends_with(".bash");
+            if !looks_like_script || word.contains("://") || word.starts_with('$') || word.starts_with('-') {
+                continue;
+            }
+            let relative = word.trim_start_matches("./");
+            for base in [root, here] {
+                let candidate = base.join(relative);
+                let inside = std::fs::canonicalize(&candidate).is_ok_and(|real| real.starts_with(&real_root));
+                if inside && candidate.is_file() && !out.contains(&candidate) {
+                    out.push(candidate);
+                    break;
+                }
+            }
+        }
+    }
+    if runs_tasks {
+        out.extend(TASK_FILES.iter().map(|f| root.join(f)).filter(|p| p.is_file()));
+    }
     out
 }
 
@@ -155,5 +246,49 @@ mod tests {
         assert!(ci_of(&root, vec![PathBuf::from("demo/src")]).is_empty());
         write(&root, &[("demo/.github/workflows/ci.yml", "on: push\n")]);
         assert_eq!(ci_of(&root.join("demo"), Vec::new()), [".github/workflows/ci.yml"]);
+    }
+
+    /// Scripts a workflow runs, the scripts they run, and the task file of `make`, are read
+    /// with the CI files; files not run, and paths out of the repository, are not.
+    #[test]
+    fn follows_the_scripts_ci_runs() {
+        let repo = tempfile::tempdir().unwrap();
+        let root = repo.path();
+        write(
+            root,
+            &[
+                (".git/HEAD", ""),
+                (
+                    ".github/workflows/ci.yml",
+                    "jobs:\n  t:\n    steps:\n      - run: ./ci/test.sh\n      - run: bash \"scripts/lint.sh\" --all\n      - run: cat ../../etc/passwd\n      - run: make check\n",
+                ),
+                ("ci/test.sh", "#!/bin/sh\nci/sanitize.sh thread\n"),
+                ("ci/sanitize.sh", "RUSTFLAGS=-Zsanitizer=$1 cargo test\n"),
+                ("ci/unused.sh", "cargo miri test\n"),
+                ("scripts/lint.sh", "cargo clippy\n"),
+                ("Makefile", "check:\n\tcargo test\n"),
+            ],
+        );
+        let found: Vec<PathBuf> = ci_files(root).iter().map(|p| p.strip_prefix(root).unwrap().to_path_buf()).collect();
+        assert_eq!(
+            found,
+            [".github/workflows/ci.yml", "Makefile", "ci/test.sh", "scripts/lint.sh", "ci/sanitize.sh"]
+                .map(PathBuf::from)
+        );
+    }
+
+    #[test]
+    fn published_packages_and_packages_outside_repositories_have_their_ci_elsewhere() {
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), &[("crate/Cargo.toml", ""), ("published/.cargo_vcs_info.json", "{}")]);
+        assert!(ci_elsewhere(&outside.path().join("crate")));
+        write(outside.path(), &[("crate/.github/workflows/ci.yml", "")]);
+        assert!(!ci_elsewhere(&outside.path().join("crate")), "CI files in sight");
+
+        let repo = tempfile::tempdir().unwrap();
+        write(repo.path(), &[(".git/HEAD", ""), ("a/Cargo.toml", ""), ("vendor/b/.cargo-checksum.json", "{}")]);
+        assert!(!ci_elsewhere(&repo.path().join("a")), "a repository without CI has no CI");
+        assert!(ci_elsewhere(&repo.path().join("vendor/b")), "a vendored package is tested upstream");
+        assert!(ci_elsewhere(&outside.path().join("published")));
     }
 }

@@ -148,7 +148,11 @@ impl Packages<'_, '_> {
             Some(&index) => index,
             None => {
                 let info = match &manifest {
-                    Some(m) => PackageInfo { manifest: self.extra.add(m), ..read_package(m) },
+                    Some(m) => {
+                        let package = read_package(m);
+                        let ci_elsewhere = super::ci::ci_elsewhere(&package.root);
+                        PackageInfo { manifest: self.extra.add(m), ci_elsewhere, ..package }
+                    }
                     // No manifest at all: the defaults, with no root (so no file is a test file).
                     None => PackageInfo::default(),
                 };

@@ -6,6 +6,8 @@ use crate::source::Span;
 use std::collections::HashSet;
 use syn::{Expr, Pat};
 
+mod lone;
+
 crate::declare_lint! {
     /// ### What it does
     /// Finds blocking calls inside an `async fn` or an `async` block:
@@ -29,6 +31,25 @@ crate::declare_lint! {
     /// is left alone: tests block on purpose (writing a fixture file, driving a std client
     /// against the server under test, keeping a worker busy to measure it), and a sleep that
     /// waits for other tasks there is `sleep_in_test`'s finding.
+    ///
+    /// Async code that runs alone on its thread is left alone too: the future handed to a
+    /// `block_on` (`futures::executor::block_on`, `pollster`, `smol`, `futures_lite`,
+    /// `async_std::task`, a tokio `Runtime`'s or `Handle`'s `block_on`), the body of a function
+    /// under `#[tokio::main]`, `#[async_std::main]` and the like, and the private `async fn`s
+    /// awaited only from such code (every function of a file with `fn main`, which nothing
+    /// else can call). Such a future runs on the caller's own thread, not on a worker: a
+    /// multi-thread tokio runtime runs spawned tasks on its workers, the plain `block_on`s run
+    /// nothing else, so a blocking call there delays only the future that needs its result,
+    /// as in an example's `main` reading its certificate before it serves. This holds for
+    /// `#[tokio::main]` whether or not the file spawns tasks: they never run on `main`'s
+    /// thread. It does not hold, and the findings stay, when:
+    /// - the runtime runs spawned tasks on that thread too (tokio's current-thread flavour, a
+    ///   `LocalSet`, `spawn_local`, a `LocalPool`, actix, monoio, glommio) and the file spawns
+    ///   a task;
+    /// - the file races futures in one task (`join!`, `select!`, `join_all`,
+    ///   `FuturesUnordered`, `buffer_unordered`, `race`…): a blocked branch stalls the others;
+    /// - the `async fn` is public outside a binary, awaited by a spawned task, passed on as a
+    ///   value, or stored before it is awaited.
     ///
     /// ### Why is this bad
     /// An executor runs many tasks on few threads and switches between them only at `.await`
@@ -152,6 +173,8 @@ fn in_async(ctx: &Ctx) -> bool {
 pub fn check(cx: &FileCx<'_>) {
     let facts = cx.facts;
     let mut seen: HashSet<*const Expr> = HashSet::new();
+    let lone = lone::lone_async_spans(cx);
+    let in_async = |ctx: &Ctx| in_async(ctx) && !ctx.async_span.is_some_and(|s| lone.contains(&s));
     for call in &facts.calls {
         if !in_async(&call.ctx) {
             continue;

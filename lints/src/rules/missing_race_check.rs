@@ -19,16 +19,27 @@ crate::declare_lint! {
     /// with `.git`): `.github/workflows/*`, `.gitlab-ci.yml`, `.circleci/config.yml`,
     /// `.travis.yml`, `azure-pipelines.yml`, `bitbucket-pipelines.yml`, `.cirrus.yml`,
     /// `.woodpecker.yml`, `.woodpecker/*`, `.buildkite/*`, `Jenkinsfile` and the scripts in
-    /// `.ci/`. A workspace nested inside another Cargo workspace of the same repository, which
-    /// does not count it as a member (a demo, a fuzz crate, a vendored tool with its own
-    /// `[workspace]`), is a project of its own: the repository's CI builds and tests the
-    /// enclosing workspace, so only the CI files in the nested workspace's own folder are
-    /// read for it, as they would be once it is copied out.
+    /// `.ci/`, then the scripts they run, two levels deep: a path such as `./ci/tsan.sh` or
+    /// `scripts/miri.sh` named in an uncommented line, and, when a line runs `make` or `just`,
+    /// the targets it names in the `Makefile` or `justfile` (with their prerequisites). A
+    /// workspace nested inside another Cargo workspace of the same repository, which does not
+    /// count it as a member (a demo, a fuzz crate, a vendored tool with its own `[workspace]`),
+    /// is a project of its own: the repository's CI builds and tests the enclosing workspace,
+    /// so only the CI files in the nested workspace's own folder are read for it, as they would
+    /// be once it is copied out.
     ///
     /// A race check is any uncommented mention of Miri (`cargo miri test`,
-    /// `cargo +nightly miri`, a `miri` component, a `miri.sh` script, `MIRIFLAGS`), loom
-    /// (`--cfg loom`, `RUSTFLAGS` with loom, `LOOM_…` settings, a `loom.sh` script) or
-    /// ThreadSanitizer (`-Zsanitizer=thread`, `tsan`).
+    /// `cargo +nightly miri`, a `miri` component, a `miri.sh` script, `MIRIFLAGS`, `make miri`,
+    /// `cargo xtask miri`), loom (`--cfg loom`, `RUSTFLAGS` with loom, `LOOM_…` settings, a
+    /// `loom.sh` script) or ThreadSanitizer (`-Zsanitizer=thread`, `tsan`) in those files or
+    /// in the recipes of those targets.
+    ///
+    /// The lint says nothing where it cannot see CI: code of a published package (its folder
+    /// holds `.cargo_vcs_info.json`, written by `cargo package`, or `.cargo-checksum.json`,
+    /// written by `cargo vendor`), whose repository's CI is not shipped with it, and code
+    /// outside any repository with no CI file around it (a folder copied out of its
+    /// repository). A repository with no CI configuration at all is reported: nothing there
+    /// runs a race checker.
     ///
     /// ### Why is this bad
     /// Go's rule: run the race detector in CI. `unsafe impl Sync`, `static mut` and
@@ -40,11 +51,13 @@ crate::declare_lint! {
     /// checked by review alone.
     ///
     /// ### Known problems
-    /// A race check run by a script the CI file calls under another name (`./ci/test.sh`) is
-    /// not seen; so is one in a CI system not listed above, and one the repository's CI runs in
-    /// a nested workspace (`cd fuzz && cargo miri test`). Suppress the finding with a reason
-    /// (or allow the lint in the nested workspace's configuration), or name the script after
-    /// the tool.
+    /// A race check run in a way the reading above does not follow is not seen: a script
+    /// reached through a variable or a `cd`, more than two levels down, a Rust `xtask` whose
+    /// subcommand is not named after the tool, a CI system not listed above, or a check the
+    /// repository's CI runs in a nested workspace (`cd fuzz && cargo miri test`). Suppress the
+    /// finding with a reason (or allow the lint in the nested workspace's configuration), or
+    /// name the script or target after the tool. A script the CI runs counts as a whole, even
+    /// where only one of its branches runs the race checker.
     ///
     /// ### Example
     /// A workspace with `unsafe impl Sync for Slot<T> {}` whose only workflow runs
@@ -124,18 +137,21 @@ pub fn collect(cx: &FileCx<'_>) {
     }
 }
 
-/// Workspace phase: one finding when there is unsafe concurrency and no CI file runs a race
-/// checker.
-/// Whether [`check`] can report in this run: a manifest to point at, and no CI file already
-/// running a race checker.
+/// Whether [`check`] can report in this run: a manifest to point at, a package whose CI is in
+/// sight, and no CI file already running a race checker.
 pub(crate) fn can_fire(run: &crate::prefilter::RunContext<'_>) -> bool {
     let manifest = run.root_manifest.is_some() || run.packages.iter().any(|p| p.manifest.is_some());
-    manifest && !run.ci_files.iter().any(|id| runs_race_check(&run.sources.get(*id).text))
+    manifest && run.packages.iter().any(|p| !p.ci_elsewhere) && !ci_runs_race_check(run.sources, run.ci_files)
 }
 
+/// Workspace phase: one finding when there is unsafe concurrency in packages whose CI is in
+/// sight, and no CI file (nor a script or task it runs) runs a race checker.
 pub fn check(cx: &WorkspaceCx<'_>) {
     let mut pieces: Vec<(UnsafeConcurrencyKind, FileId, Span, &str)> = cx
-        .all_facts()
+        .files
+        .iter()
+        .filter(|f| cx.packages.get(f.package).is_some_and(|p| !p.ci_elsewhere))
+        .flat_map(|f| f.facts.iter().map(move |x| (f.file, x)))
         .filter_map(|(file, f)| match f {
             ExportedFact::UnsafeConcurrency { kind, span, what } => Some((*kind, file, *span, what.as_str())),
             _ => None,
@@ -144,7 +160,7 @@ pub fn check(cx: &WorkspaceCx<'_>) {
     if pieces.is_empty() {
         return;
     }
-    if cx.ci_files.iter().any(|id| runs_race_check(&cx.sources.get(*id).text)) {
+    if ci_runs_race_check(cx.sources, cx.ci_files) {
         return;
     }
     let Some(manifest) = cx.root_manifest.or_else(|| cx.packages.iter().find_map(|p| p.manifest)) else {
@@ -176,7 +192,7 @@ pub fn check(cx: &WorkspaceCx<'_>) {
     }
     if cx.ci_files.is_empty() {
         d = d.note(
-            "no CI configuration was found (`.github/workflows/*.yml`, `.gitlab-ci.yml`, `.circleci/config.yml`, …)",
+            "the repository has no CI configuration (`.github/workflows/*.yml`, `.gitlab-ci.yml`, `.circleci/config.yml`, …)",
         );
     } else {
         let names: Vec<String> = cx
@@ -185,7 +201,7 @@ pub fn check(cx: &WorkspaceCx<'_>) {
             .map(|id| format!("`{}`", cx.sources.get(*id).path.to_string_lossy().replace('\\', "/")))
             .collect();
         d = d.note(format!(
-            "CI files read: {}; none mentions `cargo miri`, loom or `-Zsanitizer=thread`",
+            "CI files and the scripts they run, read: {}; none runs `cargo miri`, loom or `-Zsanitizer=thread`",
             names.join(", ")
         ));
     }
@@ -261,6 +277,151 @@ fn manifest_header(cx: &WorkspaceCx<'_>, manifest: FileId) -> Span {
     Span::new(manifest, 0, 0)
 }
 
+/// Task runner files: only the targets that CI runs count (see [`task_file_runs_race_check`]).
+const TASK_FILES: &[&str] = &["Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile"];
+
+/// How many levels of prerequisites of a task target are followed.
+const TARGET_DEPTH: usize = 4;
+
+/// Whether CI runs a race checker: a CI file, or a script it runs, mentions one; or a `make` or
+/// `just` target that one of them runs (or a prerequisite of it) does.
+fn ci_runs_race_check(sources: &crate::source::SourceMap, ci_files: &[FileId]) -> bool {
+    let is_task_file = |id: &FileId| {
+        sources.get(*id).path.file_name().and_then(|n| n.to_str()).is_some_and(|n| TASK_FILES.contains(&n))
+    };
+    let (tasks, plain): (Vec<FileId>, Vec<FileId>) = ci_files.iter().copied().partition(is_task_file);
+    if plain.iter().any(|id| runs_race_check(&sources.get(*id).text)) {
+        return true;
+    }
+    if tasks.is_empty() {
+        return false;
+    }
+    let mut targets: Vec<String> = Vec::new();
+    for id in &plain {
+        targets.extend(invoked_targets(&sources.get(*id).text));
+    }
+    tasks.iter().any(|id| task_file_runs_race_check(&sources.get(*id).text, &targets))
+}
+
+/// The targets of `make`/`just` commands in uncommented lines: `make miri` → `miri`; a bare
+/// `make` runs the default target, written as the empty string.
+pub fn invoked_targets(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let code = strip_comment(line);
+        for command in code.split(['&', ';', '|']) {
+            let words: Vec<&str> = command
+                .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`'))
+                .filter(|w| !w.is_empty())
+                .collect();
+            let Some(at) = words.iter().position(|w| matches!(*w, "make" | "gmake" | "just")) else { continue };
+            let mut named = false;
+            let mut skip_next = false;
+            for word in &words[at + 1..] {
+                if std::mem::take(&mut skip_next) {
+                    continue;
+                }
+                if matches!(*word, "-C" | "-f" | "--directory" | "--file" | "--justfile" | "--working-directory") {
+                    skip_next = true;
+                    continue;
+                }
+                if word.starts_with('-') || word.contains('=') || word.starts_with('$') {
+                    continue;
+                }
+                out.push(word.to_string());
+                named = true;
+            }
+            if !named {
+                out.push(String::new());
+            }
+        }
+    }
+    out
+}
+
+/// Whether one of `targets` of a Makefile or justfile (the empty string: the first one), or a
+/// prerequisite of it, has a recipe line that runs a race checker.
+pub fn task_file_runs_race_check(text: &str, targets: &[String]) -> bool {
+    let rules = task_rules(text);
+    let mut wanted: Vec<String> = targets
+        .iter()
+        .filter_map(
+            |t| if t.is_empty() { rules.first().and_then(|r| r.names.first().cloned()) } else { Some(t.clone()) },
+        )
+        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..=TARGET_DEPTH {
+        let mut next = Vec::new();
+        for name in wanted.drain(..) {
+            if seen.contains(&name) {
+                continue;
+            }
+            for rule in rules.iter().filter(|r| r.names.contains(&name)) {
+                if rule.recipe.iter().any(|line| runs_race_check(line)) {
+                    return true;
+                }
+                next.extend(rule.prerequisites.iter().cloned());
+            }
+            seen.push(name);
+        }
+        wanted = next;
+    }
+    false
+}
+
+/// One rule of a Makefile or justfile: `names: prerequisites` and its indented recipe lines.
+struct TaskRule<'t> {
+    names: Vec<String>,
+    prerequisites: Vec<String>,
+    recipe: Vec<&'t str>,
+}
+
+fn task_rules(text: &str) -> Vec<TaskRule<'_>> {
+    let mut rules: Vec<TaskRule<'_>> = Vec::new();
+    let mut in_rule = false;
+    for line in text.lines() {
+        if line.starts_with([' ', '\t']) {
+            if in_rule && !line.trim().is_empty() {
+                if let Some(rule) = rules.last_mut() {
+                    rule.recipe.push(line);
+                }
+            }
+            continue;
+        }
+        let code = strip_comment(line);
+        in_rule = false;
+        let Some((head, rest)) = code.split_once(':') else { continue };
+        // `X := y`, `X = a:b`, `X ?= a:b` are assignments (a justfile parameter's default,
+        // `name p='a'`, is not); `.PHONY:` lists no recipe.
+        let mut head_words = head.split_whitespace();
+        let assignment = head_words.next().is_some_and(|w| w.contains('='))
+            || head_words.next().is_some_and(|w| w.starts_with('=') || w.ends_with("="));
+        if rest.starts_with('=') || assignment || head.trim_start().starts_with('.') {
+            continue;
+        }
+        // A justfile recipe names itself first, then its parameters.
+        let is_just_header = head.split_whitespace().skip(1).any(|w| w.contains('=') || w.starts_with('$'));
+        let mut names: Vec<String> =
+            head.split_whitespace().map(|w| w.trim_start_matches('@').to_string()).filter(|w| !w.is_empty()).collect();
+        if is_just_header {
+            names.truncate(1);
+        }
+        if names.is_empty() {
+            continue;
+        }
+        let prerequisites = rest.split_whitespace().map(|w| w.trim_matches(['(', ')']).to_string()).collect();
+        rules.push(TaskRule { names, prerequisites, recipe: Vec::new() });
+        in_rule = true;
+        // `target: ; recipe` on the header line.
+        if let Some((_, inline)) = rest.split_once(';') {
+            if let Some(rule) = rules.last_mut() {
+                rule.recipe.push(inline);
+            }
+        }
+    }
+    rules
+}
+
 /// Whether a CI file runs Miri, loom or ThreadSanitizer, in an uncommented line.
 pub fn runs_race_check(text: &str) -> bool {
     text.lines().any(|line| {
@@ -312,5 +473,23 @@ mod tests {
         assert!(!runs_race_check("  - run: cargo test # miri later"));
         assert!(!runs_race_check("  - run: cargo test --workspace"));
         assert!(!runs_race_check("  name: admiring the bloom"));
+    }
+
+    #[test]
+    fn make_and_just_targets_ci_runs() {
+        assert_eq!(invoked_targets("  - run: make -C crates/core test-unsafe && make lint"), ["test-unsafe", "lint"]);
+        assert_eq!(invoked_targets("  - run: just --justfile ci.just sanitize"), ["sanitize"]);
+        assert_eq!(invoked_targets("  - run: make"), [""]);
+        assert!(invoked_targets("  # - run: make miri").is_empty());
+        let makefile = "all: test\n\ntest:\n\tcargo test\n\nunsafe-check: setup\n\tcargo +nightly miri test\n\nsetup:\n\trustup component add miri\n";
+        assert!(task_file_runs_race_check(makefile, &["unsafe-check".to_string()]));
+        assert!(!task_file_runs_race_check(makefile, &["test".to_string()]), "the Miri target is not run");
+        assert!(!task_file_runs_race_check(makefile, &[String::new()]), "the default target runs no race check");
+        // Run through a prerequisite.
+        let through = "ci: unit races\nunit:\n\tcargo test\nraces:\n\tRUSTFLAGS=-Zsanitizer=thread cargo test\n";
+        assert!(task_file_runs_race_check(through, &["ci".to_string()]));
+        let justfile = "default:\n    cargo test\n\nsanitize target='x86_64-unknown-linux-gnu':\n    RUSTFLAGS=-Zsanitizer=thread cargo +nightly test --target {{target}}\n";
+        assert!(task_file_runs_race_check(justfile, &["sanitize".to_string()]));
+        assert!(!task_file_runs_race_check(justfile, &[String::new()]));
     }
 }

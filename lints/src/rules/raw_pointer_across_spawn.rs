@@ -19,8 +19,17 @@ crate::declare_lint! {
     ///   `p.addr()`) and turned back into a pointer in the spawned code (`addr as *mut T`,
     ///   `ptr::with_exposed_provenance(addr)`); an address only compared or printed is a number;
     /// - a value of a wrapper type defined in the same file that holds a raw pointer and has
-    ///   `unsafe impl Send` or `unsafe impl Sync` (the usual `struct SendPtr(*mut T)` trick),
-    ///   built in sight (`SendPtr(p)`, `SendPtr::new(p)`, `SendPtr { .. }`) or typed.
+    ///   an `unsafe impl Send` or `unsafe impl Sync` requiring nothing of what it holds (the
+    ///   usual `struct SendPtr(*mut T)` trick, `unsafe impl<T> Send for SendPtr<T> {}`), built
+    ///   in sight (`SendPtr(p)`, `SendPtr::new(p)`, `SendPtr { .. }`) or typed;
+    /// - a value of such a type whose every `unsafe impl` does carry a `Send`/`Sync` bound
+    ///   (`unsafe impl<T: Send + Sync> Send for MyArc<T>`, `where Bytes: Send`) only when it
+    ///   is built in sight from a raw pointer (`View::new(data.as_ptr())`).
+    ///
+    /// A crate's own `Arc`-, `Box`- or collection-like type, whose bounded `unsafe impl`s make
+    /// it thread-safe exactly when what it owns is, is a real argument and not the `SendPtr`
+    /// trick: moving a value of it built from owned data (`MyArc::new(v)`,
+    /// `LruCache::new(10)`) into a thread is left alone, as moving a `std::sync::Arc` is.
     ///
     /// Every spawn counts, scoped ones (`thread::scope`, `rayon::scope`) included.
     ///
@@ -34,7 +43,9 @@ crate::declare_lint! {
     ///
     /// ### Known problems
     /// A pointer that reaches the spawn through a struct field or a function defined
-    /// elsewhere is not seen, and neither is a wrapper type defined in another file.
+    /// elsewhere is not seen, and neither is a wrapper type defined in another file. A bounded
+    /// type built from a pointer somewhere out of sight (in a function of another file) is
+    /// taken for one that owns its data.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -79,8 +90,21 @@ enum Carrier {
     Wrapper { origin: Span, type_name: String, impl_span: Span, trait_name: &'static str },
 }
 
-/// Local wrapper types: name → (the `unsafe impl` header, `Send` or `Sync`).
-type Wrappers = HashMap<String, (Span, &'static str)>;
+/// A local type that holds a raw pointer and has `unsafe impl Send`/`Sync`.
+#[derive(Clone, Copy)]
+struct Wrapper {
+    /// The `unsafe impl` header shown.
+    impl_span: Span,
+    /// `Send` or `Sync`.
+    trait_name: &'static str,
+    /// Every `unsafe impl` of the type requires `Send`/`Sync` of what it holds
+    /// ([`has_thread_bound`]): it is thread-safe for what it owns, like `Arc<T>`, and only a
+    /// value built in sight from a raw pointer carries one across.
+    bounded: bool,
+}
+
+/// Local wrapper types by name.
+type Wrappers = HashMap<String, Wrapper>;
 
 pub fn check(cx: &FileCx<'_>) {
     if cx.facts.spawns.is_empty() {
@@ -180,16 +204,38 @@ fn wrapper_types(cx: &FileCx<'_>) -> Wrappers {
         }
         let item = imp.item;
         let header = cx.span_of(item.impl_token.span).to(cx.span(&*item.self_ty));
-        let header = item.unsafety.map(|u| cx.span_of(u.span).to(header)).unwrap_or(header);
-        // Prefer `Send`: it is the impl that lets the value move into the thread.
-        match out.get(name) {
-            Some((_, "Send")) => {}
-            _ => {
-                out.insert(name.clone(), (header, trait_name));
+        let impl_span = item.unsafety.map(|u| cx.span_of(u.span).to(header)).unwrap_or(header);
+        let this = Wrapper { impl_span, trait_name, bounded: has_thread_bound(&item.generics) };
+        // Show an unbounded impl first, then `Send`: the impl that lets the value move into the
+        // thread.
+        match out.get_mut(name) {
+            None => {
+                out.insert(name.clone(), this);
+            }
+            Some(known) => {
+                let rank = |w: &Wrapper| (!w.bounded, w.trait_name == "Send");
+                let bounded = known.bounded && this.bounded;
+                if rank(&this) > rank(known) {
+                    *known = this;
+                }
+                known.bounded = bounded;
             }
         }
     }
     out
+}
+
+/// Whether an impl's generics require `Send` or `Sync` of something (`impl<T: Send + Sync>`,
+/// `where T: Sync`, `where Bytes: Send`). Such an impl makes the type thread-safe exactly when
+/// what it holds is: the argument of `Arc<T>` or `Box<T>`, not the `SendPtr` trick of
+/// switching the check off whatever the pointee.
+fn has_thread_bound(generics: &syn::Generics) -> bool {
+    let is_thread_bound = |b: &syn::TypeParamBound| matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Send" || s.ident == "Sync"));
+    let on_params = generics.type_params().any(|p| p.bounds.iter().any(is_thread_bound));
+    let in_where = generics.where_clause.as_ref().is_some_and(|w| {
+        w.predicates.iter().any(|p| matches!(p, syn::WherePredicate::Type(t) if t.bounds.iter().any(is_thread_bound)))
+    });
+    on_params || in_where
 }
 
 struct Classifier<'c, 'a> {
@@ -235,8 +281,9 @@ impl Classifier<'_, '_> {
                     return Some(Carrier::Pointer { origin, how: "declared as a `NonNull` pointer here" });
                 }
                 if is_local_path(&p.path) {
-                    if let Some((impl_span, trait_name)) = self.wrappers.get(&name) {
-                        return Some(Carrier::Wrapper { origin, type_name: name, impl_span: *impl_span, trait_name });
+                    if let Some(w) = self.wrappers.get(&name).filter(|w| !w.bounded) {
+                        let (impl_span, trait_name) = (w.impl_span, w.trait_name);
+                        return Some(Carrier::Wrapper { origin, type_name: name, impl_span, trait_name });
                     }
                 }
                 None
@@ -297,7 +344,8 @@ impl Classifier<'_, '_> {
             Expr::Call(c) => self.classify_call(e, c, origin, depth),
             Expr::Struct(s) => {
                 let name = s.path.segments.last()?.ident.to_string();
-                self.wrapper_value(&s.path, &name, origin)
+                let fields: Vec<&Expr> = s.fields.iter().map(|f| &f.expr).collect();
+                self.wrapper_value(&s.path, &name, origin, &fields, depth)
             }
             Expr::Path(_) => {
                 let id = self.uses.get(&(e as *const Expr))?;
@@ -314,26 +362,50 @@ impl Classifier<'_, '_> {
         }
     }
 
-    fn wrapper_value(&self, path: &syn::Path, name: &str, origin: Span) -> Option<Carrier> {
+    /// A value of a local wrapper type: any, for an unbounded wrapper; for a bounded one, only
+    /// a value built from a raw pointer made in sight (`SyncConst::new(v.as_ptr())`).
+    fn wrapper_value(
+        &self,
+        path: &syn::Path,
+        name: &str,
+        origin: Span,
+        parts: &[&Expr],
+        depth: usize,
+    ) -> Option<Carrier> {
         if !is_local_path(path) {
             return None;
         }
-        let (impl_span, trait_name) = self.wrappers.get(name)?;
-        Some(Carrier::Wrapper { origin, type_name: name.to_string(), impl_span: *impl_span, trait_name })
+        let w = self.wrappers.get(name)?;
+        if w.bounded && !self.built_from_pointer(parts, depth) {
+            return None;
+        }
+        let (impl_span, trait_name) = (w.impl_span, w.trait_name);
+        Some(Carrier::Wrapper { origin, type_name: name.to_string(), impl_span, trait_name })
+    }
+
+    fn built_from_pointer(&self, parts: &[&Expr], depth: usize) -> bool {
+        parts.iter().any(|p| {
+            matches!(self.classify_expr(p, depth + 1), Some(Carrier::Pointer { .. } | Carrier::Address { .. }))
+        })
     }
 
     fn classify_call(&self, e: &Expr, c: &syn::ExprCall, origin: Span, depth: usize) -> Option<Carrier> {
         let Expr::Path(p) = &*c.func else { return None };
         let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
         let last = segments.last()?.as_str();
+        let args: Vec<&Expr> = c.args.iter().collect();
         // `SendPtr(p)` (tuple-struct constructor) and `SendPtr::new(p)`.
-        if let Some(w) = self.wrapper_value(&p.path, last, origin) {
+        if let Some(w) = self.wrapper_value(&p.path, last, origin, &args, depth) {
             return Some(w);
         }
         if segments.len() >= 2 {
             let ty = segments[segments.len() - 2].as_str();
             if self.wrappers.contains_key(ty) && (segments.len() == 2 || is_local_path(&p.path)) {
-                let (impl_span, trait_name) = self.wrappers[ty];
+                let w = self.wrappers[ty];
+                if w.bounded && !self.built_from_pointer(&args, depth) {
+                    return None;
+                }
+                let (impl_span, trait_name) = (w.impl_span, w.trait_name);
                 return Some(Carrier::Wrapper { origin, type_name: ty.to_string(), impl_span, trait_name });
             }
         }

@@ -10,8 +10,26 @@ crate::declare_lint! {
     /// `std::sync::mpsc::channel`, `crossbeam_channel::unbounded`, `flume::unbounded`,
     /// `async_channel::unbounded` (and `async_std::channel::unbounded`),
     /// `futures::channel::mpsc::unbounded`, however they are imported. Test code is left alone,
-    /// and so is a channel whose sender is used exactly once, to `send`, outside any loop it
-    /// was not created in: it carries one message (a oneshot in all but name).
+    /// and so are queues bounded by construction, whose length the code itself caps:
+    ///
+    /// - every send, through the sender or a `let` clone of it (`tx.send(v)`, or
+    ///   `Sender::send(&tx, v)`), runs a number of times written
+    ///   in the code: outside any loop (a oneshot in all but name), or inside loops with a
+    ///   literal or constant count (`for _ in 0..WORKERS`, `for x in [a, b, c]`,
+    ///   `(0..4).for_each(…)`), in code that runs once where it stands (a spawned closure
+    ///   does; a callback handed to other code may run any number of times, unless the
+    ///   channel is made afresh inside it). A sender that never sends, only dropped, queues
+    ///   nothing;
+    /// - the sender is stored (in a struct, an `Arc`, a `Mutex`) and every send through a
+    ///   field in the file runs only for the caller that sets an atomic flag
+    ///   (`if !task.scheduled.swap(true, …) { self.queue.send(task) }`, a
+    ///   `compare_exchange(false, true, …)` that must succeed, or the early `return` of the
+    ///   others): a scheduler's run queue where each task is queued at most once holds at most
+    ///   one entry per live task.
+    ///
+    /// A loop over a collection (`for item in items`) is not a written count, even when the
+    /// collection is in memory already; the sends through a field are judged for the whole
+    /// file, so one unguarded send keeps every stored channel of the file reported.
     ///
     /// This lint is allowed by default: an unbounded channel is the right choice where the
     /// producer is bounded by construction (one message per request already admitted,
@@ -119,31 +137,14 @@ pub fn check(cx: &FileCx<'_>) {
         let Some(ctor) = CONSTRUCTORS.iter().find(|c| c.path == resolved) else {
             continue;
         };
-        if carries_one_message(cx, call) {
+        if bounded::by_construction(cx, call) {
             continue;
         }
         report(cx, call, ctor);
     }
 }
 
-/// `let (tx, rx) = channel();` where `tx` is used once, to `send`, outside any loop it was not
-/// created in: the channel carries one message and cannot grow (a oneshot in all but name).
-fn carries_one_message(cx: &FileCx<'_>, call: &Call<'_>) -> bool {
-    let Some(sender) = cx
-        .facts
-        .bindings
-        .iter()
-        .position(|b| b.tuple_init.is_some_and(|(init, index)| index == 0 && std::ptr::eq(init, call.expr)))
-    else {
-        return false;
-    };
-    let id = crate::facts::BindingId(sender as u32);
-    let binding = cx.facts.binding(id);
-    let mut uses = cx.facts.uses_of(id);
-    let (Some(only), None) = (uses.next(), uses.next()) else { return false };
-    let sends = matches!(only.flow, crate::facts::Flow::Method(m) if m.method == "send" || m.method == "try_send");
-    sends && only.ctx.loop_id == binding.ctx.loop_id
-}
+mod bounded;
 
 fn report(cx: &FileCx<'_>, call: &Call<'_>, ctor: &Constructor) {
     let Callee::Path { path, .. } = &call.callee else {
