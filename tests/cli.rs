@@ -416,8 +416,8 @@ fn files_no_lint_can_fire_in_are_counted_but_not_parsed() {
     p.run(&[]).expect_code(0).stdout_has("no findings in 2 files");
 }
 
-/// `src/a.rs`: two public types with a lock and no word about concurrency
-/// (`undocumented_shared_type`, documentation); `src/z.rs`: a certain deadlock (`double_lock`).
+/// `src/a.rs`: two `unsafe impl Send` without a `SAFETY:` comment
+/// (`undocumented_unsafe_send_sync`, documentation); `src/z.rs`: a certain deadlock (`double_lock`).
 fn costly_finding_in_a_later_file() -> Project {
     Project::with_files(
         "costs",
@@ -425,8 +425,8 @@ fn costly_finding_in_a_later_file() -> Project {
             ("src/lib.rs", "pub mod a;\npub mod z;\n"),
             (
                 "src/a.rs",
-                "use std::sync::Mutex;\n\n/// A counter.\npub struct Counter {\n    pub n: Mutex<u32>,\n}\n\n\
-                 /// A gauge.\npub struct Gauge {\n    pub n: Mutex<u32>,\n}\n",
+                "/// A buffer.\npub struct Buffer(*mut u8);\nunsafe impl Send for Buffer {}\n\n\
+                 /// A view.\npub struct View(*const u8);\nunsafe impl Send for View {}\n",
             ),
             (
                 "src/z.rs",
@@ -442,7 +442,12 @@ fn human_output_puts_the_costly_finding_first_and_names_it_in_the_summary() {
     let p = costly_finding_in_a_later_file();
     let run = p.run(&[]);
     run.expect_code(1).stdout_has("taskcheck: 1 error (double_lock), 2 warnings in 3 files");
-    assert_eq!(run.lints(), ["double_lock", "undocumented_shared_type", "undocumented_shared_type"], "{}", run.stdout);
+    assert_eq!(
+        run.lints(),
+        ["double_lock", "undocumented_unsafe_send_sync", "undocumented_unsafe_send_sync"],
+        "{}",
+        run.stdout
+    );
     assert_eq!(run.locations(), ["src/z.rs", "src/a.rs", "src/a.rs"]);
     // Machine formats keep the file order.
     let short = p.run(&["--format", "short"]);
@@ -459,7 +464,7 @@ fn categories_are_level_groups_on_the_command_line_and_in_the_configuration() {
     p.run(&["-A", "documentation", "-W", "rule-11"]).expect_code(1).stdout_has("2 warnings in 3 files");
     p.run(&["-W", "pedantik"]).expect_code(2).stderr_has("did you mean `pedantic`?");
     p.file("taskcheck.toml", "[lints]\nrule-11 = \"deny\"\ndocumentation = \"allow\"\n");
-    p.run(&[]).expect_code(1).stdout_has("taskcheck: 3 errors (double_lock, undocumented_shared_type) in 3 files");
+    p.run(&[]).expect_code(1).stdout_has("taskcheck: 3 errors (double_lock, undocumented_unsafe_send_sync) in 3 files");
     let feed = "pub fn f() -> std::sync::mpsc::Receiver<u32> {\n    let (tx, rx) = std::sync::mpsc::channel();\n    \
                 std::thread::spawn(move || loop { tx.send(1).unwrap(); });\n    rx\n}\n";
     p.file("src/b.rs", feed)

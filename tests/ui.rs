@@ -196,16 +196,16 @@ fn run_fixture(f: &Fixture) -> Outcome {
         .map(|(_, id)| *id)
         .collect();
     let package = package_info(f, manifest);
-    let (_, first) = &f.files[0];
     let mut levels = Levels::default();
-    for name in list(directive(first, "warn")) {
+    // Any file of a folder fixture may turn on the allow-by-default lints it expects.
+    for name in f.files.iter().flat_map(|(_, text)| list(directive(text, "warn"))) {
         let lint = lints::find_lint(&name).unwrap_or_else(|| panic!("{}: unknown lint {name}", f.path.display()));
         levels.set(lint, Level::Warn);
     }
     let mut diagnostics = Vec::new();
     let mut summaries = Vec::new();
     let mut tables = Vec::new();
-    let test_attributes = list(directive(first, "test-attributes"));
+    let test_attributes = list(directive(&f.files[0].1, "test-attributes"));
     for ((path, text), id) in f.files.iter().zip(&ids) {
         if !is_rust(path) {
             continue;

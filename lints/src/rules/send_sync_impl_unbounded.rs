@@ -70,6 +70,13 @@ crate::declare_lint! {
     /// concurrency safety; here, state it in the bounds where the compiler enforces it.
     ///
     /// ### Known problems
+    /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never
+    /// tuned on (corpus C, 2026-12-03) judged 3 true: most unbounded impls are sound for
+    /// reasons outside the type's own syntax (a sealed parameter trait, a crate-private type
+    /// only built from `Send + Sync` values, a runtime thread check, generated bindings, a
+    /// bound written as `for<'a> &'a T: Sync`). Turn it on (`-W send_sync_impl_unbounded` or
+    /// `pedantic = "warn"`) when auditing a crate's `unsafe impl`s.
+    ///
     /// The API is read from signatures only, as Rudra does: a `&self` method that uses a
     /// parameter inside its body without naming it in its signature (a `Debug` impl calling
     /// `T::fmt`) is not seen. Types defined in other files are not followed: an impl for such a type, or a
@@ -93,7 +100,7 @@ crate::declare_lint! {
     pub static SEND_SYNC_IMPL_UNBOUNDED = {
         name: "send_sync_impl_unbounded",
         rule: Some(Rule::DocumentedSafety),
-        category: Documentation,
+        category: Pedantic,
         cost: Leak,
         summary: "`unsafe impl Send`/`Sync` for a generic type without `Send`/`Sync` bounds on a type parameter",
         why: "an unbounded `unsafe impl` lets a non-thread-safe `T` cross threads",

@@ -1,3 +1,4 @@
+//@ warn: send_sync_impl_unbounded
 // A type whose `unsafe impl Send`/`Sync` requires `Send`/`Sync` of what it holds is thread-safe
 // for what it owns, as `Arc<T>` is: a value of it moved into a thread is not the `SendPtr`
 // trick, unless it was built from a raw pointer into someone else's memory.

@@ -1,3 +1,4 @@
+//@ warn: send_sync_impl_unbounded
 //! What the type's API moves or lends decides, beside what it stores.
 use std::cell::UnsafeCell;
 use std::marker::PhantomData;

@@ -1,3 +1,4 @@
+//@ warn: static_mut
 static mut REQUESTS: usize = 0; //~ static_mut
 pub static mut READY: bool = false; //~ static_mut
 static mut BUFFER: *mut u8 = std::ptr::null_mut(); //~ static_mut

@@ -1,3 +1,4 @@
+//@ warn: undocumented_shared_type
 //@ deps: tokio, parking_lot
 use parking_lot::RwLock;
 use std::sync::atomic::AtomicUsize;

@@ -1,3 +1,4 @@
+//@ warn: static_mut
 static mut CALLS: u32 = 0; //~ static_mut
 
 #[test]

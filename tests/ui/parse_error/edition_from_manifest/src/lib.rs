@@ -1,3 +1,4 @@
+//@ warn: undocumented_shared_type
 // The package's edition, from its manifest, decides which old forms are read.
 use std::sync::Mutex;
 
