@@ -110,7 +110,7 @@ mod tests {
     #[test]
     fn categories_are_groups() {
         let channel = lints::find_lint("unbounded_channel").expect("lint exists");
-        let shared = lints::find_lint("undocumented_shared_type").expect("lint exists");
+        let shared = lints::find_lint("undocumented_unsafe_send_sync").expect("lint exists");
         let double = lints::find_lint("double_lock").expect("lint exists");
         let levels = resolve(&flags(&[(Level::Warn, "pedantic"), (Level::Allow, "documentation")])).unwrap();
         assert_eq!((levels.get(channel), levels.get(shared)), (Level::Warn, Level::Allow));

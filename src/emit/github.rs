@@ -288,7 +288,7 @@ mod tests {
         let late = sources.add(SourceFile::new("src/z.rs", "lock();\n".repeat(5)));
         let mut diagnostics = Vec::new();
         for i in 0..15 {
-            let lint = test_support::lint("undocumented_shared_type");
+            let lint = test_support::lint("undocumented_unsafe_send_sync");
             diagnostics.push(Diagnostic::new(lint, Span::new(early, i * 14, i * 14 + 5), format!("docs {i}")));
         }
         for i in 0..3 {
@@ -300,10 +300,10 @@ mod tests {
         let annotations: Vec<&str> = out.lines().filter(|l| l.starts_with("::warning ")).collect();
         assert_eq!(annotations.len(), 10);
         assert!(annotations[..3].iter().all(|l| l.contains("lock_order_inversion")), "{out}");
-        assert!(out.contains("app/src/a.rs:9:1: warning[undocumented_shared_type] docs 8"), "{out}");
+        assert!(out.contains("app/src/a.rs:9:1: warning[undocumented_unsafe_send_sync] docs 8"), "{out}");
         let md = step_summary(&report, &paths());
         let inversion = md.find("| `lock_order_inversion` | warning | 3 |").expect("a row");
-        assert!(inversion < md.find("| `undocumented_shared_type` | warning | 15 |").expect("a row"), "{md}");
+        assert!(inversion < md.find("| `undocumented_unsafe_send_sync` | warning | 15 |").expect("a row"), "{md}");
     }
 
     #[test]
