@@ -144,4 +144,3 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Diagnostic> {
     }
     Some(d)
 }
-
