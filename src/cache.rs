@@ -259,7 +259,7 @@ pub fn prefilter_fingerprint(prefilter: &Prefilter) -> String {
 
 /// The key of a file's analysis: what [`taskcheck_lints::analyze_file`] reads besides the text.
 pub fn analysis_key(package_key: &str, file: &RustFile) -> String {
-    let text = format!("{package_key}|{}|{}", file.shown.display(), file.is_test_file);
+    let text = format!("{package_key}|{}|{}|{}", file.shown.display(), file.is_test_file, file.is_example_file);
     format!("{:016x}", xxh3_64(text.as_bytes()))
 }
 

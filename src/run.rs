@@ -523,6 +523,7 @@ fn check_files(
                     source: &source,
                     package: &plan.packages[r.file.package],
                     is_test_file: r.file.is_test_file,
+                    is_example_file: r.file.is_example_file,
                     extra_test_attrs: settings.test_attributes.get(r.file.package).map(Vec::as_slice).unwrap_or(&[]),
                 };
                 // `analyze_file` refuses input nested too deeply for the parser's stack itself.

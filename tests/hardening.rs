@@ -27,6 +27,7 @@ fn analyse_text(text: String) -> Vec<Diagnostic> {
                 source: &source,
                 package: &package,
                 is_test_file: false,
+                is_example_file: false,
                 extra_test_attrs: &[],
             };
             analyze_file(&input, &Levels::default()).diagnostics
@@ -260,6 +261,7 @@ fn folder_and_vanished_file_in_the_plan_are_io_errors() {
         shown: PathBuf::from("src").join(name),
         package: 0,
         is_test_file: false,
+        is_example_file: false,
     };
     let mut plan = Plan::default();
     plan.packages.push(PackageInfo::default());

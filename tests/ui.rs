@@ -17,6 +17,7 @@
 //! - `//@ deps: tokio, smol` — the package's dependencies (default: none);
 //! - `//@ edition: 2024` — the package's edition (default 2021);
 //! - `//@ test-file` — analyse as a file under `tests/`;
+//! - `//@ example-file` — analyse as a file under `examples/` or `benches/`;
 //! - `//@ warn: unbounded_channel` — enable allow-by-default lints;
 //! - `//@ spawners: spawn_logged = tokio::spawn, rt::go = std::thread::spawn` — the package's
 //!   own spawn functions, as configuration's `[spawners]` gives them;
@@ -211,11 +212,14 @@ fn run_fixture(f: &Fixture) -> Outcome {
             continue;
         }
         let in_tests_dir = f.is_dir() && path.strip_prefix(&f.path).is_ok_and(|r| r.starts_with("tests"));
+        let in_examples_dir = f.is_dir()
+            && path.strip_prefix(&f.path).is_ok_and(|r| r.starts_with("examples") || r.starts_with("benches"));
         let input = FileInput {
             id: *id,
             source: sources.get(*id),
             package: &package,
             is_test_file: in_tests_dir || directive(text, "test-file").is_some(),
+            is_example_file: in_examples_dir || directive(text, "example-file").is_some(),
             extra_test_attrs: &test_attributes,
         };
         let analysis = lints::analyze_file(&input, &levels);

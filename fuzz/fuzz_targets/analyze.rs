@@ -76,6 +76,7 @@ fn check(text: &str) {
         source: sources.get(id),
         package: &package,
         is_test_file: text.len() % 3 == 0,
+        is_example_file: text.len() % 5 == 0,
         extra_test_attrs: &[],
     };
     let analysis = analyze_file(&input, &levels);

@@ -57,6 +57,8 @@ pub struct FileCx<'a> {
     pub ast: &'a syn::File,
     pub facts: &'a Facts<'a>,
     pub package: &'a PackageInfo,
+    /// The file is a demo or a benchmark program (see [`crate::FileInput::is_example_file`]).
+    pub is_example_file: bool,
     pub(crate) out: std::cell::RefCell<Vec<Diagnostic>>,
     pub(crate) exported: std::cell::RefCell<Vec<ExportedFact>>,
 }

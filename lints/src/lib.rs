@@ -59,6 +59,9 @@ pub struct FileInput<'a> {
     pub package: &'a PackageInfo,
     /// The file is test code as a whole (under the package's `tests/`).
     pub is_test_file: bool,
+    /// The file is a demo or a benchmark as a whole (under the package's `examples/` or
+    /// `benches/`): a program run by hand that ends when its `main` does.
+    pub is_example_file: bool,
     /// More attribute names that mark a test function.
     pub extra_test_attrs: &'a [String],
 }
@@ -227,6 +230,7 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
         ast: &ast,
         facts: &facts,
         package: input.package,
+        is_example_file: input.is_example_file,
         out: Default::default(),
         exported: Default::default(),
     };

@@ -53,6 +53,7 @@ pub(super) fn discover(input: &InputArgs, cwd: &Path, extra: &mut ExtraFiles<'_>
         plan.files.extend(found.files.into_iter().map(|path| RustFile {
             shown: shown_path(&path, cwd),
             is_test_file: path.starts_with(&tests),
+            is_example_file: super::is_example_path(&path, &root),
             package: index,
             path,
         }));

@@ -60,6 +60,8 @@ pub struct RustFile {
     pub package: usize,
     /// Under the package's `tests/` folder.
     pub is_test_file: bool,
+    /// Under the package's `examples/` or `benches/` folder: a demo or a benchmark program.
+    pub is_example_file: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +72,12 @@ pub struct Unlisted {
 
 /// Finds the files to check. `cwd` is the directory relative paths are taken from and shown
 /// against; manifests and CI files are added to `sources`.
+/// Under the package's `examples/` or `benches/` folder, where cargo finds its example and
+/// benchmark programs.
+fn is_example_path(path: &Path, root: &Path) -> bool {
+    path.starts_with(root.join("examples")) || path.starts_with(root.join("benches"))
+}
+
 pub fn discover(input: &InputArgs, cwd: &Path, sources: &mut SourceMap) -> Result<Plan, Error> {
     let mut extra = ExtraFiles { sources, cwd, added: HashMap::new() };
     let mut plan = if input.paths.is_empty() {

@@ -44,8 +44,9 @@ pub(super) fn discover(paths: &[PathBuf], cwd: &Path, extra: &mut ExtraFiles<'_>
         let package = packages.of_file(&real);
         let root = &packages.plan.packages[package].root;
         let is_test_file = !root.as_os_str().is_empty() && real.starts_with(root.join("tests"));
+        let is_example_file = !root.as_os_str().is_empty() && super::is_example_path(&real, root);
         let shown = shown_path(&path, cwd);
-        packages.plan.files.push(RustFile { path, shown, package, is_test_file });
+        packages.plan.files.push(RustFile { path, shown, package, is_test_file, is_example_file });
     }
     let first_manifest = packages.by_manifest.keys().flatten().min().cloned();
     // The workspace of each file's package (`None`: a file of no package).

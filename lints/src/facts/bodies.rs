@@ -52,7 +52,9 @@ impl<'a> SpawnedCode<'a> {
 
 /// The first loop in `code` (outside nested closures, async blocks and items) that can run
 /// without end: `loop`, `while true`, `for _ in 0..`, a `for` over `incoming()`, a
-/// `while let Ok(…) = ….accept()…` — with no `break` that leaves it, no `return` and no `?`.
+/// `while let Ok(…) = ….accept()…` — with no `break` that leaves it, no `return`, no `?`, and
+/// no `unwrap`/`expect` of a call that fails once the other side is gone (see
+/// [`ends_when_peer_goes`]).
 pub fn find_endless_loop<'a>(file: FileId, code: SpawnedCode<'a>) -> Option<EndlessLoop<'a>> {
     let mut finder = LoopFinder { file, found: None, depth: 0 };
     code.visit(&mut finder);
@@ -80,7 +82,7 @@ impl<'a> Visit<'a> for LoopFinder<'a> {
         };
         if let Some((kw, label, body)) = candidate {
             let label = label.map(|l| l.name.ident.to_string());
-            if !has_exit(body, label.as_deref()) {
+            if !has_exit(body, label.as_deref()) && !ends_when_peer_goes(body) {
                 let r = kw.byte_range();
                 self.found = Some(EndlessLoop { expr: e, keyword: Span::new(self.file, r.start, r.end) });
                 return;
@@ -396,4 +398,50 @@ impl<'a> Visit<'a> for MacroFinder<'_> {
         }
     }
     fn visit_item(&mut self, _: &'a syn::Item) {}
+}
+
+/// The loop panics out (`unwrap`, `expect`) of a channel or I/O call that fails once the other
+/// side is gone: `tx.send(x).unwrap()` once the receiver is dropped, `rx.recv().unwrap()` once
+/// every sender is, `socket.write_all(buf).unwrap()` or a websocket's `ws.read().unwrap()` once
+/// the peer hangs up. Not `read(&mut buf)`: a byte stream reports its end as `Ok(0)`, and a
+/// loop that ignores it spins. The work ends with whoever consumes or feeds it, like a `?` would end it.
+fn ends_when_peer_goes(body: &syn::Block) -> bool {
+    struct Finder(bool);
+    impl<'a> Visit<'a> for Finder {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            if matches!(m.method.to_string().as_str(), "unwrap" | "expect") && fails_when_peer_goes(&m.receiver) {
+                self.0 = true;
+            }
+            visit::visit_expr_method_call(self, m);
+        }
+        // Code that runs elsewhere does not end this loop.
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    fn fails_when_peer_goes(e: &Expr) -> bool {
+        match e {
+            Expr::Await(a) => fails_when_peer_goes(&a.base),
+            Expr::Paren(p) => fails_when_peer_goes(&p.expr),
+            // A message read (`ws.read()`, no buffer) fails once the connection is closed.
+            Expr::MethodCall(m) if m.method == "read" => m.args.is_empty(),
+            Expr::MethodCall(m) => matches!(
+                m.method.to_string().as_str(),
+                "send"
+                    | "send_to"
+                    | "recv"
+                    | "recv_from"
+                    | "write"
+                    | "write_all"
+                    | "flush"
+                    | "read_exact"
+                    | "read_message"
+                    | "write_message"
+            ),
+            _ => false,
+        }
+    }
+    let mut f = Finder(false);
+    f.visit_block(body);
+    f.0
 }

@@ -11,7 +11,7 @@ crate::declare_lint! {
     /// ### What it does
     /// Counts the participants of a `Barrier::new(N)` (`std::sync::Barrier`,
     /// `tokio::sync::Barrier`, `async_std::sync::Barrier`) created with a literal `N`, and
-    /// reports when the count visible in the function differs from `N`. A participant is a
+    /// reports when the count visible in the function is not a multiple of `N`. A participant is a
     /// thread or task spawned in the function whose body calls `wait` on the barrier (or on a
     /// clone of it: `barrier.clone()`, `Arc::clone(&barrier)`, `&barrier`), counted once per
     /// iteration of the literal loops around the spawn (`for _ in 0..4`, `(0..4).map(…)`,
@@ -20,7 +20,9 @@ crate::declare_lint! {
     /// ### Why is this bad
     /// A barrier releases its waiters only when exactly `N` of them have arrived. With fewer
     /// participants than `N`, every `wait` blocks forever; with more, the extra ones start a
-    /// round that never fills and block forever. Either way the program deadlocks, usually
+    /// round that never fills and block forever. Barriers are reusable, so `2 × N` waiters fill
+    /// two rounds and are fine: only a count that is not a multiple of `N` leaves a round
+    /// unfilled. Either way the program deadlocks, usually
     /// after an off-by-one (the caller that does, or does not, wait too). Go's `WaitGroup`
     /// rule: the count must match the workers.
     ///
@@ -76,12 +78,17 @@ pub fn check(cx: &FileCx<'_>) {
             cx.facts.loops.iter().filter(|l| l.kind == LoopKind::IterClosure).map(|l| l.expr as *const Expr).collect()
         });
         if let Some(count) = count_participants(cx, call, fn_id, iter_closures) {
-            // A barrier of 0 releases every waiter at once, like a barrier of 1.
-            if count.total() != n.max(1) {
+            // A barrier of 0 releases every waiter at once, like a barrier of 1. Barriers are
+            // reusable: waiters in a multiple of `N` fill every round.
+            if !fills_every_round(count.total(), n.max(1)) {
                 report(cx, call, n, &count);
             }
         }
     }
+}
+
+fn fills_every_round(waiters: u64, n: u64) -> bool {
+    waiters >= n && waiters % n == 0
 }
 
 fn int_literal(e: &Expr) -> Option<u64> {
@@ -419,7 +426,7 @@ fn report(cx: &FileCx<'_>, new: &Call<'_>, n: u64, count: &Count) {
     let primary = if total < n {
         format!("every `wait` blocks until {n} {who} have arrived, and only {total} ever do")
     } else {
-        match total - n {
+        match total % n.max(1) {
             1 => "the last waiter to arrive starts a round that never fills and blocks forever".to_string(),
             k => format!("the last {k} waiters to arrive start a round that never fills and block forever"),
         }

@@ -12,6 +12,16 @@ crate::declare_lint! {
     /// `std::mem::forget`, smol's `.detach()`, a binding never read again), or the spawner has
     /// none (`rayon::spawn`), and the loop has no `break`, `return` or `?` and checks no
     /// shutdown signal (a `CancellationToken`, a shutdown or stop channel, a stop flag).
+    /// A loop that panics out of a call failing once its other side is gone
+    /// (`tx.send(x).unwrap()` when the receiver is dropped, `rx.recv().unwrap()`,
+    /// `socket.write_all(buf).expect(…)`, a websocket's `ws.read().unwrap()`) ends with that
+    /// other side, like a loop that returns the error with `?`.
+    ///
+    /// The lint covers library and binary code. Test code (`#[test]` functions, `#[cfg(test)]`
+    /// modules, files under `tests/`), examples and benchmarks (files under `examples/` and
+    /// `benches/`) are left alone: a task spawned there dies with the test's runtime or with
+    /// the program's `main`, and a server or ticker that lives as long as the demo is the
+    /// point of the demo. A thread a test leaves running is `test_leaks_spawn`'s finding.
     ///
     /// ### Why is this bad
     /// Go's first rule: every goroutine needs a clear exit. A detached task that never ends
@@ -62,14 +72,19 @@ crate::declare_lint! {
 
 pub fn check(cx: &FileCx<'_>) {
     for spawn in &cx.facts.spawns {
+        // Test code, examples and benchmarks: the work ends with the test's runtime or with
+        // the program's `main`. What a test leaves running is `test_leaks_spawn`'s business.
+        if spawn.ctx.is_test || cx.is_example_file {
+            continue;
+        }
         if let Some(d) = check_spawn(cx, spawn) {
             cx.report(d);
         }
     }
 }
 
-/// Whether this spawn is a detached endless one; `uncancellable_loop` uses it to stay silent
-/// where this lint speaks.
+/// Whether this spawn is a detached endless one, wherever it is (tests and examples included);
+/// `uncancellable_loop` uses it to leave such loops to this lint's judgement.
 pub fn is_detached_endless(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
     check_spawn(cx, spawn).is_some()
 }

@@ -27,7 +27,10 @@ crate::declare_lint! {
     /// collection is still used (the rest may be joined there), for `JoinSet` loops
     /// (`while let Some(r) = set.join_next().await { r?; }`: dropping the set aborts the rest),
     /// in a `main` function, whose return ends the process and every task with it, and for
-    /// tokio tasks in a test, whose runtime cancels them when the test returns.
+    /// tokio tasks in test code (`#[test]` functions and their helpers, `#[cfg(test)]` modules,
+    /// files under `tests/`), examples and benchmarks (files under `examples/` and `benches/`):
+    /// there the runtime is the test's or the demo's own, and it cancels the remaining tasks
+    /// when the error reaches the test or `main`.
     ///
     /// ### Known problems
     /// `process::exit` and panics (`unwrap`, `expect`) are not treated as early exits. Iterator
@@ -105,8 +108,10 @@ fn check_loop(cx: &FileCx<'_>, c: &HandleCollection, loop_id: LoopId) {
     if lp.ctx.fn_id.is_some_and(|f| cx.facts.func(f).name == "main") {
         return;
     }
-    // A test's tokio runtime cancels the remaining tasks when the test returns.
-    let in_test = lp.ctx.fn_id.is_some_and(|f| cx.facts.func(f).test_attr.is_some());
+    // A test's tokio runtime (`#[tokio::test]`, or one a test helper builds and drops after
+    // `block_on`) cancels the remaining tasks when the error reaches the test; an example's or
+    // a benchmark's runtime when it reaches `main`.
+    let in_test = lp.ctx.is_test || cx.is_example_file;
     let all_tokio = c.spawns.iter().all(|id| cx.facts.spawns[id.0 as usize].spawner.family() == Family::Tokio);
     if in_test && all_tokio {
         return;

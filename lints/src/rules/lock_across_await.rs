@@ -36,6 +36,11 @@ crate::declare_lint! {
     /// defines or re-exports (`use crate::sync::Mutex`) counts as a synchronous lock unless its
     /// `lock()` is awaited.
     ///
+    /// Code under `#[allow(clippy::await_holding_lock)]` or `#[expect(…)]` (on the function,
+    /// closure, `let`, `impl`, module or file) is left alone, like a suppression comment: Clippy
+    /// reports the same thing, and its maintainer has already decided that the lock may be held
+    /// there (a mutex that serialises tests, say).
+    ///
     /// ### Example
     /// ```rust,ignore
     /// async fn bump(&self) {
@@ -69,10 +74,16 @@ crate::declare_lint! {
 pub fn check(cx: &FileCx<'_>) {
     let locks = cx.locks();
     let mut seen = HashSet::new();
+    let allowed = clippy_allowed_ranges(cx);
     for aw in &locks.awaits {
         for &g in &aw.held {
             let acq = locks.guard_acq(g);
             if !acq.ty.family.is_sync() || !seen.insert(g) {
+                continue;
+            }
+            // The maintainer already decided with Clippy's own lint: honour it like a
+            // suppression comment.
+            if allowed.iter().any(|&(start, end)| acq.span.start >= start && acq.span.end <= end) {
                 continue;
             }
             cx.report(diagnostic(cx, locks, g, aw));
@@ -190,4 +201,75 @@ fn drop_suggestion(cx: &FileCx<'_>, locks: &LockFacts, guard: &Guard, aw: &HeldA
     let text = format!("{indent}drop({name});\n");
     let msg = format!("drop `{name}` before the statement that awaits");
     Some(Box::new(move |d: Diagnostic| d.suggest(msg, at, text, Applicability::MaybeIncorrect)))
+}
+
+/// The byte ranges of the items (and the whole file, for an inner attribute) that allow or
+/// expect `clippy::await_holding_lock`.
+fn clippy_allowed_ranges(cx: &FileCx<'_>) -> Vec<(u32, u32)> {
+    struct Finder<'c, 'a> {
+        cx: &'c FileCx<'a>,
+        out: Vec<(u32, u32)>,
+    }
+    impl Finder<'_, '_> {
+        fn check(&mut self, attrs: &[syn::Attribute], node: &dyn syn::spanned::Spanned) {
+            if attrs.iter().any(allows_await_holding_lock) {
+                let span = self.cx.span(node);
+                self.out.push((span.start, span.end));
+            }
+        }
+    }
+    impl<'a> syn::visit::Visit<'a> for Finder<'_, '_> {
+        fn visit_item_fn(&mut self, i: &'a syn::ItemFn) {
+            self.check(&i.attrs, i);
+            syn::visit::visit_item_fn(self, i);
+        }
+        fn visit_impl_item_fn(&mut self, i: &'a syn::ImplItemFn) {
+            self.check(&i.attrs, i);
+            syn::visit::visit_impl_item_fn(self, i);
+        }
+        fn visit_trait_item_fn(&mut self, i: &'a syn::TraitItemFn) {
+            self.check(&i.attrs, i);
+            syn::visit::visit_trait_item_fn(self, i);
+        }
+        fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
+            self.check(&i.attrs, i);
+            syn::visit::visit_item_impl(self, i);
+        }
+        fn visit_item_mod(&mut self, i: &'a syn::ItemMod) {
+            self.check(&i.attrs, i);
+            syn::visit::visit_item_mod(self, i);
+        }
+        fn visit_expr_closure(&mut self, i: &'a syn::ExprClosure) {
+            self.check(&i.attrs, i);
+            syn::visit::visit_expr_closure(self, i);
+        }
+        fn visit_stmt(&mut self, s: &'a syn::Stmt) {
+            if let syn::Stmt::Local(l) = s {
+                self.check(&l.attrs, s);
+            }
+            syn::visit::visit_stmt(self, s);
+        }
+    }
+    let mut f = Finder { cx, out: Vec::new() };
+    if cx.ast.attrs.iter().any(allows_await_holding_lock) {
+        f.out.push((0, u32::MAX));
+    }
+    syn::visit::Visit::visit_file(&mut f, cx.ast);
+    f.out
+}
+
+/// `#[allow(clippy::await_holding_lock)]` or `#[expect(…)]`, possibly among other lints.
+fn allows_await_holding_lock(attr: &syn::Attribute) -> bool {
+    if !(attr.path().is_ident("allow") || attr.path().is_ident("expect")) {
+        return false;
+    }
+    let Ok(list) = attr.meta.require_list() else { return false };
+    let Ok(paths) = list.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+    else {
+        return false;
+    };
+    paths.iter().any(|p| {
+        let segments: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        segments == ["clippy", "await_holding_lock"]
+    })
 }

@@ -313,6 +313,7 @@ mod tests {
                 source: sources.get(id),
                 package: &package,
                 is_test_file: false,
+                is_example_file: false,
                 extra_test_attrs: &[],
             };
             let analysis = analyze_file(&input, &levels);

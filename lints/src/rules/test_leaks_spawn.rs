@@ -4,7 +4,6 @@ use crate::facts::bodies::{find_macro, spawned_code, MacroArgs, SpawnedCode};
 use crate::facts::handles::{handle_fate, DropKind, HandleFate};
 use crate::facts::{peel_parens, Family, Flow, Spawn, Spawner};
 use crate::registry::Rule;
-use crate::rules::detached_spawn::is_detached_endless;
 use crate::source::Span;
 
 crate::declare_lint! {
@@ -44,8 +43,7 @@ crate::declare_lint! {
     /// counts as handled. Spawns on a `JoinSet` (which aborts its tasks when the test drops
     /// it; see `joinset_dropped`), a `TaskTracker`, a thread scope, or a smol `Executor` owned
     /// by the test are not leaks. A tokio runtime that outlives the test (a `static` one) is
-    /// not recognised. A spawn whose endless body `detached_spawn` reports is left to that
-    /// lint.
+    /// not recognised.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -110,7 +108,7 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>, kind: DropKind, dropped_at: S
         },
         _ => None,
     };
-    if is_detached_endless(cx, spawn) || ends_with_signal(cx, spawn) || on_awaited_local_set(cx, spawn) {
+    if ends_with_signal(cx, spawn) || on_awaited_local_set(cx, spawn) {
         return;
     }
     let what = if spawn.spawner.is_thread() || spawn.spawner == Spawner::Rayon { "thread" } else { "task" };

@@ -15,7 +15,15 @@ crate::declare_lint! {
     /// Spawns on a fixed-size pool (`rayon`, `spawn_blocking`, a futures `ThreadPool`) and loops
     /// over a range (`0..n`) or a literal list are left alone: their concurrency is bounded by
     /// construction. Only the innermost loop decides, a `loop` counts only when it pulls input
-    /// (`accept`, `recv`, `next`…), and test code is exempt: its inputs are fixtures.
+    /// (`accept`, `recv`, `next`…). A `const` or `static` list in the same file is a literal
+    /// list too. A task whose `async` body, written in place, neither awaits nor loops (a
+    /// broadcast `send`, a log line) ends on its first poll, so such tasks cannot pile up;
+    /// threads and `JoinSet` spawns (whose set keeps every result until joined) still count.
+    ///
+    /// Test code (`#[test]` functions, `#[cfg(test)]` modules, files under `tests/`), examples
+    /// and benchmarks (files under `examples/` and `benches/`) are exempt: their inputs are
+    /// fixtures of a known size or the demo's own client, and a connection limit would only
+    /// obscure what the example shows.
     ///
     /// ### Why is this bad
     /// Go's rule: bound concurrency. One task or thread per item lets the input decide how much
@@ -57,8 +65,12 @@ crate::declare_lint! {
 
 pub fn check(cx: &FileCx<'_>) {
     for spawn in &cx.facts.spawns {
-        // Test code is exempt: its inputs are fixtures of a known, small size.
-        if spawn.spawner.runs_on_bounded_pool() || spawn.ctx.is_test {
+        // Test code, examples and benchmarks are exempt: their inputs are fixtures of a known,
+        // small size, or the demo's own client.
+        if spawn.spawner.runs_on_bounded_pool() || spawn.ctx.is_test || cx.is_example_file {
+            continue;
+        }
+        if finishes_on_first_poll(spawn) {
             continue;
         }
         let Some(lp) = unbounded_loop(cx, spawn) else { continue };
@@ -133,9 +145,10 @@ fn is_bounded_source(cx: &FileCx<'_>, e: &Expr, depth: u8) -> bool {
     }
     let is_bounded_source = |e: &Expr| is_bounded_source(cx, e, depth + 1);
     match e {
-        Expr::Path(_) => {
-            cx.facts.binding_of_expr(e).and_then(|b| cx.facts.binding(b).init).is_some_and(is_bounded_source)
-        }
+        Expr::Path(p) => match cx.facts.binding_of_expr(e) {
+            Some(b) => cx.facts.binding(b).init.is_some_and(is_bounded_source),
+            None => p.path.get_ident().and_then(|name| const_value(cx.ast, name)).is_some_and(is_bounded_source),
+        },
         Expr::Range(r) => r.end.is_some(),
         Expr::Array(_) | Expr::Repeat(_) => true,
         Expr::Paren(p) => is_bounded_source(&p.expr),
@@ -259,4 +272,62 @@ fn report(cx: &FileCx<'_>, spawn: &Spawn<'_>, lp: &LoopFacts<'_>) {
         d = d.note(note);
     }
     cx.report(d);
+}
+
+/// The value of the `const` or `static` item `name` in this file (at any depth).
+fn const_value<'a>(ast: &'a syn::File, name: &syn::Ident) -> Option<&'a Expr> {
+    struct Finder<'a, 'n> {
+        name: &'n syn::Ident,
+        found: Option<&'a Expr>,
+    }
+    impl<'a> Visit<'a> for Finder<'a, '_> {
+        fn visit_item_const(&mut self, c: &'a syn::ItemConst) {
+            if c.ident == *self.name {
+                self.found = Some(&c.expr);
+            }
+        }
+        fn visit_item_static(&mut self, s: &'a syn::ItemStatic) {
+            if s.ident == *self.name {
+                self.found = Some(&s.expr);
+            }
+        }
+    }
+    let mut f = Finder { name, found: None };
+    f.visit_file(ast);
+    f.found
+}
+
+/// An `async` task whose body never awaits and has no loop runs to its end on its first poll
+/// (a broadcast `send`, a log line): such tasks cannot pile up, whatever the input. Only a
+/// body written in place counts: a called function may block for any time.
+fn finishes_on_first_poll(spawn: &Spawn<'_>) -> bool {
+    struct Waits(bool);
+    impl<'a> Visit<'a> for Waits {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            match e {
+                Expr::Await(_) | Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => self.0 = true,
+                _ => visit::visit_expr(self, e),
+            }
+        }
+        // A macro counts when its tokens could wait or loop (`select!`, `join!`), not a log line.
+        fn visit_macro(&mut self, m: &'a syn::Macro) {
+            self.0 |= may_wait(m.tokens.clone());
+        }
+    }
+    fn may_wait(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => ["await", "loop", "while", "for"].iter().any(|k| i == k),
+            proc_macro2::TokenTree::Group(g) => may_wait(g.stream()),
+            _ => false,
+        })
+    }
+    // A thread costs its creation whatever it runs; a `JoinSet` keeps each finished task's
+    // result until someone joins it, so those pile up all the same.
+    if spawn.spawner.is_thread() || spawn.spawner == Spawner::JoinSet {
+        return false;
+    }
+    let Some(Expr::Async(block)) = spawn.body.map(crate::facts::peel_parens) else { return false };
+    let mut w = Waits(false);
+    w.visit_block(&block.block);
+    !w.0
 }

@@ -12,8 +12,11 @@ crate::declare_lint! {
     /// `thread::Builder` without `.name(…)`, whose body runs an endless loop (a `loop`,
     /// `while true`, a `for` over `incoming()`, with no `break`, `return` or `?` leaving it).
     ///
-    /// This lint is allowed by default: it is advice for services with many threads. Test code
-    /// is left alone.
+    /// This lint is allowed by default: it is advice for services with many threads. Test code,
+    /// examples and benchmarks (files under `examples/` and `benches/`) are left alone: no one
+    /// profiles them, and a name only lengthens a demo. A thread whose loop ends with its
+    /// connection (it unwraps a send, a write or a websocket read that fails once the peer
+    /// hangs up) is not long-lived.
     ///
     /// ### Why is this bad
     /// Go's advice: label goroutines so profiles say what they are. A thread without a name is
@@ -51,6 +54,10 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &FileCx<'_>) {
+    // Test code, examples and benchmarks: no one profiles them, and a name only lengthens a demo.
+    if cx.is_example_file {
+        return;
+    }
     for spawn in cx.facts.spawns.iter().filter(|s| !s.ctx.is_test) {
         let unnamed = match spawn.spawner {
             Spawner::StdThread => true,

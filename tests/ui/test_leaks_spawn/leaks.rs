@@ -56,3 +56,13 @@ fn rayon_job() {
         work();
     });
 }
+
+// An endless worker thread in a test is this lint's finding, not `detached_spawn`'s (which
+// leaves test code alone): it keeps running, spinning here, while the next tests run.
+#[test]
+fn endless_worker() {
+    let (_tx, rx) = mpsc::channel::<u32>();
+    std::thread::spawn(move || loop { //~ test_leaks_spawn
+        let _ = rx.try_recv();
+    });
+}
