@@ -51,6 +51,9 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &FileCx<'_>) {
+    if is_generated(cx.source) {
+        return;
+    }
     let mut finder = ImplFinder { cx };
     finder.visit_file(cx.ast);
 }
@@ -217,46 +220,17 @@ fn classify(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> Comment {
             return Comment::Safety;
         }
     }
-    // The comment lines above, nearest first.
-    let mut above: Vec<usize> = Vec::new();
-    let mut l = line;
-    let mut in_block_comment = false;
-    while l > 0 {
-        l -= 1;
-        let text = src.line_text(l).trim();
-        let is_comment =
-            text.starts_with("//") || text.starts_with("/*") || text.starts_with('*') || text.ends_with("*/");
-        if text.ends_with("*/") {
-            in_block_comment = true;
-        }
-        if text.starts_with("/*") {
-            in_block_comment = false;
-        }
-        if is_comment || in_block_comment {
-            if mentions_safety(text) {
-                return Comment::Safety;
-            }
-            above.push(l);
-            continue;
-        }
-        let is_attr = text.starts_with("#[") || text.starts_with(')') || text.starts_with(']');
-        // One comment may cover a `Send` + `Sync` pair written on consecutive lines.
-        let code = text.find("//").map_or(text, |pos| text[..pos].trim_end());
-        let is_sibling_impl = code.starts_with("unsafe impl")
-            && code.ends_with("{}")
-            && (text.contains(" Send for ") || text.contains(" Sync for "));
-        if is_attr || is_sibling_impl {
-            continue;
-        }
-        break;
+    let above = comments_above(cx, i, unsafe_span, line);
+    if above.iter().any(|(_, text)| mentions_safety(text)) {
+        return Comment::Safety;
     }
     // Top to bottom: the comment as written, then a trailing one on the impl's line.
     let mut lines: Vec<(usize, &str)> = above
         .iter()
         .rev()
-        .filter_map(|&l| {
-            let (offset, text) = comment_body(src.line_text(l))?;
-            Some((src.line_range(l).start + offset, text))
+        .filter_map(|&(at, text)| {
+            let (offset, body) = comment_body(text)?;
+            Some((at + offset, body))
         })
         .collect();
     if let Some((at, text)) = own_comment {
@@ -269,6 +243,125 @@ fn classify(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> Comment {
         Some(&(at, _)) if justifies(&text.join(" ")) => Comment::Justification { at },
         _ => Comment::Missing,
     }
+}
+
+/// The comments that belong to the impl, nearest first, each as (offset of its opener, text
+/// from the opener on). Walking up from the `unsafe impl` line: comment lines, attribute lines
+/// (with the comment at their end, `#[allow(..)] // we hold no T`), and a one-line sibling
+/// `unsafe impl Send`/`Sync`. Then, across at most one blank line, one more comment block, if
+/// it starts at the impl's indentation and does not hang under the previous item (a comment
+/// right under `}` or `struct X;` closes that item, one indented deeper ends a body).
+fn comments_above<'s>(cx: &FileCx<'s>, i: &syn::ItemImpl, unsafe_span: Span, line: usize) -> Vec<(usize, &'s str)> {
+    let src = cx.source;
+    let (impl_start, impl_indent) = insertion_point(cx, i, unsafe_span);
+    let impl_first_line = src.line_index(impl_start.start as usize);
+    let mut found: Vec<(usize, &'s str)> = Vec::new();
+    // Where the comments past the blank line start in `found`, once one was crossed.
+    let mut past_blank: Option<usize> = None;
+    let mut stopped_at_code: Option<&str> = None;
+    let mut l = line;
+    let mut in_block_comment = false;
+    while l > 0 {
+        l -= 1;
+        let raw = src.line_text(l);
+        let text = raw.trim();
+        if text.is_empty() && !in_block_comment {
+            if past_blank.is_some() || l >= impl_first_line {
+                break;
+            }
+            past_blank = Some(found.len());
+            continue;
+        }
+        let is_comment =
+            text.starts_with("//") || text.starts_with("/*") || text.starts_with('*') || text.ends_with("*/");
+        if text.ends_with("*/") {
+            in_block_comment = true;
+        }
+        if text.starts_with("/*") {
+            in_block_comment = false;
+        }
+        if is_comment || in_block_comment {
+            found.push((src.line_range(l).start, raw));
+            continue;
+        }
+        if past_blank.is_some() {
+            stopped_at_code = Some(text);
+            break;
+        }
+        let is_attr = text.starts_with("#[") || text.starts_with(')') || text.starts_with(']');
+        // One comment may cover a `Send` + `Sync` pair written on consecutive lines.
+        let code = text.find("//").map_or(text, |pos| text[..pos].trim_end());
+        let is_sibling_impl = code.starts_with("unsafe impl")
+            && code.ends_with("{}")
+            && (text.contains(" Send for ") || text.contains(" Sync for "));
+        if is_attr {
+            if let Some(pos) = attribute_trailing_comment(raw) {
+                found.push((src.line_range(l).start + pos, &raw[pos..]));
+            }
+            continue;
+        }
+        if is_sibling_impl {
+            continue;
+        }
+        break;
+    }
+    if let Some(start) = past_blank {
+        let block = &found[start..];
+        let topmost_indent = block.last().map(|&(_, raw)| raw.len() - raw.trim_start().len());
+        let hangs_under_item = stopped_at_code.is_some_and(|code| !code.ends_with('{'));
+        if topmost_indent != Some(impl_indent.len()) || hangs_under_item {
+            found.truncate(start);
+        }
+    }
+    found
+}
+
+/// Where the comment at the end of an attribute line starts (`#[allow(x)] // why`); a `//`
+/// inside the attribute (`#[doc = "http://.."]`) is not one.
+fn attribute_trailing_comment(line: &str) -> Option<usize> {
+    let close = line.rfind(']')?;
+    let pos = close + line[close..].find("//")?;
+    line[close + 1..pos].trim().is_empty().then_some(pos)
+}
+
+/// Generated files say so in a comment in their first lines (`automatically generated by
+/// rust-bindgen`, `@generated`, `DO NOT EDIT`, `Code generated by ...`, `Bindings generated by
+/// windows-bindgen`). Nobody edits them by hand, so a comment written there would be lost on
+/// the next run: the generator has to carry the argument.
+fn is_generated(source: &crate::source::SourceFile) -> bool {
+    const MARKERS: &[&str] = &[
+        "@generated",
+        "do not edit",
+        "automatically generated",
+        "auto-generated",
+        "autogenerated",
+        "code generated by",
+        "bindings generated by",
+        "file is generated",
+        "file was generated",
+    ];
+    let mut seen = 0;
+    let mut in_block_comment = false;
+    for line in 0..source.line_count().min(10) {
+        let text = source.line_text(line).trim();
+        seen += text.len() + 1;
+        if seen > 2048 {
+            break;
+        }
+        // Only comments count: a string or an identifier may say "generated" in handwritten code.
+        let is_comment = in_block_comment || text.starts_with("//") || text.starts_with("/*");
+        if text.starts_with("/*") {
+            in_block_comment = true;
+        }
+        if text.contains("*/") {
+            in_block_comment = false;
+        }
+        let lower = text.to_ascii_lowercase();
+        if is_comment && MARKERS.iter().any(|m| lower.contains(m)) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a comment argues why an impl is sound: some words long, not a to-do, and with a
