@@ -13,7 +13,8 @@ mod inner {
     unsafe impl std::marker::Sync for Ptr {} //~ undocumented_unsafe_send_sync
 }
 
-// SAFETY: a comment separated by a blank line does not count.
+// SAFETY: a comment two blank lines up does not count.
+
 
 unsafe impl core::marker::Send for inner::Ptr {} //~ undocumented_unsafe_send_sync
 
