@@ -159,20 +159,29 @@ fn panic_surfaced_elsewhere(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
     if catches_unwind(code) {
         return true;
     }
-    let last = match code {
-        SpawnedCode::Block(b) => b.stmts.last().and_then(|st| match st {
+    let stmts = match code {
+        SpawnedCode::Block(b) => Some(&b.stmts),
+        SpawnedCode::Expr(syn::Expr::Block(b)) => Some(&b.block.stmts),
+        SpawnedCode::Expr(_) => None,
+    };
+    let last = match stmts {
+        Some(stmts) => stmts.last().and_then(|st| match st {
             syn::Stmt::Expr(e, _) => Some(e),
             _ => None,
         }),
-        SpawnedCode::Expr(e) => Some(e),
+        None => match code {
+            SpawnedCode::Expr(e) => Some(e),
+            SpawnedCode::Block(_) => None,
+        },
     };
     let sends = last.is_some_and(|e| ends_in_send(e));
     // Only for work written at the spawn: a called function's body may be a stand-in.
     let written_here = matches!(peel_parens(body), syn::Expr::Closure(_) | syn::Expr::Async(_));
     let only_drops = written_here
-        && match code {
-            SpawnedCode::Block(b) => !b.stmts.is_empty() && b.stmts.iter().all(only_drops_or_moves),
-            SpawnedCode::Expr(e) => is_drop_call(e),
+        && match (stmts, code) {
+            (Some(stmts), _) => !stmts.is_empty() && stmts.iter().all(only_drops_or_moves),
+            (None, SpawnedCode::Expr(e)) => is_drop_call(e),
+            (None, SpawnedCode::Block(_)) => false,
         };
     sends || only_drops
 }

@@ -314,7 +314,12 @@ fn origin_mentions(cx: &FileCx<'_>, e: &syn::Expr, words: &[&str]) -> bool {
     let mut e = peel_parens(e);
     for _ in 0..6 {
         match e {
-            syn::Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "clone" | "as_mut" | "as_ref") => {
+            syn::Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "clone" | "as_mut" | "as_ref" | "lock" | "write" | "borrow_mut" | "get_mut" | "unwrap" | "expect"
+                ) =>
+            {
                 e = peel_parens(&m.receiver);
             }
             syn::Expr::Reference(r) => e = peel_parens(&r.expr),
@@ -368,11 +373,16 @@ fn tokens_call_signal(tokens: proc_macro2::TokenStream) -> bool {
 fn panics_for_the_test(cx: &FileCx<'_>, spawn: &Spawn<'_>, fn_id: FnId) -> bool {
     let last = match spawn.body.and_then(|b| spawned_code(b, cx.facts)) {
         Some(SpawnedCode::Block(b)) => b.stmts.last(),
+        Some(SpawnedCode::Expr(syn::Expr::Block(b))) => b.block.stmts.last(),
         _ => None,
     };
     let ends_in_panic = match last {
         Some(syn::Stmt::Macro(m)) => m.mac.path.is_ident("panic"),
         Some(syn::Stmt::Expr(syn::Expr::Macro(m), _)) => m.mac.path.is_ident("panic"),
+        // `panic!("…")` as rewritten by the macro expander.
+        Some(syn::Stmt::Expr(syn::Expr::Call(c), _)) => {
+            matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("__macro_panic"))
+        }
         _ => false,
     };
     if !ends_in_panic {
