@@ -1,6 +1,6 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::facts::bodies::{find_macro, spawned_code};
+use crate::facts::bodies::{find_macro, spawned_code, SpawnedCode};
 use crate::facts::handles::{element_of, handle_collections, spawn_binding};
 use crate::facts::test_attrs::expects_panic;
 use crate::facts::{peel_parens, BindingId, Call, Callee, DiscardKind, Family, Flow, FnId, Spawn, Spawner};
@@ -97,7 +97,7 @@ pub fn check(cx: &FileCx<'_>) {
         }
     };
     for spawn in &cx.facts.spawns {
-        if panics_on_purpose(cx, spawn) {
+        if panic_surfaced_elsewhere(cx, spawn) {
             continue;
         }
         if !spawn.per_element {
@@ -128,7 +128,7 @@ pub fn check(cx: &FileCx<'_>) {
         let Some(first) = c.spawns.first() else {
             continue;
         };
-        if c.spawns.iter().any(|id| panics_on_purpose(cx, &cx.facts.spawns[id.0 as usize])) {
+        if c.spawns.iter().any(|id| panic_surfaced_elsewhere(cx, &cx.facts.spawns[id.0 as usize])) {
             continue;
         }
         let spawner = cx.facts.spawns[first.0 as usize].spawner;
@@ -138,15 +138,124 @@ pub fn check(cx: &FileCx<'_>) {
     }
 }
 
-/// The spawned code calls `panic!` itself (anywhere, closures included): the panic is meant.
+/// The work's panic is meant or already reported another way, so the join has nothing left
+/// to report:
+/// - the spawned code calls `panic!` itself (anywhere, closures included), or the function
+///   checks the poisoned lock the panic leaves: the panic is the point of the test;
+/// - the body runs its work inside `catch_unwind` and deals with the panic itself;
+/// - the body's last action sends its outcome over a channel: a panic before it shows up at
+///   the receiver as a closed channel;
+/// - the body only drops or moves values, which cannot fail.
+///
 /// A closure bound to a local first (`let f = move || …; thread::spawn(f)`) is followed.
-fn panics_on_purpose(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
+fn panic_surfaced_elsewhere(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
     let Some(mut body) = spawn.body else { return false };
     if let Some(init) = cx.facts.binding_of_expr(peel_parens(body)).and_then(|b| cx.facts.binding(b).init) {
         body = init;
     }
     let Some(code) = spawned_code(body, cx.facts) else { return false };
-    find_macro(code, &|name, _| name == "panic", true).is_some()
+    if find_macro(code, &|name, _| name == "panic", true).is_some() || checks_poison_after(cx, spawn) {
+        return true;
+    }
+    if catches_unwind(code) {
+        return true;
+    }
+    let stmts = match code {
+        SpawnedCode::Block(b) => Some(&b.stmts),
+        SpawnedCode::Expr(syn::Expr::Block(b)) => Some(&b.block.stmts),
+        SpawnedCode::Expr(_) => None,
+    };
+    let last = match stmts {
+        Some(stmts) => stmts.last().and_then(|st| match st {
+            syn::Stmt::Expr(e, _) => Some(e),
+            _ => None,
+        }),
+        None => match code {
+            SpawnedCode::Expr(e) => Some(e),
+            SpawnedCode::Block(_) => None,
+        },
+    };
+    let sends = last.is_some_and(|e| ends_in_send(e));
+    // Only for work written at the spawn: a called function's body may be a stand-in.
+    let written_here = matches!(peel_parens(body), syn::Expr::Closure(_) | syn::Expr::Async(_));
+    let only_drops = written_here
+        && match (stmts, code) {
+            (Some(stmts), _) => !stmts.is_empty() && stmts.iter().all(only_drops_or_moves),
+            (None, SpawnedCode::Expr(e)) => is_drop_call(e),
+            (None, SpawnedCode::Block(_)) => false,
+        };
+    sends || only_drops
+}
+
+/// The function goes on to check the poisoned lock the work's panic leaves behind
+/// (`assert!(m.is_poisoned())`, `assert!(m.lock().is_err())`): the test wants that panic.
+fn checks_poison_after(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
+    let Some(fn_id) = spawn.ctx.fn_id else { return false };
+    let end = cx.span(cx.facts.func(fn_id).body).end;
+    let rest = cx.snippet(Span::new(cx.file, cx.span(spawn.call).end as usize, end as usize));
+    let compact: String = rest.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("is_poisoned()")
+        || ["lock()", "read()", "write()"]
+            .iter()
+            .any(|g| compact.contains(&format!("{g}.is_err()")) || compact.contains(&format!("{g}.unwrap_err()")))
+}
+
+/// `std::panic::catch_unwind(…)` or `.catch_unwind()` anywhere in the spawned code.
+fn catches_unwind(code: SpawnedCode<'_>) -> bool {
+    struct Finder(bool);
+    impl<'a> syn::visit::Visit<'a> for Finder {
+        fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*c.func {
+                if p.path.segments.last().is_some_and(|s| s.ident == "catch_unwind") {
+                    self.0 = true;
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            if m.method == "catch_unwind" {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut f = Finder(false);
+    match code {
+        SpawnedCode::Block(b) => syn::visit::Visit::visit_block(&mut f, b),
+        SpawnedCode::Expr(e) => syn::visit::Visit::visit_expr(&mut f, e),
+    }
+    f.0
+}
+
+/// `tx.send(result)`, `tx.send(r).unwrap()`, `let _ = tx.send(r);` as a tail expression.
+fn ends_in_send(e: &syn::Expr) -> bool {
+    match peel_parens(e) {
+        syn::Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            name == "send"
+                || name == "try_send"
+                || name.starts_with("send_")
+                || (matches!(name.as_str(), "unwrap" | "expect" | "ok") && ends_in_send(&m.receiver))
+        }
+        syn::Expr::Await(a) => ends_in_send(&a.base),
+        syn::Expr::Try(t) => ends_in_send(&t.expr),
+        _ => false,
+    }
+}
+
+fn is_drop_call(e: &syn::Expr) -> bool {
+    matches!(peel_parens(e), syn::Expr::Call(c)
+        if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("drop"))
+            && c.args.iter().all(|a| matches!(peel_parens(a), syn::Expr::Path(_))))
+}
+
+/// `drop(tx);` or `let _x = x;`: a statement that only ends a value's life.
+fn only_drops_or_moves(stmt: &syn::Stmt) -> bool {
+    match stmt {
+        syn::Stmt::Expr(e, _) => is_drop_call(e),
+        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| matches!(peel_parens(&i.expr), syn::Expr::Path(_))),
+        _ => false,
+    }
 }
 
 /// Awaiting the handle yields `Result<T, JoinError>`: tokio's `JoinHandle`.
@@ -173,7 +282,7 @@ fn check_wait(cx: &FileCx<'_>, index: &Index<'_, '_>, wait: Wait<'_>, name: Opti
     let Some(how) = how_discarded(cx, index, wait) else {
         return false;
     };
-    if fn_id.is_some_and(|f| expects_panic(cx.facts.func(f).attrs)) {
+    if fn_id.is_some_and(|f| expects_panic(cx.facts.func(f).attrs) || is_drop_impl(cx, f)) {
         return false;
     }
     if matches!(wait, Wait::Await(_)) && index.aborts_before(fn_id, wait_span) {
@@ -181,6 +290,16 @@ fn check_wait(cx: &FileCx<'_>, index: &Index<'_, '_>, wait: Wait<'_>, name: Opti
     }
     report(cx, wait, wait_span, how, name);
     true
+}
+
+/// `fn drop(&mut self)`: a destructor that joins its worker cannot propagate the panic (a
+/// panic in `drop` while unwinding aborts the process), and the panic hook has already
+/// printed it; ignoring the result there is the idiomatic shutdown.
+fn is_drop_impl(cx: &FileCx<'_>, f: FnId) -> bool {
+    let func = cx.facts.func(f);
+    func.name == "drop"
+        && func.self_ty.is_some()
+        && matches!(func.sig.inputs.first(), Some(syn::FnArg::Receiver(r)) if r.mutability.is_some())
 }
 
 /// How the value at `span` is thrown away.

@@ -1,6 +1,9 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::facts::{Call, Callee, Flow, FnId};
+use crate::facts::{Call, Callee, Flow, FnId, SpawnId};
+use crate::source::Span;
+
+mod purpose;
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -85,19 +88,22 @@ fn shares_state(path: &str) -> bool {
 pub fn check(cx: &FileCx<'_>) {
     for call in &cx.facts.calls {
         let Some(path) = call.resolved() else { continue };
-        // Sleeps inside spawned work, or inside closures and futures run elsewhere or later,
-        // simulate slow work; only the test's own flow waiting on the clock is the problem.
-        if !SLEEPS.contains(&path) || !call.ctx.is_test || call.ctx.spawn_body.is_some() || call.ctx.deferred {
+        // Closures and futures run elsewhere or later are not the test's own flow; a spawn's
+        // body is looked at on its own terms below.
+        if !SLEEPS.contains(&path) || !call.ctx.is_test || (call.ctx.deferred && call.ctx.spawn_body.is_none()) {
             continue;
         }
-        // Only a sleep the test itself waits out: `thread::sleep(d);` or `sleep(d).await`.
+        // Only a sleep the code waits out: `thread::sleep(d);` or `sleep(d).await`.
         // A sleep future raced in `select!` or handed to `timeout`/`select` is a deadline.
         let waited_out = matches!(call.flow, Flow::Discarded | Flow::Awaited(_) | Flow::Returned | Flow::Other);
         if call.ctx.in_select_future || !waited_out {
             continue;
         }
         let Some(fn_id) = call.ctx.fn_id else { continue };
-        check_sleep(cx, call, path, fn_id);
+        match call.ctx.spawn_body {
+            Some(spawn) => check_sleep_in_spawned_work(cx, call, path, spawn),
+            None => check_sleep(cx, call, path, fn_id),
+        }
     }
 }
 
@@ -106,14 +112,39 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
     if func.test_attr.as_ref().is_some_and(|a| a.start_paused) {
         return;
     }
-    let paused_before = cx
-        .facts
-        .calls_in(Some(fn_id))
-        .any(|c| c.resolved() == Some("tokio::time::pause") && c.callee_span.start < sleep.callee_span.start);
+    let before = |span: Span| span.start < sleep.callee_span.start;
+    let paused_before =
+        cx.facts.calls_in(Some(fn_id)).any(|c| c.resolved() == Some("tokio::time::pause") && before(c.callee_span));
     if paused_before {
         return;
     }
-    let spawn = cx.facts.spawns_in(Some(fn_id)).next();
+    // A sleep inside the work handed to a spawner the walk does not see through
+    // (`tokio::spawn(KEY.scope(v, async { … }))`) simulates slow work, like one in a body.
+    if cx
+        .facts
+        .spawns_in(Some(fn_id))
+        .any(|s| contains(cx.span(s.call), sleep.callee_span) && s.callee_span != sleep.callee_span)
+    {
+        return;
+    }
+    // A helper that spawned work itself runs (`tokio::spawn(async move { iter(…) })`, with
+    // `fn iter` sleeping to simulate a stall) is slow work, like a sleep in a spawn's body.
+    let name = &cx.facts.func(fn_id).name;
+    let run_by_spawned_work = func.test_attr.is_none()
+        && cx.facts.calls.iter().any(|c| {
+            c.ctx.spawn_body.is_some()
+                && matches!(&c.callee, Callee::Path { path, .. } if path.get_ident().is_some_and(|i| i == name))
+        });
+    if run_by_spawned_work {
+        return;
+    }
+    // The work the sleep waits for: preferably work started before it; state shared with
+    // threads the code under test runs (a pool, a cache's processor) counts too.
+    let spawn = cx
+        .facts
+        .spawns_in(Some(fn_id))
+        .find(|s| before(s.callee_span))
+        .or_else(|| cx.facts.spawns_in(Some(fn_id)).next());
     let sharing = cx.facts.calls_in(Some(fn_id)).find(|c| c.resolved().is_some_and(shares_state));
     let (reason, other) = match (spawn, sharing) {
         (Some(s), _) => {
@@ -125,10 +156,13 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
         }
         (None, None) => return,
     };
-    let written = match &sleep.callee {
-        Callee::Path { path, .. } => crate::facts::walk::path_text(path),
-        Callee::Method { name, .. } => name.clone(),
-    };
+    if let Some(why) = purpose::deliberate_delay(cx, sleep, fn_id) {
+        if std::env::var_os("TASKCHECK_DEBUG_SLEEP").is_some() {
+            eprintln!("DEBUG sleep {:?} {}", cx.span(sleep.expr), why);
+        }
+        return;
+    }
+    let written = written(sleep);
     let mut d = Diagnostic::new(&SLEEP_IN_TEST, sleep.callee_span, format!("`{written}` in a test {reason}"))
         .primary_label("the test waits on the clock instead of an event");
     if let Some((span, label)) = other {
@@ -151,6 +185,104 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
         d = d.note(note);
     }
     cx.report(d);
+}
+
+/// A sleep inside spawned work usually simulates slow work and is left alone. It waits for
+/// an event when the work checks, after it, what the test's own flow was to do meanwhile:
+/// `spawn(move || { sleep(d); assert_eq!(*m.lock(), 1) }); *m.lock() = 1;`. The assertion
+/// then holds only if the other side won the race the sleep bets on.
+fn check_sleep_in_spawned_work(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, spawn_id: SpawnId) {
+    let spawn = &cx.facts.spawns[spawn_id.0 as usize];
+    let Some(fn_id) = sleep.ctx.fn_id else { return };
+    if cx.facts.func(fn_id).test_attr.as_ref().is_some_and(|a| a.start_paused) {
+        return;
+    }
+    if purpose::deliberate_delay(cx, sleep, fn_id).is_some() {
+        return;
+    }
+    let spawn_end = cx.span(spawn.call).end;
+    // Something else acts after the work starts: the test's own flow (other than joining
+    // it) or further spawned work.
+    let others_act = cx
+        .facts
+        .calls_in(Some(fn_id))
+        .any(|c| c.callee_span.start > spawn_end && c.ctx.spawn_body.is_none() && !c.ctx.deferred && !is_join(c));
+    let checked = cx.facts.calls_in(Some(fn_id)).find(|c| {
+        c.ctx.spawn_body == Some(spawn_id)
+            && c.callee_span.start > sleep.callee_span.end
+            && is_assertion(c)
+            && c.args.iter().any(|a| reads_shared_state(a))
+    });
+    let Some(check) = checked else { return };
+    if !others_act {
+        return;
+    }
+    let work = if spawn.spawner.is_thread() { "thread" } else { "task" };
+    let written = written(sleep);
+    let mut d = Diagnostic::new(
+        &SLEEP_IN_TEST,
+        sleep.callee_span,
+        format!("`{written}` in a spawned {work} bets that other work acts first, then checks that it did"),
+    )
+    .primary_label("the spawned work waits on the clock for another thread's actions")
+    .label(check.callee_span, "this check holds only if the other thread won the race")
+    .help(if path.starts_with("tokio") {
+        "make the order explicit: have the other side signal when it has acted (a `oneshot` channel, `Notify`, `Barrier`) and wait for that signal instead of sleeping"
+    } else {
+        "make the order explicit: have the other side signal when it has acted (a channel or a `Barrier`) and wait for that signal instead of sleeping"
+    });
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    cx.report(d);
+}
+
+fn written(sleep: &Call<'_>) -> String {
+    match &sleep.callee {
+        Callee::Path { path, .. } => crate::facts::walk::path_text(path),
+        Callee::Method { name, .. } => name.clone(),
+    }
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+fn is_join(c: &Call<'_>) -> bool {
+    matches!(c.method_name(), Some("join" | "unwrap" | "expect"))
+}
+
+/// `assert!`, `assert_eq!`… as rewritten into `__macro_assert…(…)`.
+fn is_assertion(c: &Call<'_>) -> bool {
+    match &c.callee {
+        Callee::Path { path, .. } => path
+            .get_ident()
+            .and_then(|i| {
+                i.to_string().strip_prefix("__macro_").map(|n| n.starts_with("assert") || n.starts_with("debug_assert"))
+            })
+            .unwrap_or(false),
+        Callee::Method { .. } => false,
+    }
+}
+
+/// The expression reads state another thread writes: a lock, an atomic, a channel, a cell.
+fn reads_shared_state(e: &syn::Expr) -> bool {
+    struct Reads(bool);
+    impl<'a> syn::visit::Visit<'a> for Reads {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            let name = m.method.to_string();
+            if matches!(
+                name.as_str(),
+                "lock" | "try_lock" | "read" | "write" | "try_read" | "try_write" | "load" | "try_recv" | "is_poisoned"
+            ) {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut v = Reads(false);
+    syn::visit::Visit::visit_expr(&mut v, e);
+    v.0
 }
 
 /// `#[tokio::test]` → `#[tokio::test(start_paused = true)]`, for current-thread tests only

@@ -2,7 +2,7 @@ use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
 use crate::facts::bodies::{find_macro, spawned_code, MacroArgs, SpawnedCode};
 use crate::facts::handles::{handle_fate, DropKind, HandleFate};
-use crate::facts::{peel_parens, Family, Flow, Spawn, Spawner};
+use crate::facts::{peel_parens, BindingId, Family, Flow, FnId, Spawn, SpawnId, Spawner};
 use crate::registry::Rule;
 use crate::source::Span;
 
@@ -108,7 +108,12 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>, kind: DropKind, dropped_at: S
         },
         _ => None,
     };
-    if ends_with_signal(cx, spawn) || on_awaited_local_set(cx, spawn) {
+    let fn_id = spawn.ctx.fn_id;
+    let waited = ends_with_signal(cx, spawn)
+        || fn_id.is_some_and(|f| {
+            panics_for_the_test(cx, spawn, f) || test_drains_channel_of(cx, spawn, f) || expects_deadlock(cx, spawn, f)
+        });
+    if waited || on_awaited_local_set(cx, spawn) {
         return;
     }
     let what = if spawn.spawner.is_thread() || spawn.spawner == Spawner::Rayon { "thread" } else { "task" };
@@ -160,15 +165,15 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>, kind: DropKind, dropped_at: S
 /// spawned code, outside nested closures.
 fn first_assertion(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Span> {
     let code = spawned_code(spawn.body?, cx.facts)?;
-    find_macro(code, &is_assertion, false).map(|s| cx.span_of(s))
+    find_macro(code, &|name, args| is_assertion(cx, name, args), false).map(|s| cx.span_of(s))
 }
 
 /// An assertion, unless it only checks a signal to the test (`assert_ok!(tx.send(()))`): the
 /// test that waits for the signal notices its failure anyway.
-fn is_assertion(name: &str, args: MacroArgs<'_>) -> bool {
+fn is_assertion(cx: &FileCx<'_>, name: &str, args: MacroArgs<'_>) -> bool {
     is_assert_macro(name)
         && !match args {
-            MacroArgs::Exprs(args) => args.iter().any(is_signal_expr),
+            MacroArgs::Exprs(args) => args.iter().any(|a| is_signal_expr(cx, a)),
             MacroArgs::Tokens(tokens) => tokens_call_signal(tokens.clone()),
         }
 }
@@ -177,81 +182,122 @@ fn is_assert_macro(name: &str) -> bool {
     name.starts_with("assert") || name.starts_with("debug_assert") || name == "unreachable"
 }
 
-/// Methods whose call tells a waiting test that the work is done: a message, a wake-up, a
-/// flag, or the last bytes of a response the test reads (`sock.write_all(…)`).
+/// Methods whose call tells a waiting test that the work is done: a message (`send`,
+/// `send_async`, any `send_…`), a wake-up, a flag, or the last bytes of a response the test
+/// reads (`sock.write_all(…)`).
 fn is_signal(name: &str) -> bool {
-    matches!(
-        name,
-        "write_all"
-            | "flush"
-            | "send"
-            | "try_send"
-            | "send_blocking"
-            | "blocking_send"
-            | "unbounded_send"
-            | "send_replace"
-            | "notify_one"
-            | "notify_all"
-            | "notify_waiters"
-            | "notify"
-            | "unpark"
-            | "store"
-            | "fetch_add"
-            | "fetch_sub"
-            | "count_down"
-            | "complete"
-            | "set"
-    )
+    name.starts_with("send_")
+        || matches!(
+            name,
+            "write_all"
+                | "flush"
+                | "send"
+                | "try_send"
+                | "unbounded_send"
+                | "blocking_send"
+                | "broadcast"
+                | "notify_one"
+                | "notify_all"
+                | "notify_waiters"
+                | "notify"
+                | "unpark"
+                | "wake"
+                | "wake_by_ref"
+                | "pulse"
+                | "trigger"
+                | "store"
+                | "fetch_add"
+                | "fetch_sub"
+                | "count_down"
+                | "complete"
+                | "set"
+        )
+}
+
+/// Functions whose call as the work's last action is the event the test waits for: `drop(tx)`
+/// closes the channel it receives on; `raise(SIGUSR1)` and `kill(pid, SIGINT)` deliver the
+/// signal a signal-handling test awaits.
+fn is_signal_fn(name: &str) -> bool {
+    matches!(name, "drop" | "raise" | "kill")
 }
 
 /// The spawned code ends by signalling the test (`tx.send(())`, `cvar.notify_one()`,
-/// `drop(tx)`, `flag.store(true, …)`): the test that waits for the signal sees the work end.
+/// `drop(tx)`, `flag.store(true, …)`, `barrier.wait()`): the test that waits for the signal
+/// sees the work end. A body bound to a local first (`let fut = async { … };
+/// spawn(fut.timeout(d))`) is followed, through future adaptors.
 fn ends_with_signal(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
-    match spawn.body.and_then(|b| spawned_code(b, cx.facts)) {
-        Some(SpawnedCode::Expr(e)) => is_signal_expr(e),
-        Some(SpawnedCode::Block(b)) => block_ends_with_signal(b),
+    let Some(mut body) = spawn.body else { return false };
+    for _ in 0..4 {
+        body = peel_parens(body);
+        if let syn::Expr::MethodCall(m) = body {
+            if is_future_adaptor(&m.method.to_string()) {
+                body = &m.receiver;
+                continue;
+            }
+        }
+        match cx.facts.binding_of_expr(body).and_then(|b| cx.facts.binding(b).init) {
+            Some(init) => body = init,
+            None => break,
+        }
+    }
+    match spawned_code(body, cx.facts) {
+        Some(SpawnedCode::Expr(e)) => is_signal_expr(cx, e),
+        Some(SpawnedCode::Block(b)) => block_ends_with_signal(cx, b),
         None => false,
     }
 }
 
-fn block_ends_with_signal(b: &syn::Block) -> bool {
+/// Future combinators that run the future they wrap to its end.
+fn is_future_adaptor(name: &str) -> bool {
+    matches!(
+        name,
+        "timeout" | "map" | "map_err" | "map_ok" | "boxed" | "instrument" | "in_current_span" | "fuse" | "inspect"
+    )
+}
+
+fn block_ends_with_signal(cx: &FileCx<'_>, b: &syn::Block) -> bool {
     match b.stmts.last() {
-        Some(syn::Stmt::Expr(e, _)) => is_signal_expr(e),
+        Some(syn::Stmt::Expr(e, _)) => is_signal_expr(cx, e),
         Some(syn::Stmt::Local(l)) => l.init.as_ref().is_some_and(|i| {
             // `let _tk = tk;` as the last statement: an explicit drop, like `drop(tk)`.
             let rebinds = matches!(&l.pat, syn::Pat::Ident(_)) && matches!(peel_parens(&i.expr), syn::Expr::Path(_));
-            rebinds || is_signal_expr(&i.expr)
+            rebinds || is_signal_expr(cx, &i.expr)
         }),
         Some(syn::Stmt::Macro(m)) => tokens_call_signal(m.mac.tokens.clone()),
         _ => false,
     }
 }
 
-fn is_signal_expr(e: &syn::Expr) -> bool {
+fn is_signal_expr(cx: &FileCx<'_>, e: &syn::Expr) -> bool {
     match peel_parens(e) {
         syn::Expr::MethodCall(m) => {
             let name = m.method.to_string();
             is_signal(&name)
                 || (matches!(name.as_str(), "unwrap" | "expect" | "ok" | "is_ok" | "unwrap_or_default")
-                    && is_signal_expr(&m.receiver))
-                || ends_in_signalling_body(&m.args)
+                    && is_signal_expr(cx, &m.receiver))
+                // `rt.block_on(tx.send(x))`: the runtime runs the send to its end.
+                || (name == "block_on" && m.args.iter().any(|a| is_signal_expr(cx, a)))
+                || (name == "wait" && m.args.is_empty() && origin_mentions(cx, &m.receiver, &["Barrier"]))
+                || (name == "reset" && origin_mentions(cx, &m.receiver, &["sleep", "Sleep", "interval", "Delay", "Timer", "timer"]))
+                || ends_in_signalling_body(cx, &m.args)
         }
-        syn::Expr::Await(a) => is_signal_expr(&a.base),
-        syn::Expr::Try(t) => is_signal_expr(&t.expr),
-        syn::Expr::Block(b) => block_ends_with_signal(&b.block),
+        syn::Expr::Await(a) => is_signal_expr(cx, &a.base),
+        syn::Expr::Try(t) => is_signal_expr(cx, &t.expr),
+        syn::Expr::Block(b) => block_ends_with_signal(cx, &b.block),
+        syn::Expr::Unsafe(u) => block_ends_with_signal(cx, &u.block),
         // A trailing loop that signals on every round (`for x in items { tx.send(x)?; }`).
-        syn::Expr::ForLoop(f) => block_ends_with_signal(&f.body),
-        syn::Expr::While(w) => block_ends_with_signal(&w.body),
-        syn::Expr::Async(a) => block_ends_with_signal(&a.block),
-        syn::Expr::Closure(c) => is_signal_expr(&c.body),
+        syn::Expr::ForLoop(f) => block_ends_with_signal(cx, &f.body),
+        syn::Expr::While(w) => block_ends_with_signal(cx, &w.body),
+        syn::Expr::Async(a) => block_ends_with_signal(cx, &a.block),
+        syn::Expr::Closure(c) => is_signal_expr(cx, &c.body),
         syn::Expr::Call(c) => match &*c.func {
-            // `drop(tx)` closes the channel the test waits on; a readable macro such as
-            // `assert_ok!(tx.send(()))` wraps the signal.
+            // A readable macro such as `assert_ok!(tx.send(()))` wraps the signal.
             syn::Expr::Path(p) => {
                 let name = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-                name == "drop"
-                    || ((name.starts_with("__macro_") || name == "block_on") && c.args.iter().any(is_signal_expr))
-                    || ends_in_signalling_body(&c.args)
+                is_signal_fn(&name)
+                    || ((name.starts_with("__macro_") || name == "block_on")
+                        && c.args.iter().any(|a| is_signal_expr(cx, a)))
+                    || ends_in_signalling_body(cx, &c.args)
             }
             _ => false,
         },
@@ -260,10 +306,47 @@ fn is_signal_expr(e: &syn::Expr) -> bool {
     }
 }
 
+/// Whether the value `e` reads was created by code that mentions one of `words`, following
+/// `.clone()`, `Arc::clone(&x)`, `.as_mut()` back to the binding that made it:
+/// `let b = Arc::new(Barrier::new(2)); let b2 = b.clone(); … b2.wait()`.
+fn origin_mentions(cx: &FileCx<'_>, e: &syn::Expr, words: &[&str]) -> bool {
+    let mut e = peel_parens(e);
+    for _ in 0..6 {
+        match e {
+            syn::Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "clone" | "as_mut" | "as_ref" | "lock" | "write" | "borrow_mut" | "get_mut" | "unwrap" | "expect"
+                ) =>
+            {
+                e = peel_parens(&m.receiver);
+            }
+            syn::Expr::Reference(r) => e = peel_parens(&r.expr),
+            syn::Expr::Call(c) if c.args.len() == 1 && cx.snippet(cx.span(&*c.func)).ends_with("clone") => {
+                e = peel_parens(&c.args[0]);
+            }
+            _ => {
+                let Some(b) = cx.facts.binding_of_expr(e) else {
+                    let text = cx.snippet(cx.span(e));
+                    return words.iter().any(|w| text.contains(w));
+                };
+                let b = cx.facts.binding(b);
+                let typed = b.ty.is_some_and(|t| words.iter().any(|w| cx.snippet(cx.span(t)).contains(w)));
+                match b.init {
+                    _ if typed => return true,
+                    Some(init) => e = peel_parens(init),
+                    None => return false,
+                }
+            }
+        }
+    }
+    false
+}
+
 /// A call that runs, or hands on, a closure or async block ending with a signal:
 /// `block_on(async { …; tx.send(()) })`, `handle.spawn(async move { tx.send(()) })`.
-fn ends_in_signalling_body(args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
-    args.iter().any(|a| matches!(peel_parens(a), syn::Expr::Closure(_) | syn::Expr::Async(_)) && is_signal_expr(a))
+fn ends_in_signalling_body(cx: &FileCx<'_>, args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
+    args.iter().any(|a| matches!(peel_parens(a), syn::Expr::Closure(_) | syn::Expr::Async(_)) && is_signal_expr(cx, a))
 }
 
 /// Macro tokens (`assert_ok!(tx.send(()))`) that call a signalling method.
@@ -282,6 +365,84 @@ fn tokens_call_signal(tokens: proc_macro2::TokenStream) -> bool {
         }
     }
     false
+}
+
+/// The work ends with a deliberate `panic!` and the test then checks for its effect (a
+/// poisoned lock, an `Err`): the test observes the panic, which is the work's end.
+fn panics_for_the_test(cx: &FileCx<'_>, spawn: &Spawn<'_>, fn_id: FnId) -> bool {
+    let last = match spawn.body.and_then(|b| spawned_code(b, cx.facts)) {
+        Some(SpawnedCode::Block(b)) => b.stmts.last(),
+        Some(SpawnedCode::Expr(syn::Expr::Block(b))) => b.block.stmts.last(),
+        _ => None,
+    };
+    let ends_in_panic = match last {
+        Some(syn::Stmt::Macro(m)) => m.mac.path.is_ident("panic"),
+        Some(syn::Stmt::Expr(syn::Expr::Macro(m), _)) => m.mac.path.is_ident("panic"),
+        // `panic!("…")` as rewritten by the macro expander.
+        Some(syn::Stmt::Expr(syn::Expr::Call(c), _)) => {
+            matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("__macro_panic"))
+        }
+        _ => false,
+    };
+    if !ends_in_panic {
+        return false;
+    }
+    let body = cx.span(cx.facts.func(fn_id).body);
+    let after = Span::new(cx.file, cx.span(spawn.call).end as usize, body.end as usize);
+    let rest = cx.snippet(after);
+    ["is_poisoned", "is_err()", "unwrap_err", "expect_err", "Err("].iter().any(|w| rest.contains(w))
+}
+
+/// The test checks for a deadlock after starting the work (`assert!(check_deadlock())`): it
+/// deadlocks these threads on purpose, and joining them would hang.
+fn expects_deadlock(cx: &FileCx<'_>, spawn: &Spawn<'_>, fn_id: FnId) -> bool {
+    let spawn_end = cx.span(spawn.call).end;
+    cx.facts.calls_in(Some(fn_id)).any(|c| {
+        let name = match &c.callee {
+            crate::facts::Callee::Path { path, .. } => path.segments.last().map(|s| s.ident.to_string()),
+            crate::facts::Callee::Method { name, .. } => Some(name.clone()),
+        };
+        c.callee_span.start > spawn_end && c.ctx.spawn_body.is_none() && name.is_some_and(|n| n.contains("deadlock"))
+    })
+}
+
+/// The test drains a channel whose other end the work owns (`for x in rx`, `while let
+/// Ok(x) = rx.recv()`, `while tx.send(1).is_ok()`): the loop ends only once the work has
+/// ended and dropped its end, so the test waits for it.
+fn test_drains_channel_of(cx: &FileCx<'_>, spawn: &Spawn<'_>, fn_id: FnId) -> bool {
+    let Some(spawn_id) = cx.facts.spawns.iter().position(|s| std::ptr::eq(s, spawn)) else {
+        return false;
+    };
+    let spawn_id = SpawnId(spawn_id as u32);
+    let spawn_end = cx.span(spawn.call).end;
+    let loop_heads: Vec<Span> = cx
+        .facts
+        .loops
+        .iter()
+        .filter(|l| l.ctx.fn_id == Some(fn_id) && l.ctx.spawn_body.is_none())
+        .filter_map(|l| l.source.map(|s| cx.span(s)))
+        .collect();
+    let ends: Vec<(BindingId, &syn::Expr, usize)> = cx
+        .facts
+        .bindings_in(Some(fn_id))
+        .filter_map(|(id, b)| b.tuple_init.map(|(init, i)| (id, init, i)))
+        .filter(|(_, init, _)| {
+            cx.snippet(cx.span(*init)).contains("channel") || cx.snippet(cx.span(*init)).contains("bounded")
+        })
+        .collect();
+    ends.iter().any(|&(owned, init, i)| {
+        let work_owns = cx.facts.uses_of(owned).any(|u| u.ctx.spawn_body == Some(spawn_id));
+        work_owns
+            && ends.iter().filter(|&&(other, init2, j)| std::ptr::eq(init, init2) && i != j && other != owned).any(
+                |&(other, _, _)| {
+                    cx.facts.uses_of(other).any(|u| {
+                        u.ctx.spawn_body.is_none()
+                            && u.span.start > spawn_end
+                            && loop_heads.iter().any(|h| h.start <= u.span.start && u.span.end <= h.end)
+                    })
+                },
+            )
+    })
 }
 
 /// `local.spawn_local(…)` on a `LocalSet` that the test awaits (`local.await` runs every task
