@@ -1,3 +1,4 @@
+//@ warn: blocking_in_async
 //@ deps: async-std
 use std::time::Duration;
 

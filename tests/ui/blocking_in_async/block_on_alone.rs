@@ -1,3 +1,4 @@
+//@ warn: blocking_in_async
 //@ deps: tokio, futures, pollster, smol
 // A future driven by `block_on` (or by `#[tokio::main]`) runs on the caller's own thread: a
 // multi-thread runtime runs spawned tasks on its workers, the plain `block_on`s run nothing

@@ -1,3 +1,4 @@
+//@ warn: blocking_in_async
 //@ deps: futures
 // A public `async fn` of a library may be awaited by any task of its callers, even when this
 // file also blocks on it.

@@ -1,3 +1,4 @@
+//@ warn: blocking_in_async
 //@ deps: futures
 // Futures raced inside the root future share its thread: one blocked branch stalls the other.
 use std::time::Duration;

@@ -1,3 +1,4 @@
+//@ warn: blocking_in_async
 //@ deps: tokio
 // A current-thread runtime runs the tasks spawned on it on the thread that blocks on the
 // root future: blocking the root stalls them.

@@ -1,3 +1,4 @@
+//@ warn: blocking_in_async
 use std::thread;
 use std::time::Duration;
 

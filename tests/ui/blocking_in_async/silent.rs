@@ -1,3 +1,4 @@
+//@ warn: blocking_in_async
 //@ deps: tokio, async-std, smol
 use std::sync::mpsc;
 use std::time::Duration;

@@ -1,3 +1,4 @@
+//@ warn: blocking_in_async
 //@ deps: tokio
 use std::io::Read;
 use std::sync::mpsc;

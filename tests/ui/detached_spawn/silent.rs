@@ -1,3 +1,4 @@
+//@ warn: blocking_in_async, uncancellable_loop
 //@ deps: tokio, tokio-util, smol
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

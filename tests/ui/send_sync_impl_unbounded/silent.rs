@@ -1,3 +1,4 @@
+//@ warn: send_sync_impl_unbounded
 use std::cell::UnsafeCell;
 use std::marker::PhantomData;
 

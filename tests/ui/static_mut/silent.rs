@@ -1,3 +1,4 @@
+//@ warn: static_mut
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

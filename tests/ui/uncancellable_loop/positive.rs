@@ -1,3 +1,4 @@
+//@ warn: uncancellable_loop
 //@ deps: tokio, tokio-util, async-std
 use std::sync::mpsc;
 use tokio_util::task::TaskTracker;

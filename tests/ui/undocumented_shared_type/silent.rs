@@ -1,3 +1,4 @@
+//@ warn: undocumented_shared_type
 //@ deps: tokio
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, AtomicUsize};

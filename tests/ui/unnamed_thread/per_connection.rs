@@ -1,4 +1,4 @@
-//@ warn: unnamed_thread
+//@ warn: unnamed_thread, uncancellable_loop
 use std::net::TcpListener;
 
 // MUST NOT fire: each thread serves one connection and ends when the client hangs up (the

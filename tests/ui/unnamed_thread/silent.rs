@@ -1,4 +1,4 @@
-//@ warn: unnamed_thread
+//@ warn: unnamed_thread, uncancellable_loop
 //@ deps: tokio
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//@ warn: unnamed_thread
+//@ warn: unnamed_thread, uncancellable_loop
 use std::net::TcpListener;
 use std::sync::mpsc::Receiver;
 use std::thread;

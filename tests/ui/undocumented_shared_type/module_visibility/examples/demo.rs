@@ -1,3 +1,4 @@
+//@ warn: undocumented_shared_type
 //! An example: nothing here is the library's API.
 use std::sync::Mutex;
 

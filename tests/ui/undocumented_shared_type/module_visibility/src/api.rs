@@ -1,3 +1,4 @@
+//@ warn: undocumented_shared_type
 use std::sync::RwLock;
 
 /// Public through `pub mod api`.

@@ -1,3 +1,4 @@
+//@ warn: undocumented_shared_type
 use std::sync::Mutex;
 
 /// `pub`, but in a private module that nothing re-exports: not public API.

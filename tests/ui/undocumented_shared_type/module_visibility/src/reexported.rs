@@ -1,3 +1,4 @@
+//@ warn: undocumented_shared_type
 use std::sync::Mutex;
 
 /// In a private module, but re-exported with `pub use`.
