@@ -28,6 +28,13 @@ crate::declare_lint! {
     /// already warns about it.
     ///
     /// ### Known problems
+    /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never
+    /// tuned on (corpus C, 2026-12-03) judged 6 true: most ignored joins are in examples and
+    /// benchmarks whose tasks assert nothing (a panic is still printed), or in tests where a
+    /// later assertion on the task's effect already fails the test. Turn it on
+    /// (`-W join_result_ignored` or `pedantic = "warn"`) to find the tests whose assertions run
+    /// in a thread whose panic is thrown away.
+    ///
     /// async-std's `JoinHandle` and smol's `Task` re-raise the task's panic when awaited, so
     /// `let _ = handle.await;` on them swallows nothing and is not reported. Neither is
     /// `let _ = handle.await;` in a function that aborts a task before it: after `abort()`, the
@@ -53,7 +60,7 @@ crate::declare_lint! {
     pub static JOIN_RESULT_IGNORED = {
         name: "join_result_ignored",
         rule: Some(Rule::Panics),
-        category: Suspicious,
+        category: Pedantic,
         cost: Leak,
         summary: "the result of joining a thread or awaiting a task is ignored, hiding its panic",
         why: "a panic in a thread or task must be reported, never silently dropped",

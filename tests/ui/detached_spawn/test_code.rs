@@ -1,3 +1,4 @@
+//@ warn: test_leaks_spawn
 //@ deps: tokio
 // Test code is left alone: a task spawned there dies with the test's runtime, and a thread a
 // test leaves running is `test_leaks_spawn`'s finding.

@@ -1,3 +1,4 @@
+//@ warn: join_result_ignored
 //@ deps: tokio, async-std, smol
 use std::path::Path;
 use std::thread;

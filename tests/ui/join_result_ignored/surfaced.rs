@@ -1,3 +1,4 @@
+//@ warn: join_result_ignored
 //@ deps: tokio, log
 // The panic is already surfaced another way, so the ignored join hides nothing. Each case
 // sits beside an ignored join that does hide a panic.

@@ -1,3 +1,4 @@
+//@ warn: test_leaks_spawn
 //@ deps: tokio, async-std, smol, rayon
 use std::sync::mpsc;
 

@@ -1,3 +1,4 @@
+//@ warn: test_leaks_spawn
 //@ deps: tokio, tokio-util, smol
 
 fn work() -> u32 {

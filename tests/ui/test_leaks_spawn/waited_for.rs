@@ -1,3 +1,4 @@
+//@ warn: test_leaks_spawn
 //@ deps: tokio, async-std
 // The work's last action is the event the test waits for, in forms beyond a plain `send`:
 // the test that sees the event sees the work end. Each case sits beside a leak that looks

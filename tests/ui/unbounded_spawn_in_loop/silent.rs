@@ -1,3 +1,4 @@
+//@ warn: join_result_ignored, test_leaks_spawn
 //@ deps: tokio, rayon
 use std::sync::Arc;
 use tokio::sync::Semaphore;

@@ -1,3 +1,4 @@
+//@ warn: join_result_ignored
 //@ deps: tokio
 use tokio::net::TcpListener;
 

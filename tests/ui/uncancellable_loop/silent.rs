@@ -1,4 +1,4 @@
-//@ warn: uncancellable_loop
+//@ warn: uncancellable_loop, join_result_ignored
 //@ deps: tokio, tokio-util, smol
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
