@@ -182,7 +182,7 @@ fn panic_surfaced_elsewhere(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
             SpawnedCode::Block(_) => None,
         },
     };
-    let sends = last.is_some_and(|e| ends_in_send(e));
+    let sends = last.is_some_and(ends_in_send);
     // Only for work written at the spawn: a called function's body may be a stand-in.
     let written_here = matches!(peel_parens(body), syn::Expr::Closure(_) | syn::Expr::Async(_));
     let only_drops = written_here
