@@ -23,13 +23,27 @@ crate::declare_lint! {
     ///   asserts (`assert!`, `assert_eq!`, `unreachable!`…): the runtime catches the panic of
     ///   a task nobody awaits, so the assertion can never fail the test.
     ///
-    /// Work whose last statement signals the test (`tx.send(())`, `drop(tx)`, `let _tx = tx;`,
-    /// `cvar.notify_one()`, `thread.unpark()`, `flag.store(true, …)`, or the last write of a
-    /// mock server's response, `sock.write_all(…)`) is taken as waited for:
-    /// the test that receives the signal sees the work end, which is how many tests written in
-    /// the style of std's own join their threads. Tasks spawned on a `LocalSet` that the test
-    /// awaits run to completion there; one it drops cancels them. Spawns inside closures that
-    /// other code runs (a request handler passed to a server) are not the test's own.
+    /// Work whose end the test observes is taken as waited for, since the test that sees the
+    /// event sees the work end (how many tests written in the style of std's own join their
+    /// threads):
+    /// - its last statement signals the test: a message (`tx.send(())`, `send_async(…).await`,
+    ///   any `send_…`, `rt.block_on(tx.send(x))`), `drop(tx)`, `let _tx = tx;`, a wake-up
+    ///   (`cvar.notify_one()`, `thread.unpark()`, `waker.wake()`, a `Barrier`'s `wait()`), a
+    ///   flag (`flag.store(true, …)`), resetting a timer the test awaits, raising the signal a
+    ///   signal-handling test waits for (`raise(SIGUSR1)`, `kill(pid, SIGINT)`), or the last
+    ///   write of a mock server's response (`sock.write_all(…)`); a body bound to a local
+    ///   first and wrapped in future adaptors (`spawn(fut.timeout(d))`) is followed;
+    /// - it ends with a deliberate `panic!` whose effect the test checks (a poisoned lock, an
+    ///   `Err`);
+    /// - the test drains a channel whose other end the work owns (`for x in rx`, `while let
+    ///   Ok(x) = rx.recv()`, `while tx.send(1).is_ok()`): the loop ends only once the work has
+    ///   ended;
+    /// - the test checks for a deadlock after starting it (`check_deadlock()`): such threads
+    ///   are deadlocked on purpose and joining them would hang.
+    ///
+    /// Tasks spawned on a `LocalSet` that the test awaits run to completion there; one it
+    /// drops cancels them. Spawns inside closures that other code runs (a request handler
+    /// passed to a server) are not the test's own.
     ///
     /// ### Why is this bad
     /// Go's leak detection in tests (`goleak`): work a test starts must end with the test. A
@@ -39,7 +53,8 @@ crate::declare_lint! {
     ///
     /// ### Known problems
     /// The signal rule trusts that the test waits for the signal; it does not check that it
-    /// does. Only spawns written directly in the test function are checked, not those in helpers it
+    /// does. A thread that ends blocked (on a condition variable, a lock) is reported unless
+    /// the test says it expects a deadlock. Only spawns written directly in the test function are checked, not those in helpers it
     /// calls. A spawn whose handle is kept in any way (passed to a function, stored, compared)
     /// counts as handled. Spawns on a `JoinSet` (which aborts its tasks when the test drops
     /// it; see `joinset_dropped`), a `TaskTracker`, a thread scope, or a smol `Executor` owned
