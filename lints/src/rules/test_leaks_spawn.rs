@@ -28,8 +28,9 @@ crate::declare_lint! {
     /// threads):
     /// - its last statement signals the test: a message (`tx.send(())`, `send_async(…).await`,
     ///   any `send_…`, `rt.block_on(tx.send(x))`), `drop(tx)`, `let _tx = tx;`, a wake-up
-    ///   (`cvar.notify_one()`, `thread.unpark()`, `waker.wake()`, a `Barrier`'s `wait()`), a
-    ///   flag (`flag.store(true, …)`), resetting a timer the test awaits, raising the signal a
+    ///   (`cvar.notify_one()`, `thread.unpark()`, `waker.wake()`, a `Barrier`'s `wait()`, a
+    ///   wait group's `done()`, a semaphore's `post()`/`release()`), a flag (`flag.store(true,
+    ///   …)`), resetting a timer the test awaits (`reset`, `set_after`), raising the signal a
     ///   signal-handling test waits for (`raise(SIGUSR1)`, `kill(pid, SIGINT)`), or the last
     ///   write of a mock server's response (`sock.write_all(…)`); a body bound to a local
     ///   first and wrapped in future adaptors (`spawn(fut.timeout(d))`) is followed;
@@ -225,6 +226,11 @@ fn is_signal(name: &str) -> bool {
                 | "fetch_add"
                 | "fetch_sub"
                 | "count_down"
+                | "done"
+                | "arrive"
+                | "post"
+                | "release"
+                | "add_permits"
                 | "complete"
                 | "set"
         )
@@ -294,7 +300,8 @@ fn is_signal_expr(cx: &FileCx<'_>, e: &syn::Expr) -> bool {
                 // `rt.block_on(tx.send(x))`: the runtime runs the send to its end.
                 || (name == "block_on" && m.args.iter().any(|a| is_signal_expr(cx, a)))
                 || (name == "wait" && m.args.is_empty() && origin_mentions(cx, &m.receiver, &["Barrier"]))
-                || (name == "reset" && origin_mentions(cx, &m.receiver, &["sleep", "Sleep", "interval", "Delay", "Timer", "timer"]))
+                || (matches!(name.as_str(), "reset" | "reset_after" | "reset_at" | "set_after" | "set_at" | "set_deadline")
+                    && origin_mentions(cx, &m.receiver, &["sleep", "Sleep", "interval", "Delay", "Timer", "timer"]))
                 || ends_in_signalling_body(cx, &m.args)
         }
         syn::Expr::Await(a) => is_signal_expr(cx, &a.base),
@@ -443,11 +450,17 @@ fn test_drains_channel_of(cx: &FileCx<'_>, spawn: &Spawn<'_>, fn_id: FnId) -> bo
         .bindings_in(Some(fn_id))
         .filter_map(|(id, b)| b.tuple_init.map(|(init, i)| (id, init, i)))
         .filter(|(_, init, _)| {
-            cx.snippet(cx.span(*init)).contains("channel") || cx.snippet(cx.span(*init)).contains("bounded")
+            let text = cx.snippet(cx.span(*init));
+            ["channel", "bounded", ".split()"].iter().any(|w| text.contains(w))
         })
         .collect();
+    let spawn_span = cx.span(spawn.call);
     ends.iter().any(|&(owned, init, i)| {
-        let work_owns = cx.facts.uses_of(owned).any(|u| u.ctx.spawn_body == Some(spawn_id));
+        // Moved into the body, or handed to the function that builds it
+        // (`thread::spawn(producer(tx.clone()))`).
+        let work_owns = cx.facts.uses_of(owned).any(|u| {
+            u.ctx.spawn_body == Some(spawn_id) || (spawn_span.start <= u.span.start && u.span.end <= spawn_span.end)
+        });
         work_owns
             && ends.iter().filter(|&&(other, init2, j)| std::ptr::eq(init, init2) && i != j && other != owned).any(
                 |&(other, _, _)| {
