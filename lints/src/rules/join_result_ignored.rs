@@ -27,6 +27,25 @@ crate::declare_lint! {
     /// A bare `handle.join();` or `handle.await;` is left to rustc, whose `unused_must_use`
     /// already warns about it.
     ///
+    /// It is not reported where the panic is surfaced another way, or meant:
+    /// - the branch that looks at the result exists to report the death (`if h.join().is_err()
+    ///   { eprintln!(…) }`, `match h.join() { Err(_) => log::error!(…), … }`): handled, not
+    ///   ignored;
+    /// - the thread body runs its work inside `catch_unwind` and deals with the panic itself;
+    /// - the body's last action sends its outcome over a channel (`tx.send(work())`): a panic
+    ///   before the send reaches the caller as a closed channel, and the caller's `recv`
+    ///   propagates it;
+    /// - the body only drops or moves values (`drop(tx)`), which cannot fail;
+    /// - the spawned body calls `panic!` itself, or the function goes on to check the poisoned
+    ///   lock the panic leaves (`assert!(m.is_poisoned())`): the panic is the point of the
+    ///   test; nor is anything in a `#[should_panic]` test;
+    /// - the join is in a `Drop` implementation: propagating the panic from `drop` would abort
+    ///   the process if it is already unwinding, and the panic hook has printed it, so
+    ///   `let _ = handle.join();` there is the idiomatic shutdown.
+    ///
+    /// At the end of `main` the ignored result is still reported: the process then exits with
+    /// success although a thread panicked.
+    ///
     /// ### Known problems
     /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never
     /// tuned on (corpus C, 2026-12-03) judged 6 true: most ignored joins are in examples and
@@ -39,9 +58,7 @@ crate::declare_lint! {
     /// `let _ = handle.await;` on them swallows nothing and is not reported. Neither is
     /// `let _ = handle.await;` in a function that aborts a task before it: after `abort()`, the
     /// `JoinError` is the expected cancellation, and awaiting is how one waits for the task to
-    /// stop. A spawned body that calls `panic!` itself panics on purpose (a test of lock
-    /// poisoning, of unwinding), and ignoring that panic is the point: it is not reported,
-    /// nor is anything in a `#[should_panic]` test. `JoinSet::join_next` results and handles behind a helper function are not
+    /// stop. `JoinSet::join_next` results and handles behind a helper function are not
     /// followed. Futures awaited by `select!` or `join!` are not reported (the macro, not the
     /// user, writes the `.await`).
     ///

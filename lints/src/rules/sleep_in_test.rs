@@ -11,19 +11,46 @@ crate::declare_lint! {
     /// Finds `std::thread::sleep`, `tokio::time::sleep` (and `sleep_until`) and
     /// `async_std::task::sleep` in test code (`#[test]`, `#[tokio::test]`, `#[async_std::test]`,
     /// `#[cfg(test)]` modules, files under `tests/`) whose test function spawns threads or
-    /// tasks, or shares state with them (`Arc`, locks, channels, atomics, `Notify`, `Barrier`).
+    /// tasks, or shares state with them (`Arc`, locks, channels, atomics, `Notify`, `Barrier`),
+    /// and waits out the sleep to let that other work happen.
     ///
     /// ### Why is this bad
     /// The test waits on the clock instead of the event it needs. On a loaded CI machine the
     /// other thread is late and the test fails; on a fast one the sleep wastes time. Go's rule:
     /// no sleep for synchronisation in tests.
     ///
-    /// It stays silent when virtual time is on (`tokio::time::pause()` earlier in the test, or
-    /// `#[tokio::test(start_paused = true)]`), and for sleeps inside the spawned work itself,
-    /// which simulate slow work rather than wait for it.
+    /// Inside spawned work, a sleep usually simulates slow work and is left alone. It is
+    /// reported when the work, after sleeping, asserts on state another thread writes (a lock,
+    /// an atomic, `try_recv`) while the test or other spawned work acts meanwhile: the sleep
+    /// bets that the other side acts first (`spawn(move || { sleep(d); assert_eq!(*m.lock(),
+    /// 1) }); *m.lock() = 1;`), and the check fails when it loses the race.
     ///
     /// ### Known problems
-    /// A sleep that tests a timeout on purpose is reported too; suppress it with a reason.
+    /// A sleep that lets wall-clock time pass for a time-based feature under test waits for no
+    /// other thread and is not reported. The lint recognises it by what surrounds the sleep:
+    /// - it outlasts a duration the test handed earlier to the code under test
+    ///   (`.ttl(Duration::from_millis(20))`, `.idle_timeout(Some(1s))`, `.ttl_millis(20)`,
+    ///   then `sleep(60ms)`), shares a named duration with such a call (`Some(TTL)` then
+    ///   `sleep(TTL + 5ms)`), or names a time-based feature itself (`sleep(PAST_TTL)`, words
+    ///   `ttl`, `expir…`, `lifetime`, `idle`, `keepalive`, `backoff`, `lease`…). Durations the
+    ///   test waits with (`recv_timeout`, `timeout`, `wait_for`, other sleeps) do not count;
+    /// - a clock reading taken before it is used after it (`let start = Instant::now();
+    ///   sleep(d); assert!(start.elapsed() >= d)`): the test measures time;
+    /// - it is the backoff of a polling loop: a loop with an exit (`while !done`, `loop { if
+    ///   ready { break } … }`) whose body sleeps on every round that has not seen the event
+    ///   yet. The test waits for the event; the sleep spaces the checks;
+    /// - its length is a parameter of the helper it sits in (`fn run(delay: Duration)`): the
+    ///   scenario varies the delay;
+    /// - the test raises a stop flag right after it (`finished.store(true, …)`,
+    ///   `token.cancel()`): the sleep sets how long a stress test runs.
+    ///
+    /// A sleep that is shorter than the configured duration, or that is followed by a clock
+    /// reading taken only after it, is still reported. Sleeps in helpers that spawned work
+    /// runs, and in futures wrapped before they are spawned (`tokio::spawn(KEY.scope(v, async
+    /// { … }))`), count as spawned work. It stays silent when virtual time is on
+    /// (`tokio::time::pause()` earlier in the test, or `#[tokio::test(start_paused = true)]`).
+    /// A sleep that tests a timeout in a way none of these reveal is reported; suppress it
+    /// with a reason.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -156,10 +183,7 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
         }
         (None, None) => return,
     };
-    if let Some(why) = purpose::deliberate_delay(cx, sleep, fn_id) {
-        if std::env::var_os("TASKCHECK_DEBUG_SLEEP").is_some() {
-            eprintln!("DEBUG sleep {:?} {}", cx.span(sleep.expr), why);
-        }
+    if purpose::deliberate_delay(cx, sleep, fn_id) {
         return;
     }
     let written = written(sleep);
@@ -197,7 +221,7 @@ fn check_sleep_in_spawned_work(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, sp
     if cx.facts.func(fn_id).test_attr.as_ref().is_some_and(|a| a.start_paused) {
         return;
     }
-    if purpose::deliberate_delay(cx, sleep, fn_id).is_some() {
+    if purpose::deliberate_delay(cx, sleep, fn_id) {
         return;
     }
     let spawn_end = cx.span(spawn.call).end;

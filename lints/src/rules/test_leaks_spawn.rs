@@ -22,13 +22,28 @@ crate::declare_lint! {
     ///   asserts (`assert!`, `assert_eq!`, `unreachable!`…): the runtime catches the panic of
     ///   a task nobody awaits, so the assertion can never fail the test.
     ///
-    /// Work whose last statement signals the test (`tx.send(())`, `drop(tx)`, `let _tx = tx;`,
-    /// `cvar.notify_one()`, `thread.unpark()`, `flag.store(true, …)`, or the last write of a
-    /// mock server's response, `sock.write_all(…)`) is taken as waited for:
-    /// the test that receives the signal sees the work end, which is how many tests written in
-    /// the style of std's own join their threads. Tasks spawned on a `LocalSet` that the test
-    /// awaits run to completion there; one it drops cancels them. Spawns inside closures that
-    /// other code runs (a request handler passed to a server) are not the test's own.
+    /// Work whose end the test observes is taken as waited for, since the test that sees the
+    /// event sees the work end (how many tests written in the style of std's own join their
+    /// threads):
+    /// - its last statement signals the test: a message (`tx.send(())`, `send_async(…).await`,
+    ///   any `send_…`, `rt.block_on(tx.send(x))`), `drop(tx)`, `let _tx = tx;`, a wake-up
+    ///   (`cvar.notify_one()`, `thread.unpark()`, `waker.wake()`, a `Barrier`'s `wait()`, a
+    ///   wait group's `done()`, a semaphore's `post()`/`release()`), a flag (`flag.store(true,
+    ///   …)`), resetting a timer the test awaits (`reset`, `set_after`), raising the signal a
+    ///   signal-handling test waits for (`raise(SIGUSR1)`, `kill(pid, SIGINT)`), or the last
+    ///   write of a mock server's response (`sock.write_all(…)`); a body bound to a local
+    ///   first and wrapped in future adaptors (`spawn(fut.timeout(d))`) is followed;
+    /// - it ends with a deliberate `panic!` whose effect the test checks (a poisoned lock, an
+    ///   `Err`);
+    /// - the test drains a channel whose other end the work owns (`for x in rx`, `while let
+    ///   Ok(x) = rx.recv()`, `while tx.send(1).is_ok()`): the loop ends only once the work has
+    ///   ended;
+    /// - the test checks for a deadlock after starting it (`check_deadlock()`): such threads
+    ///   are deadlocked on purpose and joining them would hang.
+    ///
+    /// Tasks spawned on a `LocalSet` that the test awaits run to completion there; one it
+    /// drops cancels them. Spawns inside closures that other code runs (a request handler
+    /// passed to a server) are not the test's own.
     ///
     /// ### Why is this bad
     /// Go's leak detection in tests (`goleak`): work a test starts must end with the test. A
@@ -46,7 +61,8 @@ crate::declare_lint! {
     /// suite.
     ///
     /// The signal rule trusts that the test waits for the signal; it does not check that it
-    /// does. Only spawns written directly in the test function are checked, not those in helpers it
+    /// does. A thread that ends blocked (on a condition variable, a lock) is reported unless
+    /// the test says it expects a deadlock. Only spawns written directly in the test function are checked, not those in helpers it
     /// calls. A spawn whose handle is kept in any way (passed to a function, stored, compared)
     /// counts as handled. Spawns on a `JoinSet` (which aborts its tasks when the test drops
     /// it; see `joinset_dropped`), a `TaskTracker`, a thread scope, or a smol `Executor` owned
@@ -217,6 +233,11 @@ fn is_signal(name: &str) -> bool {
                 | "fetch_add"
                 | "fetch_sub"
                 | "count_down"
+                | "done"
+                | "arrive"
+                | "post"
+                | "release"
+                | "add_permits"
                 | "complete"
                 | "set"
         )
@@ -286,7 +307,8 @@ fn is_signal_expr(cx: &FileCx<'_>, e: &syn::Expr) -> bool {
                 // `rt.block_on(tx.send(x))`: the runtime runs the send to its end.
                 || (name == "block_on" && m.args.iter().any(|a| is_signal_expr(cx, a)))
                 || (name == "wait" && m.args.is_empty() && origin_mentions(cx, &m.receiver, &["Barrier"]))
-                || (name == "reset" && origin_mentions(cx, &m.receiver, &["sleep", "Sleep", "interval", "Delay", "Timer", "timer"]))
+                || (matches!(name.as_str(), "reset" | "reset_after" | "reset_at" | "set_after" | "set_at" | "set_deadline")
+                    && origin_mentions(cx, &m.receiver, &["sleep", "Sleep", "interval", "Delay", "Timer", "timer"]))
                 || ends_in_signalling_body(cx, &m.args)
         }
         syn::Expr::Await(a) => is_signal_expr(cx, &a.base),
@@ -435,11 +457,17 @@ fn test_drains_channel_of(cx: &FileCx<'_>, spawn: &Spawn<'_>, fn_id: FnId) -> bo
         .bindings_in(Some(fn_id))
         .filter_map(|(id, b)| b.tuple_init.map(|(init, i)| (id, init, i)))
         .filter(|(_, init, _)| {
-            cx.snippet(cx.span(*init)).contains("channel") || cx.snippet(cx.span(*init)).contains("bounded")
+            let text = cx.snippet(cx.span(*init));
+            ["channel", "bounded", ".split()"].iter().any(|w| text.contains(w))
         })
         .collect();
+    let spawn_span = cx.span(spawn.call);
     ends.iter().any(|&(owned, init, i)| {
-        let work_owns = cx.facts.uses_of(owned).any(|u| u.ctx.spawn_body == Some(spawn_id));
+        // Moved into the body, or handed to the function that builds it
+        // (`thread::spawn(producer(tx.clone()))`).
+        let work_owns = cx.facts.uses_of(owned).any(|u| {
+            u.ctx.spawn_body == Some(spawn_id) || (spawn_span.start <= u.span.start && u.span.end <= spawn_span.end)
+        });
         work_owns
             && ends.iter().filter(|&&(other, init2, j)| std::ptr::eq(init, init2) && i != j && other != owned).any(
                 |&(other, _, _)| {

@@ -148,3 +148,58 @@ impl Timer {
 async fn timer_fired(_t: &Mutex<Timer>) {}
 
 fn work() {}
+
+// MUST NOT fire: a wait group's `done()` and a semaphore's `post()` wake the test that waits.
+#[test]
+fn wait_group_and_semaphore() {
+    let wg = WaitGroup::new();
+    let worker = wg.add(1);
+    std::thread::spawn(move || {
+        work();
+        worker.done();
+    });
+    wg.wait();
+    let sem = Arc::new(Semaphore::new(0));
+    let s = sem.clone();
+    std::thread::spawn(move || {
+        s.post();
+    });
+    sem.wait();
+}
+struct WaitGroup;
+impl WaitGroup {
+    fn new() -> Self {
+        WaitGroup
+    }
+    fn add(&self, _n: usize) -> WaitGroup {
+        WaitGroup
+    }
+    fn done(self) {}
+    fn wait(&self) {}
+}
+struct Semaphore;
+impl Semaphore {
+    fn new(_n: usize) -> Self {
+        Semaphore
+    }
+    fn post(&self) {}
+    fn wait(&self) {}
+}
+
+// MUST NOT fire: the sender is handed to the function that builds the thread's body, and the
+// test drains the channel.
+#[test]
+fn producer_built_by_a_helper() {
+    let (tx, rx) = mpsc::channel();
+    for n in 0..4 {
+        std::thread::spawn(producer(tx.clone(), n));
+    }
+    drop(tx);
+    while rx.recv().is_ok() {}
+}
+fn producer(tx: mpsc::Sender<u32>, n: u32) -> impl FnOnce() {
+    move || {
+        tx.send(n).unwrap();
+        work();
+    }
+}

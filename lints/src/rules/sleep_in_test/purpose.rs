@@ -13,24 +13,13 @@ use crate::context::FileCx;
 use crate::facts::{peel_parens, Call, Callee, Flow, FnId, LoopKind};
 use syn::visit::Visit;
 
-/// Why the sleep at `sleep` is not a wait for an event, if it is not.
-pub fn deliberate_delay(cx: &FileCx<'_>, sleep: &Call<'_>, fn_id: FnId) -> Option<&'static str> {
-    if in_polling_loop(cx, sleep) {
-        return Some("polling");
-    }
-    if outlasts_configured_duration(cx, sleep, fn_id) {
-        return Some("configured duration");
-    }
-    if measures_clock_across(cx, sleep, fn_id) {
-        return Some("clock measured");
-    }
-    if duration_is_parameter(cx, sleep, fn_id) {
-        return Some("delay parameter");
-    }
-    if raises_stop_flag_after(cx, sleep, fn_id) {
-        return Some("run duration");
-    }
-    None
+/// Whether the sleep lets time pass on purpose rather than wait for another thread's event.
+pub fn deliberate_delay(cx: &FileCx<'_>, sleep: &Call<'_>, fn_id: FnId) -> bool {
+    in_polling_loop(cx, sleep)
+        || outlasts_configured_duration(cx, sleep, fn_id)
+        || measures_clock_across(cx, sleep, fn_id)
+        || duration_is_parameter(cx, sleep, fn_id)
+        || raises_stop_flag_after(cx, sleep, fn_id)
 }
 
 /// The sleep is the backoff of a loop that re-checks a condition and leaves when it holds:
@@ -94,28 +83,31 @@ fn is_backoff(cx: &FileCx<'_>, body: &syn::Block, sleep: crate::source::Span) ->
     }
 }
 
-fn expr_has_exit(e: &syn::Expr) -> bool {
-    has_exit(&syn::Block { brace_token: Default::default(), stmts: vec![syn::Stmt::Expr(e.clone(), None)] })
-}
-
 /// A `break` or `return` in the loop body, outside closures and async blocks (which it would
 /// not leave).
 fn has_exit(body: &syn::Block) -> bool {
-    struct Exit(bool);
-    impl<'a> Visit<'a> for Exit {
-        fn visit_expr_break(&mut self, _: &'a syn::ExprBreak) {
-            self.0 = true;
-        }
-        fn visit_expr_return(&mut self, _: &'a syn::ExprReturn) {
-            self.0 = true;
-        }
-        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'a syn::Item) {}
-    }
     let mut v = Exit(false);
     v.visit_block(body);
     v.0
+}
+
+fn expr_has_exit(e: &syn::Expr) -> bool {
+    let mut v = Exit(false);
+    v.visit_expr(e);
+    v.0
+}
+
+struct Exit(bool);
+impl<'a> Visit<'a> for Exit {
+    fn visit_expr_break(&mut self, _: &'a syn::ExprBreak) {
+        self.0 = true;
+    }
+    fn visit_expr_return(&mut self, _: &'a syn::ExprReturn) {
+        self.0 = true;
+    }
+    fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'a syn::Item) {}
 }
 
 /// Calls through which a test waits (with a deadline) rather than configures the code under
@@ -185,11 +177,7 @@ fn outlasts_configured_duration(cx: &FileCx<'_>, sleep: &Call<'_>, fn_id: FnId) 
         c.args.iter().any(|a| {
             let configured = duration_nanos(a).or_else(|| unit_method_nanos(&name, a));
             let outlasts = matches!((slept, configured), (Some(s), Some(d)) if s > d && d > 0);
-            let hit = outlasts || local_names(a).iter().any(|n| slept_names.contains(n));
-            if hit && std::env::var_os("TASKCHECK_DEBUG_SLEEP").is_some() {
-                eprintln!("DEBUG configured by `{}`", cx.snippet(cx.span(c.expr)));
-            }
-            hit
+            outlasts || local_names(a).iter().any(|n| slept_names.contains(n))
         })
     })
 }
