@@ -168,12 +168,7 @@ mod tests {
         );
     }
 
-    fn write(root: &Path, files: &[(&str, &str)]) {
-        for (path, text) in files {
-            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
-            std::fs::write(root.join(path), text).unwrap();
-        }
-    }
+    use crate::discover::write_test_files as write;
 
     const PACKAGE: &str = "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
 

@@ -166,17 +166,20 @@ impl ExtraFiles<'_> {
     }
 }
 
+/// Writes `files` (paths relative to `root`, folders created) for the discovery tests.
+#[cfg(test)]
+pub(crate) fn write_test_files(root: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("folders");
+        std::fs::write(full, text).expect("write");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn write(root: &Path, files: &[(&str, &str)]) {
-        for (path, text) in files {
-            let full = root.join(path);
-            std::fs::create_dir_all(full.parent().expect("parent")).expect("folders");
-            std::fs::write(full, text).expect("write");
-        }
-    }
+    use write_test_files as write;
 
     fn input(paths: &[&Path], package: &[&str]) -> InputArgs {
         InputArgs {

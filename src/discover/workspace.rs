@@ -278,13 +278,7 @@ pub fn target_directory(root: &Path, cwd: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn write(root: &Path, files: &[(&str, &str)]) {
-        for (path, text) in files {
-            let full = root.join(path);
-            std::fs::create_dir_all(full.parent().expect("parent")).expect("folders");
-            std::fs::write(full, text).expect("write");
-        }
-    }
+    use crate::discover::write_test_files as write;
 
     fn package(name: &str) -> String {
         format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
