@@ -74,7 +74,8 @@ crate::declare_lint! {
 pub fn check(cx: &FileCx<'_>) {
     let locks = cx.locks();
     let mut seen = HashSet::new();
-    let allowed = clippy_allowed_ranges(cx);
+    // The file is walked for Clippy's allow only once a guard is found held across an await.
+    let mut allowed: Option<Vec<(u32, u32)>> = None;
     for aw in &locks.awaits {
         for &g in &aw.held {
             let acq = locks.guard_acq(g);
@@ -83,6 +84,7 @@ pub fn check(cx: &FileCx<'_>) {
             }
             // The maintainer already decided with Clippy's own lint: honour it like a
             // suppression comment.
+            let allowed = allowed.get_or_insert_with(|| clippy_allowed_ranges(cx));
             if allowed.iter().any(|&(start, end)| acq.span.start >= start && acq.span.end <= end) {
                 continue;
             }
