@@ -180,8 +180,12 @@ fn in_async(ctx: &Ctx) -> bool {
 pub fn check(cx: &FileCx<'_>) {
     let facts = cx.facts;
     let mut seen: HashSet<*const Expr> = HashSet::new();
-    let lone = lone::lone_async_spans(cx);
-    let in_async = |ctx: &Ctx| in_async(ctx) && !ctx.async_span.is_some_and(|s| lone.contains(&s));
+    // The file is searched for code running alone on its thread only once a call in async
+    // code is found, since most files have none.
+    let lone = std::cell::OnceCell::new();
+    let in_async = |ctx: &Ctx| {
+        in_async(ctx) && !ctx.async_span.is_some_and(|s| lone.get_or_init(|| lone::lone_async_spans(cx)).contains(&s))
+    };
     for call in &facts.calls {
         if !in_async(&call.ctx) {
             continue;
