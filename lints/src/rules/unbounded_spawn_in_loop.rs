@@ -7,10 +7,11 @@ use syn::Expr;
 
 crate::declare_lint! {
     /// ### What it does
-    /// Finds a thread or task spawned inside a loop over input of unknown size (a `loop`, a
-    /// `while let`, a `for` or iterator adaptor over a collection, stream or listener) with no
-    /// bound in sight: no semaphore permit acquired in the loop, no check of how many tasks are
-    /// running (`len()` against a limit, `join_next()`), no join in the same iteration.
+    /// Finds a thread or task spawned inside a loop over input of unknown size (an accept
+    /// loop, a `while let` over a channel or stream, a `for` or iterator adaptor over a
+    /// listener's connections, a reader's lines or a channel receiver) with no bound in sight:
+    /// no semaphore permit acquired in the loop, no check of how many tasks are running
+    /// (`len()` against a limit, `join_next()`), no join in the same iteration.
     ///
     /// Spawns on a fixed-size pool (`rayon`, `spawn_blocking`, a futures `ThreadPool`) and loops
     /// over a range (`0..n`) or a literal list are left alone: their concurrency is bounded by
@@ -19,6 +20,14 @@ crate::declare_lint! {
     /// list too. A task whose `async` body, written in place, neither awaits nor loops (a
     /// broadcast `send`, a log line) ends on its first poll, so such tasks cannot pile up;
     /// threads and `JoinSet` spawns (whose set keeps every result until joined) still count.
+    ///
+    /// A `for` loop over a collection in memory (`for job in jobs`) is not reported: on real
+    /// crates its size was set by the program itself (registered jobs, a supervisor's
+    /// children, configured endpoints), and maintainers rejected every such finding reviewed.
+    /// Nor is a request/response loop whose message carries the channel the task answers on
+    /// (`while let Some((req, reply_tx)) = rx.recv().await { spawn(forward(req, reply_tx)) }`):
+    /// each sender waits for its answer, so the live tasks are at most the waiting callers.
+    /// Nor a loop over a terminal's key presses (crossterm's `EventStream`): a person paces it.
     ///
     /// Test code (`#[test]` functions, `#[cfg(test)]` modules, files under `tests/`), examples
     /// and benchmarks (files under `examples/` and `benches/`) are exempt: their inputs are
@@ -31,8 +40,9 @@ crate::declare_lint! {
     /// or a large file becomes an outage.
     ///
     /// ### Known problems
-    /// A limit enforced elsewhere (a bounded channel feeding the loop, an upstream rate limiter)
-    /// is not visible; suppress the finding with a reason.
+    /// A collection read from outside input and then spawned over item by item is missed, as
+    /// the price of the rule above. A limit enforced elsewhere (a bounded channel feeding the
+    /// loop, an upstream rate limiter) is not visible; suppress the finding with a reason.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -74,7 +84,7 @@ pub fn check(cx: &FileCx<'_>) {
             continue;
         }
         let Some(lp) = unbounded_loop(cx, spawn) else { continue };
-        if loop_has_bound(lp) || joined_in_same_iteration(cx, spawn, lp) {
+        if loop_has_bound(lp) || joined_in_same_iteration(cx, spawn, lp) || answers_waiting_caller(spawn, lp) {
             continue;
         }
         report(cx, spawn, lp);
@@ -97,20 +107,68 @@ fn input_is_unbounded(cx: &FileCx<'_>, lp: &LoopFacts<'_>) -> bool {
     match lp.kind {
         // A `loop` is a loop over input only when it pulls input each time round (an accept
         // loop); otherwise it is a state machine or a retry loop.
-        LoopKind::Loop => lp.body.is_some_and(pulls_input),
+        LoopKind::Loop => lp.body.is_some_and(|b| pulls_input(cx, b)),
         LoopKind::WhileLet => true,
         LoopKind::While => matches!(lp.source, Some(Expr::Lit(_))),
-        LoopKind::For | LoopKind::IterClosure => lp.source.is_some_and(|s| !is_bounded_source(cx, s, 0)),
+        // A collection in memory is sized by the program far more often than by its input
+        // (registered jobs, a supervisor's children, configured endpoints): only a source that
+        // pulls input (a listener's connections, a reader's lines, a channel) counts.
+        LoopKind::For | LoopKind::IterClosure => {
+            lp.source.is_some_and(|s| is_input_source(cx, s, 0) && !is_bounded_source(cx, s, 0))
+        }
     }
 }
 
+/// An iterable that yields input as it arrives: `listener.incoming()`, `reader.lines()`,
+/// a channel receiver (`for msg in rx`, `rx.iter()`), or a local bound to one of those.
+fn is_input_source(cx: &FileCx<'_>, e: &Expr, depth: u8) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    match crate::facts::peel_parens(e) {
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            matches!(name.as_str(), "incoming" | "into_incoming" | "lines" | "bytes" | "accept")
+                || (matches!(name.as_str(), "iter" | "try_iter" | "into_iter" | "into_stream" | "stream")
+                    && is_receiver(cx, &m.receiver))
+                || is_input_source(cx, &m.receiver, depth + 1)
+        }
+        Expr::Reference(r) => is_input_source(cx, &r.expr, depth + 1),
+        e @ Expr::Path(_) => {
+            is_receiver(cx, e)
+                || cx
+                    .facts
+                    .binding_of_expr(e)
+                    .and_then(|b| cx.facts.binding(b).init)
+                    .is_some_and(|init| is_input_source(cx, init, depth + 1))
+        }
+        _ => false,
+    }
+}
+
+/// A channel's receiving end, by its declared type or by its name (`rx`, `events_rx`,
+/// `receiver`).
+fn is_receiver(cx: &FileCx<'_>, e: &Expr) -> bool {
+    let Expr::Path(p) = crate::facts::peel_parens(e) else { return false };
+    let Some(name) = p.path.get_ident().map(|i| i.to_string()) else { return false };
+    let typed_receiver = cx.facts.binding_of_expr(e).and_then(|b| cx.facts.binding(b).ty).is_some_and(|ty| {
+        matches!(ty, syn::Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident.to_string().contains("Receiver")))
+    });
+    typed_receiver || name == "rx" || name.ends_with("_rx") || name == "receiver" || name.ends_with("_receiver")
+}
+
 /// Calls that take the next piece of input: connections, messages, stream items, lines.
-fn pulls_input(body: &syn::Block) -> bool {
-    struct Puller(bool);
-    impl<'a> Visit<'a> for Puller {
+/// A terminal's key and mouse events (crossterm's `EventStream`) do not count: a person at a
+/// keyboard paces them, and a task started per key press answers that person.
+fn pulls_input(cx: &FileCx<'_>, body: &syn::Block) -> bool {
+    struct Puller<'c, 'a> {
+        cx: &'c FileCx<'a>,
+        found: bool,
+    }
+    impl<'a> Visit<'a> for Puller<'_, '_> {
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
             let name = m.method.to_string();
-            self.0 |= matches!(
+            let pulls = matches!(
                 name.as_str(),
                 "accept"
                     | "accept_bi"
@@ -127,15 +185,106 @@ fn pulls_input(body: &syn::Block) -> bool {
                     | "message"
                     | "get_next"
             );
+            self.found |= pulls && !is_terminal_events(self.cx, &m.receiver);
             visit::visit_expr_method_call(self, m);
         }
         fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'a syn::Item) {}
     }
-    let mut p = Puller(false);
+    let mut p = Puller { cx, found: false };
     p.visit_block(body);
-    p.0
+    p.found
+}
+
+/// A local bound to a terminal event stream (`EventStream::new()`, possibly pinned or boxed).
+fn is_terminal_events(cx: &FileCx<'_>, receiver: &Expr) -> bool {
+    let Some(init) = cx.facts.binding_of_expr(crate::facts::peel_parens(receiver)).and_then(|b| cx.facts.binding(b).init)
+    else {
+        return false;
+    };
+    struct Names(bool);
+    impl<'a> Visit<'a> for Names {
+        fn visit_ident(&mut self, i: &'a proc_macro2::Ident) {
+            self.0 |= i == "EventStream";
+        }
+    }
+    let mut n = Names(false);
+    n.visit_expr(init);
+    n.0
+}
+
+/// A request/response loop: each message carries the channel its answer goes back on
+/// (`while let Some((req, reply_tx)) = rx.recv().await { spawn(forward(req, reply_tx)) }`).
+/// The sender waits for that answer, so the tasks alive at once are at most the callers
+/// waiting, and each caller can only have as many requests in flight as it waits on.
+fn answers_waiting_caller(spawn: &Spawn<'_>, lp: &LoopFacts<'_>) -> bool {
+    let mut reply_names = Vec::new();
+    let mut collect = |pat: &syn::Pat| {
+        struct Idents<'v>(&'v mut Vec<String>);
+        impl<'a> Visit<'a> for Idents<'_> {
+            fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+                let name = p.ident.to_string();
+                if is_reply_channel_name(&name) {
+                    self.0.push(name);
+                }
+                visit::visit_pat_ident(self, p);
+            }
+        }
+        Idents(&mut reply_names).visit_pat(pat);
+    };
+    match (lp.kind, lp.expr) {
+        (LoopKind::WhileLet, Expr::While(w)) => {
+            if let Expr::Let(l) = &*w.cond {
+                collect(&l.pat);
+            }
+        }
+        (LoopKind::Loop, _) => {
+            for stmt in lp.body.map(|b| b.stmts.as_slice()).unwrap_or_default() {
+                if let syn::Stmt::Local(local) = stmt {
+                    if local.init.as_ref().is_some_and(|i| pulls_message(&i.expr)) {
+                        collect(&local.pat);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    if reply_names.is_empty() {
+        return false;
+    }
+    struct Mentions<'n>(&'n [String], bool);
+    impl<'a> Visit<'a> for Mentions<'_> {
+        fn visit_ident(&mut self, i: &'a proc_macro2::Ident) {
+            self.1 |= self.0.iter().any(|n| i == n);
+        }
+    }
+    let mut m = Mentions(&reply_names, false);
+    m.visit_expr(spawn.call);
+    m.1
+}
+
+fn is_reply_channel_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["reply", "respond", "response", "resp_tx", "callback", "ack", "result_tx", "res_tx", "done_tx"]
+        .iter()
+        .any(|w| lower.contains(w))
+        || lower == "tx"
+        || lower.ends_with("_tx")
+        || lower.ends_with("sender")
+}
+
+fn pulls_message(e: &Expr) -> bool {
+    struct Recv(bool);
+    impl<'a> Visit<'a> for Recv {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            self.0 |= matches!(m.method.to_string().as_str(), "recv" | "recv_async" | "next" | "try_next");
+            visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut r = Recv(false);
+    r.visit_expr(e);
+    r.0
 }
 
 /// A range, a literal list, a local bound to one, or an iterator chain rooted in one.

@@ -12,10 +12,10 @@ pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
     }
 }
 
-// One task per item of input of unknown size.
-pub async fn fan_out(urls: Vec<String>) {
+// One task per line of a reader of unknown size.
+pub async fn fan_out(input: impl std::io::BufRead) {
     let mut handles = Vec::new();
-    for url in urls {
+    for url in input.lines() {
         handles.push(tokio::spawn(handle(url))); //~ unbounded_spawn_in_loop
     }
     for h in handles {
