@@ -3,6 +3,7 @@ use crate::diagnostic::{Applicability, Diagnostic};
 use crate::facts::{Call, Callee, Flow, FnId, SpawnId};
 use crate::source::Span;
 
+mod outcome;
 mod purpose;
 use crate::registry::Rule;
 
@@ -12,7 +13,19 @@ crate::declare_lint! {
     /// `async_std::task::sleep` in test code (`#[test]`, `#[tokio::test]`, `#[async_std::test]`,
     /// `#[cfg(test)]` modules, files under `tests/`) whose test function spawns threads or
     /// tasks, or shares state with them (`Arc`, locks, channels, atomics, `Notify`, `Barrier`),
-    /// and waits out the sleep to let that other work happen.
+    /// and waits out the sleep to let that other work happen: the first check after the sleep
+    /// (an `assert!`-family macro, a helper named `assert_…`/`check_…`, a `connect` to a server
+    /// the test started) reads what the other work writes (an atomic, a lock, `try_recv`, a
+    /// count or getter, a global query such as `check_deadlock()`).
+    ///
+    /// A sleep is not reported when nothing after it bets on timing: the test waits for the
+    /// event itself before or inside the check (`h.join()`, `task.await`, `rx.recv()`,
+    /// `recv_timeout`), so the sleep only aims the interleaving; the check reads only the test's
+    /// own values; there is no check before the next sleep or the end of the block (a stress
+    /// test that lets threads run); or the check watches for something that must *not* happen
+    /// (the same check held before the sleep, an empty `try_recv`, a comment or message that
+    /// says "should not", "never", "still"). There is no event to wait for instead of such a
+    /// sleep, and maintainers of real crates rejected every finding of these kinds reviewed.
     ///
     /// ### Why is this bad
     /// The test waits on the clock instead of the event it needs. On a loaded CI machine the
@@ -186,12 +199,16 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
     if purpose::deliberate_delay(cx, sleep, fn_id) {
         return;
     }
+    // The sleep is a bet only if what the test checks next holds just when the other work
+    // acted during it.
+    let Some(check) = outcome::bet_checked_after(cx, sleep, func.body) else { return };
     let written = written(sleep);
     let mut d = Diagnostic::new(&SLEEP_IN_TEST, sleep.callee_span, format!("`{written}` in a test {reason}"))
         .primary_label("the test waits on the clock instead of an event");
     if let Some((span, label)) = other {
         d = d.label(span, label);
     }
+    d = d.label(check, "this check holds only if that work acted during the sleep");
     d = d.help(if path.starts_with("tokio") {
         "wait for the event itself (join or await the handle, a channel, `Notify`, `Barrier`), or run the test with paused time: `#[tokio::test(start_paused = true)]`"
     } else {

@@ -22,8 +22,13 @@ async fn task_then_sleep() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn flavored() {
-    let h = tokio::spawn(async {});
+    let started = Arc::new(AtomicBool::new(false));
+    let h = tokio::spawn({
+        let started = started.clone();
+        async move { started.store(true, Ordering::SeqCst) }
+    });
     tokio::time::sleep(Duration::from_millis(50)).await; //~ sleep_in_test
+    assert!(started.load(Ordering::SeqCst));
     h.abort();
 }
 
@@ -39,9 +44,11 @@ fn start_workers(_c: Arc<std::sync::Mutex<i32>>) {}
 
 #[async_std::test]
 async fn async_std_sleep() {
-    let h = async_std::task::spawn(async {});
+    let (tx, rx) = async_std::channel::bounded(1);
+    let h = async_std::task::spawn(async move { tx.send(1).await });
     async_std::task::sleep(Duration::from_millis(5)).await; //~ sleep_in_test
-    h.await;
+    assert_eq!(rx.try_recv(), Ok(1));
+    let _ = h.await;
 }
 
 #[cfg(test)]
@@ -51,8 +58,10 @@ mod tests {
 
     // A helper in a `#[cfg(test)]` module is test code too; `use` aliases resolve.
     fn wait_for_worker() {
-        let h = thread::spawn(|| {});
+        let (tx, rx) = std::sync::mpsc::channel();
+        let h = thread::spawn(move || tx.send(()).unwrap());
         thread::sleep(Duration::from_millis(1)); //~ sleep_in_test
+        assert!(rx.try_recv().is_ok());
         h.join().unwrap();
     }
 
@@ -66,9 +75,14 @@ mod tests {
 #[test]
 fn block_on_flow() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let h = rt.spawn(async {});
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let h = rt.spawn({
+        let hits = hits.clone();
+        async move { hits.fetch_add(1, Ordering::SeqCst) }
+    });
     rt.block_on(async {
         tokio::time::sleep(Duration::from_millis(20)).await; //~ sleep_in_test
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
     });
     drop(h);
 }

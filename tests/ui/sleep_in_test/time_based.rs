@@ -176,14 +176,20 @@ fn stress_for_a_while() {
     worker.join().unwrap();
 }
 
-// MUST fire: the store after the sleep is the data the other thread waits for, not a stop.
+// MUST fire: the store after the sleep is the data the other thread waits for, not a stop;
+// the check after it bets that the worker saw it in time.
 #[test]
 fn store_after_sleep_is_not_a_stop() {
     let ready = Arc::new(AtomicBool::new(false));
-    let seen = ready.clone();
-    let worker = std::thread::spawn(move || while !seen.load(Ordering::SeqCst) {});
+    let done = Arc::new(AtomicBool::new(false));
+    let (seen, finished) = (ready.clone(), done.clone());
+    let worker = std::thread::spawn(move || {
+        while !seen.load(Ordering::SeqCst) {}
+        finished.store(true, Ordering::SeqCst);
+    });
     std::thread::sleep(Duration::from_millis(50)); //~ sleep_in_test
     ready.store(true, Ordering::SeqCst);
+    assert!(done.load(Ordering::SeqCst));
     worker.join().unwrap();
 }
 

@@ -25,7 +25,9 @@ pub fn named_later() -> std::thread::JoinHandle<()> {
 
 #[test]
 fn file_level() {
-    let h = std::thread::spawn(|| {});
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = std::thread::spawn(move || tx.send(1).unwrap());
     std::thread::sleep(Duration::from_millis(10));
+    assert_eq!(rx.try_recv(), Ok(1));
     h.join().unwrap();
 }

@@ -36,7 +36,9 @@ pub const TEXT: &str = "// taskcheck: allow(detached_spawn)";
 
 #[test]
 fn file_level() {
-    let h = std::thread::spawn(|| {});
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = std::thread::spawn(move || tx.send(1).unwrap());
     std::thread::sleep(Duration::from_millis(10));
+    assert_eq!(rx.try_recv(), Ok(1));
     h.join().unwrap();
 }
