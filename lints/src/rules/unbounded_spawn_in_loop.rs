@@ -158,12 +158,14 @@ fn is_receiver(cx: &FileCx<'_>, e: &Expr) -> bool {
 }
 
 /// Calls that take the next piece of input: connections, messages, stream items, lines.
-/// A terminal's key and mouse events (crossterm's `EventStream`) do not count: a person at a
-/// keyboard paces them, and a task started per key press answers that person.
+/// A loop that reads a terminal's key and mouse events (crossterm's `EventStream`) is the
+/// main loop of an interactive program: a person at a keyboard paces what it starts, even
+/// when it also drains other channels.
 fn pulls_input(cx: &FileCx<'_>, body: &syn::Block) -> bool {
     struct Puller<'c, 'a> {
         cx: &'c FileCx<'a>,
         found: bool,
+        terminal: bool,
     }
     impl<'a> Visit<'a> for Puller<'_, '_> {
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
@@ -185,16 +187,20 @@ fn pulls_input(cx: &FileCx<'_>, body: &syn::Block) -> bool {
                     | "message"
                     | "get_next"
             );
-            self.found |= pulls && !is_terminal_events(self.cx, &m.receiver);
+            if pulls && is_terminal_events(self.cx, &m.receiver) {
+                self.terminal = true;
+            } else {
+                self.found |= pulls;
+            }
             visit::visit_expr_method_call(self, m);
         }
         fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'a syn::Item) {}
     }
-    let mut p = Puller { cx, found: false };
+    let mut p = Puller { cx, found: false, terminal: false };
     p.visit_block(body);
-    p.found
+    p.found && !p.terminal
 }
 
 /// A local bound to a terminal event stream (`EventStream::new()`, possibly pinned or boxed).

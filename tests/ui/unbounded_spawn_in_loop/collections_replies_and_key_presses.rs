@@ -56,11 +56,15 @@ impl EventStream {
     }
 }
 
-// MUST NOT fire: a terminal's key presses are paced by the person typing them.
-pub async fn per_key_press() {
+// MUST NOT fire: a terminal's key presses are paced by the person typing them, even when the
+// interactive loop also drains a channel.
+pub async fn per_key_press(mut updates: mpsc::Receiver<u32>) {
     let mut keys = Box::pin(EventStream::new());
     loop {
         let Some(key) = keys.next().await else { break };
+        if let Some(u) = updates.recv().await {
+            drop(u);
+        }
         tokio::spawn(handle(key));
     }
 }
