@@ -7,8 +7,12 @@
 //! - `vec![…]` becomes an array;
 //! - `assert!` and friends, `pin!` and `dbg!`, whose arguments parse as comma-separated
 //!   expressions, become a call of an opaque function `__macro_NAME(args…)`, so that values
-//!   used inside count as used, and nothing in it is mistaken for a discarded value; other
-//!   macros stay as they are (the walk still records the local names their tokens mention);
+//!   used inside count as used, and nothing in it is mistaken for a discarded value;
+//! - formatting, printing, panicking and logging macros (`format!`, `println!`, `write!`,
+//!   `panic!`, `log`'s and `tracing`'s `info!`…) become `__macro_NAME(values…)` of the values
+//!   they pass (format strings, `target:` keys, field names and `%`/`?` sigils dropped), so a
+//!   lock taken in an argument is seen where the macro stands; other macros stay as they are
+//!   (the walk still records the local names their tokens mention);
 //! - item macros whose bodies parse as items (`cfg_rt! { … }`) are spliced in place.
 //!
 //! Synthetic tokens take the span of the user code they stand for, so diagnostics never point
@@ -30,7 +34,28 @@ pub fn expand(file: &mut syn::File) {
 /// [`expand`], skipping the walk through expressions when the source `text` invokes none of
 /// the expression macros it rewrites (most files): item macros are still spliced.
 pub fn expand_source(file: &mut syn::File, text: &str) {
-    const EXPRESSION_MACROS: &[&str] = &["select!", "join!", "vec!", "assert", "pin!", "dbg!", "select_biased!"];
+    const EXPRESSION_MACROS: &[&str] = &[
+        "select!",
+        "join!",
+        "vec!",
+        "assert",
+        "pin!",
+        "dbg!",
+        "select_biased!",
+        "format",
+        "print",
+        "write!",
+        "writeln!",
+        "panic!",
+        "unreachable!",
+        "trace!",
+        "debug!",
+        "info!",
+        "warn!",
+        "error!",
+        "event!",
+        "log!",
+    ];
     if EXPRESSION_MACROS.iter().any(|m| text.contains(m)) {
         expand(file);
     } else {
@@ -129,13 +154,38 @@ fn parse_items(tokens: TokenStream) -> Option<Vec<Item>> {
     parser.parse2(tokens).ok()
 }
 
-/// Macros whose arguments are ordinary expressions worth analysing. Formatting and logging
-/// macros (`println!`, `format!`, `tracing::info!`) are left alone: re-parsing them costs more
-/// than it finds, and the walk still sees the local names they mention.
+/// Macros whose arguments are ordinary comma-separated expressions.
 fn is_expression_macro(name: &str) -> bool {
     matches!(
         name,
         "assert" | "assert_eq" | "assert_ne" | "debug_assert" | "debug_assert_eq" | "debug_assert_ne" | "pin" | "dbg"
+    )
+}
+
+/// Formatting, printing, panicking and logging macros (`std`, `log`, `tracing`): their
+/// arguments are evaluated where the macro stands, so a lock taken in one is taken there.
+fn is_formatting_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "format"
+            | "format_args"
+            | "print"
+            | "println"
+            | "eprint"
+            | "eprintln"
+            | "write"
+            | "writeln"
+            | "panic"
+            | "unreachable"
+            | "todo"
+            | "unimplemented"
+            | "trace"
+            | "debug"
+            | "info"
+            | "warn"
+            | "error"
+            | "event"
+            | "log"
     )
 }
 
@@ -144,6 +194,7 @@ fn expand_macro(mac: &Macro) -> Option<Expr> {
     let kind = match name.as_str() {
         "select" | "select_biased" | "join" | "try_join" | "vec" => name.as_str(),
         n if is_expression_macro(n) => "opaque",
+        n if is_formatting_macro(n) => "format",
         _ => return None,
     };
     // The whole invocation, from its path to its closing delimiter, without re-tokenizing it.
@@ -155,6 +206,7 @@ fn expand_macro(mac: &Macro) -> Option<Expr> {
         "select" | "select_biased" => expand_select(tokens, span),
         "join" | "try_join" => expand_join(tokens, span),
         "vec" => expand_vec(tokens, span),
+        "format" => expand_format(&name, tokens, span),
         _ => expand_opaque(&name, tokens, span),
     }
 }
@@ -259,6 +311,56 @@ fn expand_opaque(name: &str, tokens: TokenStream, span: Span) -> Option<Expr> {
     syn::parse2(quote_spanned!(span=> #callee(#args))).ok()
 }
 
+/// A formatting or logging macro's values, as arguments of `__macro_NAME(…)`. Each
+/// comma-separated part is read as the value it passes: `name = value` and `field = value`
+/// give `value`, tracing's `%value`/`?value` give `value`, `target: "x"`/`parent: span`
+/// prefixes are dropped, and a part that is no expression (`level = Level::INFO` still is)
+/// is left out. `None` when nothing but the format string is left: the macro stays as it is.
+fn expand_format(name: &str, tokens: TokenStream, span: Span) -> Option<Expr> {
+    use proc_macro2::TokenTree;
+    let mut parts: Vec<Vec<TokenTree>> = vec![Vec::new()];
+    for tt in tokens {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ',' || p.as_char() == ';' => parts.push(Vec::new()),
+            _ => parts.last_mut()?.push(tt),
+        }
+    }
+    let mut values: Vec<Expr> = Vec::new();
+    for mut part in parts {
+        // `target: "x"`, `parent: &span`, `name: "…"`: a key, then the value.
+        if matches!((part.first(), part.get(1), part.get(2)), (Some(TokenTree::Ident(_)), Some(TokenTree::Punct(p)), Some(TokenTree::Punct(q))) if p.as_char() == ':' && q.as_char() != ':')
+            || matches!((part.first(), part.get(1), part.get(2)), (Some(TokenTree::Ident(_)), Some(TokenTree::Punct(p)), Some(t)) if p.as_char() == ':' && !matches!(t, TokenTree::Punct(_)))
+        {
+            part.drain(..2);
+        }
+        // `field = value`, `a.b = value`: the value after the first lone `=`.
+        let eq = part.iter().enumerate().position(|(i, t)| {
+            matches!(t, TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == proc_macro2::Spacing::Alone)
+                && !matches!(i.checked_sub(1).and_then(|j| part.get(j)), Some(TokenTree::Punct(q)) if matches!(q.as_char(), '=' | '!' | '<' | '>'))
+        });
+        if let Some(eq) = eq {
+            part.drain(..=eq);
+        }
+        // tracing's `%value` (Display) and `?value` (Debug).
+        if matches!(part.first(), Some(TokenTree::Punct(p)) if matches!(p.as_char(), '%' | '?')) {
+            part.remove(0);
+        }
+        if part.is_empty() {
+            continue;
+        }
+        if let Ok(expr) = syn::parse2::<Expr>(part.into_iter().collect()) {
+            if !matches!(&expr, Expr::Lit(l) if matches!(l.lit, syn::Lit::Str(_))) {
+                values.push(expr);
+            }
+        }
+    }
+    if values.is_empty() {
+        return None;
+    }
+    let callee = format_ident!("__macro_{}", name, span = span);
+    syn::parse2(quote_spanned!(span=> #callee(#(#values),*))).ok()
+}
+
 /// Whether a callee name is the stand-in for an unexpanded-but-readable macro.
 pub fn is_opaque_macro_call(name: &str) -> bool {
     name.starts_with("__macro_")
@@ -299,5 +401,22 @@ mod tests {
         let out = expanded("cfg_rt! { pub fn spawn() {} } macro_rules! m { () => {} }");
         assert!(out.starts_with("pub fn spawn"), "{out}");
         assert!(out.contains("macro_rules"), "{out}");
+    }
+
+    #[test]
+    fn formatting_macros_pass_their_values() {
+        let out = expanded(r#"fn f() { println!("{} {x}", a.lock(), x = b.len()); }"#);
+        assert!(out.contains("__macro_println (a . lock () , b . len ())"), "{out}");
+        let out = expanded(r#"fn f() { tracing::info!(target: "t", parent: &s, n = c.get(), %d, ?e.f, "m {}", g); }"#);
+        assert!(out.contains("__macro_info (& s , c . get () , d , e . f , g)"), "{out}");
+        let out = expanded(r#"fn f() { write!(f, "{}", v == w)?; }"#);
+        assert!(out.contains("__macro_write (f , v == w)"), "{out}");
+    }
+
+    #[test]
+    fn a_bare_format_string_stays_a_macro() {
+        let out = expanded(r#"fn f() { println!("hello"); log::info!("x"); }"#);
+        assert!(out.contains("println !"), "{out}");
+        assert!(!out.contains("__macro_"), "{out}");
     }
 }

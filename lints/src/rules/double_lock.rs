@@ -10,7 +10,10 @@ crate::declare_lint! {
     /// in the guard's scope, including the classic temporary guard of a `match`, `if let` or
     /// `while let` scrutinee (`match *self.state.lock().unwrap() { … => self.state.lock() … }`),
     /// and a call to a function of the same file that locks it (`self.flush()` while holding
-    /// `self.state`, or a helper given the lock as an argument).
+    /// `self.state`, or a helper given the lock as an argument). Arguments of formatting,
+    /// printing, panicking and logging macros (`println!`, `format!`, `write!`, `panic!`,
+    /// `log`'s and `tracing`'s `info!`…, with `target:` keys and `%`/`?` fields) count like
+    /// any other expression.
     ///
     /// Only re-locks that wait forever whatever other threads do are reported: any second
     /// acquisition of a mutex (std, parking_lot, spin, tokio, async-lock, futures), and on a
