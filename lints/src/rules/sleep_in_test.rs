@@ -24,8 +24,12 @@ crate::declare_lint! {
     /// own values; there is no check before the next sleep or the end of the block (a stress
     /// test that lets threads run); or the check watches for something that must *not* happen
     /// (the same check held before the sleep, an empty `try_recv`, a comment or message that
-    /// says "should not", "never", "still"). There is no event to wait for instead of such a
-    /// sleep, and maintainers of real crates rejected every finding of these kinds reviewed.
+    /// says "should not", "never", "still", "to see if", a flag checked still unset). There is
+    /// no event to wait for instead of such a sleep, and maintainers of real crates rejected
+    /// every finding of these kinds reviewed. Nor is a check that other threads are stuck (a
+    /// deadlock detector, a parked or blocked thread): a thread blocked inside the call under
+    /// test cannot signal. `#[ignore]`d tests, which run only when asked for by hand, and a
+    /// `static` atomic declared in the test (it counts the test's own calls) are left alone.
     ///
     /// ### Why is this bad
     /// The test waits on the clock instead of the event it needs. On a loaded CI machine the
@@ -55,7 +59,9 @@ crate::declare_lint! {
     /// - its length is a parameter of the helper it sits in (`fn run(delay: Duration)`): the
     ///   scenario varies the delay;
     /// - the test raises a stop flag right after it (`finished.store(true, …)`,
-    ///   `token.cancel()`): the sleep sets how long a stress test runs.
+    ///   `token.cancel()`): the sleep sets how long a stress test runs;
+    /// - the comment lines right above or below it say time must pass (`// the token is
+    ///   expired`, a TTL, file timestamps that must differ).
     ///
     /// A sleep that is shorter than the configured duration, or that is followed by a clock
     /// reading taken only after it, is still reported. Sleeps in helpers that spawned work
@@ -149,7 +155,8 @@ pub fn check(cx: &FileCx<'_>) {
 
 fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
     let func = cx.facts.func(fn_id);
-    if func.test_attr.as_ref().is_some_and(|a| a.start_paused) {
+    // An `#[ignore]`d test runs only when asked for by hand, never in a plain CI run.
+    if func.test_attr.as_ref().is_some_and(|a| a.start_paused) || func.attrs.iter().any(|a| a.path().is_ident("ignore")) {
         return;
     }
     let before = |span: Span| span.start < sleep.callee_span.start;
@@ -185,7 +192,13 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
         .spawns_in(Some(fn_id))
         .find(|s| before(s.callee_span))
         .or_else(|| cx.facts.spawns_in(Some(fn_id)).next());
-    let sharing = cx.facts.calls_in(Some(fn_id)).find(|c| c.resolved().is_some_and(shares_state));
+    // A `static` atomic or lock inside the test is shared with the test's own calls, not with
+    // threads it started.
+    let sharing = cx.facts.calls_in(Some(fn_id)).find(|c| {
+        let line = cx.source.line_text(cx.source.line_index(c.callee_span.start as usize)).trim_start();
+        let in_static = line.starts_with("static ") || line.starts_with("pub static ");
+        c.resolved().is_some_and(shares_state) && !in_static
+    });
     let (reason, other) = match (spawn, sharing) {
         (Some(s), _) => {
             let what = if s.spawner.is_thread() { "threads" } else { "tasks" };
@@ -202,6 +215,9 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
     // The sleep is a bet only if what the test checks next holds just when the other work
     // acted during it.
     let Some(check) = outcome::bet_checked_after(cx, sleep, func.body) else { return };
+    if outcome::checks_blocked_threads(cx, check, &func.name) {
+        return;
+    }
     let written = written(sleep);
     let mut d = Diagnostic::new(&SLEEP_IN_TEST, sleep.callee_span, format!("`{written}` in a test {reason}"))
         .primary_label("the test waits on the clock instead of an event");

@@ -106,13 +106,75 @@ fn checks_a_local_read_after_the_sleep() {
 fn helper_checks() {
     let _h = std::thread::spawn(|| {});
     std::thread::sleep(Duration::from_millis(10)); //~ sleep_in_test
-    assert_deadlock(3);
+    assert_started(3);
     std::thread::sleep(Duration::from_millis(10)); //~ sleep_in_test
+    assert!(all_started());
+}
+fn assert_started(_n: usize) {}
+fn all_started() -> bool {
+    true
+}
+
+// MUST NOT fire: threads blocked inside the lock under test cannot signal; the only thing to
+// wait on is the deadlock detector itself.
+#[test]
+fn detects_the_deadlock() {
+    let _h = std::thread::spawn(|| {});
+    std::thread::sleep(Duration::from_millis(50));
     assert!(check_deadlock());
 }
-fn assert_deadlock(_n: usize) {}
 fn check_deadlock() -> bool {
     true
+}
+
+// MUST NOT fire: a flag still unset after a while, as the comment says.
+#[test]
+fn flag_still_unset() {
+    let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = stopped.clone();
+    let h = std::thread::spawn(move || seen.store(true, Ordering::SeqCst));
+    // Wait a bit to see if the thread stops by itself.
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(!stopped.load(Ordering::SeqCst));
+    h.join().unwrap();
+}
+
+// MUST NOT fire: an ignored test runs only by hand.
+#[test]
+#[ignore]
+fn ignored_stress() {
+    let starts = Arc::new(AtomicU32::new(0));
+    let seen = starts.clone();
+    let _h = std::thread::spawn(move || seen.fetch_add(1, Ordering::SeqCst));
+    std::thread::sleep(Duration::from_secs(10));
+    assert_eq!(starts.load(Ordering::SeqCst), 1);
+}
+
+// MUST NOT fire: a static counter inside the test counts the test's own calls, and the
+// comment says the sleep lets a token expire.
+#[tokio::test]
+async fn token_expires() {
+    static CALLS: AtomicU32 = AtomicU32::new(0);
+    fetch(&CALLS).await;
+    tokio::time::sleep(Duration::from_millis(2)).await;
+    // The token is expired, so this fetches again.
+    fetch(&CALLS).await;
+    assert_eq!(CALLS.load(Ordering::SeqCst), 2);
+}
+async fn fetch(calls: &AtomicU32) {
+    calls.fetch_add(1, Ordering::SeqCst);
+}
+
+// MUST NOT fire: the sleep is in a scope's closure; nothing after it in that closure checks.
+#[test]
+fn sleep_inside_a_scope() {
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        scope.spawn(|| ());
+        std::thread::sleep(Duration::from_millis(100));
+        scope.spawn(|| counter.fetch_add(1, Ordering::SeqCst));
+    });
+    assert_eq!(counter.load(Ordering::SeqCst), 1);
 }
 
 // MUST fire: connecting bets that the server the test started is already listening.

@@ -20,6 +20,35 @@ pub fn deliberate_delay(cx: &FileCx<'_>, sleep: &Call<'_>, fn_id: FnId) -> bool 
         || measures_clock_across(cx, sleep, fn_id)
         || duration_is_parameter(cx, sleep, fn_id)
         || raises_stop_flag_after(cx, sleep, fn_id)
+        || comments_name_elapsing_time(cx, sleep)
+}
+
+/// The comment lines right above or below the sleep say that time must pass (a token or
+/// entry expiring, a TTL, file timestamps that must differ): `// Token is expired, so should
+/// fetch again`.
+fn comments_name_elapsing_time(cx: &FileCx<'_>, sleep: &Call<'_>) -> bool {
+    let source = cx.source;
+    let line = source.line_index(sleep.callee_span.start as usize);
+    let comment_at = |l: usize| {
+        if l >= source.line_count() {
+            return None;
+        }
+        let text = source.line_text(l).trim_start();
+        text.starts_with("//").then(|| text.to_ascii_lowercase())
+    };
+    let mut text = String::new();
+    let mut l = line;
+    while l > 0 {
+        l -= 1;
+        let Some(c) = comment_at(l) else { break };
+        text.push_str(&c);
+    }
+    let mut l = line + 1;
+    while let Some(c) = comment_at(l) {
+        text.push_str(&c);
+        l += 1;
+    }
+    ["expire", "expiry", "expiration", "ttl", "timestamp", "mtime", "modification time"].iter().any(|w| text.contains(w))
 }
 
 /// The sleep is the backoff of a loop that re-checks a condition and leaves when it holds:
