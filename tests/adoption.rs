@@ -123,8 +123,10 @@ fn configured_spawners_and_test_attributes() {
     p.file("taskcheck.toml", "[spawners]\nspawn_logged = \"std::thread::spawn\"\n");
     p.run(&[]).expect_code(1).stdout_has("warning[detached_spawn]").stdout_has("--> src/lib.rs:5:5");
 
-    let sleepy = "#[rstest]\nfn waits() {\n    let h = std::thread::spawn(|| {});\n    \
-                  std::thread::sleep(std::time::Duration::from_millis(5));\n    h.join().unwrap();\n}\n";
+    let sleepy = "#[rstest]\nfn waits() {\n    let (tx, rx) = std::sync::mpsc::channel();\n    \
+                  let h = std::thread::spawn(move || tx.send(1).unwrap());\n    \
+                  std::thread::sleep(std::time::Duration::from_millis(5));\n    \
+                  assert_eq!(rx.try_recv(), Ok(1));\n    h.join().unwrap();\n}\n";
     let p = Project::package("app", sleepy);
     p.run(&[]).expect_code(0);
     p.file("taskcheck.toml", "test-attributes = [\"rstest\"]\n");

@@ -7,8 +7,10 @@ use common::{manifest, Project, CLEAN, DETACHED};
 use std::path::Path;
 
 /// Silent in `src/`, `sleep_in_test` under `tests/`: the whole file is test code there.
-const SLEEPY_HELPER: &str = "pub fn settle() {\n    let h = std::thread::spawn(|| {});\n    \
-    std::thread::sleep(std::time::Duration::from_millis(10));\n    h.join().unwrap();\n}\n";
+const SLEEPY_HELPER: &str = "pub fn settle() {\n    let (tx, rx) = std::sync::mpsc::channel();\n    \
+    let h = std::thread::spawn(move || tx.send(1).unwrap());\n    \
+    std::thread::sleep(std::time::Duration::from_millis(10));\n    assert_eq!(rx.try_recv(), Ok(1));\n    \
+    h.join().unwrap();\n}\n";
 
 /// ` --> src/lib.rs:1:COL` for the spawn call in [`DETACHED`].
 fn detached_location(path: &str) -> String {

@@ -35,26 +35,8 @@ pub fn expand(file: &mut syn::File) {
 /// the expression macros it rewrites (most files): item macros are still spliced.
 pub fn expand_source(file: &mut syn::File, text: &str) {
     const EXPRESSION_MACROS: &[&str] = &[
-        "select!",
-        "join!",
-        "vec!",
-        "assert",
-        "pin!",
-        "dbg!",
-        "select_biased!",
-        "format",
-        "print",
-        "write!",
-        "writeln!",
-        "panic!",
-        "unreachable!",
-        "trace!",
-        "debug!",
-        "info!",
-        "warn!",
-        "error!",
-        "event!",
-        "log!",
+        "select!", "join!", "vec!", "assert", "pin!", "dbg!", "select_biased!", "format", "print", "write!",
+        "writeln!", "panic!", "unreachable!", "trace!", "debug!", "info!", "warn!", "error!", "event!", "log!",
     ];
     if EXPRESSION_MACROS.iter().any(|m| text.contains(m)) {
         expand(file);

@@ -156,7 +156,8 @@ pub fn check(cx: &FileCx<'_>) {
 fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
     let func = cx.facts.func(fn_id);
     // An `#[ignore]`d test runs only when asked for by hand, never in a plain CI run.
-    if func.test_attr.as_ref().is_some_and(|a| a.start_paused) || func.attrs.iter().any(|a| a.path().is_ident("ignore")) {
+    if func.test_attr.as_ref().is_some_and(|a| a.start_paused) || func.attrs.iter().any(|a| a.path().is_ident("ignore"))
+    {
         return;
     }
     let before = |span: Span| span.start < sleep.callee_span.start;

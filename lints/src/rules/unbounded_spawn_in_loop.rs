@@ -205,7 +205,8 @@ fn pulls_input(cx: &FileCx<'_>, body: &syn::Block) -> bool {
 
 /// A local bound to a terminal event stream (`EventStream::new()`, possibly pinned or boxed).
 fn is_terminal_events(cx: &FileCx<'_>, receiver: &Expr) -> bool {
-    let Some(init) = cx.facts.binding_of_expr(crate::facts::peel_parens(receiver)).and_then(|b| cx.facts.binding(b).init)
+    let Some(init) =
+        cx.facts.binding_of_expr(crate::facts::peel_parens(receiver)).and_then(|b| cx.facts.binding(b).init)
     else {
         return false;
     };

@@ -163,7 +163,10 @@ fn is_sleep_call(e: &syn::Expr) -> bool {
 /// `assert!`-family macros (as the walk rewrites them) and helpers named like checks.
 fn is_check_name(name: &str) -> bool {
     let name = name.strip_prefix("__macro_").unwrap_or(name);
-    name.starts_with("assert") || name.starts_with("debug_assert") || name.starts_with("check_") || name.starts_with("verify")
+    name.starts_with("assert")
+        || name.starts_with("debug_assert")
+        || name.starts_with("check_")
+        || name.starts_with("verify")
 }
 
 /// The check reads state another thread or task writes: an atomic, a lock, a channel, a
@@ -209,7 +212,7 @@ fn is_absence_check(cx: &FileCx<'_>, check: &Check<'_>, span: Span, sleep: Span,
     // The same check already held before the sleep: the sleep watches for a change that must
     // not come (`assert_eq!(starts.load(SeqCst), 1)` before and after).
     let key = check_key(cx, check);
-    let unchanged = !key.is_empty() && earlier_checks(cx, body, sleep).iter().any(|k| *k == key);
+    let unchanged = !key.is_empty() && earlier_checks(cx, body, sleep).contains(&key);
     // `assert!(!stopped.load(SeqCst))`: a flag still unset.
     let flag_unset = text.starts_with("assert!(!") && (text.contains(".load(") || !text.contains('('));
     nothing_received || unchanged || flag_unset || says_nothing_happens(cx, span, sleep)
@@ -275,21 +278,8 @@ fn says_nothing_happens(cx: &FileCx<'_>, check: Span, sleep: Span) -> bool {
         text.push_str(&l.to_ascii_lowercase());
     }
     const PHRASES: &[&str] = &[
-        "should not",
-        "shouldn't",
-        "must not",
-        "mustn't",
-        "should never",
-        "must never",
-        "not happen",
-        "n't happen",
-        "no longer",
-        "not be called",
-        "not restart",
-        "not fire",
-        "not run",
-        "see if",
-        "see whether",
+        "should not", "shouldn't", "must not", "mustn't", "should never", "must never", "not happen", "n't happen",
+        "no longer", "not be called", "not restart", "not fire", "not run", "see if", "see whether",
     ];
     let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
     PHRASES.iter().any(|p| text.contains(p))

@@ -48,7 +48,9 @@ fn comments_name_elapsing_time(cx: &FileCx<'_>, sleep: &Call<'_>) -> bool {
         text.push_str(&c);
         l += 1;
     }
-    ["expire", "expiry", "expiration", "ttl", "timestamp", "mtime", "modification time"].iter().any(|w| text.contains(w))
+    ["expire", "expiry", "expiration", "ttl", "timestamp", "mtime", "modification time"]
+        .iter()
+        .any(|w| text.contains(w))
 }
 
 /// The sleep is the backoff of a loop that re-checks a condition and leaves when it holds:
