@@ -1,6 +1,6 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::facts::{Call, Callee, Flow, FnId, SpawnId};
+use crate::facts::{Call, Callee, Flow, FnFacts, FnId, SpawnId, Spawner};
 use crate::source::Span;
 
 mod outcome;
@@ -11,9 +11,9 @@ crate::declare_lint! {
     /// ### What it does
     /// Finds `std::thread::sleep`, `tokio::time::sleep` (and `sleep_until`) and
     /// `async_std::task::sleep` in test code (`#[test]`, `#[tokio::test]`, `#[async_std::test]`,
-    /// `#[cfg(test)]` modules, files under `tests/`) whose test function spawns threads or
-    /// tasks, or shares state with them (`Arc`, locks, channels, atomics, `Notify`, `Barrier`),
-    /// and waits out the sleep to let that other work happen: the first check after the sleep
+    /// `#[cfg(test)]` modules and module files declared under a test-only `cfg`, files under
+    /// `tests/`) whose test function spawns threads or tasks itself and waits out the sleep to
+    /// let that work happen: the first check after the sleep
     /// (an `assert!`-family macro, a helper named `assert_…`/`check_…`, a `connect` to a server
     /// the test started) reads what the other work writes (an atomic, a lock, `try_recv`, a
     /// count or getter, a global query such as `check_deadlock()`).
@@ -28,8 +28,16 @@ crate::declare_lint! {
     /// no event to wait for instead of such a sleep, and maintainers of real crates rejected
     /// every finding of these kinds reviewed. Nor is a check that other threads are stuck (a
     /// deadlock detector, a parked or blocked thread): a thread blocked inside the call under
-    /// test cannot signal. `#[ignore]`d tests, which run only when asked for by hand, and a
-    /// `static` atomic declared in the test (it counts the test's own calls) are left alone.
+    /// test cannot signal. `#[ignore]`d tests, which run only when asked for by hand, are left
+    /// alone.
+    ///
+    /// Only work the test starts itself counts: threads that the code under test runs (a
+    /// pool's workers, a cache's processor, a server's loop) are out of sight, and reviewers
+    /// found those sleeps as often harmless (the write was eager, the command queued) as bets.
+    /// On a current-thread runtime (`#[tokio::test]` without `flavor = "multi_thread"`,
+    /// `Builder::new_current_thread()`) a `tokio::time::sleep` in the test's task yields, and
+    /// every ready task runs before the timer fires: unless the test also starts a thread or
+    /// `spawn_blocking` work, the order is fixed by the scheduler, not the clock.
     ///
     /// ### Why is this bad
     /// The test waits on the clock instead of the event it needs. On a loaded CI machine the
@@ -103,34 +111,6 @@ crate::declare_lint! {
 const SLEEPS: &[&str] =
     &["std::thread::sleep", "tokio::time::sleep", "tokio::time::sleep_until", "async_std::task::sleep"];
 
-/// Calls that create state shared between threads or tasks: `Arc`s, locks, channels,
-/// atomics, notifiers. Timer channels (`crossbeam_channel::after`) are not: a test of a timer
-/// sleeps on purpose.
-fn shares_state(path: &str) -> bool {
-    const ENDINGS: &[&str] = &[
-        "Arc::new",
-        "Arc::clone",
-        "mpsc::channel",
-        "mpsc::sync_channel",
-        "mpsc::unbounded_channel",
-        "oneshot::channel",
-        "broadcast::channel",
-        "watch::channel",
-        "Mutex::new",
-        "RwLock::new",
-        "Notify::new",
-        "Barrier::new",
-        "Condvar::new",
-        "std::thread::scope",
-    ];
-    const CHANNEL_CRATES: &[&str] = &["crossbeam_channel::", "flume::", "async_channel::", "kanal::"];
-    let channel_ctor = CHANNEL_CRATES.iter().any(|c| path.starts_with(c))
-        && (path.ends_with("::bounded") || path.ends_with("::unbounded"));
-    channel_ctor
-        || ENDINGS.iter().any(|m| path.ends_with(m))
-        || (path.starts_with("std::sync::atomic::Atomic") && path.ends_with("::new"))
-}
-
 pub fn check(cx: &FileCx<'_>) {
     for call in &cx.facts.calls {
         let Some(path) = call.resolved() else { continue };
@@ -193,23 +173,21 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
         .spawns_in(Some(fn_id))
         .find(|s| before(s.callee_span))
         .or_else(|| cx.facts.spawns_in(Some(fn_id)).next());
-    // A `static` atomic or lock inside the test is shared with the test's own calls, not with
-    // threads it started.
-    let sharing = cx.facts.calls_in(Some(fn_id)).find(|c| {
-        let line = cx.source.line_text(cx.source.line_index(c.callee_span.start as usize)).trim_start();
-        let in_static = line.starts_with("static ") || line.starts_with("pub static ");
-        c.resolved().is_some_and(shares_state) && !in_static
-    });
-    let (reason, other) = match (spawn, sharing) {
-        (Some(s), _) => {
-            let what = if s.spawner.is_thread() { "threads" } else { "tasks" };
-            (format!("that spawns {what}"), Some((s.callee_span, "work started here")))
-        }
-        (None, Some(c)) => {
-            ("that shares state with other threads".to_string(), Some((c.callee_span, "state shared here")))
-        }
-        (None, None) => return,
-    };
+    // Work the test starts itself is what the sleep can be seen to wait for. Threads the code
+    // under test runs (a pool's workers, a cache's processor) are out of sight: reviewers of
+    // real crates found those sleeps as often harmless (the write was eager, the command
+    // queued) as bets.
+    let Some(spawn) = spawn else { return };
+    // On a current-thread runtime, a sleep in the test's own task yields, and every task that
+    // is ready runs before the timer fires: in-memory work started by the test cannot lose.
+    if path.starts_with("tokio")
+        && runs_on_current_thread(cx, func, fn_id)
+        && !cx.facts.spawns_in(Some(fn_id)).any(|s| s.spawner.is_thread() || s.spawner == Spawner::TokioBlocking)
+    {
+        return;
+    }
+    let what = if spawn.spawner.is_thread() { "threads" } else { "tasks" };
+    let (reason, other) = (format!("that spawns {what}"), Some((spawn.callee_span, "work started here")));
     if purpose::deliberate_delay(cx, sleep, fn_id) {
         return;
     }
@@ -364,4 +342,21 @@ fn start_paused_suggestion(cx: &FileCx<'_>, fn_id: FnId) -> Option<(crate::sourc
         return None;
     };
     Some((attr.span, replacement))
+}
+
+/// `#[tokio::test]` without `flavor = "multi_thread"`, or a runtime built with
+/// `new_current_thread()` in the test.
+fn runs_on_current_thread(cx: &FileCx<'_>, func: &FnFacts<'_>, fn_id: FnId) -> bool {
+    let by_attr = func
+        .test_attr
+        .as_ref()
+        .is_some_and(|a| a.path.ends_with("tokio::test") && !cx.snippet(a.span).contains("multi_thread"));
+    let by_builder = cx.facts.calls_in(Some(fn_id)).any(|c| {
+        c.method_name() == Some("new_current_thread") || c.resolved().is_some_and(|p| p.ends_with("new_current_thread"))
+    });
+    let multi = cx.facts.calls_in(Some(fn_id)).any(|c| {
+        c.method_name() == Some("new_multi_thread")
+            || c.resolved().is_some_and(|p| p.ends_with("new_multi_thread") || p.ends_with("Runtime::new"))
+    });
+    (by_attr || by_builder) && !multi
 }

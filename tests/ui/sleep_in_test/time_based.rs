@@ -87,7 +87,7 @@ async fn measures_elapsed_time() {
 }
 
 // MUST fire: the clock is read only after the sleep, which waits for the server task.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn clock_read_after_the_sleep() {
     let h = tokio::spawn(async { serve().await });
     tokio::time::sleep(Duration::from_secs(1)).await; //~ sleep_in_test
