@@ -27,8 +27,8 @@ crate::declare_lint! {
     /// not async context, nor is a nested `fn` item inside an `async fn`. An `async` block
     /// is.
     ///
-    /// Test code (`#[tokio::test]` functions, `#[cfg(test)]` modules, files under `tests/`)
-    /// is left alone: tests block on purpose (writing a fixture file, driving a std client
+    /// Test code (`#[tokio::test]` functions, `#[cfg(test)]` modules, inline or declared from
+    /// another file as `#[cfg(test)] mod tests;`, files under `tests/`) is left alone: tests block on purpose (writing a fixture file, driving a std client
     /// against the server under test, keeping a worker busy to measure it), and a sleep that
     /// waits for other tasks there is `sleep_in_test`'s finding.
     ///
@@ -60,9 +60,8 @@ crate::declare_lint! {
     ///
     /// ### Known problems
     /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never
-    /// tuned on (corpus C, 2026-12-03) judged 2 true: most blocking calls it finds sit in test
-    /// modules declared from another file (`#[cfg(test)] mod tests;`, which a one-file view
-    /// cannot see), run once at start-up before any task shares the thread, block on purpose
+    /// tuned on (corpus C, 2026-12-03) judged 2 true: most blocking calls it found sat in test
+    /// modules declared from another file (`#[cfg(test)] mod tests;`, test code since), run once at start-up before any task shares the thread, block on purpose
     /// (a demo of a misbehaving task), or run on a runtime that is not tokio's. Turn it on
     /// (`-W blocking_in_async` or `pedantic = "warn"`) to review an async code base.
     ///

@@ -28,7 +28,7 @@ crate::declare_lint! {
     /// (`while let Some(r) = set.join_next().await { r?; }`: dropping the set aborts the rest),
     /// in a `main` function, whose return ends the process and every task with it, and for
     /// tokio tasks in test code (`#[test]` functions and their helpers, `#[cfg(test)]` modules,
-    /// files under `tests/`), examples and benchmarks (files under `examples/` and `benches/`):
+    /// inline or declared as `#[cfg(test)] mod tests;`, files under `tests/`), examples and benchmarks (files under `examples/` and `benches/`):
     /// there the runtime is the test's or the demo's own, and it cancels the remaining tasks
     /// when the error reaches the test or `main`.
     ///
