@@ -31,7 +31,7 @@ pub(super) fn declarations_in(path: &Path, text: &str) -> Vec<Declaration> {
         (false, Some(stem)) => dir.join(stem),
         _ => dir.to_path_buf(),
     };
-    let tokens: Vec<Token<'_>> = Lexer { bytes: text.as_bytes(), text, at: 0 }.collect();
+    let tokens: Vec<Token<'_>> = Lexer { bytes: text.as_bytes(), text, at: 0, in_attribute: false }.collect();
     let mut found = Vec::new();
     // What each open bracket is: an inline module's body (where items are), or anything else.
     let mut frames = vec![Frame::Items(Scope { base, path_base: dir.to_path_buf(), test_only: false })];
@@ -171,6 +171,9 @@ struct Lexer<'t> {
     text: &'t str,
     bytes: &'t [u8],
     at: usize,
+    /// Within an attribute's brackets, where a `#` is only punctuation (so that `#[#[#[…`
+    /// cannot recurse deeper than once).
+    in_attribute: bool,
 }
 
 impl<'t> Iterator for Lexer<'t> {
@@ -193,7 +196,7 @@ impl<'t> Iterator for Lexer<'t> {
                         return Some(Token::Punct(b'\''));
                     }
                 }
-                b'#' => return Some(self.attribute()),
+                b'#' if !self.in_attribute => return Some(self.attribute()),
                 b'(' | b'[' | b'{' => {
                     self.at += 1;
                     return Some(Token::Open);
@@ -353,8 +356,9 @@ impl<'t> Lexer<'t> {
             return Token::Punct(b'#');
         }
         self.at += bracket;
+        self.in_attribute = true;
         let mut depth = 0usize;
-        while let Some(token) = self.next() {
+        for token in self.by_ref() {
             match token {
                 Token::Open => depth += 1,
                 Token::Close => {
@@ -366,6 +370,7 @@ impl<'t> Lexer<'t> {
                 _ => {}
             }
         }
+        self.in_attribute = false;
         if inner {
             Token::InnerAttr
         } else {
@@ -379,7 +384,7 @@ mod tests {
     use super::*;
 
     fn tokens(text: &str) -> Vec<Token<'_>> {
-        Lexer { bytes: text.as_bytes(), text, at: 0 }.collect()
+        Lexer { bytes: text.as_bytes(), text, at: 0, in_attribute: false }.collect()
     }
 
     /// Comments, strings, characters and lifetimes hide what looks like declarations in them.
@@ -449,5 +454,6 @@ mod tests {
         assert!(declared("p/src/lib.rs", "'\\").is_empty());
         assert!(declared("p/src/lib.rs", "r#").is_empty());
         assert!(declared("p/src/lib.rs", "#[").is_empty());
+        assert!(declared("p/src/lib.rs", &"#[".repeat(100_000)).is_empty());
     }
 }

@@ -17,7 +17,7 @@
 
 use super::module_decls::{declarations_in, Declaration};
 use super::Plan;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// How many declaring files up a file's test-ness is looked for (each step is one folder up,
@@ -26,7 +26,25 @@ pub(super) const MAX_DEPTH: usize = 32;
 
 /// Marks the plan's files that a declaring file makes test code.
 pub(super) fn mark(plan: &mut Plan) {
+    use rayon::prelude::*;
     let mut modules = Modules::default();
+    // The declaring candidates of the plan's files (which include, in practice, those of the
+    // declaring files themselves) are read and scanned in parallel first: crate roots and
+    // `mod.rs` files are a good part of a tree's bytes (82 of 149 MB on corpus A).
+    let candidates: HashSet<PathBuf> = plan
+        .files
+        .iter()
+        .filter(|f| !f.is_test_file && !f.is_example_file)
+        .flat_map(|f| declaring_candidates(&normalise(&f.path)))
+        .collect();
+    let scanned: Vec<(PathBuf, HashMap<PathBuf, bool>)> = candidates
+        .into_par_iter()
+        .map(|parent| {
+            let files = declared_files(&parent);
+            (parent, files)
+        })
+        .collect();
+    modules.declared.extend(scanned);
     for file in plan.files.iter_mut().filter(|f| !f.is_test_file && !f.is_example_file) {
         file.is_test_file = modules.is_test(&normalise(&file.path), 0);
     }
@@ -63,21 +81,24 @@ impl Modules {
     }
 
     fn declarations(&mut self, parent: &Path) -> &HashMap<PathBuf, bool> {
-        self.declared.entry(parent.to_path_buf()).or_insert_with(|| {
-            // A cheap test first: most candidates do not exist, or declare nothing.
-            let declarations = match std::fs::read(parent).ok().and_then(|bytes| String::from_utf8(bytes).ok()) {
-                Some(text) if text.contains("mod") => declarations_in(parent, &text),
-                _ => Vec::new(),
-            };
-            let mut files = HashMap::new();
-            for Declaration { files: declared, test_only } in declarations {
-                for file in declared {
-                    *files.entry(file).or_insert(true) &= test_only;
-                }
-            }
-            files
-        })
+        self.declared.entry(parent.to_path_buf()).or_insert_with(|| declared_files(parent))
     }
+}
+
+/// What the file at `parent` declares: each file, and whether only for tests.
+fn declared_files(parent: &Path) -> HashMap<PathBuf, bool> {
+    // A cheap test first: most candidates do not exist, or declare nothing.
+    let declarations = match std::fs::read(parent).ok().and_then(|bytes| String::from_utf8(bytes).ok()) {
+        Some(text) if text.contains("mod") => declarations_in(parent, &text),
+        _ => Vec::new(),
+    };
+    let mut files = HashMap::new();
+    for Declaration { files: declared, test_only } in declarations {
+        for file in declared {
+            *files.entry(file).or_insert(true) &= test_only;
+        }
+    }
+    files
 }
 
 /// The files that may declare `file` as a module (see the module documentation).
