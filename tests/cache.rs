@@ -151,6 +151,32 @@ fn crate_wide_lints_follow_a_change_in_one_file() {
     assert_eq!(usage.analysed, 1, "{usage:?}");
 }
 
+/// A module file is test code when the file declaring it says so (`#[cfg(test)] mod
+/// tests;`): changing only that declaration changes the findings of the unchanged module on
+/// a cached rerun, both ways.
+#[test]
+fn a_module_follows_the_cfg_of_its_declaration() {
+    const ACCEPT_LOOP: &str = "pub fn serve(listener: std::net::TcpListener) {\n    loop {\n        \
+                               let (socket, _) = listener.accept().unwrap();\n        \
+                               std::thread::spawn(move || drop(socket));\n    }\n}\n";
+    let dir = Project::with_files("cached", &[("src/lib.rs", "mod tests;\n"), ("src/tests.rs", ACCEPT_LOOP)]);
+    let unbounded = |findings: &[String]| findings.iter().filter(|f| f.starts_with("unbounded_spawn_in_loop")).count();
+    age(dir.path());
+    let (production, _) = cached(dir.path());
+    assert_eq!(unbounded(&production), 1, "{production:?}");
+
+    dir.file("src/lib.rs", "#[cfg(test)]\nmod tests;\n");
+    age(dir.path());
+    let (test, usage) = cached(dir.path());
+    assert_eq!(unbounded(&test), 0, "{test:?}");
+    assert_eq!(usage.reused, 0, "tests.rs is test code now, its stored analysis is not: {usage:?}");
+
+    dir.file("src/lib.rs", "mod tests;\n");
+    age(dir.path());
+    let (again, _) = cached(dir.path());
+    assert_eq!(again, production);
+}
+
 /// `missing_race_check` reads facts of every file and the CI files: unsafe code added to one
 /// file, or a Miri job added to CI, changes it on a cached rerun.
 #[test]

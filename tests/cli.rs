@@ -497,3 +497,47 @@ fn missing_race_check_speaks_only_where_ci_is_in_sight() {
     p.file(".cargo_vcs_info.json", "{\"path_in_vcs\": \"\"}\n");
     assert_eq!(races(&p), 0, "a published package is checked by its repository's CI, out of sight");
 }
+
+/// An accept loop spawning a thread per connection: `unbounded_spawn_in_loop` in production
+/// code, exempt in test code.
+const ACCEPT_LOOP: &str = "pub fn serve(listener: std::net::TcpListener) {\n    loop {\n        \
+                           let (socket, _) = listener.accept().unwrap();\n        \
+                           std::thread::spawn(move || drop(socket));\n    }\n}\n";
+
+/// A module file is test code when the file declaring it compiles it only for tests
+/// (`#[cfg(test)] mod tests;`) or for a test-support feature, and so is every module below it;
+/// the same code in a production module is still reported. Both ways in: `cargo metadata` and
+/// named folders.
+#[test]
+fn modules_declared_for_tests_are_test_code() {
+    const LIB: &str =
+        "#[cfg(test)]\nmod tests;\npub mod a;\npub mod server;\n#[cfg(feature = \"test-util\")]\npub mod test_util;\n";
+    let p = Project::new();
+    p.file("Cargo.toml", &manifest("declared", "[features]\ntest-util = []\n"))
+        .file("src/lib.rs", LIB)
+        .file("src/server.rs", ACCEPT_LOOP)
+        .file("src/tests.rs", ACCEPT_LOOP)
+        .file("src/a/mod.rs", "#[cfg(test)]\nmod helpers;\npub mod prod;\n")
+        .file("src/a/prod.rs", ACCEPT_LOOP)
+        .file("src/a/helpers.rs", "mod deeper;\n")
+        .file("src/a/helpers/deeper.rs", ACCEPT_LOOP)
+        .file("src/test_util/mod.rs", ACCEPT_LOOP);
+    let reported = |args: &[&str]| -> Vec<String> {
+        let run = p.run(args);
+        run.expect_code(1);
+        run.stdout.lines().map(|l| l.split(':').next().unwrap_or(l).to_string()).collect()
+    };
+    for args in [&["--format", "short"][..], &["--format", "short", "src"][..]] {
+        assert_eq!(reported(args), ["src/a/prod.rs", "src/server.rs"], "{args:?}");
+    }
+    // Without the cfgs, the same modules are production code again.
+    p.file(
+        "src/lib.rs",
+        &LIB.replace("#[cfg(test)]", "").replace("feature = ", "not(feature = ").replace("\")]", "\"))]"),
+    )
+    .file("src/a/mod.rs", "mod helpers;\npub mod prod;\n");
+    assert_eq!(
+        reported(&["--format", "short"]),
+        ["src/a/helpers/deeper.rs", "src/a/prod.rs", "src/server.rs", "src/test_util/mod.rs", "src/tests.rs"]
+    );
+}

@@ -8,8 +8,10 @@
 mod cargo;
 mod ci;
 mod manifest;
+mod module_decls;
 mod paths;
 mod shown;
+mod test_modules;
 mod walk;
 mod workspace;
 
@@ -58,7 +60,8 @@ pub struct RustFile {
     pub shown: PathBuf,
     /// Index into [`Plan::packages`].
     pub package: usize,
-    /// Under the package's `tests/` folder.
+    /// Test code: under the package's `tests/` folder, or a module file that the file declaring
+    /// it compiles only for tests (`#[cfg(test)] mod tests;`, [`test_modules`]).
     pub is_test_file: bool,
     /// Under the package's `examples/` or `benches/` folder: a demo or a benchmark program.
     pub is_example_file: bool,
@@ -86,6 +89,8 @@ pub fn discover(input: &InputArgs, cwd: &Path, sources: &mut SourceMap) -> Resul
         paths::discover(&input.paths, cwd, &mut extra)?
     };
     plan.finish();
+    // Before the run computes the prefilter and the cache keys, which depend on it.
+    test_modules::mark(&mut plan);
     Ok(plan)
 }
 

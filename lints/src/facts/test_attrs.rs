@@ -32,7 +32,11 @@ pub fn expects_panic(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("should_panic"))
 }
 
-/// `#[cfg(test)]`, `#[cfg(all(test, …))]`: test-only code. `cfg(not(test))` is not.
+/// Test-only code: a `#[cfg(…)]` whose predicate names, outside `not(…)`, either `test`
+/// (`cfg(test)`, `cfg(all(test, …))`, `cfg(any(test, …))`) or a test-support feature
+/// ([`is_test_support_feature`]: `cfg(feature = "test-util")`). `cfg(not(test))` is not.
+/// The same rule decides whether a module file is test code because the file declaring it
+/// says so (`#[cfg(test)] mod tests;`), so that inline and file modules agree.
 pub fn is_cfg_test(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| {
         if !attr.path().is_ident("cfg") {
@@ -45,19 +49,39 @@ pub fn is_cfg_test(attrs: &[Attribute]) -> bool {
     })
 }
 
+/// A cargo feature that exists to compile test support: one of its words (split at `-` and
+/// `_`) is `test`, `tests`, `testing`, `testutil`, `testutils`, `mock`, `mocks` or `mocking`
+/// (`test-util`, `test_helpers`, `integration-tests`, `__testing`, `mock`, and `test` itself,
+/// which a crate has for nothing else). Words that merely begin with `test` do not count:
+/// `testnet` builds a production client for a test network.
+pub fn is_test_support_feature(name: &str) -> bool {
+    const WORDS: [&str; 8] = ["test", "tests", "testing", "testutil", "testutils", "mock", "mocks", "mocking"];
+    name.split(['-', '_']).any(|word| WORDS.contains(&word.to_ascii_lowercase().as_str()))
+}
+
 fn cfg_mentions_test(tokens: proc_macro2::TokenStream, negated: bool) -> bool {
+    use proc_macro2::TokenTree;
     let mut iter = tokens.into_iter().peekable();
     while let Some(tt) = iter.next() {
         match tt {
-            proc_macro2::TokenTree::Ident(id) => {
+            TokenTree::Ident(id) => {
                 let name = id.to_string();
-                if name == "test"
-                    && !negated
-                    && !matches!(iter.peek(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '=')
-                {
+                let assigned = matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '=');
+                if name == "test" && !negated && !assigned {
                     return true;
                 }
-                if let Some(proc_macro2::TokenTree::Group(g)) = iter.peek() {
+                if name == "feature" && assigned {
+                    iter.next();
+                    if let Some(TokenTree::Literal(value)) = iter.next() {
+                        let value = value.to_string();
+                        let value = value.trim_matches('"');
+                        if !negated && is_test_support_feature(value) {
+                            return true;
+                        }
+                    }
+                    continue;
+                }
+                if let Some(TokenTree::Group(g)) = iter.peek() {
                     let inner = g.stream();
                     iter.next();
                     if cfg_mentions_test(inner, negated || name == "not") {
@@ -65,7 +89,7 @@ fn cfg_mentions_test(tokens: proc_macro2::TokenStream, negated: bool) -> bool {
                     }
                 }
             }
-            proc_macro2::TokenTree::Group(g) if cfg_mentions_test(g.stream(), negated) => return true,
+            TokenTree::Group(g) if cfg_mentions_test(g.stream(), negated) => return true,
             _ => {}
         }
     }
@@ -86,7 +110,26 @@ mod tests {
         assert!(is_cfg_test(&attrs("#[cfg(test)]")));
         assert!(is_cfg_test(&attrs("#[cfg(all(test, feature = \"x\"))]")));
         assert!(!is_cfg_test(&attrs("#[cfg(not(test))]")));
-        assert!(!is_cfg_test(&attrs("#[cfg(feature = \"test\")]")));
+        assert!(is_cfg_test(&attrs("#[cfg(any(test, feature = \"x\"))]")));
+        assert!(!is_cfg_test(&attrs("#[cfg(test = \"x\")]")));
+        assert!(!is_cfg_test(&attrs("#[cfg(unix)]")));
+        assert!(!is_cfg_test(&attrs("#[cfg_attr(test, derive(Debug))]")));
+    }
+
+    /// Test-support features, and the features that only look like one.
+    #[test]
+    fn cfg_test_support_features() {
+        for feature in ["test", "test-util", "test-utils", "test_helpers", "testing", "__testing", "mock", "testutils"]
+        {
+            assert!(is_cfg_test(&attrs(&format!("#[cfg(feature = \"{feature}\")]"))), "{feature}");
+        }
+        assert!(is_cfg_test(&attrs("#[cfg(any(test, feature = \"test-utils\"))]")));
+        assert!(is_cfg_test(&attrs("#[cfg(all(unix, feature = \"integration-tests\"))]")));
+        for feature in ["testnet", "latest", "contest", "attest", "std", "mockall-derive"] {
+            assert!(!is_cfg_test(&attrs(&format!("#[cfg(feature = \"{feature}\")]"))), "{feature}");
+        }
+        assert!(!is_cfg_test(&attrs("#[cfg(not(feature = \"test-util\"))]")));
+        assert!(!is_cfg_test(&attrs("#[cfg(all(unix, not(any(test, feature = \"mock\"))))]")));
     }
 
     #[test]

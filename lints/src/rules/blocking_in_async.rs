@@ -27,10 +27,11 @@ crate::declare_lint! {
     /// not async context, nor is a nested `fn` item inside an `async fn`. An `async` block
     /// is.
     ///
-    /// Test code (`#[tokio::test]` functions, `#[cfg(test)]` modules, files under `tests/`)
-    /// is left alone: tests block on purpose (writing a fixture file, driving a std client
-    /// against the server under test, keeping a worker busy to measure it), and a sleep that
-    /// waits for other tasks there is `sleep_in_test`'s finding.
+    /// Test code (`#[tokio::test]` functions, `#[cfg(test)]` modules, inline or declared from
+    /// another file as `#[cfg(test)] mod tests;`, files under `tests/`) is left alone: tests block
+    /// on purpose (writing a fixture file, driving a std client against the server under test,
+    /// keeping a worker busy to measure it), and a sleep that waits for other tasks there is
+    /// `sleep_in_test`'s finding.
     ///
     /// Async code that runs alone on its thread is left alone too: the future handed to a
     /// `block_on` (`futures::executor::block_on`, `pollster`, `smol`, `futures_lite`,
@@ -59,12 +60,12 @@ crate::declare_lint! {
     /// cancellation; a blocked thread cannot even be cancelled.
     ///
     /// ### Known problems
-    /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never
-    /// tuned on (corpus C, 2026-12-03) judged 2 true: most blocking calls it finds sit in test
-    /// modules declared from another file (`#[cfg(test)] mod tests;`, which a one-file view
-    /// cannot see), run once at start-up before any task shares the thread, block on purpose
-    /// (a demo of a misbehaving task), or run on a runtime that is not tokio's. Turn it on
-    /// (`-W blocking_in_async` or `pedantic = "warn"`) to review an async code base.
+    /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never tuned
+    /// on (corpus C, 2026-12-03) judged 2 true: most blocking calls it found sat in test modules
+    /// declared from another file (`#[cfg(test)] mod tests;`, test code since), run once at
+    /// start-up before any task shares the thread, block on purpose (a demo of a misbehaving task),
+    /// or run on a runtime that is not tokio's. Turn it on (`-W blocking_in_async` or `pedantic =
+    /// "warn"`) to review an async code base.
     ///
     /// Receivers, handles and sockets are recognised only when created in the same function
     /// from a resolved `std` path; ones passed in as parameters or stored in fields are not

@@ -18,10 +18,11 @@ crate::declare_lint! {
     /// other side, like a loop that returns the error with `?`.
     ///
     /// The lint covers library and binary code. Test code (`#[test]` functions, `#[cfg(test)]`
-    /// modules, files under `tests/`), examples and benchmarks (files under `examples/` and
-    /// `benches/`) are left alone: a task spawned there dies with the test's runtime or with
-    /// the program's `main`, and a server or ticker that lives as long as the demo is the
-    /// point of the demo. A thread a test leaves running is `test_leaks_spawn`'s finding.
+    /// modules, inline or declared as `#[cfg(test)] mod tests;`, files under `tests/`), examples
+    /// and benchmarks (files under `examples/` and `benches/`) are left alone: a task spawned there
+    /// dies with the test's runtime or with the program's `main`, and a server or ticker that lives
+    /// as long as the demo is the point of the demo. A thread a test leaves running is
+    /// `test_leaks_spawn`'s finding.
     ///
     /// ### Why is this bad
     /// Go's first rule: every goroutine needs a clear exit. A detached task that never ends

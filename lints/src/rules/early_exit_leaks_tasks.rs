@@ -24,13 +24,13 @@ crate::declare_lint! {
     ///
     /// It stays silent when the loop aborts the remaining tasks before leaving (an `abort()`,
     /// `abort_all()`, `shutdown()` or `cancel()` in the loop), for a `break` after which the
-    /// collection is still used (the rest may be joined there), for `JoinSet` loops
-    /// (`while let Some(r) = set.join_next().await { r?; }`: dropping the set aborts the rest),
-    /// in a `main` function, whose return ends the process and every task with it, and for
-    /// tokio tasks in test code (`#[test]` functions and their helpers, `#[cfg(test)]` modules,
-    /// files under `tests/`), examples and benchmarks (files under `examples/` and `benches/`):
-    /// there the runtime is the test's or the demo's own, and it cancels the remaining tasks
-    /// when the error reaches the test or `main`.
+    /// collection is still used (the rest may be joined there), for `JoinSet` loops (`while let
+    /// Some(r) = set.join_next().await { r?; }`: dropping the set aborts the rest), in a `main`
+    /// function, whose return ends the process and every task with it, and for tokio tasks in test
+    /// code (`#[test]` functions and their helpers, `#[cfg(test)]` modules, inline or declared as
+    /// `#[cfg(test)] mod tests;`, files under `tests/`), examples and benchmarks (files under
+    /// `examples/` and `benches/`): there the runtime is the test's or the demo's own, and it
+    /// cancels the remaining tasks when the error reaches the test or `main`.
     ///
     /// ### Known problems
     /// `process::exit` and panics (`unwrap`, `expect`) are not treated as early exits. Iterator

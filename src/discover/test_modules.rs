@@ -1,0 +1,226 @@
+//! Module files that are test code because the file declaring them says so.
+//!
+//! `#[cfg(test)] mod tests;` in `src/lib.rs` makes `src/tests.rs` (or `src/tests/mod.rs`) test
+//! code, and with it every module that file declares, however deep. The same goes for a
+//! module compiled only for a test-support feature (`#[cfg(feature = "test-util")] pub mod
+//! test_util;`): the rule is `taskcheck_lints::facts::test_attrs::is_cfg_test`, the one that
+//! decides for inline modules, so that a module is test code whether it is written inline or
+//! in its own file.
+//!
+//! A file's declaring file is found by Rust's module-path rules: `D/N.rs` and `D/N/mod.rs` are
+//! declared by `D/mod.rs`, `D/lib.rs`, `D/main.rs` (crate roots) or `D.rs`; `lib.rs` and
+//! `main.rs` are crate roots, declared by nothing. A `#[path = "…"]` on the declaration is
+//! followed when its file is found from one of those declaring files. Only those candidates
+//! are read, each once, and only their item-level tokens are looked at (declarations at the
+//! top of the file and in inline modules, not in functions or macros). An unreadable or
+//! non-UTF-8 candidate, or one that does not lex, declares nothing.
+
+use super::module_decls::{declarations_in, Declaration};
+use super::Plan;
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+/// How many declaring files up a file's test-ness is looked for (each step is one folder up,
+/// so real trees stop far sooner), and how deep inline modules are followed.
+pub(super) const MAX_DEPTH: usize = 32;
+
+/// Marks the plan's files that a declaring file makes test code.
+pub(super) fn mark(plan: &mut Plan) {
+    use rayon::prelude::*;
+    let mut modules = Modules::default();
+    // The declaring candidates of the plan's files (which include, in practice, those of the
+    // declaring files themselves) are read and scanned in parallel first: crate roots and
+    // `mod.rs` files are a good part of a tree's bytes (82 of 149 MB on corpus A).
+    let candidates: HashSet<PathBuf> = plan
+        .files
+        .iter()
+        .filter(|f| !f.is_test_file && !f.is_example_file)
+        .flat_map(|f| declaring_candidates(&normalise(&f.path)))
+        .collect();
+    let scanned: Vec<(PathBuf, HashMap<PathBuf, bool>)> = candidates
+        .into_par_iter()
+        .map(|parent| {
+            let files = declared_files(&parent);
+            (parent, files)
+        })
+        .collect();
+    modules.declared.extend(scanned);
+    for file in plan.files.iter_mut().filter(|f| !f.is_test_file && !f.is_example_file) {
+        file.is_test_file = modules.is_test(&normalise(&file.path), 0);
+    }
+}
+
+#[derive(Default)]
+struct Modules {
+    /// What each candidate read so far declares: each file, and whether only for tests (a
+    /// file declared twice, `#[cfg(test)]` and `#[cfg(not(test))]`, is not). Empty: nothing,
+    /// or not readable. A map, since a crate root may declare hundreds of modules.
+    declared: HashMap<PathBuf, HashMap<PathBuf, bool>>,
+    /// Files already decided.
+    test: HashMap<PathBuf, bool>,
+}
+
+impl Modules {
+    fn is_test(&mut self, file: &Path, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        if let Some(&known) = self.test.get(file) {
+            return known;
+        }
+        let mut test = false;
+        for parent in declaring_candidates(file) {
+            let Some(&test_only) = self.declarations(&parent).get(file) else { continue };
+            if test_only || self.is_test(&parent, depth + 1) {
+                test = true;
+                break;
+            }
+        }
+        self.test.insert(file.to_path_buf(), test);
+        test
+    }
+
+    fn declarations(&mut self, parent: &Path) -> &HashMap<PathBuf, bool> {
+        self.declared.entry(parent.to_path_buf()).or_insert_with(|| declared_files(parent))
+    }
+}
+
+/// What the file at `parent` declares: each file, and whether only for tests.
+fn declared_files(parent: &Path) -> HashMap<PathBuf, bool> {
+    // A cheap test first: most candidates do not exist, or declare nothing.
+    let declarations = match std::fs::read(parent).ok().and_then(|bytes| String::from_utf8(bytes).ok()) {
+        Some(text) if text.contains("mod") => declarations_in(parent, &text),
+        _ => Vec::new(),
+    };
+    let mut files = HashMap::new();
+    for Declaration { files: declared, test_only } in declarations {
+        for file in declared {
+            *files.entry(file).or_insert(true) &= test_only;
+        }
+    }
+    files
+}
+
+/// The files that may declare `file` as a module (see the module documentation).
+fn declaring_candidates(file: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (file.parent(), file.file_name().and_then(|n| n.to_str())) else {
+        return Vec::new();
+    };
+    let module_dir = match name {
+        "lib.rs" | "main.rs" => return Vec::new(),
+        "mod.rs" => match dir.parent() {
+            Some(up) => up,
+            None => return Vec::new(),
+        },
+        _ if name.ends_with(".rs") => dir,
+        _ => return Vec::new(),
+    };
+    let mut candidates: Vec<PathBuf> = ["mod.rs", "lib.rs", "main.rs"].iter().map(|n| module_dir.join(n)).collect();
+    if let (Some(up), Some(own)) = (module_dir.parent(), module_dir.file_name()) {
+        let mut non_mod_rs = own.to_os_string();
+        non_mod_rs.push(".rs");
+        candidates.push(up.join(non_mod_rs));
+    }
+    candidates.retain(|c| c != file);
+    candidates
+}
+
+/// `a/./b/../c.rs` as `a/c.rs`, without touching the file system: declarations and the plan's
+/// files are compared as written.
+pub(super) fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether `file` (a path as the plan holds it) is test code by the declarations around it.
+#[cfg(test)]
+fn is_test_module(file: &Path) -> bool {
+    Modules::default().is_test(&normalise(file), 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::write_test_files as write;
+
+    fn candidates(file: &str) -> Vec<String> {
+        declaring_candidates(Path::new(file)).iter().map(|p| p.to_string_lossy().into_owned()).collect()
+    }
+
+    #[test]
+    fn declaring_files_by_module_path_rules() {
+        assert_eq!(candidates("p/src/tests.rs"), ["p/src/mod.rs", "p/src/lib.rs", "p/src/main.rs", "p/src.rs"]);
+        assert_eq!(candidates("p/src/tests/mod.rs"), ["p/src/mod.rs", "p/src/lib.rs", "p/src/main.rs", "p/src.rs"]);
+        assert_eq!(
+            candidates("p/src/client/mock_server.rs"),
+            ["p/src/client/mod.rs", "p/src/client/lib.rs", "p/src/client/main.rs", "p/src/client.rs"]
+        );
+        assert!(candidates("p/src/lib.rs").is_empty());
+        assert!(candidates("p/src/main.rs").is_empty());
+        assert!(candidates("p/src/notes.txt").is_empty());
+    }
+
+    #[test]
+    fn test_modules_and_the_modules_below_them() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path();
+        write(
+            root,
+            &[
+                (
+                    "src/lib.rs",
+                    "#[cfg(test)]\nmod tests;\npub mod a;\nmod client;\n#[cfg(feature = \"test-util\")]\npub mod \
+                     test_util;\n#[cfg(test)]\nmod twice;\n#[cfg(not(test))]\nmod twice;\n",
+                ),
+                ("src/tests.rs", "mod more;\n"),
+                ("src/tests/more.rs", "fn f() {}\n"),
+                ("src/a/mod.rs", "#[cfg(test)] mod helpers;\nmod prod;\n"),
+                ("src/a/helpers.rs", "mod deeper;\n"),
+                ("src/a/helpers/deeper.rs", "fn f() {}\n"),
+                ("src/a/prod.rs", "fn f() {}\n"),
+                ("src/client.rs", "#[cfg(test)] pub(crate) mod mock_server;\n"),
+                ("src/client/mock_server.rs", "fn f() {}\n"),
+                ("src/test_util/mod.rs", "pub mod clock;\n"),
+                ("src/test_util/clock.rs", "fn f() {}\n"),
+                ("src/undeclared.rs", "fn f() {}\n"),
+                ("src/twice.rs", "fn f() {}\n"),
+                ("src/bad/child.rs", "fn f() {}\n"),
+            ],
+        );
+        // A declaring file that is not UTF-8 declares nothing (and does not stop the run).
+        std::fs::write(root.join("src/bad.rs"), b"#[cfg(test)] mod child; \xff\xfe\n").expect("write");
+        for test in [
+            "src/tests.rs",
+            "src/tests/more.rs",
+            "src/a/helpers.rs",
+            "src/a/helpers/deeper.rs",
+            "src/client/mock_server.rs",
+            "src/test_util/mod.rs",
+            "src/test_util/clock.rs",
+        ] {
+            assert!(is_test_module(&root.join(test)), "{test}");
+        }
+        for production in [
+            "src/lib.rs",
+            "src/a/mod.rs",
+            "src/a/prod.rs",
+            "src/client.rs",
+            "src/undeclared.rs",
+            "src/twice.rs",
+            "src/bad/child.rs",
+        ] {
+            assert!(!is_test_module(&root.join(production)), "{production}");
+        }
+        // Spelled with `.` and `..`, as a path on the command line may be.
+        assert!(is_test_module(&root.join("src/a/../a/./helpers.rs")));
+    }
+}
