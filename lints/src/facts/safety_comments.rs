@@ -356,7 +356,7 @@ fn doc_argues_thread_safety(doc: &str, type_name: &str) -> bool {
         // safety (`… must be `Sync`. This is safe because it is never modified.`).
         (0..sentences.len()).any(|k| {
             is_about_crossing_threads(sentences[k], type_name)
-                && !is_negative(sentences[k])
+                && !is_not_the_argument(sentences[k])
                 && (argues(sentences[k], false)
                     || sentences.get(k + 1).is_some_and(|next| is_about_safety(next) && argues(next, false)))
         })
@@ -378,12 +378,14 @@ fn is_about_crossing_threads(sentence: &str, type_name: &str) -> bool {
 }
 
 /// A sentence that says what the type is not or does not do (`is not `Sync``, `does not have a
-/// `Sync` marker`, `doesn't support unlocking, since …`) argues about that, not about the impl.
-fn is_negative(sentence: &str) -> bool {
+/// `Sync` marker`, `doesn't support unlocking, since …`), or that tells the reader what to do
+/// (`If you can guarantee no concurrent access you can add `Sync``), argues about that, not
+/// about the impl.
+fn is_not_the_argument(sentence: &str) -> bool {
     sentence
         .to_ascii_lowercase()
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .any(|w| w == "not" || w.ends_with("n't"))
+        .any(|w| w == "not" || w.ends_with("n't") || w == "you")
 }
 
 fn is_about_safety(sentence: &str) -> bool {
@@ -492,6 +494,7 @@ mod tests {
             "Because `Rx` does not have a `Sync` marker, `Arc<Rx>` is not `Send`.",
             "Rx"
         ));
+        assert!(!doc_argues_thread_safety("If you can guarantee no concurrent access you can add `Sync`.", "Mux"));
         // Threads, but not this type's: a reason about something else.
         assert!(!doc_argues_thread_safety(
             "Because of this, attempts to recursively acquire a read lock within a single thread may deadlock.",

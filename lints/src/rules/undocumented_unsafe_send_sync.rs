@@ -41,7 +41,7 @@ crate::declare_lint! {
     /// type T only from the original thread on which the ThreadBound was constructed.` is one.
     /// A doc that says what the type is but not why it may cross threads (`/// Newtype that
     /// adds Send and Sync to libc::aiocb, which contains raw pointers`, `A thread-safe cell`),
-    /// says what it is not (`Rx is not Sync`), or gives a reason about something else (`… may
+    /// says what it is not (`Rx is not Sync`), tells the reader what to do (`if you can guarantee …`), or gives a reason about something else (`… may
     /// deadlock on a single thread`) is not an argument. Words that argue next to the impl but
     /// in a type's doc tell users what the type is or what they must do (`safe`,
     /// `thread-safe`, `equivalent`, `since`, `the caller must ensure`) do not count there.

@@ -44,6 +44,10 @@ unsafe impl Send for MappedGuard {} //~ undocumented_unsafe_send_sync
 pub struct Rx(*mut u8);
 unsafe impl Send for Rx {} //~ undocumented_unsafe_send_sync
 
+/// Advice to the reader: if you can guarantee no concurrent access you can add `Sync` yourself.
+pub struct Multiplex(*mut u8);
+unsafe impl Send for Multiplex {} //~ undocumented_unsafe_send_sync
+
 /// A lock. Because of this, a read lock taken twice on a single thread may deadlock.
 pub struct RwLock(*mut u8);
 unsafe impl Sync for RwLock {} //~ undocumented_unsafe_send_sync
