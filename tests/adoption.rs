@@ -314,17 +314,21 @@ fn fix_applies_machine_applicable_suggestions_and_diff_only_prints() {
     p.run(&["--diff"]).expect_code(2).stderr_has("--fix");
 }
 
-/// A justification written without the `SAFETY:` marker: `--fix` adds the marker, once for
-/// the `Send` + `Sync` pair the comment covers, and the impls are then documented.
+/// A justification written without the `SAFETY:` marker documents the impls (silent by
+/// default); with the pedantic `unmarked_safety_comment` on, `--fix` adds the marker, once for
+/// the `Send` + `Sync` pair the comment covers.
 #[test]
 fn fix_marks_an_unsafe_impl_justification_as_safety() {
     let lib = "pub struct Raw(*mut u8);\n// The pointer is never dereferenced, so moving it is fine.\nunsafe impl Send for Raw {}\nunsafe impl Sync for Raw {}\n";
     let p = Project::package("app", lib);
-    p.run(&[])
+    p.run(&["-A", "missing_race_check"]).expect_code(0);
+    p.run(&["-W", "unmarked_safety_comment"])
         .expect_code(1)
         .stdout_has("`unsafe impl Send` has a justification but no `SAFETY:` marker")
         .stdout_has("`unsafe impl Sync` has a justification but no `SAFETY:` marker");
-    p.run(&["--fix", "-A", "missing_race_check"]).expect_code(0).stdout_has("(2 fixed)");
+    p.run(&["--fix", "-W", "unmarked_safety_comment", "-A", "missing_race_check"])
+        .expect_code(0)
+        .stdout_has("(2 fixed)");
     assert_eq!(p.read("src/lib.rs"), lib.replace("// The pointer", "// SAFETY: The pointer"));
 }
 

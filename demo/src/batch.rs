@@ -53,7 +53,7 @@ impl Arena {
     }
 }
 
-// The writer thread takes ownership of arenas; nothing says why that is sound.
+// The writer thread takes ownership of arenas (and no comment argues for it).
 unsafe impl Send for Arena {}
 
 /// A read-only view of a batch published once and then never written.

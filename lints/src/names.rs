@@ -182,7 +182,7 @@ mod tests {
         let names = |g: &str| resolve(g).unwrap().lints().iter().map(|l| l.name).collect::<Vec<_>>();
         assert!(names("correctness").contains(&"double_lock"));
         assert!(names("pedantic").contains(&"unbounded_channel") && !names("pedantic").contains(&"double_lock"));
-        assert_eq!(names("rule-11").len(), 3);
+        assert_eq!(names("rule-11").len(), 4);
         let by_category: usize = Category::ALL.iter().map(|c| names(c.name()).len()).sum();
         assert_eq!(by_category, names("all").len(), "every lint is in exactly one category");
         let rank = |n: &str| resolve(n).map(Named::generality);

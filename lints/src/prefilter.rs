@@ -118,7 +118,9 @@ pub fn condition(lint: &str) -> Option<Cond> {
                 "Condvar", "scope", "crossbeam", "flume", "async_channel", "kanal", "Atomic",
             ]),
         ]),
-        "undocumented_unsafe_send_sync" | "send_sync_impl_unbounded" => unsafe_send_sync_impl(),
+        "undocumented_unsafe_send_sync" | "unmarked_safety_comment" | "send_sync_impl_unbounded" => {
+            unsafe_send_sync_impl()
+        }
         "static_mut" => seq("static", "mut"),
         // Async code (`async fn`, block or closure) calling `std::thread::sleep`, `std::fs`,
         // `std::net`, joining a std thread (spawned in sight) or receiving on `std::sync::mpsc`:

@@ -224,3 +224,17 @@ pub fn sync_kind(resolved: &str) -> Option<SyncKind> {
     }
     None
 }
+
+/// `Send` or `Sync` as an auto trait: bare, or `std::marker::`/`core::marker::`.
+pub fn send_sync_trait(path: &syn::Path) -> Option<&'static str> {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let last = segments.last()?;
+    let is_marker_path = segments.len() == 1
+        || (segments.len() == 3 && (segments[0] == "std" || segments[0] == "core") && segments[1] == "marker")
+        || (segments.len() == 2 && segments[0] == "marker");
+    match last.as_str() {
+        "Send" if is_marker_path => Some("Send"),
+        "Sync" if is_marker_path => Some("Sync"),
+        _ => None,
+    }
+}

@@ -9,7 +9,8 @@
 //!   `JoinSet::new()`, a thread `Scope` from `thread::scope(|s| …)`);
 //! - [`spawns`]: which calls spawn a thread or task, on which runtime;
 //! - [`items`]: type definitions (with their fields' resolved types), impls and statics;
-//! - [`modules`]: module declarations and `pub use`, for the workspace's "is it public?".
+//! - [`modules`]: module declarations and `pub use`, for the workspace's "is it public?";
+//! - [`safety_comments`]: what documents an `unsafe impl Send`/`Sync` (its comment, its type's doc).
 
 pub mod bodies;
 pub mod flow;
@@ -20,6 +21,7 @@ pub mod locks;
 pub mod macros;
 pub mod modules;
 pub mod paths;
+pub mod safety_comments;
 pub mod spawns;
 pub mod test_attrs;
 pub mod types;

@@ -421,7 +421,7 @@ impl<'a> Walker<'a, '_> {
 
     fn record_impl(&mut self, i: &'a syn::ItemImpl) {
         let unsafe_auto_trait = match (&i.unsafety, &i.trait_) {
-            (Some(_), Some((None, path, _))) => crate::rules::undocumented_unsafe_send_sync::send_sync_trait(path),
+            (Some(_), Some((None, path, _))) => items::send_sync_trait(path),
             _ => None,
         };
         let self_name = match &*i.self_ty {

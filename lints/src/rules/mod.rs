@@ -30,6 +30,7 @@ pub mod unbounded_spawn_in_loop;
 pub mod uncancellable_loop;
 pub mod undocumented_shared_type;
 pub mod undocumented_unsafe_send_sync;
+pub mod unmarked_safety_comment;
 pub mod unnamed_thread;
 
 /// A file lint's check: reads the file's facts, reports through the context.
@@ -58,6 +59,7 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
     (&send_sync_impl_unbounded::SEND_SYNC_IMPL_UNBOUNDED, send_sync_impl_unbounded::check),
     (&undocumented_unsafe_send_sync::UNDOCUMENTED_UNSAFE_SEND_SYNC, undocumented_unsafe_send_sync::check),
+    (&unmarked_safety_comment::UNMARKED_SAFETY_COMMENT, unmarked_safety_comment::check),
     (&test_leaks_spawn::TEST_LEAKS_SPAWN, test_leaks_spawn::check),
     (&unnamed_thread::UNNAMED_THREAD, unnamed_thread::check),
 ];

@@ -1,8 +1,8 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
+use crate::facts::items::send_sync_trait;
 use crate::facts::items::ImplFact;
 use crate::registry::Rule;
-use crate::rules::undocumented_unsafe_send_sync::send_sync_trait;
 use crate::source::Span;
 use std::collections::HashSet;
 

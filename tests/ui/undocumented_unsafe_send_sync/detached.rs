@@ -1,9 +1,11 @@
+//@ warn: unmarked_safety_comment
 // Justifications that are there but not directly attached to the impl.
 
-// On an attribute's line: the reason argues without the marker, the fix adds it.
+// On an attribute's line: the reason argues without the marker (`unmarked_safety_comment`, which
+// adds it).
 pub struct Tagged<T>(std::marker::PhantomData<T>);
 #[allow(clippy::non_send_fields_in_send_ty)] // we do not hold a T, only its type
-unsafe impl<T> Send for Tagged<T> {} //~ undocumented_unsafe_send_sync
+unsafe impl<T> Send for Tagged<T> {} //~ unmarked_safety_comment
 
 // ... and with the marker: silent.
 pub struct Marked<T>(std::marker::PhantomData<T>);
@@ -20,7 +22,7 @@ pub struct ConnectionHandle(*mut u8);
 // A SQLite3 handle is safe to send between threads, provided not more than
 // one is accessing it at the same time.
 
-unsafe impl Send for ConnectionHandle {} //~ undocumented_unsafe_send_sync
+unsafe impl Send for ConnectionHandle {} //~ unmarked_safety_comment
 
 pub struct Statement(*mut u8);
 
