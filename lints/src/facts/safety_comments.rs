@@ -18,6 +18,27 @@ pub fn unsafe_send_sync_impls<'c, 'a>(
     })
 }
 
+/// The impl is test code (a `#[test]` helper, a `#[cfg(test)]` module, a test file): it never
+/// ships, and a type made `Send` for one test is not a claim users rely on.
+pub fn is_test_impl(cx: &FileCx<'_>, i: &syn::ItemImpl) -> bool {
+    cx.facts.impls.iter().any(|imp| std::ptr::eq(imp.item, i) && imp.is_test)
+}
+
+/// The other half of a `Send`/`Sync` pair for the same type, written right above this impl
+/// (its last line directly above this impl's first): one comment covers the pair even when
+/// the first impl spans several lines (`where` clauses).
+fn sibling_above<'a>(cx: &FileCx<'a>, i: &syn::ItemImpl, unsafe_span: Span) -> Option<(&'a syn::ItemImpl, Span)> {
+    let src = cx.source;
+    let (first, _) = insertion_point(cx, i, unsafe_span);
+    let first_line = src.line_index(first.start as usize);
+    let ty = type_text(&i.self_ty);
+    unsafe_send_sync_impls(cx).find_map(|(other, other_unsafe, _)| {
+        let end_line = src.line_index(cx.span(other).end.saturating_sub(1) as usize);
+        (!std::ptr::eq(other, i) && end_line + 1 == first_line && type_text(&other.self_ty) == ty)
+            .then_some((other, other_unsafe))
+    })
+}
+
 /// The start of the impl's first line (its first attribute, or the `unsafe` line), and that
 /// line's indentation.
 pub fn insertion_point(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> (Span, String) {
@@ -111,6 +132,35 @@ pub fn classify(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> ImplCo
     let text: Vec<&str> = lines.iter().map(|(_, t)| *t).collect();
     match lines.iter().find(|(_, t)| !t.is_empty()) {
         Some(&(at, _)) if justifies(&text.join(" ")) => ImplComment::Justification { at },
+        Some(_) => ImplComment::Missing,
+        // Nothing above this impl: the pair's first half may carry the comment for both.
+        None => match sibling_above(cx, i, unsafe_span) {
+            Some((other, other_unsafe)) if other_unsafe.start < unsafe_span.start => {
+                classify_own(cx, other, other_unsafe)
+            }
+            _ => ImplComment::Missing,
+        },
+    }
+}
+
+/// [`classify`] without looking at a sibling (so that a pair cannot refer to itself).
+fn classify_own(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> ImplComment {
+    let line = cx.source.line_index(unsafe_span.start as usize);
+    let above = comments_above(cx, i, unsafe_span, line);
+    if above.iter().any(|(_, text)| mentions_safety(text)) {
+        return ImplComment::Safety;
+    }
+    let lines: Vec<(usize, &str)> = above
+        .iter()
+        .rev()
+        .filter_map(|&(at, text)| {
+            let (offset, body) = comment_body(text)?;
+            Some((at + offset, body))
+        })
+        .collect();
+    let text: Vec<&str> = lines.iter().map(|(_, t)| *t).collect();
+    match lines.iter().find(|(_, t)| !t.is_empty()) {
+        Some(&(at, _)) if justifies(&text.join(" ")) => ImplComment::Justification { at },
         _ => ImplComment::Missing,
     }
 }
@@ -131,6 +181,9 @@ fn comments_above<'s>(cx: &FileCx<'s>, i: &syn::ItemImpl, unsafe_span: Span, lin
     let mut stopped_at_code: Option<&str> = None;
     let mut l = line;
     let mut in_block_comment = false;
+    let mut passed_type = false;
+    // How many comments lay between the impl and a one-line type above it.
+    let mut comments_before_type = 0;
     while l > 0 {
         l -= 1;
         let raw = src.line_text(l);
@@ -151,6 +204,11 @@ fn comments_above<'s>(cx: &FileCx<'s>, i: &syn::ItemImpl, unsafe_span: Span, lin
             in_block_comment = false;
         }
         if is_comment || in_block_comment {
+            // Above a one-line type, a doc comment is the type's, not the impl's.
+            let is_doc = ["///", "//!", "/**", "/*!"].iter().any(|d| text.starts_with(d));
+            if passed_type && is_doc {
+                break;
+            }
             found.push((src.line_range(l).start, raw));
             continue;
         }
@@ -170,10 +228,38 @@ fn comments_above<'s>(cx: &FileCx<'s>, i: &syn::ItemImpl, unsafe_span: Span, lin
             }
             continue;
         }
-        if is_sibling_impl {
+        // `struct Wrapper(Guard);` right above its own impl: the comment above covers both.
+        let self_name = match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        let is_own_one_line_type = code.ends_with(';')
+            && self_name.is_some_and(|n| {
+                let decl = code.trim_start_matches("pub(crate) ").trim_start_matches("pub ");
+                decl.starts_with(&format!("struct {n}")) || decl.starts_with(&format!("type {n}"))
+            });
+        if is_sibling_impl || is_own_one_line_type {
+            if is_own_one_line_type && !passed_type {
+                passed_type = true;
+                comments_before_type = found.len();
+            }
             continue;
         }
         break;
+    }
+    // Past the type, a comment speaks for the impl only if it is about threads or the traits
+    // (`we wrap it because Guard isn't Sync`); otherwise it describes the type.
+    if passed_type {
+        let about_threads = found[comments_before_type..].iter().any(|(_, raw)| {
+            let lower = raw.to_ascii_lowercase();
+            lower
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| matches!(w, "send" | "sync" | "thread" | "threads"))
+        });
+        if !about_threads {
+            found.truncate(comments_before_type);
+            past_blank = past_blank.filter(|&p| p <= comments_before_type);
+        }
     }
     if let Some(start) = past_blank {
         let block = &found[start..];
@@ -272,10 +358,14 @@ fn argues(text: &str, next_to_impl: bool) -> bool {
         .collect();
     let is_reason = |w: &&str| REASONS.contains(w) || (next_to_impl && COMMENT_REASONS.contains(w));
     let has_phrase = |p: &&str| lower.contains(p);
-    words.len() >= 4
-        && (words.iter().any(is_reason)
-            || REASON_PHRASES.iter().any(has_phrase)
-            || (next_to_impl && COMMENT_REASON_PHRASES.iter().any(has_phrase)))
+    // Next to the impl, a sentence about the traits themselves explains the choice (`We make raw
+    // iterators Send and Sync, and let the PhantomData in the real iterators set the bounds`).
+    let names_the_traits = next_to_impl && words.len() >= 8 && words.iter().any(|w| *w == "send" || *w == "sync");
+    names_the_traits
+        || (words.len() >= 4
+            && (words.iter().any(is_reason)
+                || REASON_PHRASES.iter().any(has_phrase)
+                || (next_to_impl && COMMENT_REASON_PHRASES.iter().any(has_phrase))))
 }
 
 /// A type as people write it: `inner::Ptr<T>`, not the token spacing `inner :: Ptr < T >`.

@@ -17,8 +17,13 @@ crate::declare_lint! {
     /// and every later change to the type must be checked against it. Go's rule: document
     /// concurrency safety.
     ///
-    /// One comment covers a pair of one-line `unsafe impl Send` / `unsafe impl Sync` written
-    /// directly under it. The impl's comment may also sit at the end of one of its attribute
+    /// One comment covers a pair of `unsafe impl Send` / `unsafe impl Sync` for one type
+    /// written one right under the other (the first may span several lines), and a one-line
+    /// wrapper type declared right above its impl (`// we wrap Guard because it isn't Sync` /
+    /// `struct GuardWrapper(Guard);` / `unsafe impl Sync for GuardWrapper {}`) when that
+    /// comment speaks of threads or the traits. Next to the impl, a comment of eight words or
+    /// more that names `Send` or `Sync` explains the choice (`We make raw iterators Send and
+    /// Sync, and let the PhantomData of the real iterators set the bounds`). The impl's comment may also sit at the end of one of its attribute
     /// lines (`#[allow(..)] // SAFETY: we hold no T`), or one blank line above the impl (its
     /// attributes between): a block at the impl's indentation, not hanging directly under the
     /// previous item (a comment right under `}` or `struct X;`, or indented deeper, belongs to
@@ -45,6 +50,10 @@ crate::declare_lint! {
     /// deadlock on a single thread`) is not an argument. Words that argue next to the impl but
     /// in a type's doc tell users what the type is or what they must do (`safe`,
     /// `thread-safe`, `equivalent`, `since`, `the caller must ensure`) do not count there.
+    ///
+    /// Impls in test code (`#[cfg(test)]` modules, test files) and in examples and benchmarks
+    /// are not reported: they never ship, and a type made `Send` for one test is no claim users
+    /// rely on.
     ///
     /// ### Known problems
     /// Generated files are left alone: a file whose first ten lines (first 2 KB) carry a
@@ -92,7 +101,15 @@ pub fn check(cx: &FileCx<'_>) {
     if safety_comments::is_generated(cx) {
         return;
     }
+    // Test code and demo or benchmark programs never ship: their impls are no claim users
+    // rely on.
+    if cx.is_example_file {
+        return;
+    }
     for (i, unsafe_span, which) in safety_comments::unsafe_send_sync_impls(cx) {
+        if safety_comments::is_test_impl(cx, i) {
+            continue;
+        }
         // An argument without the marker is `unmarked_safety_comment`'s.
         if matches!(safety_comments::classify(cx, i, unsafe_span), ImplComment::Missing)
             && !safety_comments::type_doc_argues(cx, i)
