@@ -11,7 +11,8 @@ use cargo_taskcheck::lints::registry::tool;
 use cargo_taskcheck::lints::{
     analyze_file, nesting, Diagnostic, FileId, FileInput, Levels, PackageInfo, SourceFile, SourceMap, STACK_BYTES,
 };
-use cargo_taskcheck::run::{analyse, Outcome};
+use cargo_taskcheck::analysis::analyse;
+use cargo_taskcheck::outcome::Outcome;
 use common::{Project, DETACHED};
 use std::path::{Path, PathBuf};
 
