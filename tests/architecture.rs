@@ -62,8 +62,10 @@ fn no_module_is_declared_with_a_path_attribute() {
 fn the_scanner_finds_real_dependencies() {
     let lints = crate_sources("lints/src");
     let names = |from: &str, to: &str| {
-        !offences(&lints, |f, t| f.first().map(String::as_str) == Some(from) && t.first().map(String::as_str) == Some(to))
-            .is_empty()
+        !offences(&lints, |f, t| {
+            f.first().map(String::as_str) == Some(from) && t.first().map(String::as_str) == Some(to)
+        })
+        .is_empty()
     };
     assert!(names("rules", "facts"));
     assert!(names("prefilter", "registry"));
@@ -306,8 +308,7 @@ fn references(text: &str, module: &[String]) -> Vec<Reference> {
                 continue;
             }
             "crate" | "super" | "self"
-                if tokens.get(i + 1).is_some_and(|c| c.text == "::")
-                    && !(i > 0 && tokens[i - 1].text == "::") =>
+                if tokens.get(i + 1).is_some_and(|c| c.text == "::") && !(i > 0 && tokens[i - 1].text == "::") =>
             {
                 let mut path = vec![t.text.clone()];
                 let mut j = i + 1;
@@ -363,7 +364,7 @@ fn use_tree(tokens: &[Token], mut i: usize, mut prefix: Vec<String>, out: &mut V
             _ if is_ident(t) && t.text != "as" => {
                 prefix.push(t.text.clone());
                 i += 1;
-                if !tokens.get(i).is_some_and(|t| t.text == "::") {
+                if tokens.get(i).is_none_or(|t| t.text != "::") {
                     out.push(prefix);
                     return end_of_tree(tokens, i);
                 }

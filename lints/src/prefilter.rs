@@ -255,9 +255,7 @@ fn can_fire(lint: &str, run: &RunContext<'_>) -> bool {
         // race checker.
         "missing_race_check" => {
             let manifest = run.root_manifest.is_some() || run.packages.iter().any(|p| p.manifest.is_some());
-            manifest
-                && run.packages.iter().any(|p| !p.ci_elsewhere)
-                && !ci_runs_race_check(run.sources, run.ci_files)
+            manifest && run.packages.iter().any(|p| !p.ci_elsewhere) && !ci_runs_race_check(run.sources, run.ci_files)
         }
         _ => true,
     }
