@@ -3,7 +3,7 @@
 use crate::cli::Command;
 use crate::docs;
 use crate::error::Error;
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use crate::suggest;
 use std::io::Write;
 use taskcheck_lints::{self as lints, registry::tool, Category, Lint};

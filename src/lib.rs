@@ -1,10 +1,13 @@
 //! The `cargo-taskcheck` driver: command line, discovery, the parallel run, and the outputs.
 //! The analyses themselves live in the `taskcheck_lints` crate.
 //!
-//! [`cli`] parses, [`discover`] finds files and packages, [`run`] reads and analyses them and
-//! hands a [`emit::Report`] to [`output`]. See `ARCHITECTURE.md`.
+//! [`cli`] parses, [`discover`] finds files and packages, [`analysis`] reads and analyses
+//! them, [`adopt`] applies the baseline, diff and fixes, and [`output`] prints the
+//! [`emit::Report`]; [`run`] ties these steps together and [`outcome`] gives the exit code.
+//! See `ARCHITECTURE.md`.
 
 pub mod adopt;
+pub mod analysis;
 pub mod cache;
 pub mod check;
 pub mod cli;
@@ -15,6 +18,7 @@ pub mod docs;
 pub mod emit;
 pub mod error;
 pub mod levels;
+pub mod outcome;
 pub mod output;
 pub mod precision;
 pub mod run;

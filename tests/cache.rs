@@ -5,11 +5,11 @@
 
 mod common;
 
+use cargo_taskcheck::analysis::{analyse_with, AnalyseOptions, CacheUse};
 use cargo_taskcheck::cli::InputArgs;
 use cargo_taskcheck::config::Settings;
 use cargo_taskcheck::discover;
 use cargo_taskcheck::lints::{Level, SourceMap};
-use cargo_taskcheck::run::{analyse_with, AnalyseOptions, CacheUse};
 use common::{manifest, Project, DETACHED};
 use std::path::Path;
 

@@ -4,6 +4,7 @@
 
 mod common;
 
+use cargo_taskcheck::analysis::analyse;
 use cargo_taskcheck::cli::FailOn;
 use cargo_taskcheck::config::Settings;
 use cargo_taskcheck::discover::{Plan, RustFile};
@@ -11,7 +12,7 @@ use cargo_taskcheck::lints::registry::tool;
 use cargo_taskcheck::lints::{
     analyze_file, nesting, Diagnostic, FileId, FileInput, Levels, PackageInfo, SourceFile, SourceMap, STACK_BYTES,
 };
-use cargo_taskcheck::run::{analyse, Outcome};
+use cargo_taskcheck::outcome::Outcome;
 use common::{Project, DETACHED};
 use std::path::{Path, PathBuf};
 

@@ -26,6 +26,8 @@
 //!
 //! A lint with no condition here is never skipped for: every file is parsed.
 
+use crate::facts::ci::ci_runs_race_check;
+use crate::facts::manifest::abort_profiles;
 use crate::registry::Lint;
 use crate::source::{FileId, SourceMap};
 use crate::{Levels, PackageInfo};
@@ -241,11 +243,20 @@ pub struct RunContext<'a> {
     pub ci_files: &'a [FileId],
 }
 
-/// Whether a workspace lint can report anything in this run at all.
+/// Whether a workspace lint can report anything in this run at all. Each condition is one its
+/// `check` returns early on, so it must stay in step with the rule.
 fn can_fire(lint: &str, run: &RunContext<'_>) -> bool {
     match lint {
-        "catch_unwind_under_abort" => crate::rules::catch_unwind_under_abort::can_fire(run),
-        "missing_race_check" => crate::rules::missing_race_check::can_fire(run),
+        // Reports only on a `panic = "abort"` profile of the root manifest.
+        "catch_unwind_under_abort" => {
+            run.root_manifest.is_some_and(|m| !abort_profiles(&run.sources.get(m).text).is_empty())
+        }
+        // Reports on a manifest, for packages whose CI is in sight, when no CI file runs a
+        // race checker.
+        "missing_race_check" => {
+            let manifest = run.root_manifest.is_some() || run.packages.iter().any(|p| p.manifest.is_some());
+            manifest && run.packages.iter().any(|p| !p.ci_elsewhere) && !ci_runs_race_check(run.sources, run.ci_files)
+        }
         _ => true,
     }
 }

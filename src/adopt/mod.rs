@@ -8,10 +8,11 @@ pub mod diffbase;
 pub mod fix;
 pub mod stats;
 
+use crate::analysis::Analysis;
 use crate::cli::AdoptionArgs;
 use crate::emit::human::display_path;
 use crate::error::Error;
-use crate::run::{Analysis, Outcome};
+use crate::outcome::Outcome;
 use std::path::Path;
 use taskcheck_lints::registry::tool;
 use taskcheck_lints::suppress::Suppressed;

@@ -1,4 +1,7 @@
-//! Facts about one file that every lint shares, computed in one walk over its syntax tree.
+//! Facts that every lint shares: about one Rust file, computed in one walk over its syntax
+//! tree, and about the run's manifest and CI files. The rules read them; so does the
+//! prefilter, to tell which lints a run can fire. Facts never depend on a rule or on the
+//! prefilter (`tests/architecture.rs`).
 //!
 //! - [`paths`]: `use` resolution, so `go(f)` after `use tokio::spawn as go` is `tokio::spawn`;
 //! - [`macros`]: macro bodies rewritten as expressions before the walk;
@@ -10,15 +13,19 @@
 //! - [`spawns`]: which calls spawn a thread or task, on which runtime;
 //! - [`items`]: type definitions (with their fields' resolved types), impls and statics;
 //! - [`modules`]: module declarations and `pub use`, for the workspace's "is it public?";
-//! - [`safety_comments`]: what documents an `unsafe impl Send`/`Sync` (its comment, its type's doc).
+//! - [`safety_comments`]: what documents an `unsafe impl Send`/`Sync` (its comment, its type's doc);
+//! - [`manifest`]: the root manifest's `panic = "abort"` profiles;
+//! - [`ci`]: whether the CI files run a race checker.
 
 pub mod bodies;
+pub mod ci;
 pub mod flow;
 pub mod handles;
 pub mod index;
 pub mod items;
 pub mod locks;
 pub mod macros;
+pub mod manifest;
 pub mod modules;
 pub mod paths;
 pub mod safety_comments;

@@ -1,5 +1,6 @@
 use crate::context::{ExportedFact, FileCx, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
+use crate::facts::manifest::abort_profiles;
 use crate::facts::walk::{expr_text, path_text};
 use crate::facts::{Callee, Ctx, Flow};
 use crate::registry::Rule;
@@ -186,30 +187,6 @@ fn pat_names_err(pat: &Pat) -> bool {
     }
 }
 
-/// Whether the run has a root manifest with a `panic = "abort"` profile: without one, [`check`]
-/// reports nothing, so the prefilter need not read any file for this lint.
-pub(crate) fn can_fire(run: &crate::prefilter::RunContext<'_>) -> bool {
-    run.root_manifest.is_some_and(|m| !abort_profiles(&run.sources.get(m).text).is_empty())
-}
-
-/// A `panic = "abort"` setting in the root manifest: the profile's name and the span of the
-/// `panic = "abort"` key-value.
-fn abort_profiles(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
-    let Ok(doc) = toml::de::DeTable::parse(text) else { return Vec::new() };
-    let mut out = Vec::new();
-    let Some(profiles) = doc.get_ref().get("profile").and_then(|p| p.get_ref().as_table()) else { return out };
-    for (name, profile) in profiles.iter() {
-        let Some(table) = profile.get_ref().as_table() else { continue };
-        for (key, value) in table.iter() {
-            if key.get_ref() == "panic" && value.get_ref().as_str() == Some("abort") {
-                out.push((name.get_ref().to_string(), key.span().start..value.span().end));
-            }
-        }
-    }
-    out.sort_by_key(|(_, r)| r.start);
-    out
-}
-
 /// `[lib] proc-macro = true` in the package's manifest.
 fn is_proc_macro(cx: &WorkspaceCx<'_>, package: &crate::context::PackageInfo) -> bool {
     let Some(manifest) = package.manifest else { return false };
@@ -280,26 +257,5 @@ pub fn check(cx: &WorkspaceCx<'_>) {
             d = d.note(note);
         }
         cx.report(d);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::abort_profiles;
-
-    #[test]
-    fn finds_abort_lines_in_any_profile_form() {
-        let text =
-            "[package]\nname = \"x\"\n\n[profile.release]\npanic = \"abort\"\n\n[profile.dev]\npanic = \"unwind\"\n";
-        let found = abort_profiles(text);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].0, "release");
-        assert_eq!(&text[found[0].1.clone()], "panic = \"abort\"");
-        let dotted = "profile.dist.panic = 'abort'\n";
-        assert_eq!(abort_profiles(dotted)[0].0, "dist");
-        let inline = "[profile]\nbench = { panic = \"abort\", lto = true }\n";
-        let found = abort_profiles(inline);
-        assert_eq!(&inline[found[0].1.clone()], "panic = \"abort\"");
-        assert!(abort_profiles("not toml [").is_empty());
     }
 }
