@@ -13,6 +13,7 @@
 //! - [`safety_comments`]: what documents an `unsafe impl Send`/`Sync` (its comment, its type's doc).
 
 pub mod bodies;
+pub mod condvars;
 pub mod flow;
 pub mod handles;
 pub mod index;
