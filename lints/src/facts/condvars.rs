@@ -41,6 +41,13 @@ pub fn is_condvar(facts: &Facts<'_>, expr: &Expr) -> bool {
     expr_holds(facts, expr, &[], 0)
 }
 
+/// The file defines a type named `Condvar`: it implements one (parking_lot, may, loom), and
+/// its own code and tests exercise the mechanism itself (a bare wait to see a notification
+/// arrive, two mutexes on one condvar to see it panic), not a protocol over shared state.
+pub fn implements_condvar(facts: &Facts<'_>) -> bool {
+    facts.types_named("Condvar").next().is_some()
+}
+
 /// Wrappers seen through: `Arc<Condvar>` waits like a `Condvar`.
 const SEE_THROUGH: &[&str] = &["Arc", "Rc", "Box", "Pin", "LazyLock", "Lazy", "CachePadded", "ManuallyDrop"];
 

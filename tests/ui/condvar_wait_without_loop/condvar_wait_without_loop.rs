@@ -1,4 +1,5 @@
 //@ deps: parking_lot
+//@ warn: condvar_wait_without_loop
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;

@@ -1,4 +1,5 @@
 //@ deps: parking_lot, tokio
+//@ warn: condvar_wait_without_loop
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 

@@ -1,0 +1,23 @@
+//@ deps: parking_lot
+// MUST NOT: the file implements a condition variable (it defines `Condvar`); its test waits
+// with a second mutex held on purpose, to see the misuse panic. The same wait in a file that
+// only uses a `Condvar` is reported (`condvar_wait_holding_lock.rs`, `fast_wait_holding`).
+use parking_lot::{Mutex, MutexGuard};
+
+pub struct Condvar(parking_lot::Condvar);
+
+impl Condvar {
+    pub fn wait<T>(&self, g: &mut MutexGuard<'_, T>) {
+        self.0.wait(g);
+    }
+}
+
+#[test]
+#[should_panic]
+fn two_mutexes() {
+    let m = Mutex::new(());
+    let m3 = Mutex::new(());
+    let c = Condvar(parking_lot::Condvar::new());
+    let _g = m.lock();
+    c.wait(&mut m3.lock());
+}
