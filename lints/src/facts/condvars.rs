@@ -41,11 +41,19 @@ pub fn is_condvar(facts: &Facts<'_>, expr: &Expr) -> bool {
     expr_holds(facts, expr, &[], 0)
 }
 
-/// The file defines a type named `Condvar`: it implements one (parking_lot, may, loom), and
+/// The file defines a type named `Condvar` (a struct, or an alias such as parking_lot's
+/// `type Condvar = lock_api::Condvar<RawCondvar>`): it implements one (parking_lot, may), and
 /// its own code and tests exercise the mechanism itself (a bare wait to see a notification
 /// arrive, two mutexes on one condvar to see it panic), not a protocol over shared state.
-pub fn implements_condvar(facts: &Facts<'_>) -> bool {
-    facts.types_named("Condvar").next().is_some()
+pub fn implements_condvar(facts: &Facts<'_>, ast: &syn::File) -> bool {
+    fn alias_in(items: &[syn::Item]) -> bool {
+        items.iter().any(|item| match item {
+            syn::Item::Type(t) => t.ident == "Condvar",
+            syn::Item::Mod(m) => m.content.as_ref().is_some_and(|(_, items)| alias_in(items)),
+            _ => false,
+        })
+    }
+    facts.types_named("Condvar").next().is_some() || alias_in(&ast.items)
 }
 
 /// Wrappers seen through: `Arc<Condvar>` waits like a `Condvar`.
@@ -137,7 +145,9 @@ fn type_holds(ty: &syn::Type, proj: &[u32], depth: u8) -> bool {
                 return false;
             }
             let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
-            args.args.iter().any(|a| matches!(a, syn::GenericArgument::Type(inner) if type_holds(inner, proj, depth + 1)))
+            args.args
+                .iter()
+                .any(|a| matches!(a, syn::GenericArgument::Type(inner) if type_holds(inner, proj, depth + 1)))
         }
         _ => false,
     }

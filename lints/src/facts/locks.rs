@@ -1385,7 +1385,8 @@ impl<'p, 'a> Pass<'p, 'a> {
                 self.expr(&m.receiver);
                 let inline = runs_closure_inline(&m.method.to_string());
                 // Taken before the arguments run: passing the guard may release it.
-                let wait = super::condvars::wait_form(&m.method.to_string(), m.args.len()).map(|_| self.waited_guard(m));
+                let wait =
+                    super::condvars::wait_form(&m.method.to_string(), m.args.len()).map(|_| self.waited_guard(m));
                 for a in &m.args {
                     match a {
                         Expr::Closure(c) if inline => self.inline_closure(a, c),

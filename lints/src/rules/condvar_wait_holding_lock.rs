@@ -18,8 +18,8 @@ crate::declare_lint! {
     /// `condvar_wait_without_loop` knows it) or when it is given a guard the function took
     /// (`x.wait(g)` with `g` from `m.lock()`), which only a condition variable's wait takes.
     ///
-    /// Not reported in the file that implements a condition variable (it defines a type named
-    /// `Condvar`): its tests wait with a second mutex held on purpose, to check that the
+    /// Not reported in the file that implements a condition variable (it defines a type or alias
+    /// named `Condvar`): its tests wait with a second mutex held on purpose, to check that the
     /// misuse panics.
     ///
     /// ### Why is this bad
@@ -63,7 +63,7 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    if implements_condvar(cx.facts) {
+    if implements_condvar(cx.facts, cx.ast) {
         return;
     }
     let locks = cx.locks();

@@ -23,7 +23,7 @@ crate::declare_lint! {
     /// other types with a `wait` method are never reported.
     ///
     /// Never reported either: the file that implements a condition variable (it defines a
-    /// type named `Condvar`), whose own tests wait once to see a notification arrive; the
+    /// type or alias named `Condvar`), whose own tests wait once to see a notification arrive; the
     /// predicate forms (`wait_while`, `wait_timeout_while`,
     /// parking_lot's `wait_while_for`/`wait_while_until`), which re-check after every
     /// wake-up, and any wait inside a loop of its function (`while`, `loop`, `for`, an
@@ -76,7 +76,7 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    if implements_condvar(cx.facts) {
+    if implements_condvar(cx.facts, cx.ast) {
         return;
     }
     let mut finder = Finder { cx, frames: Vec::new(), found: Vec::new() };
@@ -94,7 +94,10 @@ enum Frame<'a> {
     /// guard the wait's own flow.
     Body,
     Loop,
-    If { expr: &'a syn::ExprIf, in_then: bool },
+    If {
+        expr: &'a syn::ExprIf,
+        in_then: bool,
+    },
 }
 
 struct Found<'a> {
@@ -229,7 +232,8 @@ fn mentions(expr: &Expr, name: &str) -> bool {
         }
         fn visit_macro(&mut self, m: &'a syn::Macro) {
             // `if !matches!(*state, State::Ready) { … }`: the name among the tokens.
-            self.found |= m.tokens.clone().into_iter().any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == self.name));
+            self.found |=
+                m.tokens.clone().into_iter().any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == self.name));
         }
     }
     let mut r = Reads { name, found: false };
@@ -290,7 +294,12 @@ fn report(cx: &FileCx<'_>, w: &Found<'_>) {
     if let Some(i) = w.guard_if.filter(|i| i.else_branch.is_none()) {
         if waits_in_place(cx, i, w) {
             let if_span = cx.span_of(i.if_token.span);
-            d = d.suggest("re-check the condition after every wake-up", if_span, "while", Applicability::MaybeIncorrect);
+            d = d.suggest(
+                "re-check the condition after every wake-up",
+                if_span,
+                "while",
+                Applicability::MaybeIncorrect,
+            );
         }
     }
     if !w.by_ref && w.guard_if.is_none() {
