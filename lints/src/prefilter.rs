@@ -89,6 +89,29 @@ fn unsafe_send_sync_impl() -> Cond {
     all([seq("unsafe", "impl"), any_sub(&["Send", "Sync"])])
 }
 
+/// A call of a lock method (`facts::locks::lock_method`).
+fn lock_method_call() -> Cond {
+    any_sub(&[
+        ".lock()",
+        ".read()",
+        ".write()",
+        "try_lock",
+        "try_read",
+        "try_write",
+        "upgradable_read",
+        "read_recursive",
+        "lock_arc",
+        "read_arc",
+        "write_arc",
+        "lock_owned",
+        "read_owned",
+        "write_owned",
+        "blocking_lock",
+        "blocking_read",
+        "blocking_write",
+    ])
+}
+
 /// What every file `lint` can fire in (or export a fact from) contains, or `None` when no
 /// such condition is known (every file is then analysed).
 pub fn condition(lint: &str) -> Option<Cond> {
@@ -151,26 +174,13 @@ pub fn condition(lint: &str) -> Option<Cond> {
                 any_word(&["crossbeam_channel", "crossbeam", "flume", "async_channel", "async_std"]),
             ]),
         ]),
+        // A `wait…` method call on a receiver whose type or constructor names `Condvar`
+        // (`facts::condvars`).
+        "condvar_wait_without_loop" => all([sub("wait"), sub("Condvar")]),
+        // A `wait…` method call while a guard from a lock-method call is held.
+        "condvar_wait_holding_lock" => all([sub("wait"), lock_method_call()]),
         // Every finding starts from a lock-method call (`facts::locks::lock_method`).
-        "lock_across_await" | "double_lock" | "lock_order_inversion" => any_sub(&[
-            ".lock()",
-            ".read()",
-            ".write()",
-            "try_lock",
-            "try_read",
-            "try_write",
-            "upgradable_read",
-            "read_recursive",
-            "lock_arc",
-            "read_arc",
-            "write_arc",
-            "lock_owned",
-            "read_owned",
-            "write_owned",
-            "blocking_lock",
-            "blocking_read",
-            "blocking_write",
-        ]),
+        "lock_across_await" | "double_lock" | "lock_order_inversion" => lock_method_call(),
         // A second `read()`-mode acquisition (`facts::locks::lock_method`; `read_recursive` is
         // never one), directly or in a callee of the same file.
         "recursive_read_lock" => any_sub(&[".read()", "read_arc", "read_owned", "blocking_read"]),

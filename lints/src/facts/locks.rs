@@ -592,6 +592,21 @@ pub struct HeldAwait {
     pub stmt: Option<(u32, Span)>,
 }
 
+/// A condition-variable wait (`cv.wait(g)`, `wait_timeout`, parking_lot's `wait(&mut g)`…, by
+/// method name and arity: [`super::condvars::wait_form`]) reached while guards are alive.
+#[derive(Clone, Debug)]
+pub struct HeldWait {
+    /// The whole call.
+    pub span: Span,
+    /// The guards alive at the wait, the one passed to it included when it is still live.
+    pub held: Vec<GuardId>,
+    /// The guard the wait is given (`g` in `cv.wait(g)` or `cv.wait(&mut g)`, or the guard of
+    /// `m.lock()` in `cv.wait(m.lock().unwrap())`), when the pass follows it.
+    pub passed: Option<GuardId>,
+    /// The wait is given a lock taken on the spot: `cv.wait(m.lock().unwrap())`.
+    pub passed_fresh: bool,
+}
+
 /// A call to a function of this file that takes locks, made while guards are alive.
 #[derive(Clone, Debug)]
 pub struct HeldCall {
@@ -625,6 +640,7 @@ pub struct LockFacts {
     pub guards: Vec<Guard>,
     pub awaits: Vec<HeldAwait>,
     pub calls: Vec<HeldCall>,
+    pub waits: Vec<HeldWait>,
     /// The body context of each analysed function.
     pub fn_contexts: HashMap<FnId, u32>,
 }
@@ -1368,10 +1384,23 @@ impl<'p, 'a> Pass<'p, 'a> {
             Expr::MethodCall(m) => {
                 self.expr(&m.receiver);
                 let inline = runs_closure_inline(&m.method.to_string());
+                // Taken before the arguments run: passing the guard may release it.
+                let wait =
+                    super::condvars::wait_form(&m.method.to_string(), m.args.len()).map(|_| self.waited_guard(m));
                 for a in &m.args {
                     match a {
                         Expr::Closure(c) if inline => self.inline_closure(a, c),
                         _ => self.expr(a),
+                    }
+                }
+                if let Some((mut passed, fresh)) = wait {
+                    if let Some(site) = fresh {
+                        passed = self.out.acquisitions.iter().rev().find(|a| a.site == site).and_then(|a| a.guard);
+                    }
+                    if !self.st.live.is_empty() && !self.st.unreachable {
+                        let span = self.span(e);
+                        let passed_fresh = fresh.is_some();
+                        self.out.waits.push(HeldWait { span, held: self.st.live.clone(), passed, passed_fresh });
                     }
                 }
                 self.held_call(e);
@@ -2201,6 +2230,31 @@ impl<'p, 'a> Pass<'p, 'a> {
         match climb.awaited {
             Some(aw) => self.schedule(aw, After::Activate(g)),
             None => self.st.live.push(g),
+        }
+    }
+
+    /// The guard a condvar wait is given: a local holding one (`g`, `&mut g`), or a lock taken
+    /// in the argument itself.
+    fn waited_guard(&self, m: &'a syn::ExprMethodCall) -> (Option<GuardId>, Option<usize>) {
+        let Some(mut arg) = m.args.first() else { return (None, None) };
+        while let Expr::Reference(r) = strip_parens(arg) {
+            arg = &r.expr;
+        }
+        let arg = strip_parens(arg);
+        if let Expr::Path(p) = arg {
+            let guard = p.path.get_ident().and_then(|i| self.binding_of(i)).and_then(|b| self.st.guard_of(b));
+            return (guard, None);
+        }
+        let mut inner = arg;
+        loop {
+            if let Some(&site) = self.sites.get(&(inner as *const Expr)) {
+                return (None, Some(site));
+            }
+            inner = match strip_parens(inner) {
+                Expr::MethodCall(c) => &c.receiver,
+                Expr::Try(t) => &t.expr,
+                _ => return (None, None),
+            };
         }
     }
 

@@ -19,6 +19,7 @@
 
 pub mod bodies;
 pub mod ci;
+pub mod condvars;
 pub mod flow;
 pub mod handles;
 pub mod index;

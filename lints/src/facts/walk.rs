@@ -248,6 +248,10 @@ impl<'a> Walker<'a, '_> {
                 }
             }
             Pat::Type(t) => self.declare_pat(&t.pat, kind, init, Some(&t.ty), known, scope_end),
+            // `let &(ref lock, ref cvar) = &*pair;`: the tuple's elements still come from `init`.
+            Pat::Reference(r) if matches!(&*r.pat, Pat::Tuple(_)) => {
+                self.declare_pat(&r.pat, kind, init, None, None, scope_end)
+            }
             Pat::Reference(r) => self.declare_pat(&r.pat, kind, None, None, None, scope_end),
             Pat::Paren(p) => self.declare_pat(&p.pat, kind, init, ty, known, scope_end),
             Pat::Tuple(t) => {

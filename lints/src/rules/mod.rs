@@ -9,6 +9,8 @@ pub mod blocking_in_async;
 pub mod cancel_guard_dropped;
 pub mod catch_unwind_around_spawn;
 pub mod catch_unwind_under_abort;
+pub mod condvar_wait_holding_lock;
+pub mod condvar_wait_without_loop;
 pub mod detached_spawn;
 pub mod double_lock;
 pub mod early_exit_leaks_tasks;
@@ -50,6 +52,8 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&catch_unwind_around_spawn::CATCH_UNWIND_AROUND_SPAWN, catch_unwind_around_spawn::check),
     (&join_result_ignored::JOIN_RESULT_IGNORED, join_result_ignored::check),
     (&early_exit_leaks_tasks::EARLY_EXIT_LEAKS_TASKS, early_exit_leaks_tasks::check),
+    (&condvar_wait_holding_lock::CONDVAR_WAIT_HOLDING_LOCK, condvar_wait_holding_lock::check),
+    (&condvar_wait_without_loop::CONDVAR_WAIT_WITHOUT_LOOP, condvar_wait_without_loop::check),
     (&double_lock::DOUBLE_LOCK, double_lock::check),
     (&lock_across_await::LOCK_ACROSS_AWAIT, lock_across_await::check),
     (&recursive_read_lock::RECURSIVE_READ_LOCK, recursive_read_lock::check),
