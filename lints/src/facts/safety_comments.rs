@@ -361,7 +361,13 @@ fn argues(text: &str, next_to_impl: bool) -> bool {
     // Next to the impl, a sentence about the traits themselves explains the choice (`We make raw
     // iterators Send and Sync, and let the PhantomData in the real iterators set the bounds`).
     let names_the_traits = next_to_impl && words.len() >= 8 && words.iter().any(|w| *w == "send" || *w == "sync");
+    // `// See the thread-safety note on PrivateKey`: the argument is written, elsewhere.
+    let points_to_argument = next_to_impl
+        && words.iter().position(|w| *w == "see").is_some_and(|at| {
+            words[at..].iter().any(|w| w.contains("safety") || w.contains("thread") || *w == "send" || *w == "sync")
+        });
     names_the_traits
+        || points_to_argument
         || (words.len() >= 4
             && (words.iter().any(is_reason)
                 || REASON_PHRASES.iter().any(has_phrase)

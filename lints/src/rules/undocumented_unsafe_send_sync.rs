@@ -23,7 +23,9 @@ crate::declare_lint! {
     /// `struct GuardWrapper(Guard);` / `unsafe impl Sync for GuardWrapper {}`) when that
     /// comment speaks of threads or the traits. Next to the impl, a comment of eight words or
     /// more that names `Send` or `Sync` explains the choice (`We make raw iterators Send and
-    /// Sync, and let the PhantomData of the real iterators set the bounds`). The impl's comment may also sit at the end of one of its attribute
+    /// Sync, and let the PhantomData of the real iterators set the bounds`), and one that points
+    /// to the argument written elsewhere (`// See the thread-safety note on PrivateKey`) is an
+    /// argument too. The impl's comment may also sit at the end of one of its attribute
     /// lines (`#[allow(..)] // SAFETY: we hold no T`), or one blank line above the impl (its
     /// attributes between): a block at the impl's indentation, not hanging directly under the
     /// previous item (a comment right under `}` or `struct X;`, or indented deeper, belongs to

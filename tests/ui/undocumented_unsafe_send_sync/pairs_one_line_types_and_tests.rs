@@ -54,3 +54,13 @@ mod tests {
     struct Packet(*mut u8);
     unsafe impl Send for Packet {}
 }
+
+pub struct PublicKey(*mut u8);
+// MUST NOT fire: the comment points to the argument, written on another type.
+// See the thread-safety note on `Lonely`.
+unsafe impl Send for PublicKey {}
+
+pub struct Linked(*mut u8);
+// MUST fire: a pointer to something other than an argument.
+// See https://example.com/the-ffi-docs for the layout.
+unsafe impl Send for Linked {} //~ undocumented_unsafe_send_sync
