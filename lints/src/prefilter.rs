@@ -135,7 +135,7 @@ pub fn condition(lint: &str) -> Option<Cond> {
         // attribute or `cfg(test)`, or a file under `tests/`), in a function that spawns or
         // creates shared state (`sleep_in_test::shares_state`).
         // (`tokio::time::delay_for` is the old name of `sleep`.)
-        "sleep_in_test" => all([
+        "sleep_in_test" | "sleep_for_unseen_work" => all([
             any_sub(&["sleep", "delay_for"]),
             any([sub("test"), Cond::Has(Needle::TestFile)]),
             any_sub(&[

@@ -23,6 +23,7 @@ pub mod missing_race_check;
 pub mod raw_pointer_across_spawn;
 pub mod recursive_read_lock;
 pub mod send_sync_impl_unbounded;
+pub mod sleep_for_unseen_work;
 pub mod sleep_in_test;
 pub mod static_mut;
 pub mod task_dropped_on_spawn;
@@ -58,6 +59,7 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&lock_across_await::LOCK_ACROSS_AWAIT, lock_across_await::check),
     (&recursive_read_lock::RECURSIVE_READ_LOCK, recursive_read_lock::check),
     (&sleep_in_test::SLEEP_IN_TEST, sleep_in_test::check),
+    (&sleep_for_unseen_work::SLEEP_FOR_UNSEEN_WORK, sleep_for_unseen_work::check),
     (&static_mut::STATIC_MUT, static_mut::check),
     (&unbounded_channel::UNBOUNDED_CHANNEL, unbounded_channel::check),
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),

@@ -31,6 +31,7 @@ crate::declare_lint! {
     /// test cannot signal. `#[ignore]`d tests, which run only when asked for by hand, are left
     /// alone.
     ///
+    /// The two cases below are reported by the pedantic `sleep_for_unseen_work` instead.
     /// Only work the test starts itself counts: threads that the code under test runs (a
     /// pool's workers, a cache's processor, a server's loop) are out of sight, and reviewers
     /// found those sleeps as often harmless (the write was eager, the command queued) as bets.
@@ -111,40 +112,113 @@ crate::declare_lint! {
 const SLEEPS: &[&str] =
     &["std::thread::sleep", "tokio::time::sleep", "tokio::time::sleep_until", "async_std::task::sleep"];
 
+/// Calls that create state shared between threads or tasks: `Arc`s, locks, channels,
+/// atomics, notifiers. Timer channels (`crossbeam_channel::after`) are not: a test of a timer
+/// sleeps on purpose.
+fn shares_state(path: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "Arc::new",
+        "Arc::clone",
+        "mpsc::channel",
+        "mpsc::sync_channel",
+        "mpsc::unbounded_channel",
+        "oneshot::channel",
+        "broadcast::channel",
+        "watch::channel",
+        "Mutex::new",
+        "RwLock::new",
+        "Notify::new",
+        "Barrier::new",
+        "Condvar::new",
+        "std::thread::scope",
+    ];
+    const CHANNEL_CRATES: &[&str] = &["crossbeam_channel::", "flume::", "async_channel::", "kanal::"];
+    let channel_ctor = CHANNEL_CRATES.iter().any(|c| path.starts_with(c))
+        && (path.ends_with("::bounded") || path.ends_with("::unbounded"));
+    channel_ctor
+        || ENDINGS.iter().any(|m| path.ends_with(m))
+        || (path.starts_with("std::sync::atomic::Atomic") && path.ends_with("::new"))
+}
+
 pub fn check(cx: &FileCx<'_>) {
+    for bet in sleep_bets(cx) {
+        if bet.unseen.is_none() {
+            cx.report(bet_diagnostic(cx, &SLEEP_IN_TEST, &bet));
+        }
+    }
+    // Sleeps inside spawned work, looked at on their own terms.
     for call in &cx.facts.calls {
         let Some(path) = call.resolved() else { continue };
-        // Closures and futures run elsewhere or later are not the test's own flow; a spawn's
-        // body is looked at on its own terms below.
-        if !SLEEPS.contains(&path) || !call.ctx.is_test || (call.ctx.deferred && call.ctx.spawn_body.is_none()) {
+        let Some(spawn) = call.ctx.spawn_body else { continue };
+        if !SLEEPS.contains(&path) || !call.ctx.is_test {
             continue;
         }
-        // Only a sleep the code waits out: `thread::sleep(d);` or `sleep(d).await`.
-        // A sleep future raced in `select!` or handed to `timeout`/`select` is a deadline.
+        let waited_out = matches!(call.flow, Flow::Discarded | Flow::Awaited(_) | Flow::Returned | Flow::Other);
+        if call.ctx.in_select_future || !waited_out {
+            continue;
+        }
+        check_sleep_in_spawned_work(cx, call, path, spawn);
+    }
+}
+
+/// Why the work a sleep waits for is out of the lint's sight, for a finding of
+/// `sleep_for_unseen_work` rather than this lint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unseen {
+    /// The test starts no thread or task itself; it shares state (an `Arc`, a lock, a channel,
+    /// an atomic) with the code under test, whose threads may write it eagerly or later.
+    CodeUnderTest,
+    /// The test's own tasks run on a current-thread runtime: the sleep yields to them, and
+    /// whether they finish before the timer fires depends on what they wait for.
+    CurrentThread,
+}
+
+/// A sleep in a test's own flow followed by a check that bets on other work having acted.
+pub struct SleepBet<'c, 'a> {
+    pub sleep: &'c Call<'a>,
+    pub path: &'a str,
+    pub fn_id: FnId,
+    /// `that spawns threads`, `that shares state with other threads`.
+    pub reason: String,
+    /// The spawn or the shared state, and its label.
+    pub other: (Span, &'static str),
+    /// The check after the sleep.
+    pub check: Span,
+    pub unseen: Option<Unseen>,
+}
+
+/// Every sleep in a test's own flow that bets on other work, seen or not.
+pub fn sleep_bets<'c, 'a>(cx: &'c FileCx<'a>) -> Vec<SleepBet<'c, 'a>> {
+    let mut bets = Vec::new();
+    for call in &cx.facts.calls {
+        let Some(path) = call.resolved() else { continue };
+        if !SLEEPS.contains(&path) || !call.ctx.is_test || call.ctx.deferred || call.ctx.spawn_body.is_some() {
+            continue;
+        }
         let waited_out = matches!(call.flow, Flow::Discarded | Flow::Awaited(_) | Flow::Returned | Flow::Other);
         if call.ctx.in_select_future || !waited_out {
             continue;
         }
         let Some(fn_id) = call.ctx.fn_id else { continue };
-        match call.ctx.spawn_body {
-            Some(spawn) => check_sleep_in_spawned_work(cx, call, path, spawn),
-            None => check_sleep(cx, call, path, fn_id),
+        if let Some(bet) = sleep_bet(cx, call, path, fn_id) {
+            bets.push(bet);
         }
     }
+    bets
 }
 
-fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
+fn sleep_bet<'c, 'a>(cx: &'c FileCx<'a>, sleep: &'c Call<'a>, path: &'a str, fn_id: FnId) -> Option<SleepBet<'c, 'a>> {
     let func = cx.facts.func(fn_id);
     // An `#[ignore]`d test runs only when asked for by hand, never in a plain CI run.
     if func.test_attr.as_ref().is_some_and(|a| a.start_paused) || func.attrs.iter().any(|a| a.path().is_ident("ignore"))
     {
-        return;
+        return None;
     }
     let before = |span: Span| span.start < sleep.callee_span.start;
     let paused_before =
         cx.facts.calls_in(Some(fn_id)).any(|c| c.resolved() == Some("tokio::time::pause") && before(c.callee_span));
     if paused_before {
-        return;
+        return None;
     }
     // A sleep inside the work handed to a spawner the walk does not see through
     // (`tokio::spawn(KEY.scope(v, async { … }))`) simulates slow work, like one in a body.
@@ -153,63 +227,79 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
         .spawns_in(Some(fn_id))
         .any(|s| contains(cx.span(s.call), sleep.callee_span) && s.callee_span != sleep.callee_span)
     {
-        return;
+        return None;
     }
     // A helper that spawned work itself runs (`tokio::spawn(async move { iter(…) })`, with
     // `fn iter` sleeping to simulate a stall) is slow work, like a sleep in a spawn's body.
-    let name = &cx.facts.func(fn_id).name;
+    let name = &func.name;
     let run_by_spawned_work = func.test_attr.is_none()
         && cx.facts.calls.iter().any(|c| {
             c.ctx.spawn_body.is_some()
                 && matches!(&c.callee, Callee::Path { path, .. } if path.get_ident().is_some_and(|i| i == name))
         });
     if run_by_spawned_work {
-        return;
+        return None;
     }
-    // The work the sleep waits for: preferably work started before it; state shared with
-    // threads the code under test runs (a pool, a cache's processor) counts too.
+    // The work the sleep waits for: preferably work started before it.
     let spawn = cx
         .facts
         .spawns_in(Some(fn_id))
         .find(|s| before(s.callee_span))
         .or_else(|| cx.facts.spawns_in(Some(fn_id)).next());
-    // Work the test starts itself is what the sleep can be seen to wait for. Threads the code
-    // under test runs (a pool's workers, a cache's processor) are out of sight: reviewers of
-    // real crates found those sleeps as often harmless (the write was eager, the command
-    // queued) as bets.
-    let Some(spawn) = spawn else { return };
+    let (mut reason, other, mut unseen) = match spawn {
+        Some(s) => {
+            let what = if s.spawner.is_thread() { "threads" } else { "tasks" };
+            (format!("that spawns {what}"), (s.callee_span, "work started here"), None)
+        }
+        // Threads the code under test runs (a pool's workers, a cache's processor) are out of
+        // sight: reviewers of real crates found those sleeps as often harmless (the write was
+        // eager, the command queued) as bets.
+        None => {
+            // A `static` atomic or lock inside the test counts the test's own calls.
+            let sharing = cx.facts.calls_in(Some(fn_id)).find(|c| {
+                let line = cx.source.line_text(cx.source.line_index(c.callee_span.start as usize)).trim_start();
+                let in_static = line.starts_with("static ") || line.starts_with("pub static ");
+                c.resolved().is_some_and(shares_state) && !in_static
+            })?;
+            let reason = "that shares state with threads of the code under test".to_string();
+            (reason, (sharing.callee_span, "state shared here"), Some(Unseen::CodeUnderTest))
+        }
+    };
     // On a current-thread runtime, a sleep in the test's own task yields, and every task that
     // is ready runs before the timer fires: in-memory work started by the test cannot lose.
-    if path.starts_with("tokio")
+    if unseen.is_none()
+        && path.starts_with("tokio")
         && runs_on_current_thread(cx, func, fn_id)
         && !cx.facts.spawns_in(Some(fn_id)).any(|s| s.spawner.is_thread() || s.spawner == Spawner::TokioBlocking)
     {
-        return;
+        unseen = Some(Unseen::CurrentThread);
+        reason = "that spawns tasks on a current-thread runtime".to_string();
     }
-    let what = if spawn.spawner.is_thread() { "threads" } else { "tasks" };
-    let (reason, other) = (format!("that spawns {what}"), Some((spawn.callee_span, "work started here")));
     if purpose::deliberate_delay(cx, sleep, fn_id) {
-        return;
+        return None;
     }
     // The sleep is a bet only if what the test checks next holds just when the other work
     // acted during it.
-    let Some(check) = outcome::bet_checked_after(cx, sleep, func.body) else { return };
+    let check = outcome::bet_checked_after(cx, sleep, func.body)?;
     if outcome::checks_blocked_threads(cx, check, &func.name) {
-        return;
+        return None;
     }
-    let written = written(sleep);
-    let mut d = Diagnostic::new(&SLEEP_IN_TEST, sleep.callee_span, format!("`{written}` in a test {reason}"))
-        .primary_label("the test waits on the clock instead of an event");
-    if let Some((span, label)) = other {
-        d = d.label(span, label);
-    }
-    d = d.label(check, "this check holds only if that work acted during the sleep");
-    d = d.help(if path.starts_with("tokio") {
+    Some(SleepBet { sleep, path, fn_id, reason, other, check, unseen })
+}
+
+/// The diagnostic for a sleep bet, under `lint`.
+pub fn bet_diagnostic(cx: &FileCx<'_>, lint: &'static crate::registry::Lint, bet: &SleepBet<'_, '_>) -> Diagnostic {
+    let written = written(bet.sleep);
+    let mut d = Diagnostic::new(lint, bet.sleep.callee_span, format!("`{written}` in a test {}", bet.reason))
+        .primary_label("the test waits on the clock instead of an event")
+        .label(bet.other.0, bet.other.1)
+        .label(bet.check, "this check holds only if that work acted during the sleep");
+    d = d.help(if bet.path.starts_with("tokio") {
         "wait for the event itself (join or await the handle, a channel, `Notify`, `Barrier`), or run the test with paused time: `#[tokio::test(start_paused = true)]`"
     } else {
         "wait for the event itself: join the handle, receive on a channel, or use a `Barrier` or `Condvar`"
     });
-    if let Some(suggestion) = start_paused_suggestion(cx, fn_id) {
+    if let Some(suggestion) = start_paused_suggestion(cx, bet.fn_id) {
         d = d.suggest(
             "virtual time makes the sleep instant and deterministic (needs tokio's `test-util` feature)",
             suggestion.0,
@@ -220,7 +310,7 @@ fn check_sleep(cx: &FileCx<'_>, sleep: &Call<'_>, path: &str, fn_id: FnId) {
     if let Some(note) = d.rule_note() {
         d = d.note(note);
     }
-    cx.report(d);
+    d
 }
 
 /// A sleep inside spawned work usually simulates slow work and is left alone. It waits for
