@@ -1,6 +1,8 @@
 use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
-use crate::facts::locks::{Acquisition, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason};
+use crate::facts::locks::{
+    Acquisition, CalleeLock, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason,
+};
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -84,20 +86,18 @@ pub fn check(cx: &FileCx<'_>) {
         let inner = locks.callee_locks(cx.facts, call);
         let found = inner.iter().find_map(|cl| {
             let a = &locks.acquisitions[cl.acq];
-            deadlock(locks, &cl.held, a, Some(&cl.key)).map(|h| (a, h))
+            deadlock(locks, &cl.held, a, Some(&cl.key)).map(|h| (cl, h))
         });
-        if let Some((inner_acq, h)) = found {
+        if let Some((cl, h)) = found {
             let held = locks.guard_acq(h);
-            let callee = &cx.facts.func(inner_acq.fn_id).name;
             let who = holder_word(held);
             let message = format!("`{}` locks `{}` again while this {who} holds its guard", call.text, held.lock_text);
+            let called = call.callee.map_or(call.name.as_str(), |f| cx.facts.func(f).name.as_str());
             let mut d = Diagnostic::new(&DOUBLE_LOCK, call.span, message)
-                .primary_label(format!("`{callee}` is called while the guard is alive"));
+                .primary_label(format!("`{called}` is called while the guard is alive"));
             d = d.label(held.span, first_label(cx, locks, h));
-            d = d.label(
-                inner_acq.span,
-                format!("`{callee}` locks it here: `{}.{}()`", inner_acq.lock_text, inner_acq.method),
-            );
+            d = with_via(cx, d, locks, held);
+            d = call_chain(cx, d, locks, cl, "locks it here");
             d = finish(cx, d, locks, h, held, true);
             cx.report(d);
         }
@@ -115,10 +115,43 @@ fn direct(cx: &FileCx<'_>, locks: &LockFacts, a: &Acquisition, h: GuardId) -> Di
     let who = holder_word(held);
     let message = format!("`{}` is locked again while this {who} holds its guard", a.lock_text);
     let primary = format!("this `{}()` waits for the guard above, which is released only after it", a.method);
-    let d = Diagnostic::new(&DOUBLE_LOCK, a.span, message)
+    let mut d = Diagnostic::new(&DOUBLE_LOCK, a.span, message)
         .primary_label(primary)
         .label(held.span, first_label(cx, locks, h));
+    d = with_via(cx, d, locks, held);
+    d = with_via(cx, d, locks, a);
     finish(cx, d, locks, h, held, false)
+}
+
+/// Labels each step from a call to the lock its callee takes, like rustc's borrow errors:
+/// "`summary` calls `self.pending()` here", then "`pending` locks it here: `self.state.read()`"
+/// (`what` is the last label's verb phrase).
+pub(crate) fn call_chain(
+    cx: &FileCx<'_>,
+    mut d: Diagnostic,
+    locks: &LockFacts,
+    cl: &CalleeLock,
+    what: &str,
+) -> Diagnostic {
+    for &step in &cl.chain {
+        let c = &locks.calls[step];
+        d = d.label(c.span, format!("`{}` calls `{}` here", cx.facts.func(c.fn_id).name, c.text));
+    }
+    let a = &locks.acquisitions[cl.acq];
+    d = d.label(a.span, format!("`{}` {what}: `{}`", cx.facts.func(a.fn_id).name, a.call_text));
+    with_via(cx, d, locks, a)
+}
+
+/// For an acquisition that is a call of a guard-returning wrapper, a label where the wrapper
+/// takes the lock.
+pub(crate) fn with_via(cx: &FileCx<'_>, d: Diagnostic, locks: &LockFacts, a: &Acquisition) -> Diagnostic {
+    let Some(inner) = a.via else { return d };
+    let inner = &locks.acquisitions[inner];
+    if d.labels.iter().any(|l| l.span == inner.span) {
+        return d;
+    }
+    let name = &cx.facts.func(inner.fn_id).name;
+    d.label(inner.span, format!("`{name}` locks `{}` here and returns its guard", inner.lock_text))
 }
 
 /// An async lock is held by a task, a blocking one by a thread.
