@@ -2166,6 +2166,11 @@ impl<'p, 'a> Pass<'p, 'a> {
         {
             return false;
         }
+        if shape.is_method && shape.receiver.is_none() && self.self_ty.is_some() && w.self_ty.is_some() && self.self_ty != w.self_ty
+        {
+            // `self.m()` runs a method of the caller's own type.
+            return false;
+        }
         let awaited = matches!(self.parent_expr(), Some(Expr::Await(_)));
         if w.is_async && !awaited {
             // A future that is not awaited here: it locks later, if ever.

@@ -11,8 +11,14 @@ crate::declare_lint! {
     /// alive: the same lock expression (`self.state`, a local, a `static`) locked a second time
     /// in the guard's scope, including the classic temporary guard of a `match`, `if let` or
     /// `while let` scrutinee (`match *self.state.lock().unwrap() { … => self.state.lock() … }`),
-    /// and a call to a function of the same file that locks it (`self.flush()` while holding
-    /// `self.state`, or a helper given the lock as an argument). Arguments of formatting,
+    /// and a call to a function of the same file that locks it, directly or through further
+    /// calls of the file at any depth (`flush()` holds `self.state` and calls `summary()`, which
+    /// calls `pending()`, which locks `self.state`; or a helper given the lock as an argument).
+    /// Such a finding points at the call made while the guard is alive, the line to change, with
+    /// a label at each step of the chain down to the lock. A function of the file that returns a
+    /// guard (`fn state(&self) -> MutexGuard<'_, State> { self.state.lock().unwrap() }`, also a
+    /// trait method implemented in the file) locks at each call: `let _g = self.state();` then
+    /// `self.state.lock()` is a re-lock. Arguments of formatting,
     /// printing, panicking and logging macros (`println!`, `format!`, `write!`, `panic!`,
     /// `log`'s and `tracing`'s `info!`…, with `target:` keys and `%`/`?` fields) count like
     /// any other expression.
@@ -42,8 +48,20 @@ crate::declare_lint! {
     /// { g0 } else { drop(g0); m.lock()… }`) is followed on each path separately. A guard
     /// used by value in a closure (`|| drop(g)`) goes with the closure. A lock of the crate's
     /// own type passed to `Box::pin(…)` is a future polled by hand, not an acquisition, and an
-    /// `async fn` called without `.await` takes none of its locks then. Calls are followed one level deep, into functions of the same file
-    /// whose name is unique, and a lock taken anywhere in the callee counts. A lock whose type
+    /// `async fn` called without `.await` takes none of its locks then.
+    ///
+    /// Calls are followed into functions of the same file only, up to eight calls deep (a
+    /// recursive call ends there): functions called by name, `self.method()`, and methods
+    /// called on a field of `self` or a parameter or `let` whose type the file writes
+    /// (`self.peer.total()` with `peer: Peer`; `other.summary()` with `other: &Self` locks
+    /// `other`'s lock, not `self`'s). The callee must be the only function of the file with that
+    /// name; a lock taken anywhere in it counts, on any path, but not in the closures and async
+    /// blocks it creates. Not seen: functions of other files and crates, calls through `dyn
+    /// Trait` or generic parameters, callbacks, and closures stored and called later. A guard
+    /// moved into a call is followed one level only. A guard-returning function counts only when
+    /// its return type names the guard (`MutexGuard`, `RwLockWriteGuard`, parking_lot's mapped
+    /// guards, tokio's owned ones…, or a `Result` of one, not an `Option`) and it locks one
+    /// lock. A lock whose type
     /// the file does not show is recognised only when unwrapped (`.lock().unwrap()`) or awaited;
     /// a type named `Mutex`/`RwLock` that the crate defines or re-exports counts as a lock
     /// (`ReentrantMutex` as a reentrant one).

@@ -16,8 +16,12 @@ crate::declare_lint! {
     /// in `impl Bank` and `bank.log` with `bank: &Bank` are both `Bank.log`; a `static` is its
     /// name. "While holding" follows guard scopes as `double_lock` does (a guard dropped before
     /// the second lock does not count), and calls to functions of the same file that lock are
-    /// followed one level deep. Each inverted pair is reported once, at the later of the two
-    /// second acquisitions, with the opposite order shown.
+    /// followed at any depth, as `double_lock` follows them (a label at each call down to the
+    /// lock). Each inverted pair is reported once, at the later of the two second acquisitions,
+    /// with the opposite order shown. Longer cycles are found too: `a` then `b` in one function,
+    /// `b` then `c` in another, `c` then `a` in a third (three or four locks); each is reported
+    /// once, at the latest of its second acquisitions, with a label at every step, unless two
+    /// of its locks already form a reported pair.
     ///
     /// A pair is reported only when two threads running the two paths could really wait for
     /// each other:
@@ -43,6 +47,9 @@ crate::declare_lint! {
     /// two, always take them in one global order.
     ///
     /// ### Known problems
+    /// Calls are followed only into functions of the same file (not other files or crates, not
+    /// through `dyn Trait`, callbacks, or closures stored and called later), up to eight calls
+    /// deep. Cycles of more than four locks are not looked for.
     /// Locks reached through locals whose type is not written (`let inner = self.inner.clone()`),
     /// through method calls or through indexing are not named and so not compared. Two values of
     /// one type share their locks' names (`a.log` and `b.log` are both `Bank.log`): the same

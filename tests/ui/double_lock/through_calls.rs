@@ -156,6 +156,45 @@ impl Store {
         let _ = self.try_logs();
     }
 
+    fn ping(&self, n: u32) {
+        if n > 0 {
+            self.pong(n - 1);
+        }
+    }
+
+    fn pong(&self, n: u32) {
+        let _ = self.pending();
+        self.ping(n);
+    }
+
+    // MUST: through mutual recursion, which ends.
+    pub fn ping_locked(&self) {
+        let _w = self.state.write().unwrap();
+        self.ping(3); //~ double_lock
+    }
+
+    // A closure made while the guard is alive runs later, when the guard is gone: its calls
+    // are not followed here.
+    pub fn deferred(&self) -> impl Fn() -> usize + '_ {
+        let w = self.state.write().unwrap();
+        drop(w);
+        let _log = self.log.lock().unwrap();
+        move || self.pending()
+    }
+
+    // An `async fn` called without `.await` only makes a future.
+    async fn refresh(&self) -> usize {
+        self.pending()
+    }
+
+    pub async fn refresh_later(&self) -> usize {
+        let fut = {
+            let _w = self.state.write().unwrap();
+            self.refresh()
+        };
+        fut.await
+    }
+
     // Recursion terminates, and a recursive call with no guard held is fine.
     pub fn walk(&self, depth: u32) {
         if depth > 0 {

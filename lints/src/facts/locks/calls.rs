@@ -272,7 +272,15 @@ pub fn resolve(out: &mut LockFacts, facts: &Facts<'_>, analysed: &[FnId]) {
         if has_receiver(facts, only) != call.is_method {
             continue;
         }
-        if call.receiver.is_some() && (call.receiver_ty.is_none() || call.receiver_ty != facts.func(only).self_ty) {
+        let callee_ty = &facts.func(only).self_ty;
+        if call.receiver.is_some() && (call.receiver_ty.is_none() || call.receiver_ty != *callee_ty) {
+            continue;
+        }
+        // `self.m()` runs a method of the caller's own type (or a trait default method, whose
+        // type is any implementor's).
+        let caller_ty = &facts.func(call.fn_id).self_ty;
+        if call.is_method && call.receiver.is_none() && caller_ty.is_some() && callee_ty.is_some() && caller_ty != callee_ty
+        {
             continue;
         }
         call.callee = Some(only);
