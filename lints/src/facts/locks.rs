@@ -1,6 +1,6 @@
 //! Lock acquisitions and the live ranges of their guards.
 //!
-//! Two parts, so that files without locks pay nothing:
+//! Three parts, so that files without locks pay nothing:
 //!
 //! 1. During the one walk ([`super::walk`]), every call of a lock method with the right arity
 //!    (`lock()`, `read()`, `write()`, `try_lock()`, `upgradable_read()`, tokio's
@@ -10,12 +10,16 @@
 //!    parameter `m: &RwLock<…>`, a `static`. Wrappers (`Arc`, `Rc`, `Box`, `&`, `LazyLock`…) are
 //!    seen through.
 //! 2. On first use ([`crate::context::FileCx::locks`]), [`collect`] runs one pass over the body of
-//!    each function that has a lock site, and only those. The pass follows the code in
+//!    each function that has a lock site or calls one (through any number of calls), and only
+//!    those. The pass follows the code in
 //!    evaluation order with a stack of scopes and the set of guards that are alive on every path
 //!    reaching the current point (branches are joined by intersection, so a guard dropped on one
 //!    path only counts as released: the lints stay silent on what might be). It records every
 //!    acquisition with the guards held at that moment, every `.await` with the guards held across
-//!    it, and calls (to functions of this file that lock) made while guards are held.
+//!    it, and calls to functions of this file that may lock, with the guards held then.
+//! 3. Calls are then followed ([`calls`]): functions that only call lockers are analysed too, a
+//!    function returning a guard makes each call of it an acquisition, and each function gets a
+//!    summary of what it may lock through calls of any depth (a bounded fixpoint).
 //!
 //! # Guard scopes
 //! - `let g = m.lock().unwrap();` binds the guard: it lives until the end of the block, an
@@ -2166,7 +2170,11 @@ impl<'p, 'a> Pass<'p, 'a> {
         {
             return false;
         }
-        if shape.is_method && shape.receiver.is_none() && self.self_ty.is_some() && w.self_ty.is_some() && self.self_ty != w.self_ty
+        if shape.is_method
+            && shape.receiver.is_none()
+            && self.self_ty.is_some()
+            && w.self_ty.is_some()
+            && self.self_ty != w.self_ty
         {
             // `self.m()` runs a method of the caller's own type.
             return false;

@@ -1,9 +1,9 @@
 use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
 use crate::facts::locks::{in_opposite_branches, AcqMode, CalleeLock, GuardId, LockFacts};
-use crate::source::Span;
 use crate::facts::{Callee, ClosureCtx, FnId};
 use crate::registry::Rule;
+use crate::source::Span;
 use std::collections::{BTreeMap, HashSet};
 
 crate::declare_lint! {
@@ -364,9 +364,10 @@ fn waits_in_cycle(chosen: &[&LockEdge]) -> bool {
         let prev = chosen[(i + n - 1) % n];
         chosen[i].first_mode.excludes(prev.second_mode)
     });
-    let gated = chosen[0].gates.iter().any(|(g, m)| {
-        chosen[1..].iter().all(|e| e.gates.iter().any(|(h, em)| h == g && m.excludes(*em)))
-    });
+    let gated = chosen[0]
+        .gates
+        .iter()
+        .any(|(g, m)| chosen[1..].iter().all(|e| e.gates.iter().any(|(h, em)| h == g && m.excludes(*em))));
     excludes && !gated
 }
 

@@ -50,7 +50,8 @@ crate::declare_lint! {
     ///
     /// ### Known problems
     /// The same limits as `double_lock`: locks are compared by the path written, calls are
-    /// followed one level deep into functions of the same file, and a guard released on some
+    /// followed only into functions of the same file (at any depth, up to eight calls), and a
+    /// guard released on some
     /// paths only counts as released. A lock shared with other threads that never write it
     /// (written only before they start) cannot deadlock this way, and is reported all the same.
     ///

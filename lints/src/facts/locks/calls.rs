@@ -149,9 +149,7 @@ pub fn params_of(facts: &Facts<'_>, f: FnId) -> Vec<Option<BindingId>> {
         .iter()
         .filter_map(|i| match i {
             syn::FnArg::Typed(t) => Some(match &*t.pat {
-                Pat::Ident(p) => {
-                    facts.binding_at(super::span_of_span(func.ident_span.file, p.ident.span()))
-                }
+                Pat::Ident(p) => facts.binding_at(super::span_of_span(func.ident_span.file, p.ident.span())),
                 _ => None,
             }),
             syn::FnArg::Receiver(_) => None,
@@ -198,7 +196,11 @@ pub fn map_key<'c>(
             let arg = call.args.get(pos)?.as_ref()?;
             let global = call.args_global.get(pos).cloned().flatten().map(|g| format!("{g}{}", key.path));
             Some((
-                LockKey { root: arg.root.clone(), path: format!("{}{}", arg.path, key.path), generation: arg.generation },
+                LockKey {
+                    root: arg.root.clone(),
+                    path: format!("{}{}", arg.path, key.path),
+                    generation: arg.generation,
+                },
                 global,
             ))
         }
@@ -279,7 +281,11 @@ pub fn resolve(out: &mut LockFacts, facts: &Facts<'_>, analysed: &[FnId]) {
         // `self.m()` runs a method of the caller's own type (or a trait default method, whose
         // type is any implementor's).
         let caller_ty = &facts.func(call.fn_id).self_ty;
-        if call.is_method && call.receiver.is_none() && caller_ty.is_some() && callee_ty.is_some() && caller_ty != callee_ty
+        if call.is_method
+            && call.receiver.is_none()
+            && caller_ty.is_some()
+            && callee_ty.is_some()
+            && caller_ty != callee_ty
         {
             continue;
         }
@@ -359,4 +365,28 @@ pub fn summarize(out: &mut LockFacts, facts: &Facts<'_>) {
         }
     }
     out.summaries = sums;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::returns_guard;
+
+    fn sig(s: &str) -> syn::Signature {
+        syn::parse_str::<syn::ItemFn>(&format!("{s} {{}}")).unwrap().sig
+    }
+
+    #[test]
+    fn guard_return_types() {
+        assert!(returns_guard(&sig("fn a(&self) -> MutexGuard<'_, u32>")));
+        assert!(returns_guard(&sig("fn a(&self) -> std::sync::RwLockWriteGuard<'_, u32>")));
+        assert!(returns_guard(&sig("fn a(&self) -> LockResult<MutexGuard<'_, u32>>")));
+        assert!(returns_guard(&sig("fn a(&self) -> parking_lot::MappedMutexGuard<'_, u32>")));
+        assert!(returns_guard(&sig("async fn a(&self) -> tokio::sync::OwnedMutexGuard<u32>")));
+        // A `try_lock` wrapper, or a lock taken on some paths only.
+        assert!(!returns_guard(&sig("fn a(&self) -> Option<MutexGuard<'_, u32>>")));
+        // Reentrant guards may be taken again.
+        assert!(!returns_guard(&sig("fn a(&self) -> ReentrantMutexGuard<'_, u32>")));
+        assert!(!returns_guard(&sig("fn a(&self) -> u32")));
+        assert!(!returns_guard(&sig("fn a(&self)")));
+    }
 }
