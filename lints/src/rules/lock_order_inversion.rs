@@ -356,19 +356,26 @@ fn choose<'e>(edges: &BTreeMap<(&'e str, &'e str), Vec<&'e LockEdge>>, cycle: &[
     None
 }
 
-/// Each path's held guard excludes what the previous path wants at that lock, and no gate
-/// lock is held exclusively by every path.
+/// Each path's held guard excludes what the previous path wants at that lock, and the paths
+/// can all be where they are at once: no two of them hold one lock (the first lock or a gate)
+/// in modes that exclude each other. (In `a`, `b`, `c` taken in a row, the step `b` → `c` also
+/// holds `a`, so it cannot run beside a thread holding `a` and waiting for `b`.)
 fn waits_in_cycle(chosen: &[&LockEdge]) -> bool {
     let n = chosen.len();
     let excludes = (0..n).all(|i| {
         let prev = chosen[(i + n - 1) % n];
         chosen[i].first_mode.excludes(prev.second_mode)
     });
-    let gated = chosen[0]
-        .gates
-        .iter()
-        .any(|(g, m)| chosen[1..].iter().all(|e| e.gates.iter().any(|(h, em)| h == g && m.excludes(*em))));
-    excludes && !gated
+    let held = |e: &'_ LockEdge| {
+        std::iter::once((e.first.clone(), e.first_mode)).chain(e.gates.iter().cloned()).collect::<Vec<_>>()
+    };
+    let sets: Vec<Vec<(String, AcqMode)>> = chosen.iter().map(|e| held(e)).collect();
+    let apart = (0..n).any(|i| {
+        (i + 1..n).any(|j| {
+            sets[i].iter().any(|(g, m)| sets[j].iter().any(|(h, o)| g == h && (m.excludes(*o) || o.excludes(*m))))
+        })
+    });
+    excludes && !apart
 }
 
 fn cycle_diagnostic(cycle: &[&LockEdge]) -> Diagnostic {

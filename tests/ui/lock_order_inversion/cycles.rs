@@ -11,6 +11,13 @@ struct Hub {
     r1: RwLock<u32>,
     r2: RwLock<u32>,
     r3: RwLock<u32>,
+    p: Mutex<u32>,
+    q: Mutex<u32>,
+    s: Mutex<u32>,
+    g: Mutex<()>,
+    a2: Mutex<u32>,
+    b2: Mutex<u32>,
+    c2: Mutex<u32>,
 }
 
 impl Hub {
@@ -49,6 +56,38 @@ impl Hub {
 
     fn lock_z(&self) {
         let _z = self.z.lock().unwrap();
+    }
+
+    // `p`, `q`, `s` in a row and `s` → `p` elsewhere: the pair `p`/`s` is the inversion,
+    // reported once, not again as the cycle `p` → `q` → `s` → `p`.
+    pub fn pqs(&self) {
+        let _p = self.p.lock().unwrap();
+        let _q = self.q.lock().unwrap();
+        let _s = self.s.lock().unwrap();
+    }
+
+    pub fn sp(&self) {
+        let _s = self.s.lock().unwrap();
+        let _p = self.p.lock().unwrap(); //~ lock_order_inversion
+    }
+
+    // `a2` → `b2` and `b2` → `c2` are both taken under the gate `g`: the two threads that would
+    // hold `a2` and `b2` cannot both be there, so `c2` → `a2` closes no deadlock. Fine.
+    pub fn gated_ab(&self) {
+        let _g = self.g.lock().unwrap();
+        let _a = self.a2.lock().unwrap();
+        let _b = self.b2.lock().unwrap();
+    }
+
+    pub fn gated_bc(&self) {
+        let _g = self.g.lock().unwrap();
+        let _b = self.b2.lock().unwrap();
+        let _c = self.c2.lock().unwrap();
+    }
+
+    pub fn ungated_ca(&self) {
+        let _c = self.c2.lock().unwrap();
+        let _a = self.a2.lock().unwrap();
     }
 
     // A cycle of readers only never waits: fine.
