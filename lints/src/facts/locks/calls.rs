@@ -47,21 +47,28 @@ pub struct Wrapper {
     pub is_async: bool,
 }
 
-/// The name a call calls: the method, or the path's last segment.
+/// The name a call calls, when [`resolve`] could resolve it: a method, or a plain name.
 fn callee_name(c: &Callee<'_>) -> Option<String> {
     match c {
         Callee::Method { name, .. } => Some(name.clone()),
-        Callee::Path { path, .. } => path.segments.last().map(|s| s.ident.to_string()),
+        Callee::Path { path, .. } => path.get_ident().map(|i| i.to_string()),
     }
 }
 
 /// The functions with a lock site (`locking`) and those that call one of them by name,
-/// through any number of calls, in id order.
+/// through any number of calls, in id order. Only names one function of the file has are
+/// followed: a call of another can never be resolved (see [`resolve`]).
 pub fn reaching(facts: &Facts<'_>, locking: &[FnId]) -> Vec<FnId> {
+    let mut named: HashMap<&str, usize> = HashMap::new();
+    for f in &facts.fns {
+        *named.entry(f.name.as_str()).or_default() += 1;
+    }
     let mut callers: HashMap<String, Vec<FnId>> = HashMap::new();
     for c in &facts.calls {
         let (Some(f), Some(name)) = (c.ctx.fn_id, callee_name(&c.callee)) else { continue };
-        callers.entry(name).or_default().push(f);
+        if named.get(name.as_str()) == Some(&1) {
+            callers.entry(name).or_default().push(f);
+        }
     }
     let mut set: HashSet<FnId> = locking.iter().copied().collect();
     let mut work: Vec<String> = locking.iter().map(|&f| facts.func(f).name.clone()).collect();
