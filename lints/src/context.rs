@@ -167,6 +167,10 @@ pub struct LockEdge {
     pub via: Option<String>,
     /// The function the edge is in.
     pub in_fn: String,
+    /// For a lock taken through calls: each step below `via`, where it is (the calls inside
+    /// callees, then the acquisition), with its label.
+    #[serde(default)]
+    pub steps: Vec<(Span, String)>,
 }
 
 impl FileCx<'_> {

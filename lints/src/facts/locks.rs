@@ -1,6 +1,6 @@
 //! Lock acquisitions and the live ranges of their guards.
 //!
-//! Two parts, so that files without locks pay nothing:
+//! Three parts, so that files without locks pay nothing:
 //!
 //! 1. During the one walk ([`super::walk`]), every call of a lock method with the right arity
 //!    (`lock()`, `read()`, `write()`, `try_lock()`, `upgradable_read()`, tokio's
@@ -10,12 +10,16 @@
 //!    parameter `m: &RwLock<…>`, a `static`. Wrappers (`Arc`, `Rc`, `Box`, `&`, `LazyLock`…) are
 //!    seen through.
 //! 2. On first use ([`crate::context::FileCx::locks`]), [`collect`] runs one pass over the body of
-//!    each function that has a lock site, and only those. The pass follows the code in
+//!    each function that has a lock site or calls one (through any number of calls), and only
+//!    those. The pass follows the code in
 //!    evaluation order with a stack of scopes and the set of guards that are alive on every path
 //!    reaching the current point (branches are joined by intersection, so a guard dropped on one
 //!    path only counts as released: the lints stay silent on what might be). It records every
 //!    acquisition with the guards held at that moment, every `.await` with the guards held across
-//!    it, and calls (to functions of this file that lock) made while guards are held.
+//!    it, and calls to functions of this file that may lock, with the guards held then.
+//! 3. Calls are then followed ([`calls`]): functions that only call lockers are analysed too, a
+//!    function returning a guard makes each call of it an acquisition, and each function gets a
+//!    summary of what it may lock through calls of any depth (a bounded fixpoint).
 //!
 //! # Guard scopes
 //! - `let g = m.lock().unwrap();` binds the guard: it lives until the end of the block, an
@@ -49,6 +53,9 @@ use crate::source::{FileId, Span};
 use std::collections::{HashMap, HashSet};
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
+
+pub mod calls;
+pub use calls::SummaryLock;
 
 /// Which library a lock comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -551,6 +558,12 @@ pub struct Acquisition {
     pub guard: Option<GuardId>,
     /// The branches of ordering tests it is in (see [`OrderBranch`]), outermost first.
     pub order: Vec<OrderBranch>,
+    /// A call of a guard-returning wrapper of this file (`self.state_mut()`): the acquisition
+    /// inside the wrapper whose guard it returns.
+    pub via: Option<AcqId>,
+    /// The acquisition as written, short: `self.state.lock()`, or the wrapper call
+    /// `self.state_mut()`.
+    pub call_text: String,
 }
 
 /// A branch of a test that orders two objects: `if a.id < b.id { … } else { … }`, or an arm of
@@ -615,8 +628,16 @@ pub struct HeldCall {
     /// The call as written, short: `self.flush()`, `read_block(…)`.
     pub text: String,
     pub name: String,
-    /// `self.name(…)` rather than `name(…)`.
+    /// A method call (`self.name(…)`, `self.peer.name(…)`) rather than `name(…)`.
     pub is_method: bool,
+    /// The receiver's lock path when it is not `self` (`self.peer`, `other`): the callee's
+    /// `self.x` is then `self.peer.x`, another lock than the caller's `self.x`.
+    pub receiver: Option<LockKey>,
+    /// The receiver's type when it is not `self` and the file shows it (a field's declared
+    /// type, a parameter's or a `let`'s annotation): the callee must be a method of it.
+    pub receiver_ty: Option<String>,
+    /// The body the call runs in (see [`Acquisition::context`]).
+    pub context: u32,
     /// The lock key of each argument (receiver excluded), when it names one.
     pub args: Vec<Option<LockKey>>,
     pub args_global: Vec<Option<String>>,
@@ -643,6 +664,8 @@ pub struct LockFacts {
     pub waits: Vec<HeldWait>,
     /// The body context of each analysed function.
     pub fn_contexts: HashMap<FnId, u32>,
+    /// What each analysed function may lock, through calls of any depth (see [`calls`]).
+    pub summaries: HashMap<FnId, Vec<SummaryLock>>,
 }
 
 /// A lock taken by a called function, in the caller's terms.
@@ -656,6 +679,9 @@ pub struct CalleeLock {
     /// counts only while the callee's parameter still holds it (not moved on or dropped
     /// before).
     pub held: Vec<GuardId>,
+    /// The calls inside the callee that lead to the acquisition (indices into
+    /// [`LockFacts::calls`], outermost first); empty when the callee locks in its own body.
+    pub chain: Vec<usize>,
 }
 
 impl LockFacts {
@@ -688,135 +714,109 @@ impl LockFacts {
         out
     }
 
-    /// The blocking acquisitions `call`'s callee makes in its own body (closures and async
-    /// blocks it creates excluded), with keys rewritten into the caller's terms: `self.x` stays
-    /// `self.x` for `self.method()`, a parameter becomes the argument passed, a static stays.
+    /// The blocking acquisitions `call`'s callee makes, in its own body or through the calls it
+    /// makes (closures and async blocks it creates excluded), with keys rewritten into the
+    /// caller's terms: `self.x` stays `self.x` for `self.method()` and becomes `self.peer.x` for
+    /// `self.peer.method()`, a parameter becomes the argument passed, a static stays. The
+    /// shortest chains come first.
     pub fn callee_locks(&self, facts: &Facts<'_>, call: &HeldCall) -> Vec<CalleeLock> {
         let Some(callee) = call.callee else { return Vec::new() };
-        let Some(&context) = self.fn_contexts.get(&callee) else { return Vec::new() };
-        let f = facts.func(callee);
-        if f.sig.asyncness.is_some() && !call.awaited {
+        if facts.func(callee).sig.asyncness.is_some() && !call.awaited {
+            // Calling an `async fn` only makes its future: its locks are taken when it runs.
             return Vec::new();
         }
-        let params: Vec<Option<BindingId>> = f
-            .sig
-            .inputs
-            .iter()
-            .filter_map(|i| match i {
-                syn::FnArg::Typed(t) => Some(match &*t.pat {
-                    Pat::Ident(p) => facts.binding_at(span_of_span(f.ident_span.file, p.ident.span())),
-                    _ => None,
-                }),
-                syn::FnArg::Receiver(_) => None,
-            })
-            .collect();
+        let Some(summary) = self.summaries.get(&callee) else { return Vec::new() };
+        let params = calls::params_of(facts, callee);
         let mut out = Vec::new();
-        for (i, a) in self.acquisitions.iter().enumerate() {
-            if a.fn_id != callee || a.context != context || a.is_try {
-                continue;
-            }
-            let Some(key) = &a.key else { continue };
-            let mapped = match &key.root {
-                KeyRoot::SelfValue if call.is_method => Some((key.clone(), a.global.clone())),
-                KeyRoot::SelfValue => None,
-                KeyRoot::Static(_) => Some((key.clone(), a.global.clone())),
-                KeyRoot::Local(b) => params.iter().position(|p| *p == Some(*b)).and_then(|pos| {
-                    let arg = call.args.get(pos)?.as_ref()?;
-                    let global = call.args_global.get(pos).cloned().flatten().map(|g| format!("{g}{}", key.path));
-                    Some((
-                        LockKey {
-                            root: arg.root.clone(),
-                            path: format!("{}{}", arg.path, key.path),
-                            generation: arg.generation,
-                        },
-                        global,
-                    ))
-                }),
-            };
-            if let Some((key, global)) = mapped {
-                let held = call
-                    .held
-                    .iter()
-                    .copied()
-                    .filter(|g| match call.moved.iter().find(|(m, _)| m == g) {
-                        None => true,
-                        Some((_, pos)) => match params.get(*pos).copied().flatten() {
-                            Some(p) => !facts.uses_of(p).any(|u| u.span.start < a.span.start && lets_go(&u.flow)),
-                            None => false,
-                        },
-                    })
-                    .collect();
-                out.push(CalleeLock { acq: i, key, global, held });
-            }
+        for s in summary {
+            let Some((key, global)) = calls::map_key(call, &params, &s.key, s.global.as_ref()) else { continue };
+            let a = &self.acquisitions[s.acq];
+            let held = call
+                .held
+                .iter()
+                .copied()
+                .filter(|g| match call.moved.iter().find(|(m, _)| m == g) {
+                    None => true,
+                    // Deeper down, a guard moved into the call is not followed: it counts as
+                    // released.
+                    Some(_) if !s.chain.is_empty() => false,
+                    Some((_, pos)) => match params.get(*pos).copied().flatten() {
+                        Some(p) => !facts.uses_of(p).any(|u| u.span.start < a.span.start && lets_go(&u.flow)),
+                        None => false,
+                    },
+                })
+                .collect();
+            out.push(CalleeLock { acq: s.acq, key, global, held, chain: s.chain.clone() });
         }
+        out.sort_by_key(|c| c.chain.len());
         out
     }
 }
 
-/// Runs the lock pass over every function of the file that has a lock site.
+/// Runs the lock pass over every function of the file that has a lock site or calls one that
+/// does (through any number of calls), then resolves the calls made and summarises what each
+/// function may lock.
 pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     let mut out = LockFacts::default();
     if facts.lock_sites.is_empty() {
         return out;
     }
-    let mut fns: Vec<FnId> = facts.lock_sites.iter().filter_map(|s| s.fn_id).collect();
-    fns.sort();
-    fns.dedup();
+    let mut locking: Vec<FnId> = facts.lock_sites.iter().filter_map(|s| s.fn_id).collect();
+    locking.sort();
+    locking.dedup();
+    let fns = calls::reaching(facts, &locking);
     let sites: HashMap<*const Expr, usize> =
         facts.lock_sites.iter().enumerate().map(|(i, s)| (s.expr as *const Expr, i)).collect();
     let use_binding: HashMap<u32, BindingId> = facts.uses.iter().map(|u| (u.span.start, u.binding)).collect();
-    // Functions that lock, by name, for calls made while a guard is held.
-    let mut by_name: HashMap<&str, Vec<FnId>> = HashMap::new();
-    for &f in &fns {
-        by_name.entry(facts.func(f).name.as_str()).or_default().push(f);
-    }
-    let lock_fns: HashSet<&str> = by_name.keys().copied().collect();
+    // Calls are recorded when they may reach a lock.
+    let lock_fns: HashSet<&str> = fns.iter().map(|&f| facts.func(f).name.as_str()).collect();
+    // Guard-returning functions first, so that calls of them elsewhere are acquisitions.
+    let (first, rest): (Vec<FnId>, Vec<FnId>) =
+        fns.iter().partition(|&&f| locking.binary_search(&f).is_ok() && calls::returns_guard(facts.func(f).sig));
     let mut next_context = 0;
-    for &f in &fns {
-        let func = facts.func(f);
-        let mut pass = Pass {
-            file,
-            facts,
-            edition,
-            sites: &sites,
-            use_binding: &use_binding,
-            lock_fns: &lock_fns,
-            out: &mut out,
-            fn_id: f,
-            self_ty: facts.func(f).self_ty.clone(),
-            anc: Vec::new(),
-            st: State::default(),
-            frames: Vec::new(),
-            loops: Vec::new(),
-            context: next_context,
-            next_context: next_context + 1,
-            is_async: func.sig.asyncness.is_some(),
-            is_move: false,
-            after: HashMap::new(),
-            captured: Vec::new(),
-            stmts: Vec::new(),
-            try_scrutinee: None,
-            order: Vec::new(),
-            generations: HashMap::new(),
-            next_block: 0,
-            depth: 0,
-        };
-        pass.out.fn_contexts.insert(f, next_context);
-        pass.anc.push(Node::FnBody);
-        pass.block(func.body, true);
-        next_context = pass.next_context;
-    }
-    // Resolve the callees of calls made under a guard: one function of that name and shape.
-    for call in &mut out.calls {
-        let candidates: Vec<FnId> = by_name
-            .get(call.name.as_str())
-            .map(|v| v.iter().copied().filter(|f| has_receiver(facts, *f) == call.is_method).collect())
-            .unwrap_or_default();
-        let all_named = facts.fns.iter().filter(|f| f.name == call.name).count();
-        if let ([only], 1) = (candidates.as_slice(), all_named) {
-            call.callee = Some(*only);
+    let mut wrappers = HashMap::new();
+    for (phase, list) in [first, rest].into_iter().enumerate() {
+        if phase == 1 {
+            wrappers = calls::find_wrappers(&out, facts, &fns);
+        }
+        for f in list {
+            let func = facts.func(f);
+            let mut pass = Pass {
+                file,
+                facts,
+                edition,
+                sites: &sites,
+                use_binding: &use_binding,
+                lock_fns: &lock_fns,
+                wrappers: &wrappers,
+                out: &mut out,
+                fn_id: f,
+                self_ty: func.self_ty.clone(),
+                anc: Vec::new(),
+                st: State::default(),
+                frames: Vec::new(),
+                loops: Vec::new(),
+                context: next_context,
+                next_context: next_context + 1,
+                is_async: func.sig.asyncness.is_some(),
+                is_move: false,
+                after: HashMap::new(),
+                captured: Vec::new(),
+                stmts: Vec::new(),
+                try_scrutinee: None,
+                order: Vec::new(),
+                generations: HashMap::new(),
+                next_block: 0,
+                depth: 0,
+            };
+            pass.out.fn_contexts.insert(f, next_context);
+            pass.anc.push(Node::FnBody);
+            pass.block(func.body, true);
+            next_context = pass.next_context;
         }
     }
+    calls::resolve(&mut out, facts, &fns);
+    calls::summarize(&mut out, facts);
     out
 }
 
@@ -973,6 +973,7 @@ struct Pass<'p, 'a> {
     sites: &'p HashMap<*const Expr, usize>,
     use_binding: &'p HashMap<u32, BindingId>,
     lock_fns: &'p HashSet<&'p str>,
+    wrappers: &'p HashMap<String, calls::Wrapper>,
     out: &'p mut LockFacts,
     fn_id: FnId,
     self_ty: Option<String>,
@@ -999,6 +1000,29 @@ struct Pass<'p, 'a> {
     order: Vec<OrderBranch>,
     next_block: u32,
     depth: usize,
+}
+
+/// A call that may run a function of this file (see [`Pass::call_shape`]).
+struct CallShape<'a> {
+    name: String,
+    is_method: bool,
+    /// The receiver's lock path, when it is not `self`.
+    receiver: Option<LockKey>,
+    receiver_ty: Option<String>,
+    receiver_text: String,
+    args: Vec<&'a Expr>,
+}
+
+impl CallShape<'_> {
+    /// The call as written, short: `self.flush()`, `read_block(…)`.
+    fn text(&self) -> String {
+        let dots = if self.args.is_empty() { "" } else { "…" };
+        if self.is_method {
+            format!("{}.{}({dots})", self.receiver_text, self.name)
+        } else {
+            format!("{}({dots})", self.name)
+        }
+    }
 }
 
 fn strip_parens(e: &Expr) -> &Expr {
@@ -1403,9 +1427,11 @@ impl<'p, 'a> Pass<'p, 'a> {
                         self.out.waits.push(HeldWait { span, held: self.st.live.clone(), passed, passed_fresh });
                     }
                 }
-                self.held_call(e);
                 if let Some(&site) = self.sites.get(&(e as *const Expr)) {
+                    self.held_call(e);
                     self.acquire(e, site);
+                } else if !self.wrapper_call(e) {
+                    self.held_call(e);
                 }
             }
             Expr::Call(c) => {
@@ -1420,7 +1446,9 @@ impl<'p, 'a> Pass<'p, 'a> {
                 for a in &c.args {
                     self.expr(a);
                 }
-                self.held_call(e);
+                if !self.wrapper_call(e) {
+                    self.held_call(e);
+                }
                 if is_diverging_call(c) {
                     self.st.unreachable = true;
                 }
@@ -2134,26 +2162,132 @@ impl<'p, 'a> Pass<'p, 'a> {
         let receiver: &'a Expr = &site.call.receiver;
         let key = self.lock_key(receiver);
         let global = key.as_ref().and_then(|k| self.global_key(k));
+        let lock_text = expr_text(receiver);
+        let method = site.call.method.to_string();
+        let call_text = format!("{lock_text}.{method}()");
+        self.record(
+            e,
+            Acquisition {
+                site: site_idx,
+                fn_id: self.fn_id,
+                context: self.context,
+                span: self.span(e),
+                lock_text,
+                method,
+                key,
+                global,
+                ty,
+                type_known,
+                mode: site.mode,
+                is_try: site.is_try,
+                held: self.st.live.clone(),
+                guard: None,
+                order: self.order.clone(),
+                via: None,
+                call_text,
+            },
+        );
+    }
+
+    /// A call of a guard-returning wrapper of this file (see [`calls::find_wrappers`]): an
+    /// acquisition of the lock whose guard it returns, in the caller's terms. Whether it was.
+    fn wrapper_call(&mut self, e: &'a Expr) -> bool {
+        let Some(shape) = self.call_shape(e) else { return false };
+        let Some(w) = self.wrappers.get(&shape.name) else { return false };
+        if w.is_method != shape.is_method
+            || (shape.receiver.is_some() && (shape.receiver_ty.is_none() || shape.receiver_ty != w.self_ty))
+        {
+            return false;
+        }
+        if shape.is_method
+            && shape.receiver.is_none()
+            && self.self_ty.is_some()
+            && w.self_ty.is_some()
+            && self.self_ty != w.self_ty
+        {
+            // `self.m()` runs a method of the caller's own type.
+            return false;
+        }
+        let awaited = matches!(self.parent_expr(), Some(Expr::Await(_)));
+        if w.is_async && !awaited {
+            // A future that is not awaited here: it locks later, if ever.
+            return true;
+        }
+        let inner = self.out.acquisitions[w.acq].clone();
+        let Some(inner_key) = &inner.key else { return false };
+        let keys: Vec<Option<LockKey>> = shape.args.iter().map(|a| self.lock_key(a)).collect();
+        let globals: Vec<Option<String>> = keys.iter().map(|k| k.as_ref().and_then(|k| self.global_key(k))).collect();
+        let params = calls::params_of(self.facts, w.fn_id);
+        let args = calls::CallArgs {
+            is_method: shape.is_method,
+            receiver: shape.receiver.as_ref(),
+            args: &keys,
+            args_global: &globals,
+        };
+        let Some((key, global)) = calls::map_key(args, &params, inner_key, inner.global.as_ref()) else { return false };
+        let global = match &inner_key.root {
+            KeyRoot::Local(_) => self.global_key(&key),
+            _ => global,
+        };
+        let lock_text = match (&inner_key.root, &shape.receiver) {
+            (KeyRoot::SelfValue | KeyRoot::Static(_), None) => inner.lock_text.clone(),
+            (KeyRoot::SelfValue, Some(_)) => format!("{}{}", shape.receiver_text, inner_key.path),
+            (KeyRoot::Static(_), Some(_)) => inner.lock_text.clone(),
+            (KeyRoot::Local(b), _) => {
+                let pos = params.iter().position(|p| *p == Some(*b));
+                match pos.and_then(|p| shape.args.get(p)) {
+                    Some(a) => format!("{}{}", expr_text(a), inner_key.path),
+                    None => return false,
+                }
+            }
+        };
+        let call_text = shape.text();
+        self.record(
+            e,
+            Acquisition {
+                site: inner.site,
+                fn_id: self.fn_id,
+                context: self.context,
+                span: self.span(e),
+                lock_text,
+                method: shape.name.clone(),
+                key: Some(key),
+                global,
+                ty: inner.ty,
+                type_known: inner.type_known,
+                mode: inner.mode,
+                is_try: false,
+                held: self.st.live.clone(),
+                guard: None,
+                order: self.order.clone(),
+                via: Some(w.acq),
+                call_text,
+            },
+        );
+        true
+    }
+
+    /// The nearest enclosing expression, parentheses skipped.
+    fn parent_expr(&self) -> Option<&'a Expr> {
+        self.anc
+            .iter()
+            .rev()
+            .skip(1)
+            .find_map(|n| match n {
+                Node::Expr(Expr::Paren(_) | Expr::Group(_)) => None,
+                Node::Expr(p) => Some(Some(*p)),
+                _ => Some(None),
+            })
+            .flatten()
+    }
+
+    /// Records the acquisition `new` made by `e`, and the guard it produces, by what becomes of
+    /// the value.
+    fn record(&mut self, e: &'a Expr, new: Acquisition) {
         let acq = self.out.acquisitions.len();
+        let is_try = new.is_try;
         let climb = self.climb(e, false);
-        self.out.acquisitions.push(Acquisition {
-            site: site_idx,
-            fn_id: self.fn_id,
-            context: self.context,
-            span: self.span(e),
-            lock_text: expr_text(receiver),
-            method: site.call.method.to_string(),
-            key,
-            global,
-            ty,
-            type_known,
-            mode: site.mode,
-            is_try: site.is_try,
-            held: self.st.live.clone(),
-            guard: None,
-            order: self.order.clone(),
-        });
-        let is_try = site.is_try;
+        self.out.acquisitions.push(new);
         let g = self.out.guards.len();
         let new_guard = |holder: Holder, context: u32| Guard { acq, holder, context, release: None, block: None };
         let mut activate_now = true;
@@ -2266,28 +2400,101 @@ impl<'p, 'a> Pass<'p, 'a> {
         self.out.awaits.push(HeldAwait { span, held: self.st.live.clone(), stmt: self.stmts.last().copied() });
     }
 
-    fn held_call(&mut self, e: &'a Expr) {
-        if self.st.live.is_empty() || self.st.unreachable {
-            return;
-        }
-        let (name, is_method, args): (String, bool, Vec<&'a Expr>) = match e {
+    /// The function a call names and how it passes its receiver, when the callee can be one of
+    /// this file: `name(…)`, `self.name(…)`, or a method called on a path whose type the file
+    /// shows (`self.peer.name(…)` with `peer: Peer`, `other.name(…)` with `other: &Self`).
+    fn call_shape(&self, e: &'a Expr) -> Option<CallShape<'a>> {
+        match e {
             Expr::Call(c) => {
-                let Expr::Path(p) = strip_parens(&c.func) else { return };
-                let Some(id) = p.path.get_ident() else { return };
-                (id.to_string(), false, c.args.iter().collect())
+                let Expr::Path(p) = strip_parens(&c.func) else { return None };
+                let id = p.path.get_ident()?;
+                Some(CallShape {
+                    name: id.to_string(),
+                    is_method: false,
+                    receiver: None,
+                    receiver_ty: None,
+                    receiver_text: String::new(),
+                    args: c.args.iter().collect(),
+                })
             }
             Expr::MethodCall(m) => {
                 let is_self = matches!(strip_parens(&m.receiver), Expr::Path(p) if p.path.is_ident("self"));
-                if !is_self {
-                    return;
-                }
-                (m.method.to_string(), true, m.args.iter().collect())
+                let (receiver, receiver_ty) = if is_self {
+                    (None, None)
+                } else {
+                    let key = self.lock_key(&m.receiver)?;
+                    let ty = self.type_of_key(&key)?;
+                    (Some(key), Some(ty))
+                };
+                Some(CallShape {
+                    name: m.method.to_string(),
+                    is_method: true,
+                    receiver,
+                    receiver_ty,
+                    receiver_text: if is_self { "self".to_string() } else { expr_text(&m.receiver) },
+                    args: m.args.iter().collect(),
+                })
             }
-            _ => return,
+            _ => None,
+        }
+    }
+
+    /// The type a lock path's value has, when the file shows it: `self.peer` by the field's
+    /// declared type in the `impl`'s type, `other` by a parameter's or a `let`'s annotation
+    /// (`Self` is the `impl`'s type). References, `Arc`, `Rc` and `Box` are seen through.
+    fn type_of_key(&self, key: &LockKey) -> Option<String> {
+        let mut ty = match &key.root {
+            KeyRoot::SelfValue => self.self_ty.clone()?,
+            KeyRoot::Local(b) => {
+                let t = self.facts.binding(*b).ty?;
+                self.type_name(t)?
+            }
+            KeyRoot::Static(_) => return None,
         };
-        if !self.lock_fns.contains(name.as_str()) {
+        if key.path.is_empty() {
+            return Some(ty);
+        }
+        if key.path.contains('[') {
+            return None;
+        }
+        for field in key.path.split('.').skip(1) {
+            let mut defs = self.facts.types.iter().filter(|t| t.ident == ty.as_str());
+            let def = defs.next()?;
+            if defs.next().is_some() {
+                return None;
+            }
+            let f = def.fields.iter().find(|f| f.field.ident.as_ref().is_some_and(|i| i == field))?;
+            ty = self.type_name(&f.field.ty)?;
+        }
+        Some(ty)
+    }
+
+    /// [`binding_type_name`], with `Self` as the `impl`'s type.
+    fn type_name(&self, ty: &syn::Type) -> Option<String> {
+        fn is_self(ty: &syn::Type) -> bool {
+            match ty {
+                syn::Type::Reference(r) => is_self(&r.elem),
+                syn::Type::Paren(p) => is_self(&p.elem),
+                syn::Type::Path(p) => p.qself.is_none() && p.path.is_ident("Self"),
+                _ => false,
+            }
+        }
+        if is_self(ty) {
+            return self.self_ty.clone();
+        }
+        binding_type_name(ty)
+    }
+
+    fn held_call(&mut self, e: &'a Expr) {
+        if self.st.unreachable {
             return;
         }
+        let Some(shape) = self.call_shape(e) else { return };
+        if !self.lock_fns.contains(shape.name.as_str()) {
+            return;
+        }
+        let text = shape.text();
+        let CallShape { name, is_method, receiver, receiver_ty, args, .. } = shape;
         let keys: Vec<Option<LockKey>> = args.iter().map(|a| self.lock_key(a)).collect();
         // Guards moved into this call: released after it, by the scheduled release.
         let releasing: Vec<GuardId> = self
@@ -2323,13 +2530,14 @@ impl<'p, 'a> Pass<'p, 'a> {
             Node::Expr(p) => Some(matches!(p, Expr::Await(_))),
             _ => Some(false),
         }) == Some(true);
-        let dots = if args.is_empty() { "" } else { "…" };
-        let text = if is_method { format!("self.{name}({dots})") } else { format!("{name}({dots})") };
         self.out.calls.push(HeldCall {
             span: self.span(e),
             text,
             name,
             is_method,
+            receiver,
+            receiver_ty,
+            context: self.context,
             args: keys,
             args_global: globals,
             held: self.st.live.clone(),

@@ -1,6 +1,8 @@
 use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
-use crate::facts::locks::{Acquisition, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason};
+use crate::facts::locks::{
+    Acquisition, CalleeLock, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason,
+};
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -9,8 +11,14 @@ crate::declare_lint! {
     /// alive: the same lock expression (`self.state`, a local, a `static`) locked a second time
     /// in the guard's scope, including the classic temporary guard of a `match`, `if let` or
     /// `while let` scrutinee (`match *self.state.lock().unwrap() { … => self.state.lock() … }`),
-    /// and a call to a function of the same file that locks it (`self.flush()` while holding
-    /// `self.state`, or a helper given the lock as an argument). Arguments of formatting,
+    /// and a call to a function of the same file that locks it, directly or through further
+    /// calls of the file at any depth (`flush()` holds `self.state` and calls `summary()`, which
+    /// calls `pending()`, which locks `self.state`; or a helper given the lock as an argument).
+    /// Such a finding points at the call made while the guard is alive, the line to change, with
+    /// a label at each step of the chain down to the lock. A function of the file that returns a
+    /// guard (`fn state(&self) -> MutexGuard<'_, State> { self.state.lock().unwrap() }`, also a
+    /// trait method implemented in the file) locks at each call: `let _g = self.state();` then
+    /// `self.state.lock()` is a re-lock. Arguments of formatting,
     /// printing, panicking and logging macros (`println!`, `format!`, `write!`, `panic!`,
     /// `log`'s and `tracing`'s `info!`…, with `target:` keys and `%`/`?` fields) count like
     /// any other expression.
@@ -40,8 +48,20 @@ crate::declare_lint! {
     /// { g0 } else { drop(g0); m.lock()… }`) is followed on each path separately. A guard
     /// used by value in a closure (`|| drop(g)`) goes with the closure. A lock of the crate's
     /// own type passed to `Box::pin(…)` is a future polled by hand, not an acquisition, and an
-    /// `async fn` called without `.await` takes none of its locks then. Calls are followed one level deep, into functions of the same file
-    /// whose name is unique, and a lock taken anywhere in the callee counts. A lock whose type
+    /// `async fn` called without `.await` takes none of its locks then.
+    ///
+    /// Calls are followed into functions of the same file only, up to eight calls deep (a
+    /// recursive call ends there): functions called by name, `self.method()`, and methods
+    /// called on a field of `self` or a parameter or `let` whose type the file writes
+    /// (`self.peer.total()` with `peer: Peer`; `other.summary()` with `other: &Self` locks
+    /// `other`'s lock, not `self`'s). The callee must be the only function of the file with that
+    /// name; a lock taken anywhere in it counts, on any path, but not in the closures and async
+    /// blocks it creates. Not seen: functions of other files and crates, calls through `dyn
+    /// Trait` or generic parameters, callbacks, and closures stored and called later. A guard
+    /// moved into a call is followed one level only. A guard-returning function counts only when
+    /// its return type names the guard (`MutexGuard`, `RwLockWriteGuard`, parking_lot's mapped
+    /// guards, tokio's owned ones…, or a `Result` of one, not an `Option`) and it locks one
+    /// lock. A lock whose type
     /// the file does not show is recognised only when unwrapped (`.lock().unwrap()`) or awaited;
     /// a type named `Mutex`/`RwLock` that the crate defines or re-exports counts as a lock
     /// (`ReentrantMutex` as a reentrant one).
@@ -84,20 +104,18 @@ pub fn check(cx: &FileCx<'_>) {
         let inner = locks.callee_locks(cx.facts, call);
         let found = inner.iter().find_map(|cl| {
             let a = &locks.acquisitions[cl.acq];
-            deadlock(locks, &cl.held, a, Some(&cl.key)).map(|h| (a, h))
+            deadlock(locks, &cl.held, a, Some(&cl.key)).map(|h| (cl, h))
         });
-        if let Some((inner_acq, h)) = found {
+        if let Some((cl, h)) = found {
             let held = locks.guard_acq(h);
-            let callee = &cx.facts.func(inner_acq.fn_id).name;
             let who = holder_word(held);
             let message = format!("`{}` locks `{}` again while this {who} holds its guard", call.text, held.lock_text);
+            let called = call.callee.map_or(call.name.as_str(), |f| cx.facts.func(f).name.as_str());
             let mut d = Diagnostic::new(&DOUBLE_LOCK, call.span, message)
-                .primary_label(format!("`{callee}` is called while the guard is alive"));
+                .primary_label(format!("`{called}` is called while the guard is alive"));
             d = d.label(held.span, first_label(cx, locks, h));
-            d = d.label(
-                inner_acq.span,
-                format!("`{callee}` locks it here: `{}.{}()`", inner_acq.lock_text, inner_acq.method),
-            );
+            d = with_via(cx, d, locks, held);
+            d = call_chain(cx, d, locks, cl, "locks it here");
             d = finish(cx, d, locks, h, held, true);
             cx.report(d);
         }
@@ -115,10 +133,43 @@ fn direct(cx: &FileCx<'_>, locks: &LockFacts, a: &Acquisition, h: GuardId) -> Di
     let who = holder_word(held);
     let message = format!("`{}` is locked again while this {who} holds its guard", a.lock_text);
     let primary = format!("this `{}()` waits for the guard above, which is released only after it", a.method);
-    let d = Diagnostic::new(&DOUBLE_LOCK, a.span, message)
+    let mut d = Diagnostic::new(&DOUBLE_LOCK, a.span, message)
         .primary_label(primary)
         .label(held.span, first_label(cx, locks, h));
+    d = with_via(cx, d, locks, held);
+    d = with_via(cx, d, locks, a);
     finish(cx, d, locks, h, held, false)
+}
+
+/// Labels each step from a call to the lock its callee takes, like rustc's borrow errors:
+/// "`summary` calls `self.pending()` here", then "`pending` locks it here: `self.state.read()`"
+/// (`what` is the last label's verb phrase).
+pub(crate) fn call_chain(
+    cx: &FileCx<'_>,
+    mut d: Diagnostic,
+    locks: &LockFacts,
+    cl: &CalleeLock,
+    what: &str,
+) -> Diagnostic {
+    for &step in &cl.chain {
+        let c = &locks.calls[step];
+        d = d.label(c.span, format!("`{}` calls `{}` here", cx.facts.func(c.fn_id).name, c.text));
+    }
+    let a = &locks.acquisitions[cl.acq];
+    d = d.label(a.span, format!("`{}` {what}: `{}`", cx.facts.func(a.fn_id).name, a.call_text));
+    with_via(cx, d, locks, a)
+}
+
+/// For an acquisition that is a call of a guard-returning wrapper, a label where the wrapper
+/// takes the lock.
+pub(crate) fn with_via(cx: &FileCx<'_>, d: Diagnostic, locks: &LockFacts, a: &Acquisition) -> Diagnostic {
+    let Some(inner) = a.via else { return d };
+    let inner = &locks.acquisitions[inner];
+    if d.labels.iter().any(|l| l.span == inner.span) {
+        return d;
+    }
+    let name = &cx.facts.func(inner.fn_id).name;
+    d.label(inner.span, format!("`{name}` locks `{}` here and returns its guard", inner.lock_text))
 }
 
 /// An async lock is held by a task, a blocking one by a thread.

@@ -1,8 +1,9 @@
 use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
-use crate::facts::locks::{in_opposite_branches, AcqMode, GuardId, LockFacts};
+use crate::facts::locks::{in_opposite_branches, AcqMode, CalleeLock, GuardId, LockFacts};
 use crate::facts::{Callee, ClosureCtx, FnId};
 use crate::registry::Rule;
+use crate::source::Span;
 use std::collections::{BTreeMap, HashSet};
 
 crate::declare_lint! {
@@ -15,8 +16,12 @@ crate::declare_lint! {
     /// in `impl Bank` and `bank.log` with `bank: &Bank` are both `Bank.log`; a `static` is its
     /// name. "While holding" follows guard scopes as `double_lock` does (a guard dropped before
     /// the second lock does not count), and calls to functions of the same file that lock are
-    /// followed one level deep. Each inverted pair is reported once, at the later of the two
-    /// second acquisitions, with the opposite order shown.
+    /// followed at any depth, as `double_lock` follows them (a label at each call down to the
+    /// lock). Each inverted pair is reported once, at the later of the two second acquisitions,
+    /// with the opposite order shown. Longer cycles are found too: `a` then `b` in one function,
+    /// `b` then `c` in another, `c` then `a` in a third (three or four locks); each is reported
+    /// once, at the latest of its second acquisitions, with a label at every step, unless two
+    /// of its locks already form a reported pair.
     ///
     /// A pair is reported only when two threads running the two paths could really wait for
     /// each other:
@@ -42,6 +47,9 @@ crate::declare_lint! {
     /// two, always take them in one global order.
     ///
     /// ### Known problems
+    /// Calls are followed only into functions of the same file (not other files or crates, not
+    /// through `dyn Trait`, callbacks, or closures stored and called later), up to eight calls
+    /// deep. Cycles of more than four locks are not looked for.
     /// Locks reached through locals whose type is not written (`let inner = self.inner.clone()`),
     /// through method calls or through indexing are not named and so not compared. Two values of
     /// one type share their locks' names (`a.log` and `b.log` are both `Bank.log`): the same
@@ -111,6 +119,7 @@ pub fn collect(cx: &FileCx<'_>) {
                 second_span: a.span,
                 via: None,
                 in_fn: in_fn(a.fn_id),
+                steps: Vec::new(),
             }));
         }
     }
@@ -142,10 +151,27 @@ pub fn collect(cx: &FileCx<'_>) {
                     second_span: call.span,
                     via: Some(call.text.clone()),
                     in_fn: in_fn(call.fn_id),
+                    steps: steps(cx, locks, &cl),
                 }));
             }
         }
     }
+}
+
+/// The steps from a call down to the lock its callee takes: "`summary` calls
+/// `self.pending()` here", …, "`pending` locks `self.jobs` here".
+fn steps(cx: &FileCx<'_>, locks: &LockFacts, cl: &CalleeLock) -> Vec<(Span, String)> {
+    let mut out: Vec<(Span, String)> = cl
+        .chain
+        .iter()
+        .map(|&i| {
+            let c = &locks.calls[i];
+            (c.span, format!("`{}` calls `{}` here", cx.facts.func(c.fn_id).name, c.text))
+        })
+        .collect();
+    let a = &locks.acquisitions[cl.acq];
+    out.push((a.span, format!("`{}` locks `{}` here", cx.facts.func(a.fn_id).name, a.lock_text)));
+    out
 }
 
 /// The other named locks held besides `first`, and how.
@@ -218,6 +244,7 @@ pub fn check(cx: &WorkspaceCx<'_>) {
         for list in edges.values_mut() {
             list.sort_by_key(|e| (e.second_span, e.first_span));
         }
+        let mut reported: HashSet<(&str, &str)> = HashSet::new();
         for (&(a, b), forward) in &edges {
             if a >= b {
                 continue;
@@ -230,6 +257,7 @@ pub fn check(cx: &WorkspaceCx<'_>) {
                     .map(|r| (*f, *r))
             });
             let Some((f, r)) = pair else { continue };
+            reported.insert((a, b));
             let (later, earlier) =
                 if (f.second_span.file, f.second_span.start) >= (r.second_span.file, r.second_span.start) {
                     (f, r)
@@ -238,7 +266,174 @@ pub fn check(cx: &WorkspaceCx<'_>) {
                 };
             cx.report(diagnostic(later, earlier));
         }
+        for cycle in cycles(&edges, &reported) {
+            cx.report(cycle_diagnostic(&cycle));
+        }
     }
+}
+
+/// The longest cycle of lock orders looked for (two-lock cycles are the pairs above).
+const MAX_CYCLE: usize = 4;
+
+/// Cycles of three or four locks (`a` → `b` in one path, `b` → `c` in another, `c` → `a` in a
+/// third), each once (from its smallest lock), with one edge per step such that every thread
+/// could hold its first lock while waiting for its second: at each lock, the guard one path
+/// holds excludes what the previous one wants, and no gate held by all keeps them apart.
+/// Cycles through a pair already reported are left out.
+fn cycles<'e>(
+    edges: &BTreeMap<(&'e str, &'e str), Vec<&'e LockEdge>>,
+    reported: &HashSet<(&str, &str)>,
+) -> Vec<Vec<&'e LockEdge>> {
+    let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for &(a, b) in edges.keys() {
+        if a != b {
+            next.entry(a).or_default().push(b);
+        }
+    }
+    let in_pair = |x: &str, y: &str| reported.contains(&(x, y)) || reported.contains(&(y, x));
+    let mut out = Vec::new();
+    let mut path: Vec<&str> = Vec::new();
+    for &start in next.keys() {
+        path.clear();
+        path.push(start);
+        walk(&next, start, &mut path, &mut |cycle| {
+            if cycle.iter().enumerate().any(|(i, x)| cycle[i + 1..].iter().any(|y| in_pair(x, y))) {
+                return;
+            }
+            if let Some(chosen) = choose(edges, cycle) {
+                out.push(chosen);
+            }
+        });
+    }
+    out
+}
+
+/// Extends `path` (whose first lock is the smallest of the cycle) by locks greater than the
+/// first, calling `found` for each way back to it of three locks or more.
+fn walk<'e>(
+    next: &BTreeMap<&'e str, Vec<&'e str>>,
+    start: &'e str,
+    path: &mut Vec<&'e str>,
+    found: &mut dyn FnMut(&[&'e str]),
+) {
+    let Some(last) = path.last().copied() else { return };
+    for &n in next.get(last).into_iter().flatten() {
+        if n == start && path.len() >= 3 {
+            found(path);
+        } else if n > start && !path.contains(&n) && path.len() < MAX_CYCLE {
+            path.push(n);
+            walk(next, start, path, found);
+            path.pop();
+        }
+    }
+}
+
+/// One edge per step of `cycle` such that the threads can all wait for each other.
+fn choose<'e>(edges: &BTreeMap<(&'e str, &'e str), Vec<&'e LockEdge>>, cycle: &[&str]) -> Option<Vec<&'e LockEdge>> {
+    let n = cycle.len();
+    let lists: Vec<&Vec<&LockEdge>> =
+        (0..n).map(|i| edges.get(&(cycle[i], cycle[(i + 1) % n]))).collect::<Option<_>>()?;
+    let mut pick = vec![0usize; n];
+    // At most a few hundred combinations: enough for real code, bounded for generated code.
+    for _ in 0..512 {
+        let chosen: Vec<&LockEdge> = (0..n).map(|i| lists[i][pick[i]]).collect();
+        if waits_in_cycle(&chosen) {
+            return Some(chosen);
+        }
+        let mut i = 0;
+        loop {
+            if i == n {
+                return None;
+            }
+            pick[i] += 1;
+            if pick[i] < lists[i].len() {
+                break;
+            }
+            pick[i] = 0;
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Each path's held guard excludes what the previous path wants at that lock, and the paths
+/// can all be where they are at once: no two of them hold one lock (the first lock or a gate)
+/// in modes that exclude each other. (In `a`, `b`, `c` taken in a row, the step `b` → `c` also
+/// holds `a`, so it cannot run beside a thread holding `a` and waiting for `b`.)
+fn waits_in_cycle(chosen: &[&LockEdge]) -> bool {
+    let n = chosen.len();
+    let excludes = (0..n).all(|i| {
+        let prev = chosen[(i + n - 1) % n];
+        chosen[i].first_mode.excludes(prev.second_mode)
+    });
+    let held = |e: &'_ LockEdge| {
+        std::iter::once((e.first.clone(), e.first_mode)).chain(e.gates.iter().cloned()).collect::<Vec<_>>()
+    };
+    let sets: Vec<Vec<(String, AcqMode)>> = chosen.iter().map(|e| held(e)).collect();
+    let apart = (0..n).any(|i| {
+        (i + 1..n).any(|j| {
+            sets[i].iter().any(|(g, m)| sets[j].iter().any(|(h, o)| g == h && (m.excludes(*o) || o.excludes(*m))))
+        })
+    });
+    excludes && !apart
+}
+
+fn cycle_diagnostic(cycle: &[&LockEdge]) -> Diagnostic {
+    let (pos, here) = cycle
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, e)| (e.second_span.file, e.second_span.start))
+        .map(|(i, e)| (i, *e))
+        .unwrap_or((0, cycle[0]));
+    let n = cycle.len();
+    // The order from the primary edge on: `here.first` → `here.second` → … → `here.first`.
+    let ordered: Vec<&LockEdge> = (0..n).map(|i| cycle[(pos + 1 + i) % n]).collect();
+    let mut names: Vec<&str> = ordered.iter().map(|e| e.first_text.as_str()).collect();
+    names.push(ordered[0].first_text.as_str());
+    let message = format!(
+        "`{}` is locked while holding `{}`, closing a cycle of lock orders across {n} paths",
+        here.second_text, here.first_text
+    );
+    let primary = match &here.via {
+        Some(call) => format!("`{call}` locks `{}` while `{}` is held", here.second_text, here.first_text),
+        None => format!("`{}` is locked here while `{}` is held", here.second_text, here.first_text),
+    };
+    let mut d = Diagnostic::new(&LOCK_ORDER_INVERSION, here.second_span, message)
+        .primary_label(primary)
+        .label(here.first_span, format!("`{}` is locked first here", here.first_text));
+    d = with_steps(d, here);
+    for e in ordered.iter().filter(|e| !std::ptr::eq(**e, here)) {
+        d = d.label(e.first_span, format!("in `{}`, `{}` is locked first", e.in_fn, e.first_text));
+        let then = match &e.via {
+            Some(call) => format!("then `{call}` locks `{}` while it is held", e.second_text),
+            None => format!("then `{}` is locked while it is held", e.second_text),
+        };
+        d = d.label(e.second_span, then);
+        d = with_steps(d, e);
+    }
+    let order = names.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" → ");
+    d = d
+        .note(format!(
+            "the paths take the locks in the order {order}: {n} threads, each holding one, can each wait for the next one's lock forever"
+        ))
+        .help(format!(
+            "take these locks in one global order on every path (e.g. `{}` before `{}`), or guard them with one lock",
+            here.second_text, here.first_text
+        ));
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    d
+}
+
+/// Labels each step of an edge taken through calls.
+fn with_steps(mut d: Diagnostic, e: &LockEdge) -> Diagnostic {
+    for (span, label) in &e.steps {
+        if !d.labels.iter().any(|l| l.span == *span) && d.primary.span != *span {
+            d = d.label(*span, label.clone());
+        }
+    }
+    d
 }
 
 /// The edge is one side of ordered locking: the opposite order is taken in another branch of
@@ -277,7 +472,9 @@ fn diagnostic(here: &LockEdge, there: &LockEdge) -> Diagnostic {
         .primary_label(primary)
         .label(here.first_span, format!("`{}` is locked first here", here.first_text))
         .label(there.first_span, format!("in `{}`, `{}` is locked first", there.in_fn, there.first_text))
-        .label(there.second_span, there_label)
+        .label(there.second_span, there_label);
+    d = with_steps(d, here);
+    d = with_steps(d, there)
         .note(format!(
             "a thread in `{}` holding `{}` and a thread in `{}` holding `{}` each wait for the other's lock forever",
             here.in_fn, here.first_text, there.in_fn, there.first_text

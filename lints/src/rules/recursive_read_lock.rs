@@ -50,7 +50,8 @@ crate::declare_lint! {
     ///
     /// ### Known problems
     /// The same limits as `double_lock`: locks are compared by the path written, calls are
-    /// followed one level deep into functions of the same file, and a guard released on some
+    /// followed only into functions of the same file (at any depth, up to eight calls), and a
+    /// guard released on some
     /// paths only counts as released. A lock shared with other threads that never write it
     /// (written only before they start) cannot deadlock this way, and is reported all the same.
     ///
@@ -116,7 +117,9 @@ pub fn check(cx: &FileCx<'_>) {
         let mut d = Diagnostic::new(&RECURSIVE_READ_LOCK, a.span, message)
             .primary_label(primary_label(policy, &a.method))
             .label(held.span, first_label(cx, locks, h));
-        if policy == Policy::TaskFair && a.method == "read" {
+        d = super::double_lock::with_via(cx, d, locks, held);
+        d = super::double_lock::with_via(cx, d, locks, a);
+        if policy == Policy::TaskFair && a.method == "read" && a.via.is_none() {
             let method = cx.span_of(cx.facts.lock_sites[a.site].call.method.span());
             d = d.suggest(
                 "use `read_recursive()`, which does not wait behind queued writers",
@@ -131,11 +134,11 @@ pub fn check(cx: &FileCx<'_>) {
         let inner = locks.callee_locks(cx.facts, call);
         let found = inner.iter().find_map(|cl| {
             let a = &locks.acquisitions[cl.acq];
-            read_read(cx, locks, &cl.held, a, Some(&cl.key)).map(|(h, p)| (a, h, p))
+            read_read(cx, locks, &cl.held, a, Some(&cl.key)).map(|(h, p)| (cl, h, p))
         });
-        let Some((inner_acq, h, policy)) = found else { continue };
+        let Some((cl, h, policy)) = found else { continue };
         let held = locks.guard_acq(h);
-        let callee = &cx.facts.func(inner_acq.fn_id).name;
+        let callee = call.callee.map_or(call.name.as_str(), |f| cx.facts.func(f).name.as_str());
         let who = holder_word(held);
         let message = format!(
             "`{}` read-locks `{}` again while this {who} holds a read guard: {}",
@@ -143,13 +146,11 @@ pub fn check(cx: &FileCx<'_>) {
             held.lock_text,
             claim(policy, who)
         );
-        let d = Diagnostic::new(&RECURSIVE_READ_LOCK, call.span, message)
+        let mut d = Diagnostic::new(&RECURSIVE_READ_LOCK, call.span, message)
             .primary_label(format!("`{callee}` is called while the read guard is alive"))
-            .label(held.span, first_label(cx, locks, h))
-            .label(
-                inner_acq.span,
-                format!("`{callee}` read-locks it here: `{}.{}()`", inner_acq.lock_text, inner_acq.method),
-            );
+            .label(held.span, first_label(cx, locks, h));
+        d = super::double_lock::with_via(cx, d, locks, held);
+        d = super::double_lock::call_chain(cx, d, locks, cl, "read-locks it here");
         cx.report(finish(cx, d, locks, h, policy, true));
     }
 }
