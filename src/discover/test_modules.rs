@@ -37,7 +37,7 @@ pub(super) fn mark(plan: &mut Plan) {
         .filter(|f| !f.is_test_file && !f.is_example_file)
         .flat_map(|f| declaring_candidates(&normalise(&f.path)))
         .collect();
-    let scanned: Vec<(PathBuf, HashMap<PathBuf, bool>)> = candidates
+    let scanned: Vec<(PathBuf, Declared)> = candidates
         .into_par_iter()
         .map(|parent| {
             let files = declared_files(&parent);
@@ -55,7 +55,7 @@ struct Modules {
     /// What each candidate read so far declares: each file, and whether only for tests (a
     /// file declared twice, `#[cfg(test)]` and `#[cfg(not(test))]`, is not). Empty: nothing,
     /// or not readable. A map, since a crate root may declare hundreds of modules.
-    declared: HashMap<PathBuf, HashMap<PathBuf, bool>>,
+    declared: HashMap<PathBuf, Declared>,
     /// Files already decided.
     test: HashMap<PathBuf, bool>,
 }
@@ -70,7 +70,15 @@ impl Modules {
         }
         let mut test = false;
         for parent in declaring_candidates(file) {
-            let Some(&test_only) = self.declarations(&parent).get(file) else { continue };
+            let test_only = match self.declarations(&parent) {
+                Declared::Nothing => continue,
+                // No test-only declaration there: the file is test code if its parent is.
+                Declared::NoneForTests => false,
+                Declared::Files(files) => match files.get(file) {
+                    Some(&test_only) => test_only,
+                    None => continue,
+                },
+            };
             if test_only || self.is_test(&parent, depth + 1) {
                 test = true;
                 break;
@@ -80,17 +88,38 @@ impl Modules {
         test
     }
 
-    fn declarations(&mut self, parent: &Path) -> &HashMap<PathBuf, bool> {
+    fn declarations(&mut self, parent: &Path) -> &Declared {
         self.declared.entry(parent.to_path_buf()).or_insert_with(|| declared_files(parent))
     }
 }
 
+/// What a candidate declaring file declares, as far as test code goes.
+enum Declared {
+    /// Nothing: the file does not exist, cannot be read, or declares no module file.
+    Nothing,
+    /// Module files, none under a test-only cfg (the bytes show no such cfg): not lexed, since
+    /// its modules are test code exactly when it is.
+    NoneForTests,
+    /// Each declared file, and whether only for tests (a file declared twice,
+    /// `#[cfg(test)]` and `#[cfg(not(test))]`, is not).
+    Files(HashMap<PathBuf, bool>),
+}
+
 /// What the file at `parent` declares: each file, and whether only for tests.
-fn declared_files(parent: &Path) -> HashMap<PathBuf, bool> {
-    // A cheap test first: most candidates do not exist, or declare nothing.
-    let declarations = match std::fs::read(parent).ok().and_then(|bytes| String::from_utf8(bytes).ok()) {
-        Some(text) if text.contains("mod") => declarations_in(parent, &text),
-        _ => Vec::new(),
+fn declared_files(parent: &Path) -> Declared {
+    // Cheap tests first, on the bytes: most candidates do not exist, and most that do declare
+    // no module file under a test-only cfg, which needs a `cfg` that names a test (`test`, a
+    // `test-util` or `mock` feature); only those are lexed.
+    let Ok(bytes) = std::fs::read(parent) else { return Declared::Nothing };
+    if !declares_module_file(&bytes) {
+        return Declared::Nothing;
+    }
+    if !names_test_cfg(&bytes) {
+        return Declared::NoneForTests;
+    }
+    let declarations = match String::from_utf8(bytes) {
+        Ok(text) => declarations_in(parent, &text),
+        Err(_) => Vec::new(),
     };
     let mut files = HashMap::new();
     for Declaration { files: declared, test_only } in declarations {
@@ -98,7 +127,27 @@ fn declared_files(parent: &Path) -> HashMap<PathBuf, bool> {
             *files.entry(file).or_insert(true) &= test_only;
         }
     }
-    files
+    Declared::Files(files)
+}
+
+fn names_test_cfg(bytes: &[u8]) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
+    has(b"cfg") && (has(b"test") || has(b"mock"))
+}
+
+/// Whether the text may declare a module file: a body-less `mod NAME;` somewhere (in a
+/// comment or a string too: this only decides what is lexed).
+fn declares_module_file(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b"mod").any(|at| {
+        let before_ok = at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_');
+        let rest = &bytes[at + 3..];
+        let space = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let rest = &rest[space..];
+        let ident = rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'#').count();
+        let after = &rest[ident..];
+        let after = &after[after.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+        before_ok && space > 0 && ident > 0 && after.first() == Some(&b';')
+    })
 }
 
 /// The files that may declare `file` as a module (see the module documentation).
