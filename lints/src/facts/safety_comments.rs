@@ -102,18 +102,33 @@ pub fn classify(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> ImplCo
             }
         }
     }
+    match written_comment(cx, i, unsafe_span) {
+        Some(comment) => comment,
+        // Nothing above this impl: the pair's first half may carry the comment for both.
+        None => match sibling_above(cx, i, unsafe_span) {
+            Some((other, other_unsafe)) if other_unsafe.start < unsafe_span.start => {
+                written_comment(cx, other, other_unsafe).unwrap_or(ImplComment::Missing)
+            }
+            _ => ImplComment::Missing,
+        },
+    }
+}
+
+/// What the comments above the impl and at the end of its line say; `None` when there is no
+/// comment text at all.
+fn written_comment(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> Option<ImplComment> {
     let src = cx.source;
     let line = src.line_index(unsafe_span.start as usize);
     let own = src.line_text(line);
     let own_comment = own.find("//").map(|pos| (src.line_range(line).start + pos, &own[pos..]));
     if let Some((_, text)) = own_comment {
         if mentions_safety(text) {
-            return ImplComment::Safety;
+            return Some(ImplComment::Safety);
         }
     }
     let above = comments_above(cx, i, unsafe_span, line);
     if above.iter().any(|(_, text)| mentions_safety(text)) {
-        return ImplComment::Safety;
+        return Some(ImplComment::Safety);
     }
     // Top to bottom: the comment as written, then a trailing one on the impl's line.
     let mut lines: Vec<(usize, &str)> = above
@@ -130,39 +145,8 @@ pub fn classify(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> ImplCo
         }
     }
     let text: Vec<&str> = lines.iter().map(|(_, t)| *t).collect();
-    match lines.iter().find(|(_, t)| !t.is_empty()) {
-        Some(&(at, _)) if justifies(&text.join(" ")) => ImplComment::Justification { at },
-        Some(_) => ImplComment::Missing,
-        // Nothing above this impl: the pair's first half may carry the comment for both.
-        None => match sibling_above(cx, i, unsafe_span) {
-            Some((other, other_unsafe)) if other_unsafe.start < unsafe_span.start => {
-                classify_own(cx, other, other_unsafe)
-            }
-            _ => ImplComment::Missing,
-        },
-    }
-}
-
-/// [`classify`] without looking at a sibling (so that a pair cannot refer to itself).
-fn classify_own(cx: &FileCx<'_>, i: &syn::ItemImpl, unsafe_span: Span) -> ImplComment {
-    let line = cx.source.line_index(unsafe_span.start as usize);
-    let above = comments_above(cx, i, unsafe_span, line);
-    if above.iter().any(|(_, text)| mentions_safety(text)) {
-        return ImplComment::Safety;
-    }
-    let lines: Vec<(usize, &str)> = above
-        .iter()
-        .rev()
-        .filter_map(|&(at, text)| {
-            let (offset, body) = comment_body(text)?;
-            Some((at + offset, body))
-        })
-        .collect();
-    let text: Vec<&str> = lines.iter().map(|(_, t)| *t).collect();
-    match lines.iter().find(|(_, t)| !t.is_empty()) {
-        Some(&(at, _)) if justifies(&text.join(" ")) => ImplComment::Justification { at },
-        _ => ImplComment::Missing,
-    }
+    let &(at, _) = lines.iter().find(|(_, t)| !t.is_empty())?;
+    Some(if justifies(&text.join(" ")) { ImplComment::Justification { at } } else { ImplComment::Missing })
 }
 
 /// The comments that belong to the impl, nearest first, each as (offset of its opener, text
