@@ -350,6 +350,44 @@ impl<'a> Facts<'a> {
     }
 }
 
+/// Whether `expr` reads one of the local `names`: as a path expression, or among the tokens
+/// of a macro left unexpanded (`matches!(*state, State::Ready)`).
+pub fn mentions_any(expr: &Expr, names: &[String]) -> bool {
+    struct Reads<'n> {
+        names: &'n [String],
+        found: bool,
+    }
+    impl<'a> syn::visit::Visit<'a> for Reads<'_> {
+        fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+            self.found |= p.path.get_ident().is_some_and(|i| self.names.iter().any(|n| i == n));
+        }
+        fn visit_macro(&mut self, m: &'a syn::Macro) {
+            self.found |= m
+                .tokens
+                .clone()
+                .into_iter()
+                .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if self.names.iter().any(|n| i == n)));
+        }
+    }
+    let mut r = Reads { names, found: false };
+    syn::visit::Visit::visit_expr(&mut r, expr);
+    r.found
+}
+
+/// The names a pattern binds (`(req, reply_tx)`, `Some(Job { id, .. })`).
+pub fn pattern_names(pat: &syn::Pat) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'a> syn::visit::Visit<'a> for Names {
+        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+            self.0.push(p.ident.to_string());
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut n = Names(Vec::new());
+    syn::visit::Visit::visit_pat(&mut n, pat);
+    n.0
+}
+
 /// `expr` without the parentheses (and invisible groups) around it.
 pub fn peel_parens(mut expr: &Expr) -> &Expr {
     loop {

@@ -148,7 +148,9 @@ impl<'a> Finder<'_, 'a> {
             return;
         }
         let (guard, by_ref) = guard_name(m.args.first());
-        let guard_if = self.enclosing_if().filter(|i| guard.as_deref().is_some_and(|g| mentions(&i.cond, g)));
+        let guard_if = self
+            .enclosing_if()
+            .filter(|i| guard.as_ref().is_some_and(|g| crate::facts::mentions_any(&i.cond, std::slice::from_ref(g))));
         let reported = match form {
             _ if guard_if.is_some() => true,
             // parking_lot's waits take the guard by `&mut` and never wake up spuriously.
@@ -218,27 +220,6 @@ fn guard_name(arg: Option<&Expr>) -> (Option<String>, bool) {
             _ => return (None, by_ref),
         }
     }
-}
-
-/// Whether `expr` reads the local `name`.
-fn mentions(expr: &Expr, name: &str) -> bool {
-    struct Reads<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'a> Visit<'a> for Reads<'_> {
-        fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
-            self.found |= p.path.is_ident(self.name);
-        }
-        fn visit_macro(&mut self, m: &'a syn::Macro) {
-            // `if !matches!(*state, State::Ready) { … }`: the name among the tokens.
-            self.found |=
-                m.tokens.clone().into_iter().any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == self.name));
-        }
-    }
-    let mut r = Reads { name, found: false };
-    r.visit_expr(expr);
-    r.found
 }
 
 fn report(cx: &FileCx<'_>, w: &Found<'_>) {

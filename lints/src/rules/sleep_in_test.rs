@@ -148,17 +148,19 @@ pub fn check(cx: &FileCx<'_>) {
     }
     // Sleeps inside spawned work, looked at on their own terms.
     for call in &cx.facts.calls {
-        let Some(path) = call.resolved() else { continue };
         let Some(spawn) = call.ctx.spawn_body else { continue };
-        if !SLEEPS.contains(&path) || !call.ctx.is_test {
-            continue;
-        }
-        let waited_out = matches!(call.flow, Flow::Discarded | Flow::Awaited(_) | Flow::Returned | Flow::Other);
-        if call.ctx.in_select_future || !waited_out {
-            continue;
-        }
+        let Some(path) = waited_out_sleep(call) else { continue };
         check_sleep_in_spawned_work(cx, call, path, spawn);
     }
+}
+
+/// The sleep's path, when `call` is a sleep in test code that the code waits out
+/// (`thread::sleep(d);`, `sleep(d).await`); a sleep future raced in `select!` or handed to
+/// `timeout`/`select` is a deadline.
+fn waited_out_sleep<'c>(call: &'c Call<'_>) -> Option<&'c str> {
+    let path = call.resolved().filter(|p| SLEEPS.contains(p))?;
+    let waited_out = matches!(call.flow, Flow::Discarded | Flow::Awaited(_) | Flow::Returned | Flow::Other);
+    (call.ctx.is_test && waited_out && !call.ctx.in_select_future).then_some(path)
 }
 
 /// Why the work a sleep waits for is out of the lint's sight, for a finding of
@@ -176,7 +178,7 @@ pub enum Unseen {
 /// A sleep in a test's own flow followed by a check that bets on other work having acted.
 pub struct SleepBet<'c, 'a> {
     pub sleep: &'c Call<'a>,
-    pub path: &'a str,
+    pub path: &'c str,
     pub fn_id: FnId,
     /// `that spawns threads`, `that shares state with other threads`.
     pub reason: String,
@@ -191,14 +193,10 @@ pub struct SleepBet<'c, 'a> {
 pub fn sleep_bets<'c, 'a>(cx: &'c FileCx<'a>) -> Vec<SleepBet<'c, 'a>> {
     let mut bets = Vec::new();
     for call in &cx.facts.calls {
-        let Some(path) = call.resolved() else { continue };
-        if !SLEEPS.contains(&path) || !call.ctx.is_test || call.ctx.deferred || call.ctx.spawn_body.is_some() {
+        if call.ctx.deferred || call.ctx.spawn_body.is_some() {
             continue;
         }
-        let waited_out = matches!(call.flow, Flow::Discarded | Flow::Awaited(_) | Flow::Returned | Flow::Other);
-        if call.ctx.in_select_future || !waited_out {
-            continue;
-        }
+        let Some(path) = waited_out_sleep(call) else { continue };
         let Some(fn_id) = call.ctx.fn_id else { continue };
         if let Some(bet) = sleep_bet(cx, call, path, fn_id) {
             bets.push(bet);

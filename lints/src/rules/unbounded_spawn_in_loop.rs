@@ -228,17 +228,7 @@ fn is_terminal_events(cx: &FileCx<'_>, receiver: &Expr) -> bool {
 fn answers_waiting_caller(spawn: &Spawn<'_>, lp: &LoopFacts<'_>) -> bool {
     let mut reply_names = Vec::new();
     let mut collect = |pat: &syn::Pat| {
-        struct Idents<'v>(&'v mut Vec<String>);
-        impl<'a> Visit<'a> for Idents<'_> {
-            fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-                let name = p.ident.to_string();
-                if is_reply_channel_name(&name) {
-                    self.0.push(name);
-                }
-                visit::visit_pat_ident(self, p);
-            }
-        }
-        Idents(&mut reply_names).visit_pat(pat);
+        reply_names.extend(crate::facts::pattern_names(pat).into_iter().filter(|n| is_reply_channel_name(n)));
     };
     match (lp.kind, lp.expr) {
         (LoopKind::WhileLet, Expr::While(w)) => {
@@ -260,15 +250,7 @@ fn answers_waiting_caller(spawn: &Spawn<'_>, lp: &LoopFacts<'_>) -> bool {
     if reply_names.is_empty() {
         return false;
     }
-    struct Mentions<'n>(&'n [String], bool);
-    impl<'a> Visit<'a> for Mentions<'_> {
-        fn visit_ident(&mut self, i: &'a proc_macro2::Ident) {
-            self.1 |= self.0.iter().any(|n| i == n);
-        }
-    }
-    let mut m = Mentions(&reply_names, false);
-    m.visit_expr(spawn.call);
-    m.1
+    crate::facts::mentions_any(spawn.call, &reply_names)
 }
 
 fn is_reply_channel_name(name: &str) -> bool {

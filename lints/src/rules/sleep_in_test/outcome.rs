@@ -34,13 +34,13 @@ pub fn bet_checked_after(cx: &FileCx<'_>, sleep: &Call<'_>, body: &syn::Block) -
         }
         if let Some(check) = scan.first_check {
             let span = cx.span(check.expr);
-            let reads = check.reads_shared || check.args.iter().any(|a| mentions_any(a, &shared_locals));
+            let reads = check.reads_shared || check.args.iter().any(|a| crate::facts::mentions_any(a, &shared_locals));
             let bet = reads && !is_absence_check(cx, &check, span, sleep_span, body);
             return bet.then_some(span);
         }
         if let syn::Stmt::Local(local) = stmt {
             if local.init.as_ref().is_some_and(|i| reads_shared_state(&i.expr)) {
-                collect_idents(&local.pat, &mut shared_locals);
+                shared_locals.extend(crate::facts::pattern_names(&local.pat));
             }
         }
     }
@@ -284,27 +284,4 @@ fn says_nothing_happens(cx: &FileCx<'_>, check: Span, sleep: Span) -> bool {
     let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
     PHRASES.iter().any(|p| text.contains(p))
         || words.iter().any(|w| matches!(*w, "still" | "unchanged" | "nothing" | "never"))
-}
-
-fn collect_idents(pat: &syn::Pat, out: &mut Vec<String>) {
-    struct Idents<'o>(&'o mut Vec<String>);
-    impl<'a> Visit<'a> for Idents<'_> {
-        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-            self.0.push(p.ident.to_string());
-            visit::visit_pat_ident(self, p);
-        }
-    }
-    Idents(out).visit_pat(pat);
-}
-
-fn mentions_any(e: &syn::Expr, names: &[String]) -> bool {
-    struct Mentions<'n>(&'n [String], bool);
-    impl<'a> Visit<'a> for Mentions<'_> {
-        fn visit_ident(&mut self, i: &'a proc_macro2::Ident) {
-            self.1 |= self.0.iter().any(|n| i == n);
-        }
-    }
-    let mut m = Mentions(names, false);
-    m.visit_expr(e);
-    m.1
 }
