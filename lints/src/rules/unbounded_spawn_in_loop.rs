@@ -7,27 +7,31 @@ use syn::Expr;
 
 crate::declare_lint! {
     /// ### What it does
-    /// Finds a thread or task spawned inside a loop over input of unknown size (an accept
-    /// loop, a `while let` over a channel or stream, a `for` or iterator adaptor over a
-    /// listener's connections, a reader's lines or a channel receiver) with no bound in sight:
-    /// no semaphore permit acquired in the loop, no check of how many tasks are running
-    /// (`len()` against a limit, `join_next()`), no join in the same iteration.
+    /// Finds a thread or task spawned for every piece of outside input a loop takes, with no
+    /// bound in sight: one per connection of an accept loop (`accept()`, `incoming()`, QUIC's
+    /// `accept_bi()`), per line of a reader (`lines()`, `read_line`), per datagram of a socket
+    /// (`recv_from`), or per item of a stream bound to one of those; and no semaphore permit
+    /// acquired in the loop, no check of how many tasks are running (`len()` against a limit,
+    /// `join_next()`), no join in the same iteration.
     ///
     /// Spawns on a fixed-size pool (`rayon`, `spawn_blocking`, a futures `ThreadPool`) and loops
     /// over a range (`0..n`) or a literal list are left alone: their concurrency is bounded by
-    /// construction. Only the innermost loop decides, a `loop` counts only when it pulls input
-    /// (`accept`, `recv`, `next`…). A `const` or `static` list in the same file is a literal
-    /// list too. A task whose `async` body, written in place, neither awaits nor loops (a
-    /// broadcast `send`, a log line) ends on its first poll, so such tasks cannot pile up;
-    /// threads and `JoinSet` spawns (whose set keeps every result until joined) still count.
+    /// construction. Only the innermost loop decides. A task whose `async` body, written in
+    /// place, neither awaits nor loops (a broadcast `send`, a log line) ends on its first poll,
+    /// so such tasks cannot pile up; threads and `JoinSet` spawns (whose set keeps every result
+    /// until joined) still count.
     ///
-    /// A `for` loop over a collection in memory (`for job in jobs`) is not reported: on real
-    /// crates its size was set by the program itself (registered jobs, a supervisor's
-    /// children, configured endpoints), and maintainers rejected every such finding reviewed.
-    /// Nor is a request/response loop whose message carries the channel the task answers on
-    /// (`while let Some((req, reply_tx)) = rx.recv().await { spawn(forward(req, reply_tx)) }`):
-    /// each sender waits for its answer, so the live tasks are at most the waiting callers.
-    /// Nor a loop over a terminal's key presses (crossterm's `EventStream`): a person paces it.
+    /// Narrower than the first catalogue, for reasons reviewers of real crates gave:
+    /// - A `for` loop over a collection in memory (`for job in jobs`) is not reported: its size
+    ///   was set by the program itself (registered jobs, a supervisor's children, configured
+    ///   endpoints), and maintainers rejected every such finding reviewed.
+    /// - A loop over a channel's messages (`while let Some(m) = rx.recv().await`, `for m in rx`)
+    ///   is not reported: the messages come from the program's own producers (a scheduler's
+    ///   activations, a worker's jobs, requests whose callers wait for the answer), and whether
+    ///   those follow outside input is out of sight of the loop. The limit belongs where the
+    ///   input enters: a bounded channel (`unbounded_channel`) or the accept loop feeding it.
+    /// - A loop over a terminal's key presses (crossterm's `EventStream`) is not outside input
+    ///   in this sense: a person paces it.
     ///
     /// Test code (`#[test]` functions, `#[cfg(test)]` modules and module files declared under a
     /// test-only `cfg`, files under `tests/`), examples and benchmarks (files under `examples/`
@@ -35,14 +39,16 @@ crate::declare_lint! {
     /// client, and a connection limit would only obscure what the example shows.
     ///
     /// ### Why is this bad
-    /// Go's rule: bound concurrency. One task or thread per item lets the input decide how much
-    /// memory, how many sockets and how many threads the process uses: a burst of connections
-    /// or a large file becomes an outage.
+    /// Go's rule: bound concurrency. One task or thread per connection or line lets whoever
+    /// sends the input decide how much memory, how many sockets and how many threads the process
+    /// uses: a burst of connections or a large file becomes an outage. Where the limit is the
+    /// deployer's to set (a server behind a proxy), the docs should say that every connection
+    /// gets its own task; the help says so.
     ///
     /// ### Known problems
-    /// A collection read from outside input and then spawned over item by item is missed, as
-    /// the price of the rule above. A limit enforced elsewhere (a bounded channel feeding the
-    /// loop, an upstream rate limiter) is not visible; suppress the finding with a reason.
+    /// A collection or a channel filled from outside input and then spawned over item by item is
+    /// missed, as the price of the rules above. A limit enforced elsewhere (an upstream rate
+    /// limiter, `ulimit`) is not visible; suppress the finding with a reason.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -83,11 +89,11 @@ pub fn check(cx: &FileCx<'_>) {
         if finishes_on_first_poll(spawn) {
             continue;
         }
-        let Some(lp) = unbounded_loop(cx, spawn) else { continue };
-        if loop_has_bound(lp) || joined_in_same_iteration(cx, spawn, lp) || answers_waiting_caller(spawn, lp) {
+        let Some((lp, input)) = unbounded_loop(cx, spawn) else { continue };
+        if loop_has_bound(lp) || joined_in_same_iteration(cx, spawn, lp) {
             continue;
         }
-        report(cx, spawn, lp);
+        report(cx, spawn, lp, input);
     }
 }
 
@@ -95,185 +101,135 @@ pub fn check(cx: &FileCx<'_>) {
 /// is unknown. Only the innermost loop decides: inside a bounded count (`for _ in 0..N`) the
 /// spawns of one outer iteration are bounded, and what the outer loop does with them between
 /// iterations (join them, usually) is not visible enough to judge.
-fn unbounded_loop<'c, 'a>(cx: &'c FileCx<'a>, spawn: &Spawn<'a>) -> Option<&'c LoopFacts<'a>> {
+fn unbounded_loop<'c, 'a>(cx: &'c FileCx<'a>, spawn: &Spawn<'a>) -> Option<(&'c LoopFacts<'a>, Input)> {
     let (_, lp) = cx.facts.enclosing_loops(spawn.ctx).next()?;
     if lp.ctx.spawn_body != spawn.ctx.spawn_body || lp.ctx.fn_id != spawn.ctx.fn_id {
         return None;
     }
-    input_is_unbounded(cx, lp).then_some(lp)
+    let input = outside_input(cx, lp)?;
+    Some((lp, input))
 }
 
-fn input_is_unbounded(cx: &FileCx<'_>, lp: &LoopFacts<'_>) -> bool {
+/// What a loop takes from outside the process each time round; it names the finding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Input {
+    Connections,
+    Lines,
+    Datagrams,
+}
+
+impl Input {
+    fn item(self) -> &'static str {
+        match self {
+            Input::Connections => "connection",
+            Input::Lines => "line",
+            Input::Datagrams => "datagram",
+        }
+    }
+
+    /// How the loop takes one item, and the items, as the message and label say them.
+    fn taken(self) -> (&'static str, &'static str) {
+        match self {
+            Input::Connections => ("accepted connection", "connections are accepted"),
+            Input::Lines => ("line read", "lines are read"),
+            Input::Datagrams => ("datagram received", "datagrams are received"),
+        }
+    }
+}
+
+fn outside_input(cx: &FileCx<'_>, lp: &LoopFacts<'_>) -> Option<Input> {
     match lp.kind {
         // A `loop` is a loop over input only when it pulls input each time round (an accept
         // loop); otherwise it is a state machine or a retry loop.
-        LoopKind::Loop => lp.body.is_some_and(|b| pulls_input(cx, b)),
-        LoopKind::WhileLet => true,
-        LoopKind::While => matches!(lp.source, Some(Expr::Lit(_))),
+        LoopKind::Loop => lp.body.and_then(|b| pulls_input(cx, b)),
+        LoopKind::WhileLet => lp.source.and_then(|s| pulled_in(cx, s)),
+        // `while reader.read_line(&mut line)? > 0`; `while true` is a `loop`.
+        LoopKind::While => match lp.source {
+            Some(Expr::Lit(_)) => lp.body.and_then(|b| pulls_input(cx, b)),
+            Some(cond) => pulled_in(cx, cond),
+            None => None,
+        },
         // A collection in memory is sized by the program far more often than by its input
         // (registered jobs, a supervisor's children, configured endpoints): only a source that
-        // pulls input (a listener's connections, a reader's lines, a channel) counts.
+        // pulls input (a listener's connections, a reader's lines) counts.
         LoopKind::For | LoopKind::IterClosure => {
-            lp.source.is_some_and(|s| is_input_source(cx, s, 0) && !is_bounded_source(cx, s, 0))
+            lp.source.and_then(|s| input_source(cx, s, 0)).filter(|_| !lp.source.is_some_and(|s| is_bounded_source(cx, s, 0)))
         }
     }
 }
 
-/// An iterable that yields input as it arrives: `listener.incoming()`, `reader.lines()`,
-/// a channel receiver (`for msg in rx`, `rx.iter()`), or a local bound to one of those.
-fn is_input_source(cx: &FileCx<'_>, e: &Expr, depth: u8) -> bool {
+/// An iterable that yields outside input as it arrives: `listener.incoming()`,
+/// `reader.lines()`, or a local bound to one of those.
+fn input_source(cx: &FileCx<'_>, e: &Expr, depth: u8) -> Option<Input> {
     if depth > 4 {
-        return false;
+        return None;
     }
     match crate::facts::peel_parens(e) {
-        Expr::MethodCall(m) => {
-            let name = m.method.to_string();
-            matches!(name.as_str(), "incoming" | "into_incoming" | "lines" | "bytes" | "accept")
-                || (matches!(name.as_str(), "iter" | "try_iter" | "into_iter" | "into_stream" | "stream")
-                    && is_receiver(cx, &m.receiver))
-                || is_input_source(cx, &m.receiver, depth + 1)
+        Expr::MethodCall(m) => match m.method.to_string().as_str() {
+            "incoming" | "into_incoming" | "accept" => Some(Input::Connections),
+            "lines" | "bytes" => Some(Input::Lines),
+            _ => input_source(cx, &m.receiver, depth + 1),
+        },
+        Expr::Reference(r) => input_source(cx, &r.expr, depth + 1),
+        // A wrapper of the stream: `Box::pin(s)`, `futures::stream::iter(listener.incoming())`.
+        Expr::Call(c) => c.args.iter().find_map(|a| input_source(cx, a, depth + 1)),
+        Expr::Macro(m) if m.mac.path.is_ident("pin") => {
+            m.mac.parse_body::<Expr>().ok().and_then(|inner| input_source(cx, &inner, depth + 1))
         }
-        Expr::Reference(r) => is_input_source(cx, &r.expr, depth + 1),
-        e @ Expr::Path(_) => {
-            is_receiver(cx, e)
-                || cx
-                    .facts
-                    .binding_of_expr(e)
-                    .and_then(|b| cx.facts.binding(b).init)
-                    .is_some_and(|init| is_input_source(cx, init, depth + 1))
-        }
-        _ => false,
+        e @ Expr::Path(_) => cx
+            .facts
+            .binding_of_expr(e)
+            .and_then(|b| cx.facts.binding(b).init)
+            .and_then(|init| input_source(cx, init, depth + 1)),
+        _ => None,
     }
 }
 
-/// A channel's receiving end, by its declared type or by its name (`rx`, `events_rx`,
-/// `receiver`).
-fn is_receiver(cx: &FileCx<'_>, e: &Expr) -> bool {
-    let Expr::Path(p) = crate::facts::peel_parens(e) else { return false };
-    let Some(name) = p.path.get_ident().map(|i| i.to_string()) else { return false };
-    let typed_receiver = cx.facts.binding_of_expr(e).and_then(|b| cx.facts.binding(b).ty).is_some_and(|ty| {
-        matches!(ty, syn::Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident.to_string().contains("Receiver")))
-    });
-    typed_receiver || name == "rx" || name.ends_with("_rx") || name == "receiver" || name.ends_with("_receiver")
+/// The outside input a `loop` body or a `while let` scrutinee takes each time round (not
+/// counting closures and `async` blocks in it, which run elsewhere).
+struct InputPuller<'c, 'a> {
+    cx: &'c FileCx<'a>,
+    found: Option<Input>,
 }
 
-/// Calls that take the next piece of input: connections, messages, stream items, lines.
-/// A loop that reads a terminal's key and mouse events (crossterm's `EventStream`) is the
-/// main loop of an interactive program: a person at a keyboard paces what it starts, even
-/// when it also drains other channels.
-fn pulls_input(cx: &FileCx<'_>, body: &syn::Block) -> bool {
-    struct Puller<'c, 'a> {
-        cx: &'c FileCx<'a>,
-        found: bool,
-        terminal: bool,
+impl<'a> Visit<'a> for InputPuller<'_, '_> {
+    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+        self.found = self.found.or_else(|| pull(self.cx, m));
+        visit::visit_expr_method_call(self, m);
     }
-    impl<'a> Visit<'a> for Puller<'_, '_> {
-        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
-            let name = m.method.to_string();
-            let pulls = matches!(
-                name.as_str(),
-                "accept"
-                    | "accept_bi"
-                    | "accept_uni"
-                    | "recv"
-                    | "recv_from"
-                    | "recv_async"
-                    | "next"
-                    | "try_next"
-                    | "next_message"
-                    | "incoming"
-                    | "read_line"
-                    | "poll_accept"
-                    | "message"
-                    | "get_next"
-            );
-            if pulls && is_terminal_events(self.cx, &m.receiver) {
-                self.terminal = true;
-            } else {
-                self.found |= pulls;
-            }
-            visit::visit_expr_method_call(self, m);
-        }
-        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'a syn::Item) {}
-    }
-    let mut p = Puller { cx, found: false, terminal: false };
+    fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'a syn::Item) {}
+}
+
+fn pulls_input(cx: &FileCx<'_>, body: &syn::Block) -> Option<Input> {
+    let mut p = InputPuller { cx, found: None };
     p.visit_block(body);
-    p.found && !p.terminal
+    p.found
 }
 
-/// A local bound to a terminal event stream (`EventStream::new()`, possibly pinned or boxed).
-fn is_terminal_events(cx: &FileCx<'_>, receiver: &Expr) -> bool {
-    let Some(init) =
-        cx.facts.binding_of_expr(crate::facts::peel_parens(receiver)).and_then(|b| cx.facts.binding(b).init)
-    else {
-        return false;
-    };
-    struct Names(bool);
-    impl<'a> Visit<'a> for Names {
-        fn visit_ident(&mut self, i: &'a proc_macro2::Ident) {
-            self.0 |= i == "EventStream";
-        }
-    }
-    let mut n = Names(false);
-    n.visit_expr(init);
-    n.0
+fn pulled_in(cx: &FileCx<'_>, e: &Expr) -> Option<Input> {
+    let mut p = InputPuller { cx, found: None };
+    p.visit_expr(e);
+    p.found
 }
 
-/// A request/response loop: each message carries the channel its answer goes back on
-/// (`while let Some((req, reply_tx)) = rx.recv().await { spawn(forward(req, reply_tx)) }`).
-/// The sender waits for that answer, so the tasks alive at once are at most the callers
-/// waiting, and each caller can only have as many requests in flight as it waits on.
-fn answers_waiting_caller(spawn: &Spawn<'_>, lp: &LoopFacts<'_>) -> bool {
-    let mut reply_names = Vec::new();
-    let mut collect = |pat: &syn::Pat| {
-        reply_names.extend(crate::facts::pattern_names(pat).into_iter().filter(|n| is_reply_channel_name(n)));
-    };
-    match (lp.kind, lp.expr) {
-        (LoopKind::WhileLet, Expr::While(w)) => {
-            if let Expr::Let(l) = &*w.cond {
-                collect(&l.pat);
-            }
-        }
-        (LoopKind::Loop, _) => {
-            for stmt in lp.body.map(|b| b.stmts.as_slice()).unwrap_or_default() {
-                if let syn::Stmt::Local(local) = stmt {
-                    if local.init.as_ref().is_some_and(|i| pulls_message(&i.expr)) {
-                        collect(&local.pat);
-                    }
-                }
-            }
-        }
-        _ => {}
+/// A call that takes the next piece of outside input: a connection (`accept`), a line
+/// (`read_line`), a datagram (`recv_from`, a socket's `recv(&mut buf)`), or the next item of
+/// a stream bound to one of those (`incoming.next()`). A channel's `recv()` is not outside
+/// input: its messages come from the program's own producers (a scheduler's activations, a
+/// worker's jobs), and whether those follow outside input is out of sight here.
+fn pull(cx: &FileCx<'_>, m: &syn::ExprMethodCall) -> Option<Input> {
+    match m.method.to_string().as_str() {
+        "accept" | "accept_bi" | "accept_uni" | "poll_accept" | "incoming" => Some(Input::Connections),
+        "read_line" => Some(Input::Lines),
+        "recv_from" => Some(Input::Datagrams),
+        "recv" | "recv_async" if !m.args.is_empty() => Some(Input::Datagrams),
+        "next" | "try_next" | "next_line" => input_source(cx, &m.receiver, 0).or_else(|| {
+            (m.method == "next_line").then_some(Input::Lines)
+        }),
+        _ => None,
     }
-    if reply_names.is_empty() {
-        return false;
-    }
-    crate::facts::mentions_any(spawn.call, &reply_names)
-}
-
-fn is_reply_channel_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    ["reply", "respond", "response", "resp_tx", "callback", "ack", "result_tx", "res_tx", "done_tx"]
-        .iter()
-        .any(|w| lower.contains(w))
-        || lower == "tx"
-        || lower.ends_with("_tx")
-        || lower.ends_with("sender")
-}
-
-fn pulls_message(e: &Expr) -> bool {
-    struct Recv(bool);
-    impl<'a> Visit<'a> for Recv {
-        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
-            self.0 |= matches!(m.method.to_string().as_str(), "recv" | "recv_async" | "next" | "try_next");
-            visit::visit_expr_method_call(self, m);
-        }
-    }
-    let mut r = Recv(false);
-    r.visit_expr(e);
-    r.0
 }
 
 /// A range, a literal list, a local bound to one, or an iterator chain rooted in one.
@@ -388,23 +344,30 @@ fn joined_in_same_iteration(cx: &FileCx<'_>, spawn: &Spawn<'_>, lp: &LoopFacts<'
     })
 }
 
-fn report(cx: &FileCx<'_>, spawn: &Spawn<'_>, lp: &LoopFacts<'_>) {
+fn report(cx: &FileCx<'_>, spawn: &Spawn<'_>, lp: &LoopFacts<'_>, input: Input) {
     let what = if spawn.spawner.is_thread() { "thread" } else { "task" };
+    let item = input.item();
+    let (one, all) = input.taken();
     let mut d = Diagnostic::new(
         &UNBOUNDED_SPAWN_IN_LOOP,
         spawn.callee_span,
-        format!("`{}` in a loop over input of unknown size starts one {what} per item with no limit", spawn.api),
+        format!("`{}` starts one {what} per {one}, with no limit on how many run at once", spawn.api),
     )
-    .primary_label(format!("a new {what} for every item"))
-    .label(lp.keyword_span, "this loop's input has no visible bound");
-    d = d.help(match spawn.spawner.family() {
+    .primary_label(format!("a new {what} for every {item}"))
+    .label(lp.keyword_span, format!("{all} here for as long as they come"));
+    let cap = match spawn.spawner.family() {
         Family::Tokio if spawn.spawner == Spawner::JoinSet => {
-            "before spawning, wait with `set.join_next().await` while `set.len()` is at a limit"
+            "before spawning, wait with `set.join_next().await` while `set.len()` is at a limit".to_string()
         }
-        Family::Tokio | Family::AsyncStd | Family::Smol => {
-            "acquire a `Semaphore` permit before spawning and move it into the task (`let permit = limit.clone().acquire_owned().await?`), or use `futures::stream::iter(items).for_each_concurrent(LIMIT, …)`"
-        }
-        _ => "feed the items to a fixed pool of worker threads over a channel, or use `rayon` (`par_iter`) or `std::thread::scope` over chunks",
+        Family::Tokio | Family::AsyncStd | Family::Smol => format!(
+            "before spawning, acquire a permit from a `Semaphore` sized to the {what}s you allow at once and move it into the {what} (`let permit = limit.clone().acquire_owned().await?`)"
+        ),
+        _ => format!("hand the {item}s to a fixed pool of worker threads over a bounded channel"),
+    };
+    d = d.help(if input == Input::Connections {
+        format!("{cap}; if the limit is the deployer's to set (a proxy, a firewall), say in the docs that every connection gets its own {what}")
+    } else {
+        cap
     });
     if let Some(note) = d.rule_note() {
         d = d.note(note);

@@ -1,4 +1,5 @@
-//@ deps: tokio
+//@ deps: tokio, futures
+use futures::StreamExt;
 use std::sync::mpsc::Receiver;
 use tokio::sync::{mpsc, oneshot};
 
@@ -20,12 +21,12 @@ pub fn per_connection(listener: std::net::TcpListener) {
     }
 }
 
-// MUST fire: a channel's messages are input, whether the loop names the receiver by its type
-// or iterates a local bound to it.
+// MUST NOT fire: a channel's messages come from the program's own producers (a scheduler's
+// activations, a worker's jobs); the limit belongs where outside input enters.
 pub fn per_job(jobs: Receiver<String>) {
     let pending = jobs.iter();
     for job in pending {
-        std::thread::spawn(move || job.len()); //~ unbounded_spawn_in_loop
+        std::thread::spawn(move || job.len());
     }
 }
 
@@ -37,12 +38,12 @@ pub async fn serve_requests(mut rx: mpsc::UnboundedReceiver<(String, oneshot::Se
     }
 }
 
-// MUST fire: the message carries a reply channel, but the task does not answer on it, so
-// nothing makes the sender wait.
+// MUST NOT fire either when the task does not answer: the channel's messages are the
+// program's own.
 pub async fn reply_ignored(mut rx: mpsc::UnboundedReceiver<(String, oneshot::Sender<u32>)>) {
     while let Some((req, reply_tx)) = rx.recv().await {
         let _ = reply_tx.send(0);
-        tokio::spawn(handle(req)); //~ unbounded_spawn_in_loop
+        tokio::spawn(handle(req));
     }
 }
 
@@ -69,10 +70,11 @@ pub async fn per_key_press(mut updates: mpsc::Receiver<u32>) {
     }
 }
 
-// MUST fire: the same loop over a network stream.
-pub async fn per_packet(mut packets: mpsc::Receiver<u32>) {
+// MUST fire: the same loop over a listener's connections.
+pub async fn per_connection_stream(listener: std::net::TcpListener) {
+    let mut conns = Box::pin(futures::stream::iter(listener.incoming()));
     loop {
-        let Some(p) = packets.recv().await else { break };
-        tokio::spawn(handle(p)); //~ unbounded_spawn_in_loop
+        let Some(c) = conns.next().await else { break };
+        tokio::spawn(handle(c)); //~ unbounded_spawn_in_loop
     }
 }

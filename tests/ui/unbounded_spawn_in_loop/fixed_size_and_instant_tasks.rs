@@ -1,5 +1,4 @@
 //@ deps: tokio
-use std::sync::mpsc::Receiver;
 use tokio::sync::broadcast;
 
 const NAMES: [&str; 3] = ["a.example.", "b.example.", "c.example."];
@@ -19,8 +18,8 @@ pub fn resolve_all() {
 }
 
 // MUST NOT fire: the task never awaits, so it ends on its first poll and tasks cannot pile up.
-pub async fn notify_all(mut rx: tokio::sync::mpsc::Receiver<u64>, tx: broadcast::Sender<u64>) {
-    while let Some(id) = rx.recv().await {
+pub async fn notify_all(listener: tokio::net::TcpListener, tx: broadcast::Sender<std::net::SocketAddr>) {
+    while let Ok((_socket, id)) = listener.accept().await {
         let tx = tx.clone();
         tokio::spawn(async move {
             if let Err(e) = tx.send(id) {
@@ -31,18 +30,18 @@ pub async fn notify_all(mut rx: tokio::sync::mpsc::Receiver<u64>, tx: broadcast:
 }
 
 // MUST fire: the same loop, but the task awaits, so slow tasks accumulate.
-pub async fn forward_all(mut rx: tokio::sync::mpsc::Receiver<u64>, tx: tokio::sync::mpsc::Sender<u64>) {
-    while let Some(id) = rx.recv().await {
+pub async fn forward_all(listener: tokio::net::TcpListener, tx: tokio::sync::mpsc::Sender<std::net::SocketAddr>) {
+    while let Ok((_socket, peer)) = listener.accept().await {
         let tx = tx.clone();
         tokio::spawn(async move { //~ unbounded_spawn_in_loop
-            let _ = tx.send(id).await;
+            let _ = tx.send(peer).await;
         });
     }
 }
 
-// MUST fire: a thread per message of a channel, even one that does nothing but return.
-pub fn per_message(rx: Receiver<String>) {
-    for msg in rx {
-        std::thread::spawn(move || msg.len()); //~ unbounded_spawn_in_loop
+// MUST fire: a thread per line of input, even one that does nothing but return.
+pub fn per_message(input: std::io::Stdin) {
+    for msg in input.lines() {
+        std::thread::spawn(move || msg.map(|m| m.len())); //~ unbounded_spawn_in_loop
     }
 }

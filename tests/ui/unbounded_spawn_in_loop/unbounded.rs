@@ -1,5 +1,6 @@
 //@ warn: join_result_ignored
-//@ deps: tokio
+//@ deps: tokio, futures
+use futures::StreamExt;
 use tokio::net::TcpListener;
 
 async fn handle<T>(_t: T) {}
@@ -23,10 +24,29 @@ pub async fn fan_out(input: impl std::io::BufRead) {
     }
 }
 
-// A stream of messages.
-pub async fn per_message(mut rx: tokio::sync::mpsc::Receiver<u32>) {
-    while let Some(m) = rx.recv().await {
-        tokio::spawn(handle(m)); //~ unbounded_spawn_in_loop
+// A stream of connections, pinned, pulled in a `while let`.
+pub async fn per_stream_item(listener: std::net::TcpListener) {
+    let mut conns = Box::pin(futures::stream::iter(listener.incoming()));
+    while let Some(conn) = conns.next().await {
+        tokio::spawn(handle(conn)); //~ unbounded_spawn_in_loop
+    }
+}
+
+// Datagrams of a socket, and lines read one by one.
+pub async fn per_datagram(socket: tokio::net::UdpSocket) -> std::io::Result<()> {
+    let mut buf = [0u8; 1500];
+    loop {
+        let (n, peer) = socket.recv_from(&mut buf).await?;
+        let packet = buf[..n].to_vec();
+        tokio::spawn(handle((packet, peer))); //~ unbounded_spawn_in_loop
+    }
+}
+
+pub fn per_read_line(mut input: impl std::io::BufRead) {
+    let mut line = String::new();
+    while input.read_line(&mut line).unwrap_or(0) > 0 {
+        let taken = std::mem::take(&mut line);
+        std::thread::spawn(move || taken.len()); //~ unbounded_spawn_in_loop
     }
 }
 
