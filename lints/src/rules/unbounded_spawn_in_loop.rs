@@ -33,6 +33,11 @@ crate::declare_lint! {
     /// - A loop over a terminal's key presses (crossterm's `EventStream`) is not outside input
     ///   in this sense: a person paces it.
     ///
+    /// - A diagnostics endpoint (a console, a metrics, debug or admin server, named so by its
+    ///   module, its function or its type: `console/server.rs`, `serve_metrics`,
+    ///   `impl DebugServer`) serves the operator's own tools, usually on a local address; the
+    ///   maintainers asked rejected a connection limit there as unneeded.
+    ///
     /// Test code (`#[test]` functions, `#[cfg(test)]` modules and module files declared under a
     /// test-only `cfg`, files under `tests/`), examples and benchmarks (files under `examples/`
     /// and `benches/`) are exempt: their inputs are fixtures of a known size or the demo's own
@@ -90,7 +95,7 @@ pub fn check(cx: &FileCx<'_>) {
             continue;
         }
         let Some((lp, input)) = unbounded_loop(cx, spawn) else { continue };
-        if loop_has_bound(lp) || joined_in_same_iteration(cx, spawn, lp) {
+        if loop_has_bound(lp) || joined_in_same_iteration(cx, spawn, lp) || serves_operator_tools(cx, spawn) {
             continue;
         }
         report(cx, spawn, lp, input);
@@ -108,6 +113,51 @@ fn unbounded_loop<'c, 'a>(cx: &'c FileCx<'a>, spawn: &Spawn<'a>) -> Option<(&'c 
     }
     let input = outside_input(cx, lp)?;
     Some((lp, input))
+}
+
+/// A diagnostics endpoint: a console, a metrics or debug server, an admin port. It serves the
+/// operator's own tools (a console client, a scraper), usually on a local address, and its
+/// maintainers rejected connection limits as unneeded. Named by the module path (the folders
+/// and file below `src/`), the enclosing function, or the type whose method it is.
+fn serves_operator_tools(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
+    const TOOLS: &[&str] =
+        &["console", "debug", "debugger", "metrics", "monitor", "monitoring", "admin", "diagnostic", "diagnostics", "pprof", "profiler", "inspector", "dashboard"];
+    let path = &cx.source.path;
+    let below_src: Vec<String> = {
+        let parts: Vec<String> = path.iter().map(|c| c.to_string_lossy().trim_end_matches(".rs").to_string()).collect();
+        match parts.iter().rposition(|c| c == "src") {
+            Some(i) => parts[i + 1..].to_vec(),
+            None => parts.last().cloned().into_iter().collect(),
+        }
+    };
+    let function = spawn.ctx.fn_id.map(|f| cx.facts.func(f));
+    let names = below_src
+        .iter()
+        .map(String::as_str)
+        .chain(function.map(|f| f.name.as_str()))
+        .chain(function.and_then(|f| f.self_ty.as_deref()));
+    names.flat_map(name_words).any(|w| TOOLS.contains(&w.as_str()))
+}
+
+/// The lowercase words of a snake_case, kebab-case or CamelCase name.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for ch in name.chars() {
+        if !ch.is_alphanumeric() {
+            words.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
+            prev_lower = false;
+            continue;
+        }
+        if ch.is_uppercase() && prev_lower {
+            words.push(std::mem::take(&mut word));
+        }
+        prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
+        word.extend(ch.to_lowercase());
+    }
+    words.extend((!word.is_empty()).then_some(word));
+    words
 }
 
 /// What a loop takes from outside the process each time round; it names the finding.
