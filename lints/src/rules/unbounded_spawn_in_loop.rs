@@ -120,8 +120,10 @@ fn unbounded_loop<'c, 'a>(cx: &'c FileCx<'a>, spawn: &Spawn<'a>) -> Option<(&'c 
 /// maintainers rejected connection limits as unneeded. Named by the module path (the folders
 /// and file below `src/`), the enclosing function, or the type whose method it is.
 fn serves_operator_tools(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
-    const TOOLS: &[&str] =
-        &["console", "debug", "debugger", "metrics", "monitor", "monitoring", "admin", "diagnostic", "diagnostics", "pprof", "profiler", "inspector", "dashboard"];
+    const TOOLS: &[&str] = &[
+        "console", "debug", "debugger", "metrics", "monitor", "monitoring", "admin", "diagnostic", "diagnostics",
+        "pprof", "profiler", "inspector", "dashboard",
+    ];
     let path = &cx.source.path;
     let below_src: Vec<String> = {
         let parts: Vec<String> = path.iter().map(|c| c.to_string_lossy().trim_end_matches(".rs").to_string()).collect();
@@ -202,9 +204,10 @@ fn outside_input(cx: &FileCx<'_>, lp: &LoopFacts<'_>) -> Option<Input> {
         // A collection in memory is sized by the program far more often than by its input
         // (registered jobs, a supervisor's children, configured endpoints): only a source that
         // pulls input (a listener's connections, a reader's lines) counts.
-        LoopKind::For | LoopKind::IterClosure => {
-            lp.source.and_then(|s| input_source(cx, s, 0)).filter(|_| !lp.source.is_some_and(|s| is_bounded_source(cx, s, 0)))
-        }
+        LoopKind::For | LoopKind::IterClosure => lp
+            .source
+            .and_then(|s| input_source(cx, s, 0))
+            .filter(|_| !lp.source.is_some_and(|s| is_bounded_source(cx, s, 0))),
     }
 }
 
@@ -275,9 +278,9 @@ fn pull(cx: &FileCx<'_>, m: &syn::ExprMethodCall) -> Option<Input> {
         "read_line" => Some(Input::Lines),
         "recv_from" => Some(Input::Datagrams),
         "recv" | "recv_async" if !m.args.is_empty() => Some(Input::Datagrams),
-        "next" | "try_next" | "next_line" => input_source(cx, &m.receiver, 0).or_else(|| {
-            (m.method == "next_line").then_some(Input::Lines)
-        }),
+        "next" | "try_next" | "next_line" => {
+            input_source(cx, &m.receiver, 0).or_else(|| (m.method == "next_line").then_some(Input::Lines))
+        }
         _ => None,
     }
 }
