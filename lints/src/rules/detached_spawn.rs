@@ -4,6 +4,7 @@ use crate::facts::bodies::{find_endless_loop, observes_shutdown, spawned_code};
 use crate::facts::handles::{handle_fate, DropKind, HandleFate};
 use crate::facts::{Family, Spawn, Spawner};
 use crate::registry::Rule;
+use syn::visit::Visit;
 
 crate::declare_lint! {
     /// ### What it does
@@ -16,6 +17,12 @@ crate::declare_lint! {
     /// (`tx.send(x).unwrap()` when the receiver is dropped, `rx.recv().unwrap()`,
     /// `socket.write_all(buf).expect(…)`, a websocket's `ws.read().unwrap()`) ends with that
     /// other side, like a loop that returns the error with `?`.
+    ///
+    /// The driver of a process-wide singleton is left alone: a spawn inside a once-only
+    /// initialiser (`INIT.call_once(|| …)`, `CELL.get_or_init(|| …)`), or after its function
+    /// installed a global that can be installed only once (`try_init_global()?`,
+    /// `set_global_default(…)`), happens at most once per process, and living as long as the
+    /// process is what it is for.
     ///
     /// The lint covers library and binary code. Test code (`#[test]` functions, `#[cfg(test)]`
     /// modules, inline or declared as `#[cfg(test)] mod tests;`, files under `tests/`), examples
@@ -78,10 +85,65 @@ pub fn check(cx: &FileCx<'_>) {
         if spawn.ctx.is_test || cx.is_example_file {
             continue;
         }
+        if drives_process_singleton(cx, spawn) {
+            continue;
+        }
         if let Some(d) = check_spawn(cx, spawn) {
             cx.report(d);
         }
     }
+}
+
+/// The spawn starts the driver of a process-wide singleton, so it happens at most once per
+/// process and is meant to live as long as the process: it runs inside a once-only
+/// initialiser (`INIT.call_once(|| …)`, `CELL.get_or_init(|| …)`), or its function first
+/// installs a global that can be installed only once (`behaviour.try_init_global()?`,
+/// `set_global_default(…)`), so a second call fails before reaching the spawn.
+fn drives_process_singleton(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
+    let Some(function) = spawn.ctx.fn_id.map(|f| cx.facts.func(f)) else { return false };
+    let at = cx.span(spawn.call);
+    struct Finder<'c, 'a> {
+        cx: &'c FileCx<'a>,
+        at: crate::source::Span,
+        found: bool,
+    }
+    impl<'a> Visit<'a> for Finder<'_, '_> {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            let name = m.method.to_string();
+            let span = self.cx.span(m);
+            let encloses = span.start <= self.at.start && self.at.end <= span.end;
+            if encloses && ONCE_INITIALISERS.contains(&name.as_str()) {
+                self.found = true;
+            }
+            if span.end <= self.at.start && installs_global(&name) {
+                self.found = true;
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+            let span = self.cx.span(c);
+            if let syn::Expr::Path(p) = &*c.func {
+                let name = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                if span.end <= self.at.start && installs_global(&name) {
+                    self.found = true;
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut f = Finder { cx, at, found: false };
+    f.visit_block(function.body);
+    f.found
+}
+
+const ONCE_INITIALISERS: &[&str] = &["call_once", "call_once_force", "get_or_init", "get_or_try_init"];
+
+/// `init_global`, `try_init_global`, `set_global_default`, `install_global`: a call that
+/// installs a process-wide value, which fails or panics when one is installed already.
+fn installs_global(name: &str) -> bool {
+    let words: Vec<&str> = name.split('_').collect();
+    words.contains(&"global") && words.iter().any(|w| matches!(*w, "init" | "set" | "install" | "register"))
 }
 
 /// Whether this spawn is a detached endless one, wherever it is (tests and examples included);
