@@ -1,7 +1,9 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::facts::bodies::{find_macro, spawned_code, SpawnedCode};
-use crate::facts::handles::{element_of, handle_collections, spawn_binding};
+use crate::facts::handles::{
+    element_source, handle_collections, handle_static, iterated_binding, pushed_into, spawn_binding, HandleCollection,
+};
 use crate::facts::test_attrs::expects_panic;
 use crate::facts::{peel_parens, BindingId, Call, Callee, DiscardKind, Family, Flow, FnId, Spawn, Spawner};
 use crate::registry::Rule;
@@ -108,7 +110,9 @@ pub fn check(cx: &FileCx<'_>) {
     let mut reported: HashSet<Span> = HashSet::new();
     let mut check_flow = |flow: &Flow<'_>, spawner: Spawner, name: Option<&str>, fn_id: Option<FnId>| {
         let wait = match *flow {
-            Flow::Method(m) if m.method == "join" && spawner.family() == Family::Std => Wait::Join(m),
+            Flow::Method(m) if m.method == "join" && m.args.is_empty() && spawner.family() == Family::Std => {
+                Wait::Join(m)
+            }
             Flow::Awaited(a) if swallows_on_await(spawner) => Wait::Await(a),
             _ => return,
         };
@@ -135,31 +139,75 @@ pub fn check(cx: &FileCx<'_>) {
         }
     }
     let collections = handle_collections(cx.file, cx.facts);
-    if collections.is_empty() {
-        return;
-    }
+    let spawn_bindings: HashSet<BindingId> =
+        cx.facts.spawns.iter().filter_map(|s| spawn_binding(cx.file, cx.facts, s)).collect();
     for (i, b) in cx.facts.bindings.iter().enumerate() {
-        if b.ctx.loop_id.is_none() || b.uses.is_empty() {
+        if b.uses.is_empty() {
             continue;
         }
         let id = BindingId(i as u32);
-        let Some((collection, _)) = element_of(cx.file, cx.facts, id) else {
+        let Some(spawner) = handles_held(cx, &collections, &spawn_bindings, id) else {
             continue;
         };
-        let Some(c) = collections.iter().find(|c| c.binding == collection) else {
-            continue;
-        };
-        let Some(first) = c.spawns.first() else {
-            continue;
-        };
-        if c.spawns.iter().any(|id| panic_surfaced_elsewhere(cx, &cx.facts.spawns[id.0 as usize])) {
-            continue;
-        }
-        let spawner = cx.facts.spawns[first.0 as usize].spawner;
         for u in cx.facts.uses_of(id) {
             check_flow(&u.flow, spawner, Some(b.name.as_str()), u.ctx.fn_id);
         }
     }
+}
+
+/// The spawner of the handle a binding holds, when it is not a spawn's own binding (those are
+/// checked from their spawn) and the work's panic is not surfaced another way:
+/// - an element of a collection the file fills with spawns (`for h in handles`);
+/// - a binding whose written type is a join handle (`h: JoinHandle<T>`, a parameter or a
+///   `let` with its type), or an element of a collection so typed
+///   (`fn wait_all(handles: Vec<JoinHandle<()>>)`);
+/// - an element of a `static` of handles, taken or drained from it directly
+///   (`for h in HANDLES.lock().unwrap().drain(..)`) or through a local
+///   (`let taken = std::mem::take(&mut *HANDLES.lock().unwrap()); for h in taken`).
+///
+/// Handles whose spawn is out of sight (a parameter's) carry no body to look into; the handles
+/// of a static are as silent as the spawns the file pushes into it.
+fn handles_held(
+    cx: &FileCx<'_>,
+    collections: &[HandleCollection],
+    spawn_bindings: &HashSet<BindingId>,
+    id: BindingId,
+) -> Option<Spawner> {
+    let facts = cx.facts;
+    if spawn_bindings.contains(&id) {
+        return None;
+    }
+    let b = facts.binding(id);
+    let element = if b.ctx.loop_id.is_some() { element_source(cx.file, facts, id) } else { None };
+    let Some((source, _)) = element else {
+        return b.handle_type.filter(|_| !collections.iter().any(|c| c.binding == id));
+    };
+    let container = iterated_binding(facts, source);
+    if let Some(c) = container.and_then(|c| collections.iter().find(|k| k.binding == c)) {
+        let first = c.spawns.first()?;
+        if c.spawns.iter().any(|id| panic_surfaced_elsewhere(cx, &facts.spawns[id.0 as usize])) {
+            return None;
+        }
+        return Some(facts.spawns[first.0 as usize].spawner);
+    }
+    if let Some(t) = container.and_then(|c| facts.binding(c).handle_type) {
+        return Some(t);
+    }
+    let from = match container {
+        Some(c) => facts.binding(c).init?,
+        None => source,
+    };
+    let stat = handle_static(facts, from)?;
+    let surfaced = facts.spawns.iter().any(|s| {
+        pushed_into(cx.file, facts, s)
+            .and_then(|recv| handle_static(facts, recv))
+            .is_some_and(|into| std::ptr::eq(into, stat))
+            && panic_surfaced_elsewhere(cx, s)
+    });
+    if surfaced {
+        return None;
+    }
+    stat.handle_type
 }
 
 /// The work's panic is meant or already reported another way, so the join has nothing left
