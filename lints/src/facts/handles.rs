@@ -351,7 +351,9 @@ fn handle_spawner(resolved: &str) -> Option<super::Spawner> {
 
 /// The `static` of join handles a container expression reads, through locking, dereferencing,
 /// taking and draining: `HANDLES` in `HANDLES.lock().unwrap().drain(..)`,
-/// `std::mem::take(&mut *HANDLES.lock().unwrap())` or `HANDLES.write().pop()`.
+/// `std::mem::take(&mut *HANDLES.lock().unwrap())`, `HANDLES.write().pop()` or
+/// `HANDLES.get_or_init(…).lock()` (a `OnceLock`). Statics declared by a macro
+/// (`lazy_static!`) are not parsed, so not seen.
 pub fn handle_static<'f, 'a>(facts: &'f Facts<'a>, expr: &syn::Expr) -> Option<&'f super::items::StaticFact<'a>> {
     let mut cur = expr;
     for _ in 0..16 {
@@ -367,6 +369,7 @@ pub fn handle_static<'f, 'a>(facts: &'f Facts<'a>, expr: &syn::Expr) -> Option<&
                     "lock"
                         | "write"
                         | "read"
+                        | "get_or_init"
                         | "borrow_mut"
                         | "get_mut"
                         | "unwrap"

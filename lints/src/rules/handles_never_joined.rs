@@ -1,19 +1,23 @@
 use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
-use crate::facts::handles::{handle_collections, HandleCollection};
-use crate::facts::{Family, Flow, Spawn};
+use crate::facts::handles::{handle_collections, pushed_into, spawn_binding, HandleCollection};
+use crate::facts::{peel_parens, Family, Flow, Spawn};
 use crate::registry::Rule;
 use crate::rules::detached_spawn::is_detached_endless;
+use crate::source::Span;
 
 crate::declare_lint! {
     /// ### What it does
-    /// Finds a local collection of join handles that is filled and then never looked at
-    /// again: handles of `std::thread::spawn`, `thread::Builder::spawn`, `tokio::spawn`,
+    /// Finds a local collection of join handles that is filled and then never joined:
+    /// handles of `std::thread::spawn`, `thread::Builder::spawn`, `tokio::spawn`,
     /// `spawn_blocking`, `spawn_local`, `Handle::spawn` or `async_std::task::spawn` pushed into
     /// it (`handles.push(…)`, `extend`, `insert`) or collected into it
-    /// (`let handles: Vec<_> = (0..n).map(|_| spawn(…)).collect()`), and the collection is never
-    /// iterated, drained, joined, awaited, aborted, returned, stored or passed on before it
-    /// goes out of scope.
+    /// (`let handles: Vec<_> = (0..n).map(|_| spawn(…)).collect()`), and the collection is only
+    /// measured (`len()`, `is_empty()`, `capacity()`), cleared, looked at through shared
+    /// references (`for h in &handles`, `handles.iter()`: `join` takes a handle by value and
+    /// a task is awaited through `&mut`), or dropped (`drop(handles)`, or the end of its scope)
+    /// without being iterated by value, drained, joined, awaited, aborted, returned, stored or
+    /// passed on.
     ///
     /// ### Why is this bad
     /// Collecting handles says "I will wait for these", and then nobody does. When the
@@ -22,9 +26,16 @@ crate::declare_lint! {
     /// the work is done. Go's `WaitGroup` rule: every `Add` needs its `Wait`.
     ///
     /// ### Known problems
-    /// Any use of the collection besides adding to it, `len()`, `is_empty()`, `reserve()` and
-    /// `capacity()` counts as joining it, so a collection handed to a helper is trusted to be
-    /// joined there. Collections held in fields are not checked. Handles of scoped threads
+    /// Any other use of the collection counts as joining it, so a collection handed to a
+    /// helper (by value or `&mut`) is trusted to be joined there. Shared references count as
+    /// joining too where they could reach the work: handles kept in a cell
+    /// (`Mutex<Option<JoinHandle>>`, whose `take()` works through `&`), tasks in a file that
+    /// aborts tasks (`abort()` takes `&self`), and a function that polls `is_finished()` (it
+    /// waits for the work without joining it). Only collections the function builds
+    /// (`Vec::new()`, `vec![]`, a `collect()`) are checked: one borrowed from a field or a lock
+    /// guard (`let workers = &mut self.workers`) lives on after the function. Collections held
+    /// in fields and in `static`s are not checked: any function, in this file or another, may
+    /// drain them. Handles of scoped threads
     /// (joined by their scope), `JoinSet` and `TaskTracker` spawns (managed by their owner;
     /// see `joinset_dropped`) and smol `Task`s (cancelled on drop) are not handles this lint
     /// counts. A collection of handles to endless tasks that `detached_spawn` reports is
@@ -58,7 +69,8 @@ crate::declare_lint! {
     };
 }
 
-/// Methods on a collection that add to it or look at its size, and so do not join anything.
+/// Methods on a collection that add to it, look at its size or drop handles, and so join
+/// nothing.
 fn is_non_joining_method(name: &str) -> bool {
     matches!(
         name,
@@ -73,7 +85,119 @@ fn is_non_joining_method(name: &str) -> bool {
             | "reserve"
             | "reserve_exact"
             | "capacity"
+            | "shrink_to_fit"
+            | "clear"
+            | "truncate"
     )
+}
+
+/// What the uses of a collection of handles do with them.
+enum Outcome {
+    /// Something may join, await or abort them: iterated by value, drained, passed on…
+    MayJoin,
+    /// Only filled, measured, looked at through shared references, or dropped: by a `drop`,
+    /// `forget` or `clear()` call at `let_go` (how, and where), else at the end of its scope.
+    NeverJoined { let_go: Option<(&'static str, Span)> },
+}
+
+fn outcome(cx: &FileCx<'_>, c: &HandleCollection, spawns: &[&Spawn<'_>]) -> Outcome {
+    let mut let_go = None;
+    let mut borrowed = false;
+    for u in cx.facts.uses_of(c.binding) {
+        match u.flow {
+            Flow::Method(m) if matches!(m.method.to_string().as_str(), "clear" | "truncate") => {
+                let_go.get_or_insert(("cleared", cx.span(m)));
+            }
+            Flow::Method(m) if is_non_joining_method(&m.method.to_string()) => {}
+            Flow::Dropped(e) => {
+                let_go.get_or_insert(("dropped", cx.span(e)));
+            }
+            Flow::Forgotten(e) => {
+                let_go.get_or_insert(("leaked", cx.span(e)));
+            }
+            Flow::Method(m) if m.method == "iter" => borrowed = true,
+            Flow::Other if u.expr.is_some_and(|e| iterated_by_shared_ref(cx, e)) => borrowed = true,
+            _ => return Outcome::MayJoin,
+        }
+    }
+    if borrowed && !shared_refs_cannot_join(cx, c, spawns) {
+        return Outcome::MayJoin;
+    }
+    Outcome::NeverJoined { let_go }
+}
+
+/// `for h in &handles`: the loop sees each handle through a shared reference.
+fn iterated_by_shared_ref(cx: &FileCx<'_>, path: &syn::Expr) -> bool {
+    cx.facts.loops.iter().any(|lp| match lp.expr {
+        syn::Expr::ForLoop(f) => matches!(peel_parens(&f.expr),
+            syn::Expr::Reference(r) if r.mutability.is_none() && std::ptr::eq(peel_parens(&r.expr), path)),
+        _ => false,
+    })
+}
+
+/// Whether a shared reference to the collection's handles can neither join nor stop them:
+/// `JoinHandle::join` takes the handle by value and a task is awaited through `&mut`, so
+/// through `&` only `abort()` acts on the work. Not so when the handles sit in a cell
+/// (`Mutex<Option<JoinHandle>>`: `take()` through `&` moves them out), when the file aborts
+/// tasks (the reference may reach an `abort()`), or when the function polls `is_finished()`
+/// (it waits for the work without joining it).
+fn shared_refs_cannot_join(cx: &FileCx<'_>, c: &HandleCollection, spawns: &[&Spawn<'_>]) -> bool {
+    const CELLS: &[&str] = &["Mutex", "RwLock", "RefCell", "Cell", "OnceLock", "Atomic"];
+    let b = cx.facts.binding(c.binding);
+    let mut written: Vec<&str> = Vec::new();
+    if let Some(ty) = b.ty {
+        written.push(cx.snippet(cx.span(ty)));
+    }
+    for s in spawns {
+        // From the collection (or the pushed binding) to the spawn: `push(Mutex::new(Some(`.
+        let between = match (pushed_into(cx.file, cx.facts, s), b.init) {
+            (Some(recv), _) => {
+                let from = cx.span(recv).end as usize;
+                let to = handle_binding_use(cx, s, recv).unwrap_or(s.callee_span.start) as usize;
+                (from <= to).then(|| cx.snippet(Span::new(cx.file, from, to)))
+            }
+            (None, Some(init)) => {
+                let from = cx.span(init).start as usize;
+                let to = s.callee_span.start as usize;
+                (from <= to).then(|| cx.snippet(Span::new(cx.file, from, to)))
+            }
+            (None, None) => None,
+        };
+        written.push(between.unwrap_or(""));
+    }
+    if written.iter().any(|w| CELLS.iter().any(|cell| w.contains(cell))) {
+        return false;
+    }
+    let tasks = spawns.iter().any(|s| !s.spawner.is_thread());
+    if tasks && cx.facts.file_aborts() {
+        return false;
+    }
+    let polls = b.ctx.fn_id.is_some_and(|f| {
+        let body = cx.facts.func(f).body;
+        cx.snippet(cx.span(body)).contains("is_finished")
+    });
+    !polls
+}
+
+/// Where the binding holding a spawn's handle is pushed into `recv`
+/// (`let h = spawn(…); handles.push(h)`), as the start of that use.
+fn handle_binding_use(cx: &FileCx<'_>, s: &Spawn<'_>, recv: &syn::Expr) -> Option<u32> {
+    let h = spawn_binding(cx.file, cx.facts, s)?;
+    cx.facts.uses_of(h).find_map(|u| match u.flow {
+        Flow::PushedInto(r) if std::ptr::eq(r, recv) => Some(u.span.start),
+        _ => None,
+    })
+}
+
+/// A collection the function owns: built in place (`Vec::new()`, `vec![]`, a `collect()`), not
+/// a borrowed one (`let handles = &mut self.handles`, a lock guard), whose handles live on.
+fn owns_its_handles(init: Option<&syn::Expr>) -> bool {
+    let Some(init) = init else { return true };
+    match peel_parens(init) {
+        syn::Expr::Call(_) | syn::Expr::Macro(_) | syn::Expr::Array(_) => true,
+        syn::Expr::MethodCall(m) => matches!(m.method.to_string().as_str(), "collect" | "collect_vec"),
+        _ => false,
+    }
 }
 
 pub fn check(cx: &FileCx<'_>) {
@@ -85,11 +209,7 @@ pub fn check(cx: &FileCx<'_>) {
 fn check_collection(cx: &FileCx<'_>, c: &HandleCollection) {
     let b = cx.facts.binding(c.binding);
     let Some(scope_end) = b.scope_end else { return };
-    let joined = cx
-        .facts
-        .uses_of(c.binding)
-        .any(|u| !matches!(u.flow, Flow::Method(m) if is_non_joining_method(&m.method.to_string())));
-    if joined {
+    if !owns_its_handles(b.init) {
         return;
     }
     let spawns: Vec<&Spawn<'_>> = c.spawns.iter().map(|id| &cx.facts.spawns[id.0 as usize]).collect();
@@ -97,6 +217,9 @@ fn check_collection(cx: &FileCx<'_>, c: &HandleCollection) {
         return;
     }
     let Some(first) = spawns.first() else { return };
+    let Outcome::NeverJoined { let_go } = outcome(cx, c, &spawns) else {
+        return;
+    };
     let threads = spawns.iter().all(|s| s.spawner.is_thread());
     let (what, wait) = if threads { ("thread", "joined") } else { ("task", "awaited") };
     let name = &b.name;
@@ -114,7 +237,8 @@ fn check_collection(cx: &FileCx<'_>, c: &HandleCollection) {
         Family::Std => "detaching every thread: each runs on after the function returns, and its panic is lost",
         _ => "detaching every task: each runs on after the function returns, and its result and panic are lost",
     };
-    d = d.label(scope_end, format!("`{name}` is dropped here, {detached}"));
+    let (how, at) = let_go.unwrap_or(("dropped", scope_end));
+    d = d.label(at, format!("`{name}` is {how} here, {detached}"));
     d = d.help(match first.spawner.family() {
         Family::Std => format!(
             "join them before `{name}` goes out of scope: `for h in {name} {{ h.join().expect(\"worker thread panicked\"); }}`, or spawn them in `std::thread::scope`, which joins every thread"

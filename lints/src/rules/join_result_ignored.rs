@@ -17,8 +17,12 @@ crate::declare_lint! {
     /// `drop(handle.join())`, and the same with `handle.await` for tokio's `JoinHandle`
     /// (`tokio::spawn`, `spawn_blocking`, `spawn_local`, `Handle::spawn`, `TaskTracker::spawn`).
     /// The handle is a binding holding a spawn's handle, the spawn expression itself
-    /// (`let _ = thread::spawn(f).join();`), or an element of a collection of handles
-    /// (`for h in handles { let _ = h.join(); }`).
+    /// (`let _ = thread::spawn(f).join();`), an element of a collection of handles
+    /// (`for h in handles { let _ = h.join(); }`), a binding whose written type holds join
+    /// handles (a parameter `h: JoinHandle<T>` or `handles: Vec<JoinHandle<()>>`, a
+    /// `let workers: Vec<JoinHandle<()>> = …`), or an element taken from a `static` of handles
+    /// (`for h in std::mem::take(&mut *HANDLES.lock().unwrap())`,
+    /// `for h in HANDLES.lock().unwrap().drain(..)`, `while let Some(h) = HANDLES…pop()`).
     ///
     /// ### Why is this bad
     /// `JoinHandle::join` returns `Err` when the thread panicked, and awaiting a tokio
@@ -60,9 +64,15 @@ crate::declare_lint! {
     /// `let _ = handle.await;` on them swallows nothing and is not reported. Neither is
     /// `let _ = handle.await;` in a function that aborts a task before it: after `abort()`, the
     /// `JoinError` is the expected cancellation, and awaiting is how one waits for the task to
-    /// stop. `JoinSet::join_next` results and handles behind a helper function are not
-    /// followed. Futures awaited by `select!` or `join!` are not reported (the macro, not the
-    /// user, writes the `.await`).
+    /// stop. `JoinSet::join_next` results are not followed, nor handles held in fields
+    /// (`self.workers.drain(..)`) or returned by a helper function without a written type.
+    /// A `JoinHandle` type is known through the file's `use` items: a crate's own
+    /// `JoinHandle`, or one re-exported by a module of the crate (tokio's `loom` shim), is not
+    /// taken for a thread's. A handle whose spawn is out of sight (a parameter's, one a static
+    /// received in another file) has no body to look into, so only the `Drop`, `abort()` and
+    /// `#[should_panic]` cases keep it silent; the handles of a static are silent when a spawn
+    /// the file pushes into it surfaces its panic another way. Futures awaited by `select!` or
+    /// `join!` are not reported (the macro, not the user, writes the `.await`).
     ///
     /// ### Example
     /// ```rust,ignore

@@ -80,6 +80,24 @@ pub fn stop_drained() {
     }
 }
 
+// MUST fire: a static initialised on first use (`OnceLock`).
+static LATE: std::sync::OnceLock<Mutex<Vec<JoinHandle<()>>>> = std::sync::OnceLock::new();
+
+pub fn stop_late() {
+    for h in LATE.get_or_init(Default::default).lock().unwrap().drain(..) {
+        let _ = h.join(); //~ join_result_ignored
+    }
+}
+
+// MUST NOT fire: a local of the same name shadows the static.
+pub fn shadowed() {
+    #[allow(non_snake_case)]
+    let mut WORKERS = vec![pool::JoinHandle];
+    for h in WORKERS.drain(..) {
+        let _ = h.join();
+    }
+}
+
 // MUST NOT fire: the same drain, each panic propagated.
 pub fn stop_checked() {
     for h in WORKERS.lock().unwrap().drain(..) {
