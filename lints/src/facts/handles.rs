@@ -355,6 +355,55 @@ fn handle_spawner(resolved: &str) -> Option<super::Spawner> {
 /// `HANDLES.get_or_init(…).lock()` (a `OnceLock`). Statics declared by a macro
 /// (`lazy_static!`) are not parsed, so not seen.
 pub fn handle_static<'f, 'a>(facts: &'f Facts<'a>, expr: &syn::Expr) -> Option<&'f super::items::StaticFact<'a>> {
+    static_root(facts, expr, true, false)
+}
+
+/// The `static` of join handles an expression reaches only through locking and dereferencing
+/// (`HANDLES.lock().unwrap()`), without taking anything out of it; with `through_guards`, also
+/// through a local holding such an access (`let mut running = HANDLES.lock().unwrap();`).
+pub fn accessed_static<'f, 'a>(
+    facts: &'f Facts<'a>,
+    expr: &syn::Expr,
+    through_guards: bool,
+) -> Option<&'f super::items::StaticFact<'a>> {
+    static_root(facts, expr, false, through_guards)
+}
+
+fn static_root<'f, 'a>(
+    facts: &'f Facts<'a>,
+    expr: &syn::Expr,
+    taking: bool,
+    through_guards: bool,
+) -> Option<&'f super::items::StaticFact<'a>> {
+    let accessor = |name: &str| {
+        matches!(
+            name,
+            "lock"
+                | "write"
+                | "read"
+                | "get_or_init"
+                | "borrow_mut"
+                | "get_mut"
+                | "unwrap"
+                | "expect"
+                | "unwrap_or_else"
+        )
+    };
+    let taker = |name: &str| {
+        matches!(
+            name,
+            "into_iter"
+                | "iter_mut"
+                | "drain"
+                | "split_off"
+                | "take"
+                | "pop"
+                | "pop_front"
+                | "pop_back"
+                | "enumerate"
+                | "rev"
+        )
+    };
     let mut cur = expr;
     for _ in 0..16 {
         match cur {
@@ -363,39 +412,22 @@ pub fn handle_static<'f, 'a>(facts: &'f Facts<'a>, expr: &syn::Expr) -> Option<&
             syn::Expr::Group(g) => cur = &g.expr,
             syn::Expr::Try(t) => cur = &t.expr,
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => cur = &u.expr,
-            syn::Expr::MethodCall(m)
-                if matches!(
-                    m.method.to_string().as_str(),
-                    "lock"
-                        | "write"
-                        | "read"
-                        | "get_or_init"
-                        | "borrow_mut"
-                        | "get_mut"
-                        | "unwrap"
-                        | "expect"
-                        | "unwrap_or_else"
-                        | "into_iter"
-                        | "iter_mut"
-                        | "drain"
-                        | "split_off"
-                        | "take"
-                        | "pop"
-                        | "pop_front"
-                        | "pop_back"
-                        | "enumerate"
-                        | "rev"
-                ) =>
-            {
-                cur = &m.receiver
+            syn::Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                if !(accessor(&name) || (taking && taker(&name))) {
+                    return None;
+                }
+                cur = &m.receiver;
             }
             // `std::mem::take(&mut *HANDLES.lock().unwrap())`, `mem::replace(&mut …, Vec::new())`.
-            syn::Expr::Call(c) => {
+            syn::Expr::Call(c) if taking => {
                 let syn::Expr::Path(p) = &*c.func else { return None };
                 let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
-                let n = segments.len();
-                let takes =
-                    matches!(segments[n - 1].as_str(), "take" | "replace") && (n == 1 || segments[n - 2] == "mem");
+                let takes = match segments.as_slice() {
+                    [.., module, last] => module == "mem" && matches!(last.as_str(), "take" | "replace"),
+                    [last] => matches!(last.as_str(), "take" | "replace"),
+                    [] => false,
+                };
                 if !takes {
                     return None;
                 }
@@ -403,8 +435,12 @@ pub fn handle_static<'f, 'a>(facts: &'f Facts<'a>, expr: &syn::Expr) -> Option<&
             }
             syn::Expr::Path(p) => {
                 // A local of the same name shadows the static.
-                if facts.binding_of_expr(cur).is_some() {
-                    return None;
+                if let Some(local) = facts.binding_of_expr(cur) {
+                    let b = facts.binding(local);
+                    return match (through_guards, b.kind, b.init) {
+                        (true, super::BindingKind::Let, Some(init)) => static_root(facts, init, false, false),
+                        _ => None,
+                    };
                 }
                 let name = &p.path.segments.last()?.ident;
                 return facts.statics.iter().find(|s| s.handle_type.is_some() && s.item.ident == *name);

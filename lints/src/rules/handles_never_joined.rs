@@ -1,7 +1,10 @@
 use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
-use crate::facts::handles::{handle_collections, pushed_into, spawn_binding, HandleCollection};
-use crate::facts::{peel_parens, Family, Flow, Spawn};
+use crate::facts::handles::{
+    accessed_static, detaches_on_drop, handle_collections, pushed_into, spawn_binding, HandleCollection,
+};
+use crate::facts::items::StaticFact;
+use crate::facts::{peel_parens, BindingId, BindingKind, Callee, Family, Flow, Spawn};
 use crate::registry::Rule;
 use crate::rules::detached_spawn::is_detached_endless;
 use crate::source::Span;
@@ -17,7 +20,9 @@ crate::declare_lint! {
     /// references (`for h in &handles`, `handles.iter()`: `join` takes a handle by value and
     /// a task is awaited through `&mut`), or dropped (`drop(handles)`, or the end of its scope)
     /// without being iterated by value, drained, joined, awaited, aborted, returned, stored or
-    /// passed on.
+    /// passed on. Also a private `static` collection of handles
+    /// (`static WORKERS: Mutex<Vec<JoinHandle<()>>>`) that the file pushes spawns into and
+    /// otherwise only measures: no function takes the handles out to join them.
     ///
     /// ### Why is this bad
     /// Collecting handles says "I will wait for these", and then nobody does. When the
@@ -34,8 +39,12 @@ crate::declare_lint! {
     /// waits for the work without joining it). Only collections the function builds
     /// (`Vec::new()`, `vec![]`, a `collect()`) are checked: one borrowed from a field or a lock
     /// guard (`let workers = &mut self.workers`) lives on after the function. Collections held
-    /// in fields and in `static`s are not checked: any function, in this file or another, may
-    /// drain them. Handles of scoped threads
+    /// in fields are not checked: any method, in this file or another, may drain them. Nor is
+    /// a `static` that another file could reach: a public one, or one in a file that declares
+    /// a module of another file (`mod shutdown;`) or `include!`s one; nor one whose name the
+    /// text mentions anywhere else than in those pushes and measures (a macro's tokens, a
+    /// comment, a helper it is handed to), nor one declared by a macro (`lazy_static!`).
+    /// Handles of scoped threads
     /// (joined by their scope), `JoinSet` and `TaskTracker` spawns (managed by their owner;
     /// see `joinset_dropped`) and smol `Task`s (cancelled on drop) are not handles this lint
     /// counts. A collection of handles to endless tasks that `detached_spawn` reports is
@@ -88,7 +97,14 @@ fn is_non_joining_method(name: &str) -> bool {
             | "shrink_to_fit"
             | "clear"
             | "truncate"
+            | "keys"
+            | "contains_key"
     )
+}
+
+/// Methods that hand out shared references to the handles (`iter()`, a map's `values()`).
+fn is_shared_access(name: &str) -> bool {
+    matches!(name, "iter" | "values" | "get" | "first" | "last")
 }
 
 /// What the uses of a collection of handles do with them.
@@ -115,7 +131,7 @@ fn outcome(cx: &FileCx<'_>, c: &HandleCollection, spawns: &[&Spawn<'_>]) -> Outc
             Flow::Forgotten(e) => {
                 let_go.get_or_insert(("leaked", cx.span(e)));
             }
-            Flow::Method(m) if m.method == "iter" => borrowed = true,
+            Flow::Method(m) if is_shared_access(&m.method.to_string()) => borrowed = true,
             Flow::Other if u.expr.is_some_and(|e| iterated_by_shared_ref(cx, e)) => borrowed = true,
             _ => return Outcome::MayJoin,
         }
@@ -204,6 +220,126 @@ pub fn check(cx: &FileCx<'_>) {
     for collection in handle_collections(cx.file, cx.facts) {
         check_collection(cx, &collection);
     }
+    for st in &cx.facts.statics {
+        check_static(cx, st);
+    }
+}
+
+/// A private `static` of handles that the file only pushes into and measures. Private, and in
+/// a file that declares no module of another file and includes no other file, so that every
+/// function that could take the handles out is in sight; and every mention of its name in the
+/// text is one of those pushes or measures, so that no macro or comment hides another use.
+fn check_static(cx: &FileCx<'_>, st: &StaticFact<'_>) {
+    if !st.handle_type.is_some_and(detaches_on_drop) || !matches!(st.item.vis, syn::Visibility::Inherited) {
+        return;
+    }
+    let spawns: Vec<&Spawn<'_>> = cx
+        .facts
+        .spawns
+        .iter()
+        .filter(|s| {
+            detaches_on_drop(s.spawner)
+                && pushed_into(cx.file, cx.facts, s)
+                    .and_then(|recv| accessed_static(cx.facts, recv, true))
+                    .is_some_and(|into| std::ptr::eq(into, st))
+        })
+        .collect();
+    let Some(first) = spawns.first() else { return };
+    if spawns.iter().all(|s| is_detached_endless(cx, s)) {
+        return;
+    }
+    let text: &str = &cx.source.text;
+    if declares_other_files(text) {
+        return;
+    }
+    let name = st.item.ident.to_string();
+    let is_st = |s: Option<&StaticFact<'_>>| s.is_some_and(|s| std::ptr::eq(s, st));
+    let direct = cx
+        .facts
+        .calls
+        .iter()
+        .filter(|c| match &c.callee {
+            Callee::Method { name: m, receiver } => {
+                is_non_joining_method(m) && is_st(accessed_static(cx.facts, receiver, false))
+            }
+            Callee::Path { .. } => false,
+        })
+        .count();
+    // `let mut running = NAME.lock().unwrap();` used only to push and measure.
+    let guards = cx
+        .facts
+        .bindings
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| {
+            b.kind == BindingKind::Let && b.init.is_some_and(|init| is_st(accessed_static(cx.facts, init, false)))
+        })
+        .map(|(i, _)| BindingId(i as u32))
+        .collect::<Vec<_>>();
+    let guards_only_add = guards.iter().all(|&g| {
+        cx.facts.uses_of(g).all(|u| matches!(u.flow, Flow::Method(m) if is_non_joining_method(&m.method.to_string())))
+    });
+    if !guards_only_add {
+        return;
+    }
+    let accounted = direct + guards.len();
+    if mentions(text, &name) != accounted + 1 {
+        return;
+    }
+    let threads = spawns.iter().all(|s| s.spawner.is_thread());
+    let (what, wait) = if threads { ("thread", "joined") } else { ("task", "awaited") };
+    let mut d = Diagnostic::new(
+        &HANDLES_NEVER_JOINED,
+        cx.span(&st.item.ident),
+        format!("the {what} handles collected in `{name}` are never {wait}"),
+    )
+    .primary_label(format!("`{name}` collects join handles, and nothing takes them out"));
+    for s in &spawns {
+        d = d.label(s.callee_span, format!("the handle of this `{}` is put into `{name}`", s.api));
+    }
+    d = d.note(format!(
+        "`{name}` is private and this file only adds to it or measures it: no function can join its handles, and a static is never dropped, so at exit the {what}s are stopped wherever they are, their panics lost"
+    ));
+    let take = format!("std::mem::take(&mut *{name}.lock().unwrap())");
+    d = d.help(match first.spawner.family() {
+        Family::Std => format!(
+            "join them where the work must be finished: `for h in {take} {{ h.join().expect(\"worker thread panicked\"); }}`"
+        ),
+        Family::Tokio => format!(
+            "await them where the work must be finished: `for h in {take} {{ h.await.expect(\"worker task failed\"); }}`"
+        ),
+        _ => format!("await them where the work must be finished: `for h in {take} {{ h.await; }}`"),
+    });
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    cx.report(d);
+}
+
+/// Whether the file declares a module kept in another file (`mod name;`) or includes one
+/// (`include!`): code there could reach the file's private items. Read from the text, so a
+/// comment that looks like one counts too.
+fn declares_other_files(text: &str) -> bool {
+    if text.contains("include!") {
+        return true;
+    }
+    text.match_indices("mod ").any(|(i, _)| {
+        let preceded = text[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let rest = text[i + 4..].trim_start();
+        let ident_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        !preceded && ident_len > 0 && rest[ident_len..].trim_start().starts_with(';')
+    })
+}
+
+/// How many times `name` appears in `text` as a whole word.
+fn mentions(text: &str, name: &str) -> usize {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name)
+        .filter(|(i, _)| {
+            !text[..*i].chars().next_back().is_some_and(is_ident)
+                && !text[i + name.len()..].chars().next().is_some_and(is_ident)
+        })
+        .count()
 }
 
 fn check_collection(cx: &FileCx<'_>, c: &HandleCollection) {

@@ -2,7 +2,8 @@ use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::facts::bodies::{find_macro, spawned_code, SpawnedCode};
 use crate::facts::handles::{
-    element_source, handle_collections, handle_static, iterated_binding, pushed_into, spawn_binding, HandleCollection,
+    accessed_static, element_source, handle_collections, handle_static, iterated_binding, pushed_into, spawn_binding,
+    HandleCollection,
 };
 use crate::facts::test_attrs::expects_panic;
 use crate::facts::{peel_parens, BindingId, Call, Callee, DiscardKind, Family, Flow, FnId, Spawn, Spawner};
@@ -113,7 +114,11 @@ impl Wait<'_> {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    if cx.facts.spawns.is_empty() {
+    let typed = || {
+        cx.facts.bindings.iter().any(|b| b.handle_type.is_some())
+            || cx.facts.statics.iter().any(|s| s.handle_type.is_some())
+    };
+    if cx.facts.spawns.is_empty() && !typed() {
         return;
     }
     let index = Index::new(cx);
@@ -204,13 +209,16 @@ fn handles_held(
         return Some(t);
     }
     let from = match container {
-        Some(c) => facts.binding(c).init?,
-        None => source,
+        Some(c) => facts.binding(c).init,
+        None => Some(source),
     };
-    let stat = handle_static(facts, from)?;
+    let Some(stat) = from.and_then(|from| handle_static(facts, from)) else {
+        // `.for_each(|h: JoinHandle<()>| …)`: the element's own written type.
+        return b.handle_type;
+    };
     let surfaced = facts.spawns.iter().any(|s| {
         pushed_into(cx.file, facts, s)
-            .and_then(|recv| handle_static(facts, recv))
+            .and_then(|recv| accessed_static(facts, recv, true))
             .is_some_and(|into| std::ptr::eq(into, stat))
             && panic_surfaced_elsewhere(cx, s)
     });

@@ -129,3 +129,30 @@ pub fn stop_static() {
         h.join().expect("worker thread panicked");
     }
 }
+
+// MUST fire: a map of handles whose keys and values are only listed.
+pub fn mapped(names: &[&str]) {
+    let mut running = std::collections::HashMap::new(); //~ handles_never_joined
+    for (i, name) in names.iter().enumerate() {
+        running.insert(name.to_string(), thread::spawn(move || work(i as u32)));
+    }
+    for name in running.keys() {
+        println!("{name} started");
+    }
+    for h in running.values() {
+        println!("{:?}", h.thread().id());
+    }
+}
+
+// MUST NOT fire: the same map, each handle removed and joined.
+pub fn mapped_then_joined(names: &[&str]) {
+    let mut running = std::collections::HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        running.insert(name.to_string(), thread::spawn(move || work(i as u32)));
+    }
+    for name in names {
+        if let Some(h) = running.remove(*name) {
+            h.join().expect("worker thread panicked");
+        }
+    }
+}

@@ -35,7 +35,15 @@ pub fn wait_all_checked(handles: Vec<JoinHandle<()>>) {
     }
 }
 
-// MUST fire: drained from a `&mut` parameter, popped from it.
+// MUST fire: the collection's type is an alias, the closure's parameter says what it holds.
+type Handles = Vec<JoinHandle<()>>;
+pub fn wait_each(handles: Handles) {
+    handles.into_iter().for_each(|h: JoinHandle<()>| {
+        let _ = h.join(); //~ join_result_ignored
+    });
+}
+
+// MUST fire: drained from a `&mut` parameter.
 pub fn drain_all(handles: &mut Vec<(String, thread::JoinHandle<()>)>) {
     for (_name, h) in handles.drain(..) {
         let _ = h.join(); //~ join_result_ignored
