@@ -15,12 +15,17 @@ crate::declare_lint! {
     /// handles of `std::thread::spawn`, `thread::Builder::spawn`, `tokio::spawn`,
     /// `spawn_blocking`, `spawn_local`, `Handle::spawn` or `async_std::task::spawn` pushed into
     /// it (`handles.push(…)`, `extend`, `insert`) or collected into it
-    /// (`let handles: Vec<_> = (0..n).map(|_| spawn(…)).collect()`), and the collection is only
-    /// measured (`len()`, `is_empty()`, `capacity()`), cleared, looked at through shared
-    /// references (`for h in &handles`, `handles.iter()`: `join` takes a handle by value and
-    /// a task is awaited through `&mut`), or dropped (`drop(handles)`, or the end of its scope)
-    /// without being iterated by value, drained, joined, awaited, aborted, returned, stored or
-    /// passed on. Also a private `static` collection of handles
+    /// (`let handles: Vec<_> = (0..n).map(|_| spawn(…)).collect()`), or a collection whose
+    /// written type says it holds them (a parameter taken by value,
+    /// `handles: Vec<JoinHandle<()>>`, or
+    /// `let workers: Vec<JoinHandle<()>> = std::mem::take(&mut self.workers)`). It is
+    /// reported when it is only measured (`len()`, `is_empty()`, `capacity()`), cleared,
+    /// looked at through shared references (`for h in &handles`, `handles.iter()`: `join`
+    /// takes a handle by value and a task is awaited through `&mut`), or dropped
+    /// (`drop(handles)`, or the end of its scope), and never iterated by value, drained,
+    /// joined, awaited, aborted, returned, stored or passed on.
+    ///
+    /// Also a private `static` collection of handles
     /// (`static WORKERS: Mutex<Vec<JoinHandle<()>>>`) that the file pushes spawns into and
     /// otherwise only measures: no function takes the handles out to join them.
     ///
@@ -116,7 +121,7 @@ enum Outcome {
     NeverJoined { let_go: Option<(&'static str, Span)> },
 }
 
-fn outcome(cx: &FileCx<'_>, c: &HandleCollection, spawns: &[&Spawn<'_>]) -> Outcome {
+fn outcome(cx: &FileCx<'_>, c: &HandleCollection, spawns: &[&Spawn<'_>], tasks: bool) -> Outcome {
     let mut let_go = None;
     let mut borrowed = false;
     for u in cx.facts.uses_of(c.binding) {
@@ -136,7 +141,7 @@ fn outcome(cx: &FileCx<'_>, c: &HandleCollection, spawns: &[&Spawn<'_>]) -> Outc
             _ => return Outcome::MayJoin,
         }
     }
-    if borrowed && !shared_refs_cannot_join(cx, c, spawns) {
+    if borrowed && !shared_refs_cannot_join(cx, c, spawns, tasks) {
         return Outcome::MayJoin;
     }
     Outcome::NeverJoined { let_go }
@@ -157,7 +162,7 @@ fn iterated_by_shared_ref(cx: &FileCx<'_>, path: &syn::Expr) -> bool {
 /// (`Mutex<Option<JoinHandle>>`: `take()` through `&` moves them out), when the file aborts
 /// tasks (the reference may reach an `abort()`), or when the function polls `is_finished()`
 /// (it waits for the work without joining it).
-fn shared_refs_cannot_join(cx: &FileCx<'_>, c: &HandleCollection, spawns: &[&Spawn<'_>]) -> bool {
+fn shared_refs_cannot_join(cx: &FileCx<'_>, c: &HandleCollection, spawns: &[&Spawn<'_>], tasks: bool) -> bool {
     const CELLS: &[&str] = &["Mutex", "RwLock", "RefCell", "Cell", "OnceLock", "Atomic"];
     let b = cx.facts.binding(c.binding);
     let mut written: Vec<&str> = Vec::new();
@@ -184,7 +189,6 @@ fn shared_refs_cannot_join(cx: &FileCx<'_>, c: &HandleCollection, spawns: &[&Spa
     if written.iter().any(|w| CELLS.iter().any(|cell| w.contains(cell))) {
         return false;
     }
-    let tasks = spawns.iter().any(|s| !s.spawner.is_thread());
     if tasks && cx.facts.file_aborts() {
         return false;
     }
@@ -217,8 +221,15 @@ fn owns_its_handles(init: Option<&syn::Expr>) -> bool {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    for collection in handle_collections(cx.file, cx.facts) {
-        check_collection(cx, &collection);
+    let collections = handle_collections(cx.file, cx.facts);
+    for collection in &collections {
+        check_collection(cx, collection);
+    }
+    for (i, b) in cx.facts.bindings.iter().enumerate() {
+        let id = BindingId(i as u32);
+        if b.handle_type.is_some() && !collections.iter().any(|c| c.binding == id) {
+            check_typed(cx, id);
+        }
     }
     for st in &cx.facts.statics {
         check_static(cx, st);
@@ -344,7 +355,6 @@ fn mentions(text: &str, name: &str) -> usize {
 
 fn check_collection(cx: &FileCx<'_>, c: &HandleCollection) {
     let b = cx.facts.binding(c.binding);
-    let Some(scope_end) = b.scope_end else { return };
     if !owns_its_handles(b.init) {
         return;
     }
@@ -353,29 +363,77 @@ fn check_collection(cx: &FileCx<'_>, c: &HandleCollection) {
         return;
     }
     let Some(first) = spawns.first() else { return };
-    let Outcome::NeverJoined { let_go } = outcome(cx, c, &spawns) else {
+    let threads = spawns.iter().all(|s| s.spawner.is_thread());
+    let Outcome::NeverJoined { let_go } = outcome(cx, c, &spawns, !threads) else {
         return;
     };
-    let threads = spawns.iter().all(|s| s.spawner.is_thread());
+    report_local(cx, c.binding, &spawns, first.spawner.family(), threads, let_go);
+}
+
+/// A local collection whose written type holds handles that detach on drop
+/// (`handles: Vec<JoinHandle<()>>`, `let workers: Vec<JoinHandle<()>> = start_workers();`),
+/// filled by no spawn in sight: a parameter taken by value, or a `let` the function owns.
+fn check_typed(cx: &FileCx<'_>, binding: BindingId) {
+    let b = cx.facts.binding(binding);
+    let Some(spawner) = b.handle_type.filter(|s| detaches_on_drop(*s)) else { return };
+    let Some(ty) = b.ty else { return };
+    if !matches!(b.kind, BindingKind::Let | BindingKind::Param) || !is_owned_collection(ty) {
+        return;
+    }
+    // `_handles: Vec<JoinHandle<()>>`: a parameter left unused on purpose (a no-op callback).
+    if b.kind == BindingKind::Param && b.name.starts_with('_') {
+        return;
+    }
+    let c = HandleCollection { binding, spawns: Vec::new() };
+    let Outcome::NeverJoined { let_go } = outcome(cx, &c, &[], !spawner.is_thread()) else {
+        return;
+    };
+    report_local(cx, binding, &[], spawner.family(), spawner.is_thread(), let_go);
+}
+
+/// `Vec<…>`, `VecDeque<…>`, a map or a set, by value: not a reference, a guard or a smart
+/// pointer that someone else may hold too.
+fn is_owned_collection(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    p.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "Vec" | "VecDeque" | "LinkedList" | "HashMap" | "BTreeMap" | "IndexMap" | "SmallVec"
+        )
+    })
+}
+
+fn report_local(
+    cx: &FileCx<'_>,
+    binding: BindingId,
+    spawns: &[&Spawn<'_>],
+    family: Family,
+    threads: bool,
+    let_go: Option<(&'static str, Span)>,
+) {
+    let b = cx.facts.binding(binding);
+    let Some(scope_end) = b.scope_end else { return };
     let (what, wait) = if threads { ("thread", "joined") } else { ("task", "awaited") };
     let name = &b.name;
+    // Handles spawned out of sight are held, not collected, as far as this function shows.
+    let (collected, collects) = if spawns.is_empty() { ("", "holds") } else { (" collected", "collects") };
     let mut d = Diagnostic::new(
         &HANDLES_NEVER_JOINED,
         b.span,
-        format!("the {what} handles collected in `{name}` are never {wait}"),
+        format!("the {what} handles{collected} in `{name}` are never {wait}"),
     )
-    .primary_label(format!("`{name}` collects join handles, and nothing joins them"));
-    for s in &spawns {
+    .primary_label(format!("`{name}` {collects} join handles, and nothing joins them"));
+    for s in spawns {
         let verb = if s.per_element { "collected" } else { "put" };
         d = d.label(s.callee_span, format!("the handle of this `{}` is {verb} into `{name}`", s.api));
     }
-    let detached = match first.spawner.family() {
+    let detached = match family {
         Family::Std => "detaching every thread: each runs on after the function returns, and its panic is lost",
         _ => "detaching every task: each runs on after the function returns, and its result and panic are lost",
     };
     let (how, at) = let_go.unwrap_or(("dropped", scope_end));
     d = d.label(at, format!("`{name}` is {how} here, {detached}"));
-    d = d.help(match first.spawner.family() {
+    d = d.help(match family {
         Family::Std => format!(
             "join them before `{name}` goes out of scope: `for h in {name} {{ h.join().expect(\"worker thread panicked\"); }}`, or spawn them in `std::thread::scope`, which joins every thread"
         ),

@@ -114,11 +114,9 @@ impl Wait<'_> {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    let typed = || {
-        cx.facts.bindings.iter().any(|b| b.handle_type.is_some())
-            || cx.facts.statics.iter().any(|s| s.handle_type.is_some())
-    };
-    if cx.facts.spawns.is_empty() && !typed() {
+    let typed = cx.facts.bindings.iter().any(|b| b.handle_type.is_some())
+        || cx.facts.statics.iter().any(|s| s.handle_type.is_some());
+    if cx.facts.spawns.is_empty() && !typed {
         return;
     }
     let index = Index::new(cx);
@@ -154,6 +152,9 @@ pub fn check(cx: &FileCx<'_>) {
         }
     }
     let collections = handle_collections(cx.file, cx.facts);
+    if collections.is_empty() && !typed {
+        return;
+    }
     let spawn_bindings: HashSet<BindingId> =
         cx.facts.spawns.iter().filter_map(|s| spawn_binding(cx.file, cx.facts, s)).collect();
     for (i, b) in cx.facts.bindings.iter().enumerate() {
