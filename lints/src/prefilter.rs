@@ -122,13 +122,14 @@ pub fn condition(lint: &str) -> Option<Cond> {
         | "unbounded_spawn_in_loop"
         | "task_dropped_on_spawn"
         | "joinset_dropped"
-        | "handles_never_joined"
-        | "join_result_ignored"
         | "early_exit_leaks_tasks"
         | "test_leaks_spawn"
         | "uncancellable_loop"
         | "raw_pointer_across_spawn"
         | "unnamed_thread" => sub("spawn"),
+        // A spawn's handle, or a handle known by its written type (`h: JoinHandle<T>`, a
+        // `static` of them).
+        "join_result_ignored" | "handles_never_joined" => any_sub(&["spawn", "JoinHandle"]),
         // `Barrier::new(n)` of std or tokio, by its path or an import of `Barrier`.
         "barrier_count_mismatch" => word("Barrier"),
         // `thread::sleep`, `time::sleep`, `sleep_until` in test code (a `#[test]`-like

@@ -223,15 +223,8 @@ pub fn handle_collections(file: FileId, facts: &Facts<'_>) -> Vec<HandleCollecti
             continue;
         }
         let collection = match spawn.flow {
-            Flow::PushedInto(recv) => binding_of_expr(facts, recv),
             Flow::Let(pat) if spawn.per_element => pat_binding(file, facts, pat),
-            Flow::Let(pat) => pat_binding(file, facts, pat).and_then(|h| {
-                facts.uses_of(h).find_map(|u| match u.flow {
-                    Flow::PushedInto(recv) => binding_of_expr(facts, recv),
-                    _ => None,
-                })
-            }),
-            _ => None,
+            _ => pushed_into(file, facts, spawn).and_then(|recv| binding_of_expr(facts, recv)),
         };
         let Some(binding) = collection else { continue };
         if facts.binding(binding).kind != super::BindingKind::Let {
@@ -276,6 +269,17 @@ pub fn iterated_binding(facts: &Facts<'_>, iterable: &syn::Expr) -> Option<Bindi
 /// `while let Some(h) = handles.pop()`, or the parameter of a closure passed to an iterator
 /// adaptor over it (`handles.into_iter().for_each(|h| …)`).
 pub fn element_of(file: FileId, facts: &Facts<'_>, binding: BindingId) -> Option<(BindingId, super::LoopId)> {
+    let (source, loop_id) = element_source(file, facts, binding)?;
+    Some((iterated_binding(facts, source)?, loop_id))
+}
+
+/// The expression a binding takes its elements from, as in [`element_of`], with its loop: the
+/// `for` iterable, the `while let` scrutinee, or the receiver of the iterator adaptor.
+pub fn element_source<'a>(
+    file: FileId,
+    facts: &Facts<'a>,
+    binding: BindingId,
+) -> Option<(&'a syn::Expr, super::LoopId)> {
     let b = facts.binding(binding);
     let loop_id = b.ctx.loop_id?;
     let lp = facts.loop_(loop_id);
@@ -300,5 +304,164 @@ pub fn element_of(file: FileId, facts: &Facts<'_>, binding: BindingId) -> Option
         }
         _ => return None,
     };
-    Some((iterated_binding(facts, source)?, loop_id))
+    Some((source, loop_id))
+}
+
+/// The join handles a written type holds, as the spawner that makes them: `JoinHandle<T>`,
+/// `Vec<JoinHandle<T>>`, `Mutex<Vec<(String, JoinHandle<T>)>>`… for std's
+/// (`std::thread::JoinHandle`, `ScopedJoinHandle`), tokio's and async-std's `JoinHandle`, by the
+/// path the file's `use` items resolve it to. A `JoinHandle` of another crate or of the crate
+/// itself is none of these.
+pub fn join_handle_type(ty: &syn::Type, resolve: &dyn Fn(&syn::Path) -> Option<String>) -> Option<super::Spawner> {
+    struct Finder<'r> {
+        resolve: &'r dyn Fn(&syn::Path) -> Option<String>,
+        found: Option<super::Spawner>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
+            if self.found.is_some() {
+                return;
+            }
+            let last = t.path.segments.last().map(|s| s.ident.to_string());
+            if matches!(last.as_deref(), Some("JoinHandle" | "ScopedJoinHandle")) {
+                self.found = (self.resolve)(&t.path).and_then(|r| handle_spawner(&r));
+            }
+            syn::visit::visit_type_path(self, t);
+        }
+        // A handle behind a function pointer's or closure's signature is not held.
+        fn visit_type_bare_fn(&mut self, _: &'ast syn::TypeBareFn) {}
+        fn visit_parenthesized_generic_arguments(&mut self, _: &'ast syn::ParenthesizedGenericArguments) {}
+    }
+    let mut f = Finder { resolve, found: None };
+    syn::visit::Visit::visit_type(&mut f, ty);
+    f.found
+}
+
+/// The spawner whose handle a resolved type path names.
+fn handle_spawner(resolved: &str) -> Option<super::Spawner> {
+    use super::Spawner;
+    match resolved {
+        "std::thread::JoinHandle" => Some(Spawner::StdThread),
+        "std::thread::ScopedJoinHandle" => Some(Spawner::StdScoped),
+        "async_std::task::JoinHandle" => Some(Spawner::AsyncStd),
+        r if r.starts_with("tokio::") && r.ends_with("::JoinHandle") => Some(Spawner::TokioSpawn),
+        _ => None,
+    }
+}
+
+/// The `static` of join handles a container expression reads, through locking, dereferencing,
+/// taking and draining: `HANDLES` in `HANDLES.lock().unwrap().drain(..)`,
+/// `std::mem::take(&mut *HANDLES.lock().unwrap())`, `HANDLES.write().pop()` or
+/// `HANDLES.get_or_init(…).lock()` (a `OnceLock`). Statics declared by a macro
+/// (`lazy_static!`) are not parsed, so not seen.
+pub fn handle_static<'f, 'a>(facts: &'f Facts<'a>, expr: &syn::Expr) -> Option<&'f super::items::StaticFact<'a>> {
+    static_root(facts, expr, true, false)
+}
+
+/// The `static` of join handles an expression reaches only through locking and dereferencing
+/// (`HANDLES.lock().unwrap()`), without taking anything out of it; with `through_guards`, also
+/// through a local holding such an access (`let mut running = HANDLES.lock().unwrap();`).
+pub fn accessed_static<'f, 'a>(
+    facts: &'f Facts<'a>,
+    expr: &syn::Expr,
+    through_guards: bool,
+) -> Option<&'f super::items::StaticFact<'a>> {
+    static_root(facts, expr, false, through_guards)
+}
+
+fn static_root<'f, 'a>(
+    facts: &'f Facts<'a>,
+    expr: &syn::Expr,
+    taking: bool,
+    through_guards: bool,
+) -> Option<&'f super::items::StaticFact<'a>> {
+    let accessor = |name: &str| {
+        matches!(
+            name,
+            "lock"
+                | "write"
+                | "read"
+                | "get_or_init"
+                | "borrow_mut"
+                | "get_mut"
+                | "unwrap"
+                | "expect"
+                | "unwrap_or_else"
+        )
+    };
+    let taker = |name: &str| {
+        matches!(
+            name,
+            "into_iter"
+                | "iter_mut"
+                | "drain"
+                | "split_off"
+                | "take"
+                | "pop"
+                | "pop_front"
+                | "pop_back"
+                | "enumerate"
+                | "rev"
+        )
+    };
+    let mut cur = expr;
+    for _ in 0..16 {
+        match cur {
+            syn::Expr::Reference(r) => cur = &r.expr,
+            syn::Expr::Paren(p) => cur = &p.expr,
+            syn::Expr::Group(g) => cur = &g.expr,
+            syn::Expr::Try(t) => cur = &t.expr,
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => cur = &u.expr,
+            syn::Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                if !(accessor(&name) || (taking && taker(&name))) {
+                    return None;
+                }
+                cur = &m.receiver;
+            }
+            // `std::mem::take(&mut *HANDLES.lock().unwrap())`, `mem::replace(&mut …, Vec::new())`.
+            syn::Expr::Call(c) if taking => {
+                let syn::Expr::Path(p) = &*c.func else { return None };
+                let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let takes = match segments.as_slice() {
+                    [.., module, last] => module == "mem" && matches!(last.as_str(), "take" | "replace"),
+                    [last] => matches!(last.as_str(), "take" | "replace"),
+                    [] => false,
+                };
+                if !takes {
+                    return None;
+                }
+                cur = c.args.first()?;
+            }
+            syn::Expr::Path(p) => {
+                // A local of the same name shadows the static.
+                if let Some(local) = facts.binding_of_expr(cur) {
+                    let b = facts.binding(local);
+                    return match (through_guards, b.kind, b.init) {
+                        (true, super::BindingKind::Let, Some(init)) => static_root(facts, init, false, false),
+                        _ => None,
+                    };
+                }
+                let name = &p.path.segments.last()?.ident;
+                return facts.statics.iter().find(|s| s.handle_type.is_some() && s.item.ident == *name);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The collection expression a spawn's handle is pushed into, directly
+/// (`handles.push(spawn(…))`) or through a binding (`let h = spawn(…); handles.push(h)`).
+pub fn pushed_into<'a>(file: FileId, facts: &Facts<'a>, spawn: &Spawn<'a>) -> Option<&'a syn::Expr> {
+    match spawn.flow {
+        Flow::PushedInto(recv) => Some(recv),
+        Flow::Let(pat) if !spawn.per_element => pat_binding(file, facts, pat).and_then(|h| {
+            facts.uses_of(h).find_map(|u| match u.flow {
+                Flow::PushedInto(recv) => Some(recv),
+                _ => None,
+            })
+        }),
+        _ => None,
+    }
 }

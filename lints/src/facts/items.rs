@@ -70,6 +70,9 @@ pub struct ImplFact<'a> {
 pub struct StaticFact<'a> {
     pub item: &'a syn::ItemStatic,
     pub is_test: bool,
+    /// The join handles its type holds (`Mutex<Vec<JoinHandle<()>>>`), as the spawner that
+    /// makes them (see [`super::handles::join_handle_type`]).
+    pub handle_type: Option<super::Spawner>,
 }
 
 impl StaticFact<'_> {

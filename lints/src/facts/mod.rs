@@ -140,6 +140,9 @@ pub struct Binding<'a> {
     pub ty: Option<&'a syn::Type>,
     /// A type the walker knows from context (a thread scope closure parameter).
     pub known_type: Option<&'static str>,
+    /// The join handles the written type holds (`h: JoinHandle<T>`, `Vec<JoinHandle<T>>`), as
+    /// the spawner that makes them (see [`handles::join_handle_type`]).
+    pub handle_type: Option<Spawner>,
     pub ctx: Ctx,
     /// The closing brace of the block the binding lives in.
     pub scope_end: Option<Span>,

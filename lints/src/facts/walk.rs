@@ -216,6 +216,7 @@ impl<'a> Walker<'a, '_> {
             init,
             ty,
             known_type,
+            handle_type: ty.and_then(|t| super::handles::join_handle_type(t, &|p| self.resolve(p))),
             ctx: self.ctx,
             scope_end,
             uses: Vec::new(),
@@ -1004,7 +1005,8 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
 
     fn visit_item_static(&mut self, s: &'a syn::ItemStatic) {
         let is_test = self.item_is_test(&s.attrs);
-        self.facts.statics.push(items::StaticFact { item: s, is_test });
+        let handle_type = super::handles::join_handle_type(&s.ty, &|p| self.resolve(p));
+        self.facts.statics.push(items::StaticFact { item: s, is_test, handle_type });
         self.visit_expr(&s.expr);
     }
 

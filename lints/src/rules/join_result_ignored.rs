@@ -1,7 +1,10 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::facts::bodies::{find_macro, spawned_code, SpawnedCode};
-use crate::facts::handles::{element_of, handle_collections, spawn_binding};
+use crate::facts::handles::{
+    accessed_static, element_source, handle_collections, handle_static, iterated_binding, pushed_into, spawn_binding,
+    HandleCollection,
+};
 use crate::facts::test_attrs::expects_panic;
 use crate::facts::{peel_parens, BindingId, Call, Callee, DiscardKind, Family, Flow, FnId, Spawn, Spawner};
 use crate::registry::Rule;
@@ -15,8 +18,12 @@ crate::declare_lint! {
     /// `drop(handle.join())`, and the same with `handle.await` for tokio's `JoinHandle`
     /// (`tokio::spawn`, `spawn_blocking`, `spawn_local`, `Handle::spawn`, `TaskTracker::spawn`).
     /// The handle is a binding holding a spawn's handle, the spawn expression itself
-    /// (`let _ = thread::spawn(f).join();`), or an element of a collection of handles
-    /// (`for h in handles { let _ = h.join(); }`).
+    /// (`let _ = thread::spawn(f).join();`), an element of a collection of handles
+    /// (`for h in handles { let _ = h.join(); }`), a binding whose written type holds join
+    /// handles (a parameter `h: JoinHandle<T>` or `handles: Vec<JoinHandle<()>>`, a
+    /// `let workers: Vec<JoinHandle<()>> = …`), or an element taken from a `static` of handles
+    /// (`for h in std::mem::take(&mut *HANDLES.lock().unwrap())`,
+    /// `for h in HANDLES.lock().unwrap().drain(..)`, `while let Some(h) = HANDLES…pop()`).
     ///
     /// ### Why is this bad
     /// `JoinHandle::join` returns `Err` when the thread panicked, and awaiting a tokio
@@ -58,9 +65,15 @@ crate::declare_lint! {
     /// `let _ = handle.await;` on them swallows nothing and is not reported. Neither is
     /// `let _ = handle.await;` in a function that aborts a task before it: after `abort()`, the
     /// `JoinError` is the expected cancellation, and awaiting is how one waits for the task to
-    /// stop. `JoinSet::join_next` results and handles behind a helper function are not
-    /// followed. Futures awaited by `select!` or `join!` are not reported (the macro, not the
-    /// user, writes the `.await`).
+    /// stop. `JoinSet::join_next` results are not followed, nor handles held in fields
+    /// (`self.workers.drain(..)`) or returned by a helper function without a written type.
+    /// A `JoinHandle` type is known through the file's `use` items: a crate's own
+    /// `JoinHandle`, or one re-exported by a module of the crate (tokio's `loom` shim), is not
+    /// taken for a thread's. A handle whose spawn is out of sight (a parameter's, one a static
+    /// received in another file) has no body to look into, so only the `Drop`, `abort()` and
+    /// `#[should_panic]` cases keep it silent; the handles of a static are silent when a spawn
+    /// the file pushes into it surfaces its panic another way. Futures awaited by `select!` or
+    /// `join!` are not reported (the macro, not the user, writes the `.await`).
     ///
     /// ### Example
     /// ```rust,ignore
@@ -101,14 +114,18 @@ impl Wait<'_> {
 }
 
 pub fn check(cx: &FileCx<'_>) {
-    if cx.facts.spawns.is_empty() {
+    let typed = cx.facts.bindings.iter().any(|b| b.handle_type.is_some())
+        || cx.facts.statics.iter().any(|s| s.handle_type.is_some());
+    if cx.facts.spawns.is_empty() && !typed {
         return;
     }
     let index = Index::new(cx);
     let mut reported: HashSet<Span> = HashSet::new();
     let mut check_flow = |flow: &Flow<'_>, spawner: Spawner, name: Option<&str>, fn_id: Option<FnId>| {
         let wait = match *flow {
-            Flow::Method(m) if m.method == "join" && spawner.family() == Family::Std => Wait::Join(m),
+            Flow::Method(m) if m.method == "join" && m.args.is_empty() && spawner.family() == Family::Std => {
+                Wait::Join(m)
+            }
             Flow::Awaited(a) if swallows_on_await(spawner) => Wait::Await(a),
             _ => return,
         };
@@ -135,31 +152,81 @@ pub fn check(cx: &FileCx<'_>) {
         }
     }
     let collections = handle_collections(cx.file, cx.facts);
-    if collections.is_empty() {
+    if collections.is_empty() && !typed {
         return;
     }
+    let spawn_bindings: HashSet<BindingId> =
+        cx.facts.spawns.iter().filter_map(|s| spawn_binding(cx.file, cx.facts, s)).collect();
     for (i, b) in cx.facts.bindings.iter().enumerate() {
-        if b.ctx.loop_id.is_none() || b.uses.is_empty() {
+        if b.uses.is_empty() {
             continue;
         }
         let id = BindingId(i as u32);
-        let Some((collection, _)) = element_of(cx.file, cx.facts, id) else {
+        let Some(spawner) = handles_held(cx, &collections, &spawn_bindings, id) else {
             continue;
         };
-        let Some(c) = collections.iter().find(|c| c.binding == collection) else {
-            continue;
-        };
-        let Some(first) = c.spawns.first() else {
-            continue;
-        };
-        if c.spawns.iter().any(|id| panic_surfaced_elsewhere(cx, &cx.facts.spawns[id.0 as usize])) {
-            continue;
-        }
-        let spawner = cx.facts.spawns[first.0 as usize].spawner;
         for u in cx.facts.uses_of(id) {
             check_flow(&u.flow, spawner, Some(b.name.as_str()), u.ctx.fn_id);
         }
     }
+}
+
+/// The spawner of the handle a binding holds, when it is not a spawn's own binding (those are
+/// checked from their spawn) and the work's panic is not surfaced another way:
+/// - an element of a collection the file fills with spawns (`for h in handles`);
+/// - a binding whose written type is a join handle (`h: JoinHandle<T>`, a parameter or a
+///   `let` with its type), or an element of a collection so typed
+///   (`fn wait_all(handles: Vec<JoinHandle<()>>)`);
+/// - an element of a `static` of handles, taken or drained from it directly
+///   (`for h in HANDLES.lock().unwrap().drain(..)`) or through a local
+///   (`let taken = std::mem::take(&mut *HANDLES.lock().unwrap()); for h in taken`).
+///
+/// Handles whose spawn is out of sight (a parameter's) carry no body to look into; the handles
+/// of a static are as silent as the spawns the file pushes into it.
+fn handles_held(
+    cx: &FileCx<'_>,
+    collections: &[HandleCollection],
+    spawn_bindings: &HashSet<BindingId>,
+    id: BindingId,
+) -> Option<Spawner> {
+    let facts = cx.facts;
+    if spawn_bindings.contains(&id) {
+        return None;
+    }
+    let b = facts.binding(id);
+    let element = if b.ctx.loop_id.is_some() { element_source(cx.file, facts, id) } else { None };
+    let Some((source, _)) = element else {
+        return b.handle_type.filter(|_| !collections.iter().any(|c| c.binding == id));
+    };
+    let container = iterated_binding(facts, source);
+    if let Some(c) = container.and_then(|c| collections.iter().find(|k| k.binding == c)) {
+        let first = c.spawns.first()?;
+        if c.spawns.iter().any(|id| panic_surfaced_elsewhere(cx, &facts.spawns[id.0 as usize])) {
+            return None;
+        }
+        return Some(facts.spawns[first.0 as usize].spawner);
+    }
+    if let Some(t) = container.and_then(|c| facts.binding(c).handle_type) {
+        return Some(t);
+    }
+    let from = match container {
+        Some(c) => facts.binding(c).init,
+        None => Some(source),
+    };
+    let Some(stat) = from.and_then(|from| handle_static(facts, from)) else {
+        // `.for_each(|h: JoinHandle<()>| …)`: the element's own written type.
+        return b.handle_type;
+    };
+    let surfaced = facts.spawns.iter().any(|s| {
+        pushed_into(cx.file, facts, s)
+            .and_then(|recv| accessed_static(facts, recv, true))
+            .is_some_and(|into| std::ptr::eq(into, stat))
+            && panic_surfaced_elsewhere(cx, s)
+    });
+    if surfaced {
+        return None;
+    }
+    stat.handle_type
 }
 
 /// The work's panic is meant or already reported another way, so the join has nothing left

@@ -31,3 +31,20 @@ pub fn through_binding() {
         workers.push(h);
     }
 }
+
+// Tokio handles looked at through `&` (only `abort()`, which this file never calls, acts on
+// the task through a shared reference), then cleared.
+pub async fn listed_then_cleared() {
+    let mut tasks: Vec<_> = (0..4).map(|i| tokio::spawn(async move { work(i) })).collect(); //~ handles_never_joined
+    for t in &tasks {
+        println!("{:?}", t.id());
+    }
+    tasks.clear();
+}
+
+// Leaked with `std::mem::forget`: the threads are detached all the same.
+pub fn forgotten() {
+    let mut handles = Vec::new(); //~ handles_never_joined
+    handles.push(std::thread::spawn(|| work(1)));
+    std::mem::forget(handles);
+}
