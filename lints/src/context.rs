@@ -171,6 +171,13 @@ pub struct LockEdge {
     /// callees, then the acquisition), with its label.
     #[serde(default)]
     pub steps: Vec<(Span, String)>,
+    /// The body the edge is in within its file (see [`crate::facts::locks::Acquisition::context`]),
+    /// and where it runs when that body is spawned: locks local to one call of a function are
+    /// shared only by the bodies it runs and spawns.
+    #[serde(default)]
+    pub context: u32,
+    #[serde(default)]
+    pub spawned: Option<crate::facts::locks::SpawnRun>,
 }
 
 impl FileCx<'_> {

@@ -666,6 +666,19 @@ pub struct LockFacts {
     pub fn_contexts: HashMap<FnId, u32>,
     /// What each analysed function may lock, through calls of any depth (see [`calls`]).
     pub summaries: HashMap<FnId, Vec<SummaryLock>>,
+    /// The body contexts that are spawned closures or async blocks (`thread::spawn(move ||
+    /// …)`, `tokio::spawn(async move { … })`), with where they run in the spawning function's
+    /// text: from the spawn to where it is known to have ended (see [`SpawnRun`]).
+    pub spawned: HashMap<u32, SpawnRun>,
+}
+
+/// Where a spawned body runs beside the code of the function that spawns it, as byte offsets
+/// of the file: from the spawn to its handle's first `join()` or `.await`, or to the end of
+/// its `thread::scope` closure (`u32::MAX` when it is not seen to end).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SpawnRun {
+    pub start: u32,
+    pub end: u32,
 }
 
 /// A lock taken by a called function, in the caller's terms.
@@ -768,6 +781,8 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     let sites: HashMap<*const Expr, usize> =
         facts.lock_sites.iter().enumerate().map(|(i, s)| (s.expr as *const Expr, i)).collect();
     let use_binding: HashMap<u32, BindingId> = facts.uses.iter().map(|u| (u.span.start, u.binding)).collect();
+    let spawn_bodies: HashMap<*const Expr, SpawnEnd> =
+        facts.spawns.iter().filter_map(|s| Some((s.body? as *const Expr, spawn_end(facts, s)))).collect();
     // Calls are recorded when they may reach a lock.
     let lock_fns: HashSet<&str> = fns.iter().map(|&f| facts.func(f).name.as_str()).collect();
     // Guard-returning functions first, so that calls of them elsewhere are acquisitions.
@@ -787,6 +802,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
                 edition,
                 sites: &sites,
                 use_binding: &use_binding,
+                spawn_bodies: &spawn_bodies,
                 lock_fns: &lock_fns,
                 wrappers: &wrappers,
                 out: &mut out,
@@ -808,6 +824,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
                 generations: HashMap::new(),
                 next_block: 0,
                 depth: 0,
+                body_ends: Vec::new(),
             };
             pass.out.fn_contexts.insert(f, next_context);
             pass.anc.push(Node::FnBody);
@@ -819,6 +836,43 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     calls::summarize(&mut out, facts);
     out
 }
+
+/// Where a spawn is known to have ended.
+#[derive(Clone, Copy, Debug)]
+enum SpawnEnd {
+    /// Its handle is joined or awaited here (the end offset of that expression).
+    At(u32),
+    /// A scoped spawn: with the scope's closure, the body around it.
+    Scope,
+    Unseen,
+}
+
+fn spawn_end(facts: &Facts<'_>, spawn: &super::Spawn<'_>) -> SpawnEnd {
+    use super::spawns::Spawner;
+    use super::Flow;
+    if matches!(spawn.spawner, Spawner::StdScoped | Spawner::RayonScope) {
+        return SpawnEnd::Scope;
+    }
+    let waits = |flow: &Flow<'_>| match flow {
+        Flow::Method(m) if m.method == "join" => Some(span_of(spawn.callee_span.file, *m).end),
+        Flow::Awaited(a) => Some(span_of(spawn.callee_span.file, *a).end),
+        _ => None,
+    };
+    if let Some(end) = waits(&spawn.flow) {
+        return SpawnEnd::At(end);
+    }
+    let Flow::Let(Pat::Ident(p)) = spawn.flow else { return SpawnEnd::Unseen };
+    let Some(b) = facts.binding_at(span_of_span(spawn.callee_span.file, p.ident.span())) else {
+        return SpawnEnd::Unseen;
+    };
+    // The earliest wait in the text: one in a branch may be skipped, so this may hide an
+    // inversion, never invent one.
+    facts.uses_of(b).filter_map(|u| waits(&u.flow)).min().map_or(SpawnEnd::Unseen, SpawnEnd::At)
+}
+
+/// How [`LockKey`]s rooted at a local of the function begin as names across functions
+/// ([`Acquisition::global`]): `local a@120.state`.
+pub const LOCAL_KEY_PREFIX: &str = "local ";
 
 /// A use that moves a value on or drops it.
 fn lets_go(flow: &super::Flow<'_>) -> bool {
@@ -972,6 +1026,12 @@ struct Pass<'p, 'a> {
     edition: u16,
     sites: &'p HashMap<*const Expr, usize>,
     use_binding: &'p HashMap<u32, BindingId>,
+    /// The closures and async blocks handed to a spawn (see [`super::Spawn::body`]), with
+    /// where each spawn is known to end.
+    spawn_bodies: &'p HashMap<*const Expr, SpawnEnd>,
+    /// The end of each nested body around the current point (a scoped spawn ends with its
+    /// scope's closure).
+    body_ends: Vec<u32>,
     lock_fns: &'p HashSet<&'p str>,
     wrappers: &'p HashMap<String, calls::Wrapper>,
     out: &'p mut LockFacts,
@@ -1539,11 +1599,13 @@ impl<'p, 'a> Pass<'p, 'a> {
             Expr::Closure(c) => {
                 let body: &'a Expr = &c.body;
                 let end = self.end_of(body);
-                self.nested_body(c.asyncness.is_some(), c.capture.is_some(), end, |p| p.body_expr(body));
+                let spawned = self.spawn_run(e);
+                self.nested_body(c.asyncness.is_some(), c.capture.is_some(), spawned, end, |p| p.body_expr(body));
             }
             Expr::Async(a) => {
                 let close = span_of_span(self.file, a.block.brace_token.span.close());
-                self.nested_body(true, a.capture.is_some(), close, |p| p.block(&a.block, true));
+                let spawned = self.spawn_run(e);
+                self.nested_body(true, a.capture.is_some(), spawned, close, |p| p.block(&a.block, true));
             }
             Expr::Return(r) => {
                 if let Some(x) = &r.expr {
@@ -1711,7 +1773,14 @@ impl<'p, 'a> Pass<'p, 'a> {
     }
 
     /// A closure or async block that runs later or elsewhere: a body of its own.
-    fn nested_body(&mut self, is_async: bool, is_move: bool, end: Span, f: impl FnOnce(&mut Self)) {
+    fn nested_body(
+        &mut self,
+        is_async: bool,
+        is_move: bool,
+        spawned: Option<SpawnRun>,
+        end: Span,
+        f: impl FnOnce(&mut Self),
+    ) {
         let saved_st = std::mem::take(&mut self.st);
         // Outer locals still name their guards in here (to see them captured).
         self.st.bound = saved_st.bound.clone();
@@ -1721,6 +1790,10 @@ impl<'p, 'a> Pass<'p, 'a> {
         let saved = (self.context, self.is_async, self.is_move, self.depth);
         self.context = self.next_context;
         self.next_context += 1;
+        if let Some(run) = spawned {
+            self.out.spawned.insert(self.context, run);
+        }
+        self.body_ends.push(end.end);
         self.is_async = is_async;
         self.is_move = is_move;
         self.push_frame(FrameKind::Block, true, true, end, None);
@@ -1733,6 +1806,7 @@ impl<'p, 'a> Pass<'p, 'a> {
         self.loops = saved_loops;
         self.stmts = saved_stmts;
         (self.context, self.is_async, self.is_move, self.depth) = saved;
+        self.body_ends.pop();
         // Outer guards the body moved in are gone from here.
         let mine: Vec<GuardId> = {
             let context = self.context;
@@ -1746,6 +1820,18 @@ impl<'p, 'a> Pass<'p, 'a> {
             let span = end;
             self.release(g, ReleaseKind::Moved, span);
         }
+    }
+
+    /// Where the body `e` runs beside this function, when `e` is handed to a spawn.
+    fn spawn_run(&self, e: &Expr) -> Option<SpawnRun> {
+        let end = self.spawn_bodies.get(&(e as *const Expr))?;
+        let start = self.span(e).start;
+        let end = match *end {
+            SpawnEnd::At(end) => end,
+            SpawnEnd::Scope => self.body_ends.last().copied().unwrap_or(u32::MAX),
+            SpawnEnd::Unseen => u32::MAX,
+        };
+        Some(SpawnRun { start, end })
     }
 
     fn binding_of(&self, ident: &syn::Ident) -> Option<BindingId> {
@@ -2551,6 +2637,12 @@ impl<'p, 'a> Pass<'p, 'a> {
 
     /// The identity of the lock a receiver expression names, within this function.
     fn lock_key(&self, e: &Expr) -> Option<LockKey> {
+        self.lock_key_in(e, false, 0)
+    }
+
+    /// [`Self::lock_key`]; `alias` when `e` is the initializer of a local that names a lock
+    /// (see [`Self::alias_of`]): a `.clone()` on the way must then be a shallow one.
+    fn lock_key_in(&self, e: &Expr, alias: bool, depth: u8) -> Option<LockKey> {
         let mut path: Vec<String> = Vec::new();
         let mut cur = e;
         for _ in 0..32 {
@@ -2559,14 +2651,23 @@ impl<'p, 'a> Pass<'p, 'a> {
                 Expr::Group(g) => cur = &g.expr,
                 Expr::Reference(r) => cur = &r.expr,
                 Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => cur = &u.expr,
-                Expr::MethodCall(m)
-                    if m.args.is_empty() && matches!(m.method.to_string().as_str(), "clone" | "as_ref" | "deref") =>
-                {
+                Expr::MethodCall(m) if m.args.is_empty() && m.method == "clone" => {
+                    if alias && !self.clone_is_shallow(&m.receiver) {
+                        return None;
+                    }
+                    cur = &m.receiver
+                }
+                Expr::MethodCall(m) if lock_handle_method(&m.method.to_string(), m.args.len()) => {
+                    if matches!(m.method.to_string().as_str(), "get" | "get_or_init" | "force")
+                        && !self.is_lazy_place(&m.receiver)
+                    {
+                        return None;
+                    }
                     cur = &m.receiver
                 }
                 Expr::Call(c) if c.args.len() == 1 => {
                     let text = call_path_text(c)?;
-                    if !matches!(text.as_str(), "Arc::clone" | "Rc::clone" | "std::sync::Arc::clone") {
+                    if !is_shared_clone_call(&text) && !is_lazy_force_call(&text) {
                         return None;
                     }
                     cur = &c.args[0];
@@ -2591,7 +2692,17 @@ impl<'p, 'a> Pass<'p, 'a> {
                     let root = match p.path.get_ident() {
                         Some(id) if id == "self" => KeyRoot::SelfValue,
                         Some(id) => match self.binding_of(id) {
-                            Some(b) => KeyRoot::Local(b),
+                            Some(b) => {
+                                if let Some(origin) = self.alias_of(b, depth) {
+                                    path.reverse();
+                                    return Some(LockKey {
+                                        root: origin.root,
+                                        path: format!("{}{}", origin.path, path.concat()),
+                                        generation: origin.generation,
+                                    });
+                                }
+                                KeyRoot::Local(b)
+                            }
                             None => KeyRoot::Static(id.to_string()),
                         },
                         None => KeyRoot::Static(p.path.segments.last()?.ident.to_string()),
@@ -2609,22 +2720,164 @@ impl<'p, 'a> Pass<'p, 'a> {
         None
     }
 
+    /// The lock a local is another name for: `let a2 = Arc::clone(&a);`, `let s =
+    /// self.state.clone();` (an `Arc` or `Rc` field or local: the clone shares the lock),
+    /// `let m = &self.m;`, `let m = POOL.get_or_init(…);`. Only a `let` that is never
+    /// reassigned, of a root that is not either (`let mut a = …; a = other;` would make the
+    /// name another lock).
+    fn alias_of(&self, b: BindingId, depth: u8) -> Option<LockKey> {
+        if depth >= 4 {
+            return None;
+        }
+        let binding = self.facts.binding(b);
+        if binding.mutable {
+            return None;
+        }
+        let init = match (binding.kind, binding.tuple_init) {
+            (BindingKind::Let, _) => binding.init?,
+            // `let (a2, b2) = (a.clone(), b.clone());`
+            (BindingKind::Pattern, Some((init, i))) => match strip_parens(init) {
+                Expr::Tuple(t) => t.elems.iter().nth(i)?,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let key = self.lock_key_in(init, true, depth + 1)?;
+        match key.root {
+            KeyRoot::Local(r) if self.facts.binding(r).mutable => None,
+            _ => Some(key),
+        }
+    }
+
+    /// A `static` (`POOL.get_or_init(…)`: a `OnceLock` or `Lazy`; a local's `.get()` may
+    /// hand out a new value each time, a pool's connection), or a field every struct of the
+    /// file declares as a `OnceLock`, `OnceCell`, `Lazy` or `LazyLock`.
+    fn is_lazy_place(&self, x: &Expr) -> bool {
+        match strip_parens(x) {
+            Expr::Reference(r) => self.is_lazy_place(&r.expr),
+            Expr::Path(p) => match p.path.get_ident() {
+                Some(id) => id != "self" && self.binding_of(id).is_none(),
+                None => p.qself.is_none(),
+            },
+            Expr::Field(f) => {
+                let syn::Member::Named(name) = &f.member else { return false };
+                self.every_field_named(name, |ty| {
+                    type_last_name(ty).is_some_and(|n| matches!(n.as_str(), "OnceLock" | "OnceCell" | "Lazy" | "LazyLock"))
+                })
+            }
+            _ => false,
+        }
+    }
+
+    /// Some struct of the file has a field `name`, and each such field's type passes `test`.
+    fn every_field_named(&self, name: &syn::Ident, test: impl Fn(&syn::Type) -> bool) -> bool {
+        let mut declared =
+            self.facts.types.iter().flat_map(|t| t.fields.iter()).filter(|fd| fd.field.ident.as_ref() == Some(name)).peekable();
+        declared.peek().is_some() && declared.all(|fd| test(&fd.field.ty))
+    }
+
+    /// `x.clone()` shares `x`'s lock: the file shows `x` is an `Arc` or `Rc` (a local built by
+    /// `Arc::new`, or declared, or a field every struct of the file declares so). Another
+    /// type's `clone()` may copy the lock into a new one.
+    fn clone_is_shallow(&self, x: &Expr) -> bool {
+        match strip_parens(x) {
+            Expr::Reference(r) => self.clone_is_shallow(&r.expr),
+            Expr::Path(p) => {
+                let Some(b) = p.path.get_ident().and_then(|i| self.binding_of(i)) else { return false };
+                let binding = self.facts.binding(b);
+                if let Some(ty) = binding.ty {
+                    return is_shared_pointer_type(ty);
+                }
+                match binding.init.map(strip_parens) {
+                    Some(Expr::Call(c)) if binding.kind == BindingKind::Let => {
+                        call_path_text(c).is_some_and(|t| is_shared_new_call(&t) || is_shared_clone_call(&t))
+                    }
+                    Some(Expr::MethodCall(m)) if binding.kind == BindingKind::Let && m.method == "clone" => {
+                        m.args.is_empty() && self.clone_is_shallow(&m.receiver)
+                    }
+                    _ => false,
+                }
+            }
+            Expr::Field(f) => {
+                let syn::Member::Named(name) = &f.member else { return false };
+                self.every_field_named(name, is_shared_pointer_type)
+            }
+            _ => false,
+        }
+    }
+
     /// The lock's identity across functions: `self.x` in `impl Bank` is `Bank.x`, `s.x` with
     /// `s: &Bank` too, a static is `static NAME`.
     fn global_key(&self, k: &LockKey) -> Option<String> {
         match &k.root {
             KeyRoot::SelfValue if !k.path.is_empty() => Some(format!("{}{}", self.self_ty.as_ref()?, k.path)),
             KeyRoot::SelfValue => None,
-            KeyRoot::Local(b) if !k.path.is_empty() => {
-                let b = self.facts.binding(*b);
-                if b.kind != BindingKind::Param {
-                    return None;
+            KeyRoot::Local(id) => {
+                let b = self.facts.binding(*id);
+                match b.kind {
+                    BindingKind::Param if !k.path.is_empty() => Some(format!("{}{}", binding_type_name(b.ty?)?, k.path)),
+                    // A lock of this call of the function (and of what it spawns): named by
+                    // where it is declared, compared only within the file
+                    // (`lock_order_inversion` pairs it only across a spawn).
+                    BindingKind::Param | BindingKind::Let | BindingKind::Pattern
+                        if k.generation == 0 && !b.mutable && (b.kind != BindingKind::Pattern || b.tuple_init.is_some()) =>
+                    {
+                        Some(format!("{LOCAL_KEY_PREFIX}{}@{}{}", b.name, b.span.start, k.path))
+                    }
+                    _ => None,
                 }
-                Some(format!("{}{}", binding_type_name(b.ty?)?, k.path))
             }
-            KeyRoot::Local(_) => None,
             KeyRoot::Static(n) => Some(format!("static {n}{}", k.path)),
         }
+    }
+}
+
+/// `Arc::clone(&x)`, `Rc::clone(&x)`: another handle to the same value.
+fn is_shared_clone_call(text: &str) -> bool {
+    matches!(
+        text,
+        "Arc::clone" | "Rc::clone" | "std::sync::Arc::clone" | "std::rc::Rc::clone" | "sync::Arc::clone" | "rc::Rc::clone"
+    )
+}
+
+/// `Arc::new(…)`, `Rc::new(…)`, `Arc::from(…)`: a value whose `clone()` shares it.
+fn is_shared_new_call(text: &str) -> bool {
+    let mut segs = text.rsplit("::");
+    let func = segs.next().unwrap_or("");
+    let ty = segs.next().unwrap_or("");
+    matches!(ty, "Arc" | "Rc") && matches!(func, "new" | "from")
+}
+
+/// `Lazy::force(&L)`, `LazyLock::force(&L)`: the value `L` holds.
+fn is_lazy_force_call(text: &str) -> bool {
+    let mut segs = text.rsplit("::");
+    segs.next() == Some("force") && matches!(segs.next(), Some("Lazy" | "LazyLock" | "LazyCell"))
+}
+
+/// A method that hands back (a reference to) the value it is called on, so the lock is the
+/// same: `.as_ref()`, `.deref()`, `OnceLock::get_or_init(…)`, `.get().unwrap()`,
+/// `.expect(…)`.
+fn lock_handle_method(name: &str, nargs: usize) -> bool {
+    match nargs {
+        0 => matches!(name, "as_ref" | "deref" | "get" | "unwrap" | "force"),
+        1 => matches!(name, "get_or_init" | "expect"),
+        _ => false,
+    }
+}
+
+/// `Arc<…>`, `Rc<…>`, behind references: a type whose `clone()` shares the value.
+fn is_shared_pointer_type(ty: &syn::Type) -> bool {
+    type_last_name(ty).is_some_and(|n| n == "Arc" || n == "Rc")
+}
+
+/// The last segment of a type's path, references seen through: `Arc` for `&Arc<Mutex<T>>`.
+fn type_last_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => type_last_name(&r.elem),
+        syn::Type::Paren(p) => type_last_name(&p.elem),
+        syn::Type::Group(g) => type_last_name(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
     }
 }
 

@@ -138,6 +138,12 @@ fn direct(cx: &FileCx<'_>, locks: &LockFacts, a: &Acquisition, h: GuardId) -> Di
         .label(held.span, first_label(cx, locks, h));
     d = with_via(cx, d, locks, held);
     d = with_via(cx, d, locks, a);
+    if a.lock_text != held.lock_text && a.via.is_none() && held.via.is_none() {
+        d = d.note(format!(
+            "`{}` and `{}` name the same lock (a clone of an `Arc`, a reference, or the value of a lazy static shares it)",
+            a.lock_text, held.lock_text
+        ));
+    }
     finish(cx, d, locks, h, held, false)
 }
 
