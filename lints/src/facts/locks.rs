@@ -466,6 +466,9 @@ pub enum KeyRoot {
     Local(BindingId),
     /// A `static` (or another path that is not a local), by its last segment.
     Static(String),
+    /// A `thread_local!` static, seen through `NAME.with(|lock| …)`: each thread has its own,
+    /// so it is never named across functions (two threads never share it).
+    ThreadLocal(String),
 }
 
 /// The identity of a lock within one function: a root and a field path, e.g. `self` + `.state`.
@@ -825,6 +828,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
                 next_block: 0,
                 depth: 0,
                 body_ends: Vec::new(),
+                param_keys: HashMap::new(),
             };
             pass.out.fn_contexts.insert(f, next_context);
             pass.anc.push(Node::FnBody);
@@ -1032,6 +1036,8 @@ struct Pass<'p, 'a> {
     /// The end of each nested body around the current point (a scoped spawn ends with its
     /// scope's closure).
     body_ends: Vec<u32>,
+    /// Closure parameters that are a lock: `lock` in `LOCAL.with(|lock| …)`.
+    param_keys: HashMap<BindingId, LockKey>,
     lock_fns: &'p HashSet<&'p str>,
     wrappers: &'p HashMap<String, calls::Wrapper>,
     out: &'p mut LockFacts,
@@ -1467,13 +1473,21 @@ impl<'p, 'a> Pass<'p, 'a> {
         match e {
             Expr::MethodCall(m) => {
                 self.expr(&m.receiver);
-                let inline = runs_closure_inline(&m.method.to_string());
+                let local_key = self.thread_local_with(m);
+                let inline = runs_closure_inline(&m.method.to_string()) || local_key.is_some();
                 // Taken before the arguments run: passing the guard may release it.
                 let wait =
                     super::condvars::wait_form(&m.method.to_string(), m.args.len()).map(|_| self.waited_guard(m));
                 for a in &m.args {
                     match a {
-                        Expr::Closure(c) if inline => self.inline_closure(a, c),
+                        Expr::Closure(c) if inline => {
+                            if let (Some(key), Some(Pat::Ident(p))) = (&local_key, c.inputs.first()) {
+                                if let Some(b) = self.facts.binding_at(span_of_span(self.file, p.ident.span())) {
+                                    self.param_keys.insert(b, key.clone());
+                                }
+                            }
+                            self.inline_closure(a, c)
+                        }
                         _ => self.expr(a),
                     }
                 }
@@ -1820,6 +1834,24 @@ impl<'p, 'a> Pass<'p, 'a> {
             let span = end;
             self.release(g, ReleaseKind::Moved, span);
         }
+    }
+
+    /// `NAME.with(|lock| …)` on a `thread_local!` lock of the file (a static whose type is a
+    /// `Mutex` or `RwLock`: only a `LocalKey` has `with`): the closure runs on the spot, and its
+    /// parameter is this thread's lock.
+    fn thread_local_with(&self, m: &syn::ExprMethodCall) -> Option<LockKey> {
+        if m.method != "with" || m.args.len() != 1 || !matches!(&m.args[0], Expr::Closure(_)) {
+            return None;
+        }
+        let Expr::Path(p) = strip_parens(&m.receiver) else { return None };
+        if p.qself.is_some() || p.path.get_ident().is_some_and(|i| i == "self" || self.binding_of(i).is_some()) {
+            return None;
+        }
+        let name = &p.path.segments.last()?.ident;
+        let item = self.facts.statics.iter().find(|s| s.item.ident == *name)?;
+        let ty = type_last_name(&item.item.ty)?;
+        local_lock_type(&ty)?;
+        Some(LockKey { root: KeyRoot::ThreadLocal(name.to_string()), path: String::new(), generation: 0 })
     }
 
     /// Where the body `e` runs beside this function, when `e` is handed to a spawn.
@@ -2316,9 +2348,9 @@ impl<'p, 'a> Pass<'p, 'a> {
             _ => global,
         };
         let lock_text = match (&inner_key.root, &shape.receiver) {
-            (KeyRoot::SelfValue | KeyRoot::Static(_), None) => inner.lock_text.clone(),
+            (KeyRoot::SelfValue | KeyRoot::Static(_) | KeyRoot::ThreadLocal(_), None) => inner.lock_text.clone(),
             (KeyRoot::SelfValue, Some(_)) => format!("{}{}", shape.receiver_text, inner_key.path),
-            (KeyRoot::Static(_), Some(_)) => inner.lock_text.clone(),
+            (KeyRoot::Static(_) | KeyRoot::ThreadLocal(_), Some(_)) => inner.lock_text.clone(),
             (KeyRoot::Local(b), _) => {
                 let pos = params.iter().position(|p| *p == Some(*b));
                 match pos.and_then(|p| shape.args.get(p)) {
@@ -2535,7 +2567,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 let t = self.facts.binding(*b).ty?;
                 self.type_name(t)?
             }
-            KeyRoot::Static(_) => return None,
+            KeyRoot::Static(_) | KeyRoot::ThreadLocal(_) => return None,
         };
         if key.path.is_empty() {
             return Some(ty);
@@ -2693,7 +2725,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                         Some(id) if id == "self" => KeyRoot::SelfValue,
                         Some(id) => match self.binding_of(id) {
                             Some(b) => {
-                                if let Some(origin) = self.alias_of(b, depth) {
+                                if let Some(origin) = self.param_keys.get(&b).cloned().or_else(|| self.alias_of(b, depth)) {
                                     path.reverse();
                                     return Some(LockKey {
                                         root: origin.root,
@@ -2828,6 +2860,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 }
             }
             KeyRoot::Static(n) => Some(format!("static {n}{}", k.path)),
+            KeyRoot::ThreadLocal(_) => None,
         }
     }
 }

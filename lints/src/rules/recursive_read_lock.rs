@@ -244,11 +244,15 @@ fn finish(
     d
 }
 
-/// The lock is a local of its function that no other thread or task can reach, so no writer
-/// can be waiting for it: `let lock = RwLock::new(…)` (or `Arc::new(RwLock::new(…))`), and
+/// The lock is a `thread_local!` one, or a local of its function that no other thread or task
+/// can reach, so no writer can be waiting for it: `let lock = RwLock::new(…)` (or `Arc::new(RwLock::new(…))`), and
 /// every use of `lock` is a method call on it (not `clone()`) in the function's own flow, not
 /// in a closure, an async block or a spawned body.
 fn is_function_local(cx: &FileCx<'_>, key: &LockKey) -> bool {
+    if matches!(key.root, KeyRoot::ThreadLocal(_)) {
+        // Each thread has its own: no other thread can queue a writer on it.
+        return true;
+    }
     let KeyRoot::Local(b) = key.root else { return false };
     if !key.path.is_empty() {
         return false;

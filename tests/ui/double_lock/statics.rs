@@ -19,6 +19,7 @@ static CONFIG: OnceLock<Mutex<u32>> = OnceLock::new();
 
 thread_local! {
     static LOCAL: Mutex<u32> = Mutex::new(0);
+    static OTHER_LOCAL: Mutex<u32> = Mutex::new(0);
 }
 
 // MUST: a `lazy_static!` std mutex locked twice.
@@ -69,6 +70,34 @@ pub fn local() {
         let _g = l.lock().unwrap();
         *l.lock().unwrap() += 1; //~ double_lock
     });
+}
+
+// MUST: `with` runs its closure on the spot, and `bump_local` locks this thread's `LOCAL`
+// again.
+pub fn local_through_call() {
+    LOCAL.with(|l| {
+        let _g = l.lock().unwrap();
+        bump_local(); //~ double_lock
+    });
+}
+
+fn bump_local() {
+    LOCAL.with(|l| *l.lock().unwrap() += 1);
+}
+
+// Fine: two thread-locals are two locks.
+pub fn two_locals() {
+    LOCAL.with(|l| {
+        let _g = l.lock().unwrap();
+        OTHER_LOCAL.with(|o| *o.lock().unwrap() += 1);
+    });
+}
+
+// Fine: the guard is gone before the second `with`.
+pub fn local_fixed() {
+    let n = LOCAL.with(|l| *l.lock().unwrap());
+    bump_local();
+    LOCAL.with(|l| *l.lock().unwrap() += n);
 }
 
 // Fine: the guard is gone before the second lock.
