@@ -101,7 +101,7 @@ pub enum ExportedFact {
     /// the workspace phase may not have it (the driver keeps only texts findings point into).
     RecoversPanic { span: Span, what: String, at: (usize, usize) },
     /// A lock taken while another is held (`lock_order_inversion`).
-    LockOrder(LockEdge),
+    LockOrder(Box<LockEdge>),
     /// A piece of unsafe concurrency in non-test code (for `missing_race_check`): `what` is
     /// how it reads (`unsafe impl Sync for Slot<T>`, `static mut HITS`; for an `UnsafeCell`,
     /// the type holding it and the field type: `Slot::UnsafeCell<T>`), `span` where it is.

@@ -2725,7 +2725,9 @@ impl<'p, 'a> Pass<'p, 'a> {
                         Some(id) if id == "self" => KeyRoot::SelfValue,
                         Some(id) => match self.binding_of(id) {
                             Some(b) => {
-                                if let Some(origin) = self.param_keys.get(&b).cloned().or_else(|| self.alias_of(b, depth)) {
+                                if let Some(origin) =
+                                    self.param_keys.get(&b).cloned().or_else(|| self.alias_of(b, depth))
+                                {
                                     path.reverse();
                                     return Some(LockKey {
                                         root: origin.root,
@@ -2794,7 +2796,8 @@ impl<'p, 'a> Pass<'p, 'a> {
             Expr::Field(f) => {
                 let syn::Member::Named(name) = &f.member else { return false };
                 self.every_field_named(name, |ty| {
-                    type_last_name(ty).is_some_and(|n| matches!(n.as_str(), "OnceLock" | "OnceCell" | "Lazy" | "LazyLock"))
+                    type_last_name(ty)
+                        .is_some_and(|n| matches!(n.as_str(), "OnceLock" | "OnceCell" | "Lazy" | "LazyLock"))
                 })
             }
             _ => false,
@@ -2803,8 +2806,13 @@ impl<'p, 'a> Pass<'p, 'a> {
 
     /// Some struct of the file has a field `name`, and each such field's type passes `test`.
     fn every_field_named(&self, name: &syn::Ident, test: impl Fn(&syn::Type) -> bool) -> bool {
-        let mut declared =
-            self.facts.types.iter().flat_map(|t| t.fields.iter()).filter(|fd| fd.field.ident.as_ref() == Some(name)).peekable();
+        let mut declared = self
+            .facts
+            .types
+            .iter()
+            .flat_map(|t| t.fields.iter())
+            .filter(|fd| fd.field.ident.as_ref() == Some(name))
+            .peekable();
         declared.peek().is_some() && declared.all(|fd| test(&fd.field.ty))
     }
 
@@ -2814,6 +2822,13 @@ impl<'p, 'a> Pass<'p, 'a> {
     fn clone_is_shallow(&self, x: &Expr) -> bool {
         match strip_parens(x) {
             Expr::Reference(r) => self.clone_is_shallow(&r.expr),
+            Expr::Path(p) if p.path.is_ident("self") => {
+                // `self: &Arc<Self>`, `self: Arc<Self>`.
+                self.facts.func(self.fn_id).sig.inputs.iter().any(|i| match i {
+                    syn::FnArg::Receiver(r) => r.colon_token.is_some() && is_shared_pointer_type(&r.ty),
+                    syn::FnArg::Typed(_) => false,
+                })
+            }
             Expr::Path(p) => {
                 let Some(b) = p.path.get_ident().and_then(|i| self.binding_of(i)) else { return false };
                 let binding = self.facts.binding(b);
@@ -2847,12 +2862,16 @@ impl<'p, 'a> Pass<'p, 'a> {
             KeyRoot::Local(id) => {
                 let b = self.facts.binding(*id);
                 match b.kind {
-                    BindingKind::Param if !k.path.is_empty() => Some(format!("{}{}", binding_type_name(b.ty?)?, k.path)),
+                    BindingKind::Param if !k.path.is_empty() => {
+                        Some(format!("{}{}", binding_type_name(b.ty?)?, k.path))
+                    }
                     // A lock of this call of the function (and of what it spawns): named by
                     // where it is declared, compared only within the file
                     // (`lock_order_inversion` pairs it only across a spawn).
                     BindingKind::Param | BindingKind::Let | BindingKind::Pattern
-                        if k.generation == 0 && !b.mutable && (b.kind != BindingKind::Pattern || b.tuple_init.is_some()) =>
+                        if k.generation == 0
+                            && !b.mutable
+                            && (b.kind != BindingKind::Pattern || b.tuple_init.is_some()) =>
                     {
                         Some(format!("{LOCAL_KEY_PREFIX}{}@{}{}", b.name, b.span.start, k.path))
                     }
@@ -2869,7 +2888,12 @@ impl<'p, 'a> Pass<'p, 'a> {
 fn is_shared_clone_call(text: &str) -> bool {
     matches!(
         text,
-        "Arc::clone" | "Rc::clone" | "std::sync::Arc::clone" | "std::rc::Rc::clone" | "sync::Arc::clone" | "rc::Rc::clone"
+        "Arc::clone"
+            | "Rc::clone"
+            | "std::sync::Arc::clone"
+            | "std::rc::Rc::clone"
+            | "sync::Arc::clone"
+            | "rc::Rc::clone"
     )
 }
 

@@ -14,7 +14,23 @@ crate::declare_lint! {
     ///
     /// Locks are compared across functions by their owner's type and field path: `self.log`
     /// in `impl Bank` and `bank.log` with `bank: &Bank` are both `Bank.log`; a `static` is its
-    /// name. "While holding" follows guard scopes as `double_lock` does (a guard dropped before
+    /// name, whether declared as a `static`, in `lazy_static!`, or as a `Lazy`/`LazyLock`/
+    /// `OnceLock` (parking_lot's `M.lock()`, without `unwrap()`, counts by the static's type).
+    /// A local that is a clone of an `Arc` holding a lock, or a reference to one, is that lock
+    /// (`let s = self.state.clone();` is `self.state`, as `double_lock` sees it).
+    ///
+    /// Locks made by one call of a function (`let a = Arc::new(Mutex::new(…))`, a parameter
+    /// `a: &Mutex<…>`) are compared only within that call, between two of its bodies of which
+    /// one at least is spawned (`thread::spawn(move || …)`, a scoped thread, `tokio::spawn(async
+    /// move { … })`) and that run at once: the thread takes `a2` (a clone of `a`) then `b2`
+    /// while its parent takes `b` then `a`, or two spawned threads take the clones in opposite
+    /// orders. A spawned body runs from its spawn to its handle's first `join()` or `.await`
+    /// (to the end of its scope for a scoped thread); code of the parent after that, or whose
+    /// locks are both taken before the spawn, does not run beside it. One body taking both
+    /// orders one after the other, or two calls of the function (each has its own locks), are
+    /// not reported. A `thread_local!` lock is never compared: each thread has its own.
+    ///
+    /// "While holding" follows guard scopes as `double_lock` does (a guard dropped before
     /// the second lock does not count), and calls to functions of the same file that lock are
     /// followed at any depth, as `double_lock` follows them (a label at each call down to the
     /// lock). Each inverted pair is reported once, at the later of the two second acquisitions,
@@ -49,9 +65,13 @@ crate::declare_lint! {
     /// ### Known problems
     /// Calls are followed only into functions of the same file (not other files or crates, not
     /// through `dyn Trait`, callbacks, or closures stored and called later), up to eight calls
-    /// deep. Cycles of more than four locks are not looked for.
-    /// Locks reached through locals whose type is not written (`let inner = self.inner.clone()`),
-    /// through method calls or through indexing are not named and so not compared. Two values of
+    /// deep. Cycles of more than four locks are not looked for, nor cycles through locks local
+    /// to a function. Locks reached through method calls or through indexing are not named and
+    /// so not compared, nor a clone of a value the file does not show is an `Arc` or `Rc` (see
+    /// `double_lock`). One spawned body that takes both orders, spawned once per iteration of a
+    /// loop (`for i in 0..2 { spawn(move || if i == 0 { a, b } else { b, a }) }`), is one body
+    /// and is not reported; nor are a parent's locks taken before a spawn in a loop, which the
+    /// next iteration's thread can run beside; a join in a branch counts as a join. Two values of
     /// one type share their locks' names (`a.log` and `b.log` are both `Bank.log`): the same
     /// field locked on two objects is never compared (the classic `transfer(a, b)` inversion is
     /// not found), while two different fields are compared as if on one object. Paths that can
@@ -106,7 +126,7 @@ pub fn collect(cx: &FileCx<'_>) {
             if owns_both(cx, locks, a.fn_id, a.context, &[ha.site, a.site]) {
                 continue;
             }
-            cx.export(ExportedFact::LockOrder(LockEdge {
+            cx.export(ExportedFact::LockOrder(Box::new(LockEdge {
                 first: first.clone(),
                 second: second.clone(),
                 first_text: ha.lock_text.clone(),
@@ -122,7 +142,7 @@ pub fn collect(cx: &FileCx<'_>) {
                 steps: Vec::new(),
                 context: a.context,
                 spawned: locks.spawned.get(&a.context).copied(),
-            }));
+            })));
         }
     }
     for call in &locks.calls {
@@ -140,7 +160,7 @@ pub fn collect(cx: &FileCx<'_>) {
                 if in_body && owns_both(cx, locks, call.fn_id, ha.context, &[ha.site, inner.site]) {
                     continue;
                 }
-                cx.export(ExportedFact::LockOrder(LockEdge {
+                cx.export(ExportedFact::LockOrder(Box::new(LockEdge {
                     first: first.clone(),
                     second: second.clone(),
                     first_text: ha.lock_text.clone(),
@@ -156,7 +176,7 @@ pub fn collect(cx: &FileCx<'_>) {
                     steps: steps(cx, locks, &cl),
                     context: call.context,
                     spawned: locks.spawned.get(&call.context).copied(),
-                }));
+                })));
             }
         }
     }

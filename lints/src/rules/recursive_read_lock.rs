@@ -39,7 +39,10 @@ crate::declare_lint! {
     /// from `.unwrap()` or `.await`), and a lock that is local to the function: built there
     /// (`let lock = RwLock::new(…)`, or in an `Arc`) and only ever locked, never cloned, passed,
     /// borrowed out or used in a closure or async block, so no other thread can be waiting to
-    /// write it (a single-threaded test of the lock itself).
+    /// write it (a single-threaded test of the lock itself), or a `thread_local!` lock (no
+    /// other thread can reach it). Locks in statics (`static`, `lazy_static!`, `Lazy`,
+    /// `LazyLock`, `OnceLock`) and other names for one lock (an `Arc`'s clone, a reference) are
+    /// seen as `double_lock` sees them.
     ///
     /// ### Why is this bad
     /// The first read holds the lock while the second one waits for its turn. Alone, the second

@@ -93,6 +93,29 @@ impl Server {
     }
 }
 
+pub struct Pipeline {
+    input: Mutex<Vec<u8>>,
+    output: Mutex<Vec<u8>>,
+}
+
+impl Pipeline {
+    // `me` is `self`: `self: &Arc<Self>`, cloned. The thread takes `input` then `output`…
+    pub fn run(self: &Arc<Self>) {
+        let me = self.clone();
+        thread::spawn(move || {
+            let input = me.input.lock().unwrap();
+            me.output.lock().unwrap().extend_from_slice(&input);
+        });
+    }
+
+    // MUST: …and this method `output` then `input`.
+    pub fn flush(&self) {
+        let mut output = self.output.lock().unwrap();
+        output.clear();
+        self.input.lock().unwrap().clear(); //~ lock_order_inversion
+    }
+}
+
 // Fine: the thread is joined before the parent takes the locks.
 pub fn joined_first() {
     let a = Arc::new(Mutex::new(0));
