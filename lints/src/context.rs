@@ -101,7 +101,7 @@ pub enum ExportedFact {
     /// the workspace phase may not have it (the driver keeps only texts findings point into).
     RecoversPanic { span: Span, what: String, at: (usize, usize) },
     /// A lock taken while another is held (`lock_order_inversion`).
-    LockOrder(LockEdge),
+    LockOrder(Box<LockEdge>),
     /// A piece of unsafe concurrency in non-test code (for `missing_race_check`): `what` is
     /// how it reads (`unsafe impl Sync for Slot<T>`, `static mut HITS`; for an `UnsafeCell`,
     /// the type holding it and the field type: `Slot::UnsafeCell<T>`), `span` where it is.
@@ -171,6 +171,13 @@ pub struct LockEdge {
     /// callees, then the acquisition), with its label.
     #[serde(default)]
     pub steps: Vec<(Span, String)>,
+    /// The body the edge is in within its file (see [`crate::facts::locks::Acquisition::context`]),
+    /// and where it runs when that body is spawned: locks local to one call of a function are
+    /// shared only by the bodies it runs and spawns.
+    #[serde(default)]
+    pub context: u32,
+    #[serde(default)]
+    pub spawned: Option<crate::facts::locks::SpawnRun>,
 }
 
 impl FileCx<'_> {

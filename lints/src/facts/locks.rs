@@ -466,6 +466,9 @@ pub enum KeyRoot {
     Local(BindingId),
     /// A `static` (or another path that is not a local), by its last segment.
     Static(String),
+    /// A `thread_local!` static, seen through `NAME.with(|lock| …)`: each thread has its own,
+    /// so it is never named across functions (two threads never share it).
+    ThreadLocal(String),
 }
 
 /// The identity of a lock within one function: a root and a field path, e.g. `self` + `.state`.
@@ -666,6 +669,19 @@ pub struct LockFacts {
     pub fn_contexts: HashMap<FnId, u32>,
     /// What each analysed function may lock, through calls of any depth (see [`calls`]).
     pub summaries: HashMap<FnId, Vec<SummaryLock>>,
+    /// The body contexts that are spawned closures or async blocks (`thread::spawn(move ||
+    /// …)`, `tokio::spawn(async move { … })`), with where they run in the spawning function's
+    /// text: from the spawn to where it is known to have ended (see [`SpawnRun`]).
+    pub spawned: HashMap<u32, SpawnRun>,
+}
+
+/// Where a spawned body runs beside the code of the function that spawns it, as byte offsets
+/// of the file: from the spawn to its handle's first `join()` or `.await`, or to the end of
+/// its `thread::scope` closure (`u32::MAX` when it is not seen to end).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SpawnRun {
+    pub start: u32,
+    pub end: u32,
 }
 
 /// A lock taken by a called function, in the caller's terms.
@@ -768,6 +784,8 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     let sites: HashMap<*const Expr, usize> =
         facts.lock_sites.iter().enumerate().map(|(i, s)| (s.expr as *const Expr, i)).collect();
     let use_binding: HashMap<u32, BindingId> = facts.uses.iter().map(|u| (u.span.start, u.binding)).collect();
+    let spawn_bodies: HashMap<*const Expr, SpawnEnd> =
+        facts.spawns.iter().filter_map(|s| Some((s.body? as *const Expr, spawn_end(facts, s)))).collect();
     // Calls are recorded when they may reach a lock.
     let lock_fns: HashSet<&str> = fns.iter().map(|&f| facts.func(f).name.as_str()).collect();
     // Guard-returning functions first, so that calls of them elsewhere are acquisitions.
@@ -787,6 +805,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
                 edition,
                 sites: &sites,
                 use_binding: &use_binding,
+                spawn_bodies: &spawn_bodies,
                 lock_fns: &lock_fns,
                 wrappers: &wrappers,
                 out: &mut out,
@@ -808,6 +827,8 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
                 generations: HashMap::new(),
                 next_block: 0,
                 depth: 0,
+                body_ends: Vec::new(),
+                param_keys: HashMap::new(),
             };
             pass.out.fn_contexts.insert(f, next_context);
             pass.anc.push(Node::FnBody);
@@ -819,6 +840,43 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     calls::summarize(&mut out, facts);
     out
 }
+
+/// Where a spawn is known to have ended.
+#[derive(Clone, Copy, Debug)]
+enum SpawnEnd {
+    /// Its handle is joined or awaited here (the end offset of that expression).
+    At(u32),
+    /// A scoped spawn: with the scope's closure, the body around it.
+    Scope,
+    Unseen,
+}
+
+fn spawn_end(facts: &Facts<'_>, spawn: &super::Spawn<'_>) -> SpawnEnd {
+    use super::spawns::Spawner;
+    use super::Flow;
+    if matches!(spawn.spawner, Spawner::StdScoped | Spawner::RayonScope) {
+        return SpawnEnd::Scope;
+    }
+    let waits = |flow: &Flow<'_>| match flow {
+        Flow::Method(m) if m.method == "join" => Some(span_of(spawn.callee_span.file, *m).end),
+        Flow::Awaited(a) => Some(span_of(spawn.callee_span.file, *a).end),
+        _ => None,
+    };
+    if let Some(end) = waits(&spawn.flow) {
+        return SpawnEnd::At(end);
+    }
+    let Flow::Let(Pat::Ident(p)) = spawn.flow else { return SpawnEnd::Unseen };
+    let Some(b) = facts.binding_at(span_of_span(spawn.callee_span.file, p.ident.span())) else {
+        return SpawnEnd::Unseen;
+    };
+    // The earliest wait in the text: one in a branch may be skipped, so this may hide an
+    // inversion, never invent one.
+    facts.uses_of(b).filter_map(|u| waits(&u.flow)).min().map_or(SpawnEnd::Unseen, SpawnEnd::At)
+}
+
+/// How [`LockKey`]s rooted at a local of the function begin as names across functions
+/// ([`Acquisition::global`]): `local a@120.state`.
+pub const LOCAL_KEY_PREFIX: &str = "local ";
 
 /// A use that moves a value on or drops it.
 fn lets_go(flow: &super::Flow<'_>) -> bool {
@@ -972,6 +1030,14 @@ struct Pass<'p, 'a> {
     edition: u16,
     sites: &'p HashMap<*const Expr, usize>,
     use_binding: &'p HashMap<u32, BindingId>,
+    /// The closures and async blocks handed to a spawn (see [`super::Spawn::body`]), with
+    /// where each spawn is known to end.
+    spawn_bodies: &'p HashMap<*const Expr, SpawnEnd>,
+    /// The end of each nested body around the current point (a scoped spawn ends with its
+    /// scope's closure).
+    body_ends: Vec<u32>,
+    /// Closure parameters that are a lock: `lock` in `LOCAL.with(|lock| …)`.
+    param_keys: HashMap<BindingId, LockKey>,
     lock_fns: &'p HashSet<&'p str>,
     wrappers: &'p HashMap<String, calls::Wrapper>,
     out: &'p mut LockFacts,
@@ -1407,13 +1473,21 @@ impl<'p, 'a> Pass<'p, 'a> {
         match e {
             Expr::MethodCall(m) => {
                 self.expr(&m.receiver);
-                let inline = runs_closure_inline(&m.method.to_string());
+                let local_key = self.thread_local_with(m);
+                let inline = runs_closure_inline(&m.method.to_string()) || local_key.is_some();
                 // Taken before the arguments run: passing the guard may release it.
                 let wait =
                     super::condvars::wait_form(&m.method.to_string(), m.args.len()).map(|_| self.waited_guard(m));
                 for a in &m.args {
                     match a {
-                        Expr::Closure(c) if inline => self.inline_closure(a, c),
+                        Expr::Closure(c) if inline => {
+                            if let (Some(key), Some(Pat::Ident(p))) = (&local_key, c.inputs.first()) {
+                                if let Some(b) = self.facts.binding_at(span_of_span(self.file, p.ident.span())) {
+                                    self.param_keys.insert(b, key.clone());
+                                }
+                            }
+                            self.inline_closure(a, c)
+                        }
                         _ => self.expr(a),
                     }
                 }
@@ -1539,11 +1613,13 @@ impl<'p, 'a> Pass<'p, 'a> {
             Expr::Closure(c) => {
                 let body: &'a Expr = &c.body;
                 let end = self.end_of(body);
-                self.nested_body(c.asyncness.is_some(), c.capture.is_some(), end, |p| p.body_expr(body));
+                let spawned = self.spawn_run(e);
+                self.nested_body(c.asyncness.is_some(), c.capture.is_some(), spawned, end, |p| p.body_expr(body));
             }
             Expr::Async(a) => {
                 let close = span_of_span(self.file, a.block.brace_token.span.close());
-                self.nested_body(true, a.capture.is_some(), close, |p| p.block(&a.block, true));
+                let spawned = self.spawn_run(e);
+                self.nested_body(true, a.capture.is_some(), spawned, close, |p| p.block(&a.block, true));
             }
             Expr::Return(r) => {
                 if let Some(x) = &r.expr {
@@ -1711,7 +1787,14 @@ impl<'p, 'a> Pass<'p, 'a> {
     }
 
     /// A closure or async block that runs later or elsewhere: a body of its own.
-    fn nested_body(&mut self, is_async: bool, is_move: bool, end: Span, f: impl FnOnce(&mut Self)) {
+    fn nested_body(
+        &mut self,
+        is_async: bool,
+        is_move: bool,
+        spawned: Option<SpawnRun>,
+        end: Span,
+        f: impl FnOnce(&mut Self),
+    ) {
         let saved_st = std::mem::take(&mut self.st);
         // Outer locals still name their guards in here (to see them captured).
         self.st.bound = saved_st.bound.clone();
@@ -1721,6 +1804,10 @@ impl<'p, 'a> Pass<'p, 'a> {
         let saved = (self.context, self.is_async, self.is_move, self.depth);
         self.context = self.next_context;
         self.next_context += 1;
+        if let Some(run) = spawned {
+            self.out.spawned.insert(self.context, run);
+        }
+        self.body_ends.push(end.end);
         self.is_async = is_async;
         self.is_move = is_move;
         self.push_frame(FrameKind::Block, true, true, end, None);
@@ -1733,6 +1820,7 @@ impl<'p, 'a> Pass<'p, 'a> {
         self.loops = saved_loops;
         self.stmts = saved_stmts;
         (self.context, self.is_async, self.is_move, self.depth) = saved;
+        self.body_ends.pop();
         // Outer guards the body moved in are gone from here.
         let mine: Vec<GuardId> = {
             let context = self.context;
@@ -1746,6 +1834,36 @@ impl<'p, 'a> Pass<'p, 'a> {
             let span = end;
             self.release(g, ReleaseKind::Moved, span);
         }
+    }
+
+    /// `NAME.with(|lock| …)` on a `thread_local!` lock of the file (a static whose type is a
+    /// `Mutex` or `RwLock`: only a `LocalKey` has `with`): the closure runs on the spot, and its
+    /// parameter is this thread's lock.
+    fn thread_local_with(&self, m: &syn::ExprMethodCall) -> Option<LockKey> {
+        if m.method != "with" || m.args.len() != 1 || !matches!(&m.args[0], Expr::Closure(_)) {
+            return None;
+        }
+        let Expr::Path(p) = strip_parens(&m.receiver) else { return None };
+        if p.qself.is_some() || p.path.get_ident().is_some_and(|i| i == "self" || self.binding_of(i).is_some()) {
+            return None;
+        }
+        let name = &p.path.segments.last()?.ident;
+        let item = self.facts.statics.iter().find(|s| s.item.ident == *name)?;
+        let ty = type_last_name(&item.item.ty)?;
+        local_lock_type(&ty)?;
+        Some(LockKey { root: KeyRoot::ThreadLocal(name.to_string()), path: String::new(), generation: 0 })
+    }
+
+    /// Where the body `e` runs beside this function, when `e` is handed to a spawn.
+    fn spawn_run(&self, e: &Expr) -> Option<SpawnRun> {
+        let end = self.spawn_bodies.get(&(e as *const Expr))?;
+        let start = self.span(e).start;
+        let end = match *end {
+            SpawnEnd::At(end) => end,
+            SpawnEnd::Scope => self.body_ends.last().copied().unwrap_or(u32::MAX),
+            SpawnEnd::Unseen => u32::MAX,
+        };
+        Some(SpawnRun { start, end })
     }
 
     fn binding_of(&self, ident: &syn::Ident) -> Option<BindingId> {
@@ -2230,9 +2348,9 @@ impl<'p, 'a> Pass<'p, 'a> {
             _ => global,
         };
         let lock_text = match (&inner_key.root, &shape.receiver) {
-            (KeyRoot::SelfValue | KeyRoot::Static(_), None) => inner.lock_text.clone(),
+            (KeyRoot::SelfValue | KeyRoot::Static(_) | KeyRoot::ThreadLocal(_), None) => inner.lock_text.clone(),
             (KeyRoot::SelfValue, Some(_)) => format!("{}{}", shape.receiver_text, inner_key.path),
-            (KeyRoot::Static(_), Some(_)) => inner.lock_text.clone(),
+            (KeyRoot::Static(_) | KeyRoot::ThreadLocal(_), Some(_)) => inner.lock_text.clone(),
             (KeyRoot::Local(b), _) => {
                 let pos = params.iter().position(|p| *p == Some(*b));
                 match pos.and_then(|p| shape.args.get(p)) {
@@ -2449,7 +2567,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 let t = self.facts.binding(*b).ty?;
                 self.type_name(t)?
             }
-            KeyRoot::Static(_) => return None,
+            KeyRoot::Static(_) | KeyRoot::ThreadLocal(_) => return None,
         };
         if key.path.is_empty() {
             return Some(ty);
@@ -2551,6 +2669,12 @@ impl<'p, 'a> Pass<'p, 'a> {
 
     /// The identity of the lock a receiver expression names, within this function.
     fn lock_key(&self, e: &Expr) -> Option<LockKey> {
+        self.lock_key_in(e, false, 0)
+    }
+
+    /// [`Self::lock_key`]; `alias` when `e` is the initializer of a local that names a lock
+    /// (see [`Self::alias_of`]): a `.clone()` on the way must then be a shallow one.
+    fn lock_key_in(&self, e: &Expr, alias: bool, depth: u8) -> Option<LockKey> {
         let mut path: Vec<String> = Vec::new();
         let mut cur = e;
         for _ in 0..32 {
@@ -2559,14 +2683,23 @@ impl<'p, 'a> Pass<'p, 'a> {
                 Expr::Group(g) => cur = &g.expr,
                 Expr::Reference(r) => cur = &r.expr,
                 Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => cur = &u.expr,
-                Expr::MethodCall(m)
-                    if m.args.is_empty() && matches!(m.method.to_string().as_str(), "clone" | "as_ref" | "deref") =>
-                {
+                Expr::MethodCall(m) if m.args.is_empty() && m.method == "clone" => {
+                    if alias && !self.clone_is_shallow(&m.receiver) {
+                        return None;
+                    }
+                    cur = &m.receiver
+                }
+                Expr::MethodCall(m) if lock_handle_method(&m.method.to_string(), m.args.len()) => {
+                    if matches!(m.method.to_string().as_str(), "get" | "get_or_init" | "force")
+                        && !self.is_lazy_place(&m.receiver)
+                    {
+                        return None;
+                    }
                     cur = &m.receiver
                 }
                 Expr::Call(c) if c.args.len() == 1 => {
                     let text = call_path_text(c)?;
-                    if !matches!(text.as_str(), "Arc::clone" | "Rc::clone" | "std::sync::Arc::clone") {
+                    if !is_shared_clone_call(&text) && !is_lazy_force_call(&text) {
                         return None;
                     }
                     cur = &c.args[0];
@@ -2591,7 +2724,19 @@ impl<'p, 'a> Pass<'p, 'a> {
                     let root = match p.path.get_ident() {
                         Some(id) if id == "self" => KeyRoot::SelfValue,
                         Some(id) => match self.binding_of(id) {
-                            Some(b) => KeyRoot::Local(b),
+                            Some(b) => {
+                                if let Some(origin) =
+                                    self.param_keys.get(&b).cloned().or_else(|| self.alias_of(b, depth))
+                                {
+                                    path.reverse();
+                                    return Some(LockKey {
+                                        root: origin.root,
+                                        path: format!("{}{}", origin.path, path.concat()),
+                                        generation: origin.generation,
+                                    });
+                                }
+                                KeyRoot::Local(b)
+                            }
                             None => KeyRoot::Static(id.to_string()),
                         },
                         None => KeyRoot::Static(p.path.segments.last()?.ident.to_string()),
@@ -2609,22 +2754,187 @@ impl<'p, 'a> Pass<'p, 'a> {
         None
     }
 
+    /// The lock a local is another name for: `let a2 = Arc::clone(&a);`, `let s =
+    /// self.state.clone();` (an `Arc` or `Rc` field or local: the clone shares the lock),
+    /// `let m = &self.m;`, `let m = POOL.get_or_init(…);`. Only a `let` that is never
+    /// reassigned, of a root that is not either (`let mut a = …; a = other;` would make the
+    /// name another lock).
+    fn alias_of(&self, b: BindingId, depth: u8) -> Option<LockKey> {
+        if depth >= 4 {
+            return None;
+        }
+        let binding = self.facts.binding(b);
+        if binding.mutable {
+            return None;
+        }
+        let init = match (binding.kind, binding.tuple_init) {
+            (BindingKind::Let, _) => binding.init?,
+            // `let (a2, b2) = (a.clone(), b.clone());`
+            (BindingKind::Pattern, Some((init, i))) => match strip_parens(init) {
+                Expr::Tuple(t) => t.elems.iter().nth(i)?,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let key = self.lock_key_in(init, true, depth + 1)?;
+        match key.root {
+            KeyRoot::Local(r) if self.facts.binding(r).mutable => None,
+            _ => Some(key),
+        }
+    }
+
+    /// A `static` (`POOL.get_or_init(…)`: a `OnceLock` or `Lazy`; a local's `.get()` may
+    /// hand out a new value each time, a pool's connection), or a field every struct of the
+    /// file declares as a `OnceLock`, `OnceCell`, `Lazy` or `LazyLock`.
+    fn is_lazy_place(&self, x: &Expr) -> bool {
+        match strip_parens(x) {
+            Expr::Reference(r) => self.is_lazy_place(&r.expr),
+            Expr::Path(p) => match p.path.get_ident() {
+                Some(id) => id != "self" && self.binding_of(id).is_none(),
+                None => p.qself.is_none(),
+            },
+            Expr::Field(f) => {
+                let syn::Member::Named(name) = &f.member else { return false };
+                self.every_field_named(name, |ty| {
+                    type_last_name(ty)
+                        .is_some_and(|n| matches!(n.as_str(), "OnceLock" | "OnceCell" | "Lazy" | "LazyLock"))
+                })
+            }
+            _ => false,
+        }
+    }
+
+    /// Some struct of the file has a field `name`, and each such field's type passes `test`.
+    fn every_field_named(&self, name: &syn::Ident, test: impl Fn(&syn::Type) -> bool) -> bool {
+        let mut declared = self
+            .facts
+            .types
+            .iter()
+            .flat_map(|t| t.fields.iter())
+            .filter(|fd| fd.field.ident.as_ref() == Some(name))
+            .peekable();
+        declared.peek().is_some() && declared.all(|fd| test(&fd.field.ty))
+    }
+
+    /// `x.clone()` shares `x`'s lock: the file shows `x` is an `Arc` or `Rc` (a local built by
+    /// `Arc::new`, or declared, or a field every struct of the file declares so). Another
+    /// type's `clone()` may copy the lock into a new one.
+    fn clone_is_shallow(&self, x: &Expr) -> bool {
+        match strip_parens(x) {
+            Expr::Reference(r) => self.clone_is_shallow(&r.expr),
+            Expr::Path(p) if p.path.is_ident("self") => {
+                // `self: &Arc<Self>`, `self: Arc<Self>`.
+                self.facts.func(self.fn_id).sig.inputs.iter().any(|i| match i {
+                    syn::FnArg::Receiver(r) => r.colon_token.is_some() && is_shared_pointer_type(&r.ty),
+                    syn::FnArg::Typed(_) => false,
+                })
+            }
+            Expr::Path(p) => {
+                let Some(b) = p.path.get_ident().and_then(|i| self.binding_of(i)) else { return false };
+                let binding = self.facts.binding(b);
+                if let Some(ty) = binding.ty {
+                    return is_shared_pointer_type(ty);
+                }
+                match binding.init.map(strip_parens) {
+                    Some(Expr::Call(c)) if binding.kind == BindingKind::Let => {
+                        call_path_text(c).is_some_and(|t| is_shared_new_call(&t) || is_shared_clone_call(&t))
+                    }
+                    Some(Expr::MethodCall(m)) if binding.kind == BindingKind::Let && m.method == "clone" => {
+                        m.args.is_empty() && self.clone_is_shallow(&m.receiver)
+                    }
+                    _ => false,
+                }
+            }
+            Expr::Field(f) => {
+                let syn::Member::Named(name) = &f.member else { return false };
+                self.every_field_named(name, is_shared_pointer_type)
+            }
+            _ => false,
+        }
+    }
+
     /// The lock's identity across functions: `self.x` in `impl Bank` is `Bank.x`, `s.x` with
     /// `s: &Bank` too, a static is `static NAME`.
     fn global_key(&self, k: &LockKey) -> Option<String> {
         match &k.root {
             KeyRoot::SelfValue if !k.path.is_empty() => Some(format!("{}{}", self.self_ty.as_ref()?, k.path)),
             KeyRoot::SelfValue => None,
-            KeyRoot::Local(b) if !k.path.is_empty() => {
-                let b = self.facts.binding(*b);
-                if b.kind != BindingKind::Param {
-                    return None;
+            KeyRoot::Local(id) => {
+                let b = self.facts.binding(*id);
+                match b.kind {
+                    BindingKind::Param if !k.path.is_empty() => {
+                        Some(format!("{}{}", binding_type_name(b.ty?)?, k.path))
+                    }
+                    // A lock of this call of the function (and of what it spawns): named by
+                    // where it is declared, compared only within the file
+                    // (`lock_order_inversion` pairs it only across a spawn).
+                    BindingKind::Param | BindingKind::Let | BindingKind::Pattern
+                        if k.generation == 0
+                            && !b.mutable
+                            && (b.kind != BindingKind::Pattern || b.tuple_init.is_some()) =>
+                    {
+                        Some(format!("{LOCAL_KEY_PREFIX}{}@{}{}", b.name, b.span.start, k.path))
+                    }
+                    _ => None,
                 }
-                Some(format!("{}{}", binding_type_name(b.ty?)?, k.path))
             }
-            KeyRoot::Local(_) => None,
             KeyRoot::Static(n) => Some(format!("static {n}{}", k.path)),
+            KeyRoot::ThreadLocal(_) => None,
         }
+    }
+}
+
+/// `Arc::clone(&x)`, `Rc::clone(&x)`: another handle to the same value.
+fn is_shared_clone_call(text: &str) -> bool {
+    matches!(
+        text,
+        "Arc::clone"
+            | "Rc::clone"
+            | "std::sync::Arc::clone"
+            | "std::rc::Rc::clone"
+            | "sync::Arc::clone"
+            | "rc::Rc::clone"
+    )
+}
+
+/// `Arc::new(…)`, `Rc::new(…)`, `Arc::from(…)`: a value whose `clone()` shares it.
+fn is_shared_new_call(text: &str) -> bool {
+    let mut segs = text.rsplit("::");
+    let func = segs.next().unwrap_or("");
+    let ty = segs.next().unwrap_or("");
+    matches!(ty, "Arc" | "Rc") && matches!(func, "new" | "from")
+}
+
+/// `Lazy::force(&L)`, `LazyLock::force(&L)`: the value `L` holds.
+fn is_lazy_force_call(text: &str) -> bool {
+    let mut segs = text.rsplit("::");
+    segs.next() == Some("force") && matches!(segs.next(), Some("Lazy" | "LazyLock" | "LazyCell"))
+}
+
+/// A method that hands back (a reference to) the value it is called on, so the lock is the
+/// same: `.as_ref()`, `.deref()`, `OnceLock::get_or_init(…)`, `.get().unwrap()`,
+/// `.expect(…)`.
+fn lock_handle_method(name: &str, nargs: usize) -> bool {
+    match nargs {
+        0 => matches!(name, "as_ref" | "deref" | "get" | "unwrap" | "force"),
+        1 => matches!(name, "get_or_init" | "expect"),
+        _ => false,
+    }
+}
+
+/// `Arc<…>`, `Rc<…>`, behind references: a type whose `clone()` shares the value.
+fn is_shared_pointer_type(ty: &syn::Type) -> bool {
+    type_last_name(ty).is_some_and(|n| n == "Arc" || n == "Rc")
+}
+
+/// The last segment of a type's path, references seen through: `Arc` for `&Arc<Mutex<T>>`.
+fn type_last_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => type_last_name(&r.elem),
+        syn::Type::Paren(p) => type_last_name(&p.elem),
+        syn::Type::Group(g) => type_last_name(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
     }
 }
 

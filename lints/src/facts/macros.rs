@@ -115,7 +115,12 @@ fn splice_item_macros(items: &mut Vec<Item>) {
     for item in old {
         match item {
             Item::Macro(m) if m.ident.is_none() && macro_name(&m.mac) != "macro_rules" => {
-                match parse_items(m.mac.tokens.clone()) {
+                let tokens = if macro_name(&m.mac) == "lazy_static" {
+                    lazy_statics(m.mac.tokens.clone())
+                } else {
+                    m.mac.tokens.clone()
+                };
+                match parse_items(tokens) {
                     Some(inner) if !inner.is_empty() => items.extend(inner),
                     _ => items.push(Item::Macro(m)),
                 }
@@ -123,6 +128,25 @@ fn splice_item_macros(items: &mut Vec<Item>) {
             other => items.push(other),
         }
     }
+}
+
+/// The body of `lazy_static! { static ref NAME: TYPE = EXPR; … }` as ordinary `static` items:
+/// each `ref` right after `static` is dropped, so `NAME` is a static of type `TYPE` (what
+/// `*NAME` dereferences to) and locking it is locking that static.
+fn lazy_statics(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::TokenTree;
+    let mut out = Vec::new();
+    let mut after_static = false;
+    for t in tokens {
+        let is_ref = matches!(&t, TokenTree::Ident(i) if i == "ref");
+        if !(after_static && is_ref) {
+            after_static = matches!(&t, TokenTree::Ident(i) if i == "static");
+            out.push(t);
+        } else {
+            after_static = false;
+        }
+    }
+    out.into_iter().collect()
 }
 
 fn parse_items(tokens: TokenStream) -> Option<Vec<Item>> {
@@ -383,6 +407,16 @@ mod tests {
         let out = expanded("cfg_rt! { pub fn spawn() {} } macro_rules! m { () => {} }");
         assert!(out.starts_with("pub fn spawn"), "{out}");
         assert!(out.contains("macro_rules"), "{out}");
+    }
+
+    #[test]
+    fn lazy_static_bodies_are_statics() {
+        let out = expanded(
+            "lazy_static::lazy_static! { static ref A: Mutex<u8> = Mutex::new(0); #[doc = \"b\"] pub static ref B: u8 = 1; }",
+        );
+        assert!(out.starts_with("static A : Mutex < u8 > = Mutex :: new (0) ;"), "{out}");
+        assert!(out.contains("pub static B : u8 = 1 ;"), "{out}");
+        assert!(!out.contains("ref"), "{out}");
     }
 
     #[test]

@@ -23,6 +23,18 @@ crate::declare_lint! {
     /// `log`'s and `tracing`'s `info!`…, with `target:` keys and `%`/`?` fields) count like
     /// any other expression.
     ///
+    /// A lock is the same lock under another name: a local that is a clone of an `Arc` or
+    /// `Rc` holding it (`let a2 = Arc::clone(&a);`, `let s = self.state.clone();` with `state:
+    /// Arc<Mutex<…>>`, a clone of a clone, `let me = self.clone();` in a method taking `self:
+    /// &Arc<Self>`) or a reference to it (`let m = &self.m;`), never
+    /// reassigned; and a lock in a static, whichever way it is declared: `static`,
+    /// `lazy_static! { static ref M: Mutex<…> = …; }`, `once_cell`'s `Lazy` or std's
+    /// `LazyLock` (`M.lock()`), a `OnceLock` (`M.get_or_init(…)` and `M.get().unwrap()` are
+    /// one lock), and `thread_local!` (`M.with(|m| …)` runs its closure on the spot, its `m` is
+    /// this thread's lock, so locking it again inside, or in a function called there that
+    /// calls `M.with` too, is a re-lock). A static's declared type makes parking_lot's
+    /// `M.lock()`, which has no `unwrap()`, a lock.
+    ///
     /// Only re-locks that wait forever whatever other threads do are reported: any second
     /// acquisition of a mutex (std, parking_lot, spin, tokio, async-lock, futures), and on a
     /// read-write lock `write()` after anything and anything after `write()`. Two `read()`s are
@@ -42,8 +54,13 @@ crate::declare_lint! {
     /// wakes up.
     ///
     /// ### Known problems
-    /// Locks are compared by the path written (`self.state`), so two names for one lock
-    /// (`let a = m.clone();`) are not seen as the same. A guard released on some paths only
+    /// Locks are compared by the path written (`self.state`), seen through the names above. A
+    /// `.clone()` counts as the same lock only when the file shows the value is an `Arc` or
+    /// `Rc` (a local built by `Arc::new`, a declared type, or a field every struct of the file
+    /// declares so): another type's `clone()` may copy the value into a new lock. A local
+    /// declared `mut`, a name bound by a pattern other than a tuple, a struct holding a clone
+    /// (`let s = Shared { m: m.clone() }`), and a `.get()` on anything but a static or a
+    /// `OnceLock` field (a pool hands out a new value each time) are not followed. A guard released on some paths only
     /// counts as released, and a guard moved out of its binding on one path (`let g = if c
     /// { g0 } else { drop(g0); m.lock()… }`) is followed on each path separately. A guard
     /// used by value in a closure (`|| drop(g)`) goes with the closure. A lock of the crate's
@@ -138,6 +155,12 @@ fn direct(cx: &FileCx<'_>, locks: &LockFacts, a: &Acquisition, h: GuardId) -> Di
         .label(held.span, first_label(cx, locks, h));
     d = with_via(cx, d, locks, held);
     d = with_via(cx, d, locks, a);
+    if a.lock_text != held.lock_text && a.via.is_none() && held.via.is_none() {
+        d = d.note(format!(
+            "`{}` and `{}` name the same lock (a clone of an `Arc`, a reference, or the value of a lazy static shares it)",
+            a.lock_text, held.lock_text
+        ));
+    }
     finish(cx, d, locks, h, held, false)
 }
 

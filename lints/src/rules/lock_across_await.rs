@@ -8,8 +8,8 @@ crate::declare_lint! {
     /// ### What it does
     /// Finds a guard of a synchronous lock that is still alive at an `.await` of the same
     /// `async fn` or `async` block: `std::sync::Mutex`/`RwLock`, `parking_lot` and `spin` locks
-    /// (the type is read from the field declaration, the constructor or the parameter type,
-    /// resolved through `use`), and `x.lock().unwrap()` / `x.read().unwrap()` on a type the file
+    /// (the type is read from the field declaration, the constructor, the parameter type or
+    /// the static's type, `lazy_static!` ones included, resolved through `use`), and `x.lock().unwrap()` / `x.read().unwrap()` on a type the file
     /// does not show (only std-like locks return a `Result` there). Async locks
     /// (`tokio::sync`, `async_lock`, `futures::lock`, `async_std::sync`) are taken with `.await`
     /// and are never reported.

@@ -1,6 +1,6 @@
 use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
-use crate::facts::locks::{in_opposite_branches, AcqMode, CalleeLock, GuardId, LockFacts};
+use crate::facts::locks::{in_opposite_branches, AcqMode, CalleeLock, GuardId, LockFacts, LOCAL_KEY_PREFIX};
 use crate::facts::{Callee, ClosureCtx, FnId};
 use crate::registry::Rule;
 use crate::source::Span;
@@ -14,7 +14,23 @@ crate::declare_lint! {
     ///
     /// Locks are compared across functions by their owner's type and field path: `self.log`
     /// in `impl Bank` and `bank.log` with `bank: &Bank` are both `Bank.log`; a `static` is its
-    /// name. "While holding" follows guard scopes as `double_lock` does (a guard dropped before
+    /// name, whether declared as a `static`, in `lazy_static!`, or as a `Lazy`/`LazyLock`/
+    /// `OnceLock` (parking_lot's `M.lock()`, without `unwrap()`, counts by the static's type).
+    /// A local that is a clone of an `Arc` holding a lock, or a reference to one, is that lock
+    /// (`let s = self.state.clone();` is `self.state`, as `double_lock` sees it).
+    ///
+    /// Locks made by one call of a function (`let a = Arc::new(Mutex::new(…))`, a parameter
+    /// `a: &Mutex<…>`) are compared only within that call, between two of its bodies of which
+    /// one at least is spawned (`thread::spawn(move || …)`, a scoped thread, `tokio::spawn(async
+    /// move { … })`) and that run at once: the thread takes `a2` (a clone of `a`) then `b2`
+    /// while its parent takes `b` then `a`, or two spawned threads take the clones in opposite
+    /// orders. A spawned body runs from its spawn to its handle's first `join()` or `.await`
+    /// (to the end of its scope for a scoped thread); code of the parent after that, or whose
+    /// locks are both taken before the spawn, does not run beside it. One body taking both
+    /// orders one after the other, or two calls of the function (each has its own locks), are
+    /// not reported. A `thread_local!` lock is never compared: each thread has its own.
+    ///
+    /// "While holding" follows guard scopes as `double_lock` does (a guard dropped before
     /// the second lock does not count), and calls to functions of the same file that lock are
     /// followed at any depth, as `double_lock` follows them (a label at each call down to the
     /// lock). Each inverted pair is reported once, at the later of the two second acquisitions,
@@ -49,9 +65,13 @@ crate::declare_lint! {
     /// ### Known problems
     /// Calls are followed only into functions of the same file (not other files or crates, not
     /// through `dyn Trait`, callbacks, or closures stored and called later), up to eight calls
-    /// deep. Cycles of more than four locks are not looked for.
-    /// Locks reached through locals whose type is not written (`let inner = self.inner.clone()`),
-    /// through method calls or through indexing are not named and so not compared. Two values of
+    /// deep. Cycles of more than four locks are not looked for, nor cycles through locks local
+    /// to a function. Locks reached through method calls or through indexing are not named and
+    /// so not compared, nor a clone of a value the file does not show is an `Arc` or `Rc` (see
+    /// `double_lock`). One spawned body that takes both orders, spawned once per iteration of a
+    /// loop (`for i in 0..2 { spawn(move || if i == 0 { a, b } else { b, a }) }`), is one body
+    /// and is not reported; nor are a parent's locks taken before a spawn in a loop, which the
+    /// next iteration's thread can run beside; a join in a branch counts as a join. Two values of
     /// one type share their locks' names (`a.log` and `b.log` are both `Bank.log`): the same
     /// field locked on two objects is never compared (the classic `transfer(a, b)` inversion is
     /// not found), while two different fields are compared as if on one object. Paths that can
@@ -106,7 +126,7 @@ pub fn collect(cx: &FileCx<'_>) {
             if owns_both(cx, locks, a.fn_id, a.context, &[ha.site, a.site]) {
                 continue;
             }
-            cx.export(ExportedFact::LockOrder(LockEdge {
+            cx.export(ExportedFact::LockOrder(Box::new(LockEdge {
                 first: first.clone(),
                 second: second.clone(),
                 first_text: ha.lock_text.clone(),
@@ -120,7 +140,9 @@ pub fn collect(cx: &FileCx<'_>) {
                 via: None,
                 in_fn: in_fn(a.fn_id),
                 steps: Vec::new(),
-            }));
+                context: a.context,
+                spawned: locks.spawned.get(&a.context).copied(),
+            })));
         }
     }
     for call in &locks.calls {
@@ -138,7 +160,7 @@ pub fn collect(cx: &FileCx<'_>) {
                 if in_body && owns_both(cx, locks, call.fn_id, ha.context, &[ha.site, inner.site]) {
                     continue;
                 }
-                cx.export(ExportedFact::LockOrder(LockEdge {
+                cx.export(ExportedFact::LockOrder(Box::new(LockEdge {
                     first: first.clone(),
                     second: second.clone(),
                     first_text: ha.lock_text.clone(),
@@ -152,7 +174,9 @@ pub fn collect(cx: &FileCx<'_>) {
                     via: Some(call.text.clone()),
                     in_fn: in_fn(call.fn_id),
                     steps: steps(cx, locks, &cl),
-                }));
+                    context: call.context,
+                    spawned: locks.spawned.get(&call.context).copied(),
+                })));
             }
         }
     }
@@ -286,7 +310,8 @@ fn cycles<'e>(
 ) -> Vec<Vec<&'e LockEdge>> {
     let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for &(a, b) in edges.keys() {
-        if a != b {
+        // Locks local to a call pair only across a spawn (see `run_beside`): not followed here.
+        if a != b && !a.starts_with(LOCAL_KEY_PREFIX) && !b.starts_with(LOCAL_KEY_PREFIX) {
             next.entry(a).or_default().push(b);
         }
     }
@@ -403,7 +428,7 @@ fn cycle_diagnostic(cycle: &[&LockEdge]) -> Diagnostic {
         .label(here.first_span, format!("`{}` is locked first here", here.first_text));
     d = with_steps(d, here);
     for e in ordered.iter().filter(|e| !std::ptr::eq(**e, here)) {
-        d = d.label(e.first_span, format!("in `{}`, `{}` is locked first", e.in_fn, e.first_text));
+        d = d.label(e.first_span, format!("{}, `{}` is locked first", place(e), e.first_text));
         let then = match &e.via {
             Some(call) => format!("then `{call}` locks `{}` while it is held", e.second_text),
             None => format!("then `{}` is locked while it is held", e.second_text),
@@ -436,6 +461,35 @@ fn with_steps(mut d: Diagnostic, e: &LockEdge) -> Diagnostic {
     d
 }
 
+/// Where an edge is, for labels: "in `start`", or "in what `start` spawns".
+fn place(e: &LockEdge) -> String {
+    match e.spawned {
+        Some(_) => format!("in what `{}` spawns", e.in_fn),
+        None => format!("in `{}`", e.in_fn),
+    }
+}
+
+/// The edge names a lock local to one call of a function (`let a = Arc::new(Mutex::new(…))`,
+/// or a clone of it moved into a spawned closure).
+fn is_local(e: &LockEdge) -> bool {
+    e.first.starts_with(LOCAL_KEY_PREFIX) || e.second.starts_with(LOCAL_KEY_PREFIX)
+}
+
+/// Two edges on locks local to one call of a function are on the same locks only within that
+/// call: in two bodies of it (the function, the closures and async blocks in it) of which one
+/// at least is spawned, and that run at once: a spawned body from its spawn to its `join()`,
+/// another from its first lock to its second. One body taking both orders runs them one after
+/// the other.
+fn run_beside(f: &LockEdge, r: &LockEdge) -> bool {
+    let runs = |e: &LockEdge| e.spawned.map_or((e.first_span.start, e.second_span.end), |s| (s.start, s.end));
+    let ((fs, fe), (rs, re)) = (runs(f), runs(r));
+    f.first_span.file == r.first_span.file
+        && f.context != r.context
+        && (f.spawned.is_some() || r.spawned.is_some())
+        && fs < re
+        && rs < fe
+}
+
 /// The edge is one side of ordered locking: the opposite order is taken in another branch of
 /// the same test that orders the objects (`if a.id < b.id { a, b } else { b, a }`), so this
 /// order is taken only when the test says so.
@@ -450,6 +504,9 @@ fn can_deadlock(f: &LockEdge, r: &LockEdge) -> bool {
     if !f.first_mode.excludes(r.second_mode) || !r.first_mode.excludes(f.second_mode) {
         return false;
     }
+    if (is_local(f) || is_local(r)) && !run_beside(f, r) {
+        return false;
+    }
     !f.gates.iter().any(|(g, fm)| r.gates.iter().any(|(h, rm)| g == h && fm.excludes(*rm)))
 }
 
@@ -462,23 +519,37 @@ fn diagnostic(here: &LockEdge, there: &LockEdge) -> Diagnostic {
         Some(call) => format!("`{call}` locks `{}` while `{}` is held", here.second_text, here.first_text),
         None => format!("`{}` is locked here while `{}` is held", here.second_text, here.first_text),
     };
+    let there_place = place(there);
     let there_label = match &there.via {
         Some(call) => {
-            format!("in `{}`, `{call}` locks `{}` while `{}` is held", there.in_fn, there.second_text, there.first_text)
+            format!("{there_place}, `{call}` locks `{}` while `{}` is held", there.second_text, there.first_text)
         }
-        None => format!("in `{}`, `{}` is locked while `{}` is held", there.in_fn, there.second_text, there.first_text),
+        None => format!("{there_place}, `{}` is locked while `{}` is held", there.second_text, there.first_text),
     };
     let mut d = Diagnostic::new(&LOCK_ORDER_INVERSION, here.second_span, message)
         .primary_label(primary)
         .label(here.first_span, format!("`{}` is locked first here", here.first_text))
-        .label(there.first_span, format!("in `{}`, `{}` is locked first", there.in_fn, there.first_text))
+        .label(there.first_span, format!("{there_place}, `{}` is locked first", there.first_text))
         .label(there.second_span, there_label);
     d = with_steps(d, here);
-    d = with_steps(d, there)
-        .note(format!(
-            "a thread in `{}` holding `{}` and a thread in `{}` holding `{}` each wait for the other's lock forever",
-            here.in_fn, here.first_text, there.in_fn, there.first_text
-        ))
+    d = with_steps(d, there).note(format!(
+        "a thread {} holding `{}` and a thread {there_place} holding `{}` each wait for the other's lock forever",
+        place(here),
+        here.first_text,
+        there.first_text
+    ));
+    let renamed: Vec<String> = [(&here.first_text, &there.second_text), (&here.second_text, &there.first_text)]
+        .into_iter()
+        .filter(|(x, y)| x != y)
+        .map(|(x, y)| format!("`{x}` and `{y}`"))
+        .collect();
+    if !renamed.is_empty() && is_local(here) {
+        d = d.note(format!(
+            "{} name the same lock (clones of one `Arc`, or one local borrowed by both)",
+            renamed.join(", and ")
+        ));
+    }
+    d = d
         .help(format!(
             "take the two locks in the same order on every path (e.g. always `{}` before `{}`), or guard both with one lock",
             there.first_text, there.second_text

@@ -39,7 +39,10 @@ crate::declare_lint! {
     /// from `.unwrap()` or `.await`), and a lock that is local to the function: built there
     /// (`let lock = RwLock::new(…)`, or in an `Arc`) and only ever locked, never cloned, passed,
     /// borrowed out or used in a closure or async block, so no other thread can be waiting to
-    /// write it (a single-threaded test of the lock itself).
+    /// write it (a single-threaded test of the lock itself), or a `thread_local!` lock (no
+    /// other thread can reach it). Locks in statics (`static`, `lazy_static!`, `Lazy`,
+    /// `LazyLock`, `OnceLock`) and other names for one lock (an `Arc`'s clone, a reference) are
+    /// seen as `double_lock` sees them.
     ///
     /// ### Why is this bad
     /// The first read holds the lock while the second one waits for its turn. Alone, the second
@@ -244,11 +247,15 @@ fn finish(
     d
 }
 
-/// The lock is a local of its function that no other thread or task can reach, so no writer
-/// can be waiting for it: `let lock = RwLock::new(…)` (or `Arc::new(RwLock::new(…))`), and
+/// The lock is a `thread_local!` one, or a local of its function that no other thread or task
+/// can reach, so no writer can be waiting for it: `let lock = RwLock::new(…)` (or `Arc::new(RwLock::new(…))`), and
 /// every use of `lock` is a method call on it (not `clone()`) in the function's own flow, not
 /// in a closure, an async block or a spawned body.
 fn is_function_local(cx: &FileCx<'_>, key: &LockKey) -> bool {
+    if matches!(key.root, KeyRoot::ThreadLocal(_)) {
+        // Each thread has its own: no other thread can queue a writer on it.
+        return true;
+    }
     let KeyRoot::Local(b) = key.root else { return false };
     if !key.path.is_empty() {
         return false;

@@ -197,7 +197,7 @@ pub fn map_key<'c>(
             )),
         },
         KeyRoot::SelfValue => None,
-        KeyRoot::Static(_) => Some((key.clone(), global.cloned())),
+        KeyRoot::Static(_) | KeyRoot::ThreadLocal(_) => Some((key.clone(), global.cloned())),
         KeyRoot::Local(b) => {
             let pos = params.iter().position(|p| *p == Some(*b))?;
             let arg = call.args.get(pos)?.as_ref()?;
@@ -217,7 +217,7 @@ pub fn map_key<'c>(
 /// A key a caller can rewrite: rooted at `self`, a parameter or a `static`.
 fn mappable(facts: &Facts<'_>, key: &LockKey) -> bool {
     match key.root {
-        KeyRoot::SelfValue | KeyRoot::Static(_) => true,
+        KeyRoot::SelfValue | KeyRoot::Static(_) | KeyRoot::ThreadLocal(_) => true,
         KeyRoot::Local(b) => facts.binding(b).kind == BindingKind::Param,
     }
 }
