@@ -3,6 +3,7 @@ use crate::diagnostic::Diagnostic;
 use crate::facts::locks::{
     Acquisition, CalleeLock, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason,
 };
+use crate::facts::test_attrs::is_deadlock_test;
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -43,6 +44,10 @@ crate::declare_lint! {
     /// that explains each kind of lock. parking_lot's `read_recursive()`, reentrant mutexes
     /// (`ReentrantMutex`) and `try_lock()`-style calls (they fail instead of waiting) are not
     /// reported.
+    ///
+    /// A test about deadlocks is left alone: a test whose name or code names a deadlock
+    /// (`test_mutex_deadlock_reentrant`, a detector's `check_deadlock()`), since it deadlocks a
+    /// thread on purpose to see the deadlock detected (parking_lot's own tests do this).
     ///
     /// An `if let` scrutinee's temporary lives through the `else` block before edition 2024
     /// (the package's edition is read), and only through the `then` block from 2024 on.
@@ -110,14 +115,14 @@ crate::declare_lint! {
 pub fn check(cx: &FileCx<'_>) {
     let locks = cx.locks();
     for a in &locks.acquisitions {
-        if a.is_try {
+        if a.is_try || is_deadlock_test(cx.facts, a.fn_id) {
             continue;
         }
         if let Some(h) = deadlock(locks, &a.held, a, a.key.as_ref()) {
             cx.report(direct(cx, locks, a, h));
         }
     }
-    for call in &locks.calls {
+    for call in locks.calls.iter().filter(|c| !is_deadlock_test(cx.facts, c.fn_id)) {
         let inner = locks.callee_locks(cx.facts, call);
         let found = inner.iter().find_map(|cl| {
             let a = &locks.acquisitions[cl.acq];

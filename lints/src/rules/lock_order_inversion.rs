@@ -1,6 +1,7 @@
 use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
 use crate::facts::locks::{in_opposite_branches, AcqMode, CalleeLock, GuardId, LockFacts, LOCAL_KEY_PREFIX};
+use crate::facts::test_attrs::is_deadlock_test;
 use crate::facts::{Callee, ClosureCtx, FnId};
 use crate::registry::Rule;
 use crate::source::Span;
@@ -55,6 +56,9 @@ crate::declare_lint! {
     ///   or `self`, or a private `&self` method the file calls only as `self.method(…)` from
     ///   such methods (up to three callers deep). No other thread can hold either lock while
     ///   it runs.
+    /// - neither is taken in a test about deadlocks (its name or code names one, as
+    ///   `test_mutex_deadlock_ab` or a detector's `check_deadlock()`): it takes locks in opposite
+    ///   orders on purpose, to see the deadlock detected.
     ///
     /// ### Why is this bad
     /// Two threads (or tasks) running the two paths at once can each take their first lock and
@@ -113,7 +117,7 @@ pub fn collect(cx: &FileCx<'_>) {
     let mut seen = HashSet::new();
     let in_fn = |f| cx.facts.func(f).name.clone();
     for a in &locks.acquisitions {
-        if a.is_try {
+        if a.is_try || is_deadlock_test(cx.facts, a.fn_id) {
             continue;
         }
         let Some(second) = &a.global else { continue };
@@ -145,7 +149,7 @@ pub fn collect(cx: &FileCx<'_>) {
             })));
         }
     }
-    for call in &locks.calls {
+    for call in locks.calls.iter().filter(|c| !is_deadlock_test(cx.facts, c.fn_id)) {
         let call_context = locks.fn_contexts.get(&call.fn_id).copied();
         for cl in locks.callee_locks(cx.facts, call) {
             let Some(second) = &cl.global else { continue };

@@ -1,6 +1,7 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::facts::locks::{Acquisition, Conflict, GuardId, KeyRoot, LockFacts, LockFamily, LockKey, LockType};
+use crate::facts::test_attrs::is_deadlock_test;
 use crate::facts::{BindingKind, ClosureCtx, Flow};
 use crate::registry::Rule;
 use crate::rules::double_lock::{first_label, holder_word};
@@ -42,7 +43,9 @@ crate::declare_lint! {
     /// write it (a single-threaded test of the lock itself), or a `thread_local!` lock (no
     /// other thread can reach it). Locks in statics (`static`, `lazy_static!`, `Lazy`,
     /// `LazyLock`, `OnceLock`) and other names for one lock (an `Arc`'s clone, a reference) are
-    /// seen as `double_lock` sees them.
+    /// seen as `double_lock` sees them. A test about deadlocks (its name or code names one,
+    /// as `test_rwlock_deadlock_reentrant` or a detector's `check_deadlock()`) locks on purpose
+    /// and is left alone, as `double_lock` leaves it.
     ///
     /// ### Why is this bad
     /// The first read holds the lock while the second one waits for its turn. Alone, the second
@@ -106,7 +109,7 @@ fn policy(ty: &LockType) -> Option<Policy> {
 pub fn check(cx: &FileCx<'_>) {
     let locks = cx.locks();
     for a in &locks.acquisitions {
-        if a.is_try {
+        if a.is_try || is_deadlock_test(cx.facts, a.fn_id) {
             continue;
         }
         let Some((h, policy)) = read_read(cx, locks, &a.held, a, a.key.as_ref()) else { continue };
@@ -133,7 +136,7 @@ pub fn check(cx: &FileCx<'_>) {
         }
         cx.report(finish(cx, d, locks, h, policy, false));
     }
-    for call in &locks.calls {
+    for call in locks.calls.iter().filter(|c| !is_deadlock_test(cx.facts, c.fn_id)) {
         let inner = locks.callee_locks(cx.facts, call);
         let found = inner.iter().find_map(|cl| {
             let a = &locks.acquisitions[cl.acq];
