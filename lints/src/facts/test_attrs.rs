@@ -96,6 +96,30 @@ fn cfg_mentions_test(tokens: proc_macro2::TokenStream, negated: bool) -> bool {
     false
 }
 
+/// A test about deadlocks, whose locks wait forever on purpose: a test function (or test code)
+/// whose name or body names a deadlock in an identifier (`test_mutex_deadlock_reentrant`, a
+/// detector's `check_deadlock()` or `assert_deadlock(1)`, a `deadlocked` flag). parking_lot's
+/// deadlock detector is tested by deadlocking a thread and asserting that it is detected.
+pub fn is_deadlock_test(facts: &super::Facts<'_>, f: super::FnId) -> bool {
+    let func = facts.func(f);
+    if func.test_attr.is_none() && !func.ctx.is_test {
+        return false;
+    }
+    names_deadlock(&func.name) || mentions_deadlock(quote::ToTokens::to_token_stream(func.body))
+}
+
+fn names_deadlock(ident: &str) -> bool {
+    ident.split('_').any(|w| w.to_ascii_lowercase().starts_with("deadlock"))
+}
+
+fn mentions_deadlock(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => names_deadlock(&i.to_string()),
+        proc_macro2::TokenTree::Group(g) => mentions_deadlock(g.stream()),
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,28 +166,4 @@ mod tests {
         assert!(test_attr(&attrs("#[inline]"), &[], dummy).is_none());
         assert!(test_attr(&attrs("#[rstest]"), &["rstest".into()], dummy).is_some());
     }
-}
-
-/// A test about deadlocks, whose locks wait forever on purpose: a test function (or test code)
-/// whose name or body names a deadlock in an identifier (`test_mutex_deadlock_reentrant`, a
-/// detector's `check_deadlock()` or `assert_deadlock(1)`, a `deadlocked` flag). parking_lot's
-/// deadlock detector is tested by deadlocking a thread and asserting that it is detected.
-pub fn is_deadlock_test(facts: &super::Facts<'_>, f: super::FnId) -> bool {
-    let func = facts.func(f);
-    if func.test_attr.is_none() && !func.ctx.is_test {
-        return false;
-    }
-    names_deadlock(&func.name) || mentions_deadlock(quote::ToTokens::to_token_stream(func.body))
-}
-
-fn names_deadlock(ident: &str) -> bool {
-    ident.split('_').any(|w| w.to_ascii_lowercase().starts_with("deadlock"))
-}
-
-fn mentions_deadlock(tokens: proc_macro2::TokenStream) -> bool {
-    tokens.into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => names_deadlock(&i.to_string()),
-        proc_macro2::TokenTree::Group(g) => mentions_deadlock(g.stream()),
-        _ => false,
-    })
 }
