@@ -120,6 +120,7 @@ pub fn condition(lint: &str) -> Option<Cond> {
         // (`spawn`, `spawn_blocking`, `spawn_local`, `Builder::spawn`, a scope's `s.spawn`).
         "detached_spawn"
         | "unbounded_spawn_in_loop"
+        | "unbounded_library_accept_loop"
         | "task_dropped_on_spawn"
         | "joinset_dropped"
         | "early_exit_leaks_tasks"

@@ -29,6 +29,7 @@ pub mod static_mut;
 pub mod task_dropped_on_spawn;
 pub mod test_leaks_spawn;
 pub mod unbounded_channel;
+pub mod unbounded_library_accept_loop;
 pub mod unbounded_spawn_in_loop;
 pub mod uncancellable_loop;
 pub mod undocumented_shared_type;
@@ -62,6 +63,7 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&sleep_for_unseen_work::SLEEP_FOR_UNSEEN_WORK, sleep_for_unseen_work::check),
     (&static_mut::STATIC_MUT, static_mut::check),
     (&unbounded_channel::UNBOUNDED_CHANNEL, unbounded_channel::check),
+    (&unbounded_library_accept_loop::UNBOUNDED_LIBRARY_ACCEPT_LOOP, unbounded_library_accept_loop::check),
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
     (&send_sync_impl_unbounded::SEND_SYNC_IMPL_UNBOUNDED, send_sync_impl_unbounded::check),
     (&undocumented_unsafe_send_sync::UNDOCUMENTED_UNSAFE_SEND_SYNC, undocumented_unsafe_send_sync::check),

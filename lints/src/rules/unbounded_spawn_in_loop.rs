@@ -33,6 +33,15 @@ crate::declare_lint! {
     /// - A loop over a terminal's key presses (crossterm's `EventStream`) is not outside input
     ///   in this sense: a person paces it.
     ///
+    /// - An async task per connection of an accept loop in a library (a file under `src/`
+    ///   other than `src/main.rs` and `src/bin/`) is left to the `pedantic` lint
+    ///   `unbounded_library_accept_loop`: a server library's task per connection is its design,
+    ///   each task holds a socket that the open-file limit counts, and the limit belongs to the
+    ///   application that knows its machine (a `tower` concurrency limit, a proxy). Reviewers
+    ///   split evenly on warp's serve loops. An application's own accept loop, a thread per
+    ///   connection anywhere (a stack and an OS thread each, and `thread::spawn` panics when
+    ///   the OS refuses one), and lines and datagrams anywhere (no file descriptor caps those)
+    ///   are reported here.
     /// - A diagnostics endpoint (a console, a metrics, debug or admin server, named so by its
     ///   module, its function or its type: `console/server.rs`, `serve_metrics`,
     ///   `impl DebugServer`) serves the operator's own tools, usually on a local address; the
@@ -85,6 +94,19 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &FileCx<'_>) {
+    for (spawn, lp, input) in unbounded_spawns(cx) {
+        if library_accept_task(cx, spawn, input) {
+            continue;
+        }
+        report(cx, &UNBOUNDED_SPAWN_IN_LOOP, spawn, lp, input);
+    }
+}
+
+/// The spawns that start one thread or task per piece of outside input, with no bound in
+/// sight, and what the input is. Shared with `unbounded_library_accept_loop`, which reports the
+/// accept loops of library code that this lint leaves out.
+pub(super) fn unbounded_spawns<'c, 'a>(cx: &'c FileCx<'a>) -> Vec<(&'c Spawn<'a>, &'c LoopFacts<'a>, Input)> {
+    let mut found = Vec::new();
     for spawn in &cx.facts.spawns {
         // Test code, examples and benchmarks are exempt: their inputs are fixtures of a known,
         // small size, or the demo's own client.
@@ -98,8 +120,29 @@ pub fn check(cx: &FileCx<'_>) {
         if loop_has_bound(lp) || joined_in_same_iteration(cx, spawn, lp) || serves_operator_tools(cx, spawn) {
             continue;
         }
-        report(cx, spawn, lp, input);
+        found.push((spawn, lp, input));
     }
+    found
+}
+
+/// A task (not a thread) per connection of a library's accept loop: reported by
+/// `unbounded_library_accept_loop` instead. A thread costs a stack and an OS thread, and
+/// `thread::spawn` panics when the OS refuses one, so threads stay here.
+pub(super) fn library_accept_task(cx: &FileCx<'_>, spawn: &Spawn<'_>, input: Input) -> bool {
+    input == Input::Connections && !spawn.spawner.is_thread() && in_library(cx)
+}
+
+/// A file of a library: under the package's `src/`, but not the binary's root (`src/main.rs`)
+/// or a file of `src/bin/`. A server library cannot know how many connections its users'
+/// machines take; the limit is the application's (a `tower` concurrency limit, a proxy). A
+/// module of a binary-only package (`src/server.rs` declared by `src/main.rs`) is taken for
+/// library code too: the lint then says nothing rather than something wrong.
+fn in_library(cx: &FileCx<'_>) -> bool {
+    // By the path's last `src` folder: the path is shown relative to where the run started,
+    // which may be inside or above the package.
+    let parts: Vec<_> = cx.source.path.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    let Some(src) = parts.iter().rposition(|p| p == "src") else { return false };
+    !matches!(parts.get(src + 1).map(|p| p.as_ref()), Some("main.rs" | "bin") | None)
 }
 
 /// The innermost enclosing loop (in the same function and spawn body), when its input size
@@ -164,7 +207,7 @@ fn name_words(name: &str) -> Vec<String> {
 
 /// What a loop takes from outside the process each time round; it names the finding.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Input {
+pub(super) enum Input {
     Connections,
     Lines,
     Datagrams,
@@ -397,12 +440,18 @@ fn joined_in_same_iteration(cx: &FileCx<'_>, spawn: &Spawn<'_>, lp: &LoopFacts<'
     })
 }
 
-fn report(cx: &FileCx<'_>, spawn: &Spawn<'_>, lp: &LoopFacts<'_>, input: Input) {
+pub(super) fn report(
+    cx: &FileCx<'_>,
+    lint: &'static crate::registry::Lint,
+    spawn: &Spawn<'_>,
+    lp: &LoopFacts<'_>,
+    input: Input,
+) {
     let what = if spawn.spawner.is_thread() { "thread" } else { "task" };
     let item = input.item();
     let (one, all) = input.taken();
     let mut d = Diagnostic::new(
-        &UNBOUNDED_SPAWN_IN_LOOP,
+        lint,
         spawn.callee_span,
         format!("`{}` starts one {what} per {one}, with no limit on how many run at once", spawn.api),
     )
