@@ -23,9 +23,10 @@
 //! be written is a warning, and `--no-cache` turns it off.
 
 use crate::discover::RustFile;
+pub use crate::stamp::Stamp;
+use crate::stamp::{build_identity, now_nanos, write_atomically};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use taskcheck_lints::prefilter::{Needs, Prefilter};
 use taskcheck_lints::{all_lints, FileAnalysis, FileId, Levels, PackageInfo};
@@ -96,43 +97,6 @@ pub struct Probe {
     stamp: Option<Stamp>,
 }
 
-/// What the file system says of a file, to tell without reading it that it has not changed.
-#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
-    len: u64,
-    modified: i128,
-    changed: i128,
-    inode: u64,
-}
-
-impl Stamp {
-    pub fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let ns = |secs: i64, nanos: i64| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
-            Some(Stamp {
-                len: metadata.len(),
-                modified: ns(metadata.mtime(), metadata.mtime_nsec()),
-                changed: ns(metadata.ctime(), metadata.ctime_nsec()),
-                inode: metadata.ino(),
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
-            Some(Stamp { len: metadata.len(), modified, changed: modified, inode: 0 })
-        }
-    }
-}
-
-/// How long before a run's start a file must have last changed for its stamp to be trusted.
-const RACY_NANOS: i128 = 1_000_000_000;
-
-fn now_nanos() -> i128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128)
-}
-
 impl Cache {
     /// The cache under `target_directory`, or an empty one when there is none yet or it cannot
     /// be read.
@@ -170,7 +134,7 @@ impl Cache {
         let entry = self.stored.get(file.path.to_str()?)?;
         // Only the modification time can be racy: a later write moves it, and setting it back
         // by hand moves the change time, which the stamp compares too.
-        let trusted = entry.stamp == Some(stamp) && stamp.modified < entry.started - RACY_NANOS;
+        let trusted = entry.stamp == Some(stamp) && stamp.settled_before(entry.started);
         trusted.then(|| Probe { path: key(&file.path), content: entry.content.clone(), stamp: Some(stamp) })
     }
 
@@ -234,7 +198,9 @@ impl Cache {
         entries.retain(|path, _| !self.fresh.contains_key(path) && Path::new(path).is_file());
         entries.extend(self.fresh);
         let store = Store { format: FORMAT, build: self.build, entries };
-        write_atomically(&location, &store)
+        postcard::to_stdvec(&store)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| write_atomically(&location, &bytes))
             .map_err(|e| format!("could not write the cache {}: {e}", location.display()))
     }
 }
@@ -280,42 +246,4 @@ pub fn package_key(package: &PackageInfo, levels: &Levels, test_attributes: &[St
         test_attributes.join(","),
     ));
     format!("{:016x}", xxh3_64(text.as_bytes()))
-}
-
-/// The tool's version and the running binary's size and modification time: a different build
-/// may analyse differently, so it starts with an empty cache.
-fn build_identity() -> String {
-    let binary = std::env::current_exe().and_then(std::fs::metadata).ok();
-    let stamp = binary.map(|m| {
-        let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-        format!("{}-{}", m.len(), modified.map(|d| d.as_nanos()).unwrap_or(0))
-    });
-    format!("{} {}", env!("CARGO_PKG_VERSION"), stamp.unwrap_or_default())
-}
-
-/// Writes to a temporary file beside `location` and renames it over, so that a reader (or a
-/// concurrent run) sees the old cache or the new one, never half of one. Tags the `taskcheck`
-/// folder as a cache for backup tools and for taskcheck's own walk.
-fn write_atomically(location: &Path, store: &Store) -> std::io::Result<()> {
-    let dir = location.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tag = dir.join("CACHEDIR.TAG");
-    if !tag.exists() {
-        std::fs::write(
-            &tag,
-            "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by cargo-taskcheck.\n",
-        )?;
-    }
-    let mut temp = tempfile_in(dir)?;
-    let bytes = postcard::to_stdvec(store).map_err(std::io::Error::other)?;
-    temp.1.write_all(&bytes)?;
-    temp.1.sync_all().ok();
-    std::fs::rename(&temp.0, location)
-}
-
-fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let name = format!(".cache.bin.{}.tmp", std::process::id());
-    let path = dir.join(name);
-    let file = std::fs::File::create(&path)?;
-    Ok((path, file))
 }

@@ -22,6 +22,7 @@ pub mod outcome;
 pub mod output;
 pub mod precision;
 pub mod run;
+mod stamp;
 mod suggest;
 
 pub use taskcheck_lints as lints;

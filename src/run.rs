@@ -23,7 +23,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
     let mut fixed = None;
     loop {
         let mut sources = SourceMap::default();
-        let mut plan = discover::discover(&cli.input, &cwd, &mut sources)?;
+        let mut plan = discover::discover(&cli.input, &cwd, &mut sources, !cli.run.no_cache)?;
         if fixed.is_none() {
             for warning in &plan.warnings {
                 eprintln!("warning: {warning}");

@@ -46,7 +46,8 @@ fn analyse(dir: &Path, cache: bool, levels: &[(Level, &str)]) -> (Vec<String>, C
         no_cargo_metadata: false,
     };
     let mut sources = SourceMap::default();
-    let mut plan = discover::discover(&input, dir, &mut sources).expect("discovery");
+    // The module memory is the binary's (see `module_memory_follows_a_changed_declaration`).
+    let mut plan = discover::discover(&input, dir, &mut sources, false).expect("discovery");
     // The package's own `target/`, whatever target directory the caller's environment names
     // (`cargo metadata` reports a global `CARGO_TARGET_DIR`, which every test would share).
     plan.target_directory = Some(dir.join("target"));
@@ -380,4 +381,39 @@ fn the_cache_follows_cargo_target_dir() {
         }
         assert!(!dir.path().join("target").exists(), "{args:?}: the package's own target/ was used");
     }
+}
+
+/// The binary keeps what each module file declares (`<target>/taskcheck/modules.bin`) so that
+/// a rerun need not read the crate roots and `mod.rs` files again; a declaration that changes
+/// is read again, both ways, and `--no-cache` neither reads nor writes that memory.
+#[test]
+fn module_memory_follows_a_changed_declaration() {
+    const ACCEPT_LOOP: &str = "pub fn serve(listener: std::net::TcpListener) {\n    loop {\n        \
+                               let (socket, _) = listener.accept().unwrap();\n        \
+                               std::thread::spawn(move || drop(socket));\n    }\n}\n";
+    let dir = Project::with_files("remembered", &[("src/lib.rs", "mod tests;\n"), ("src/tests.rs", ACCEPT_LOOP)]);
+    let target = dir.path().join("target");
+    let run = || {
+        let out = dir.run_with(".", &["--format", "short"], &[("CARGO_TARGET_DIR", target.as_os_str())]);
+        out.stdout.lines().filter(|l| l.contains("[unbounded_spawn_in_loop]")).count()
+    };
+    let memory = target.join("taskcheck/modules.bin");
+    age(dir.path());
+    assert_eq!(run(), 1);
+    assert!(memory.is_file(), "the first run keeps what lib.rs declares");
+    assert_eq!(run(), 1, "from the memory");
+
+    dir.file("src/lib.rs", "#[cfg(test)]\nmod tests;\n");
+    age(dir.path());
+    assert_eq!(run(), 0, "tests.rs is test code now");
+    assert_eq!(run(), 0, "from the memory");
+
+    dir.file("src/lib.rs", "mod tests;\n");
+    age(dir.path());
+    assert_eq!(run(), 1, "and production code again");
+
+    std::fs::remove_file(&memory).expect("remove the memory");
+    let out = dir.run_with(".", &["--no-cache", "--format", "short"], &[("CARGO_TARGET_DIR", target.as_os_str())]);
+    assert_eq!(out.stdout.lines().filter(|l| l.contains("[unbounded_spawn_in_loop]")).count(), 1);
+    assert!(!memory.exists(), "--no-cache writes no memory");
 }

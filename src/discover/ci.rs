@@ -231,7 +231,7 @@ mod tests {
                 no_cargo_metadata: false,
             };
             let mut sources = SourceMap::default();
-            let plan = crate::discover::discover(&input, dir, &mut sources).expect("discovery");
+            let plan = crate::discover::discover(&input, dir, &mut sources, false).expect("discovery");
             let shown: Vec<String> =
                 plan.ci_files.iter().map(|id| sources.get(*id).path().to_string_lossy().replace('\\', "/")).collect();
             shown

@@ -73,15 +73,16 @@ pub struct Unlisted {
     pub reason: String,
 }
 
-/// Finds the files to check. `cwd` is the directory relative paths are taken from and shown
-/// against; manifests and CI files are added to `sources`.
 /// Under the package's `examples/` or `benches/` folder, where cargo finds its example and
 /// benchmark programs.
 fn is_example_path(path: &Path, root: &Path) -> bool {
     path.starts_with(root.join("examples")) || path.starts_with(root.join("benches"))
 }
 
-pub fn discover(input: &InputArgs, cwd: &Path, sources: &mut SourceMap) -> Result<Plan, Error> {
+/// Finds the files to check. `cwd` is the directory relative paths are taken from and shown
+/// against; manifests and CI files are added to `sources`. With `remember`, what module files declare is kept under the target directory for the next
+/// run (`--no-cache` turns it off, with the analysis cache).
+pub fn discover(input: &InputArgs, cwd: &Path, sources: &mut SourceMap, remember: bool) -> Result<Plan, Error> {
     let mut extra = ExtraFiles { sources, cwd, added: HashMap::new() };
     let mut plan = if input.paths.is_empty() {
         cargo::discover(input, cwd, &mut extra)?
@@ -90,7 +91,7 @@ pub fn discover(input: &InputArgs, cwd: &Path, sources: &mut SourceMap) -> Resul
     };
     plan.finish();
     // Before the run computes the prefilter and the cache keys, which depend on it.
-    test_modules::mark(&mut plan);
+    test_modules::mark(&mut plan, remember);
     Ok(plan)
 }
 
@@ -221,7 +222,7 @@ mod tests {
         );
         for plan_input in [input(&[], &["a"]), input(&[Path::new("a/src")], &[])] {
             let mut sources = SourceMap::default();
-            let plan = discover(&plan_input, &root, &mut sources).expect("discovery");
+            let plan = discover(&plan_input, &root, &mut sources, false).expect("discovery");
             assert_eq!(shown(&sources, plan.root_manifest).as_deref(), Some("Cargo.toml"), "{plan_input:?}");
             let ci: Vec<_> = plan.ci_files.iter().map(|id| shown(&sources, Some(*id)).unwrap_or_default()).collect();
             assert_eq!(ci, [".github/workflows/ci.yml"], "{plan_input:?}");

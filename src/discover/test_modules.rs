@@ -17,6 +17,8 @@
 
 use super::module_decls::{declarations_in, Declaration};
 use super::Plan;
+use crate::stamp::{build_identity, now_nanos, write_atomically, Stamp};
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -24,9 +26,14 @@ use std::path::{Component, Path, PathBuf};
 /// so real trees stop far sooner), and how deep inline modules are followed.
 pub(super) const MAX_DEPTH: usize = 32;
 
-/// Marks the plan's files that a declaring file makes test code.
-pub(super) fn mark(plan: &mut Plan) {
+/// Marks the plan's files that a declaring file makes test code. With `remember`, what each
+/// declaring file declares is kept under the target directory ([`Memory`]), so that a rerun
+/// reads and lexes only the declaring files that changed.
+pub(super) fn mark(plan: &mut Plan, remember: bool) {
     use rayon::prelude::*;
+    let memory_file = remember.then(|| plan.target_directory.as_deref().map(|t| t.join(MEMORY_FILE))).flatten();
+    let memory = memory_file.as_deref().map(Memory::open).unwrap_or_default();
+    let started = now_nanos();
     let mut modules = Modules::default();
     // The declaring candidates of the plan's files (which include, in practice, those of the
     // declaring files themselves) are read and scanned in parallel first: crate roots and
@@ -37,16 +44,91 @@ pub(super) fn mark(plan: &mut Plan) {
         .filter(|f| !f.is_test_file && !f.is_example_file)
         .flat_map(|f| declaring_candidates(&normalise(&f.path)))
         .collect();
-    let scanned: Vec<(PathBuf, Declared)> = candidates
+    let scanned: Vec<(PathBuf, Declared, Option<Remembered>)> = candidates
         .into_par_iter()
         .map(|parent| {
-            let files = declared_files(&parent);
-            (parent, files)
+            // Most candidates do not exist; those that do are read only when they changed.
+            let Some(stamp) = std::fs::metadata(&parent).ok().and_then(|m| Stamp::of(&m)) else {
+                return (parent, Declared::Nothing, None);
+            };
+            if let Some(known) = memory.recall(&parent, stamp) {
+                return (parent, known.declared.clone(), Some(known.clone()));
+            }
+            let declared = declared_files(&parent);
+            let fresh = Remembered { stamp, started, declared: declared.clone() };
+            (parent, declared, Some(fresh))
         })
         .collect();
-    modules.declared.extend(scanned);
+    let mut kept = Memory::new(memory.build.clone());
+    for (parent, declared, remembered) in scanned {
+        if let (Some(r), Some(key)) = (remembered, parent.to_str()) {
+            kept.entries.insert(key.to_string(), r);
+        }
+        modules.declared.insert(parent, declared);
+    }
+    if let Some(location) = memory_file {
+        if kept.entries != memory.entries {
+            // An optimisation only: a memory that cannot be written is rebuilt next time.
+            let _ = kept.save(&location);
+        }
+    }
     for file in plan.files.iter_mut().filter(|f| !f.is_test_file && !f.is_example_file) {
         file.is_test_file = modules.is_test(&normalise(&file.path), 0);
+    }
+}
+
+/// The memory's file under the target directory, beside the analysis cache.
+const MEMORY_FILE: &str = "taskcheck/modules.bin";
+/// Bumped when [`Remembered`] changes shape.
+const MEMORY_FORMAT: u32 = 1;
+
+/// What each declaring file declared when an earlier run read it, by its path: trusted while
+/// the file's stamp is the same and it had settled before that run started (as the analysis
+/// cache trusts a file's stamp). A memory of another build, or one that cannot be read, is
+/// empty.
+#[derive(Serialize, Deserialize)]
+struct Memory {
+    format: u32,
+    build: String,
+    entries: HashMap<String, Remembered>,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+struct Remembered {
+    stamp: Stamp,
+    /// When the run that read the file started.
+    started: i128,
+    declared: Declared,
+}
+
+impl Default for Memory {
+    fn default() -> Self {
+        Memory::new(build_identity())
+    }
+}
+
+impl Memory {
+    fn new(build: String) -> Memory {
+        Memory { format: MEMORY_FORMAT, build, entries: HashMap::new() }
+    }
+
+    fn open(location: &Path) -> Memory {
+        let build = build_identity();
+        std::fs::read(location)
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<Memory>(&bytes).ok())
+            .filter(|m| m.format == MEMORY_FORMAT && m.build == build)
+            .unwrap_or_else(|| Memory::new(build))
+    }
+
+    fn recall(&self, parent: &Path, stamp: Stamp) -> Option<&Remembered> {
+        let known = self.entries.get(parent.to_str()?)?;
+        (known.stamp == stamp && stamp.settled_before(known.started)).then_some(known)
+    }
+
+    fn save(&self, location: &Path) -> std::io::Result<()> {
+        let bytes = postcard::to_stdvec(self).map_err(std::io::Error::other)?;
+        write_atomically(location, &bytes)
     }
 }
 
@@ -94,6 +176,7 @@ impl Modules {
 }
 
 /// What a candidate declaring file declares, as far as test code goes.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 enum Declared {
     /// Nothing: the file does not exist, cannot be read, or declares no module file.
     Nothing,
