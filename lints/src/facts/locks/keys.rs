@@ -11,7 +11,7 @@
 //! types, never the guards the pass tracks.
 
 use super::kinds::local_lock_type;
-use super::{call_path_text, strip_parens, Pass};
+use super::pass::{call_path_text, strip_parens, Pass};
 use crate::facts::{BindingId, BindingKind};
 use syn::Expr;
 
