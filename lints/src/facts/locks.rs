@@ -20,20 +20,40 @@
 //! 3. Calls are then followed ([`calls`]): functions that only call lockers are analysed too, a
 //!    function returning a guard makes each call of it an acquisition, and each function gets a
 //!    summary of what it may lock through calls of any depth (a bounded fixpoint).
+//!
+//! # Modules
+//! This file only re-exports; the code is in:
+//! - [`kinds`]: lock families and kinds, acquisition modes, lock methods, what a resolved path
+//!   names, and the [`conflict`] of two acquisitions of one lock. Pure tables, no tree.
+//! - [`sites`]: the [`LockSite`]s the walk records and the typing of their receivers, through
+//!   the [`LockTypeEnv`] the walk provides (part 1). Uses `kinds`.
+//! - [`keys`]: lock identity, [`LockKey`] and its name across functions (aliases, shallow
+//!   clones, statics, thread-locals), as methods of the pass. Uses `kinds` and `pass`.
+//! - [`records`]: what the pass records and the lints read ([`LockFacts`], [`Acquisition`],
+//!   [`Guard`], [`HeldAwait`], [`HeldWait`], [`HeldCall`]…), with [`LockFacts::conflicts`].
+//!   Uses `kinds`, `keys`, and `calls` for the summary type.
+//! - [`pass`]: [`collect`] and the per-body guard walk (part 2), itself split into
+//!   `pass::control` (evaluation order, scopes, branches, loops, closures), `pass::guards` (where
+//!   a guard value goes) and `pass::acquire` (acquisitions, waits, awaits, calls). Uses all of
+//!   the above.
+//! - [`calls`]: calls followed through the file, per-function summaries and
+//!   [`LockFacts::callee_locks`] (part 3). Uses `keys` and `records`.
+//!
+//! The lints name these items as `crate::facts::locks::…`; only [`calls`] is a public module.
 
 pub mod calls;
-pub use calls::SummaryLock;
-mod kinds;
-mod sites;
-pub use kinds::{conflict, lock_method, lock_type_named, AcqMode, Conflict, LockFamily, LockKind, LockType};
-pub use sites::{lock_in_place, receiver_lock_type, LockSite, LockTypeEnv};
 mod keys;
-pub use keys::{KeyRoot, LockKey, LOCAL_KEY_PREFIX};
+mod kinds;
 mod pass;
-pub use pass::collect;
 mod records;
-pub use calls::CalleeLock;
+mod sites;
+
+pub use calls::{CalleeLock, SummaryLock};
+pub use keys::{KeyRoot, LockKey, LOCAL_KEY_PREFIX};
+pub use kinds::{conflict, lock_method, lock_type_named, AcqMode, Conflict, LockFamily, LockKind, LockType};
+pub use pass::collect;
 pub use records::{
     in_opposite_branches, AcqId, Acquisition, Guard, GuardId, HeldAwait, HeldCall, HeldWait, Holder, LockFacts,
     OrderBranch, Release, ReleaseKind, SpawnRun, TempReason,
 };
+pub use sites::{lock_in_place, receiver_lock_type, LockSite, LockTypeEnv};

@@ -14,7 +14,8 @@
 //! - [`LockFacts::callee_locks`]: what a recorded call's callee may lock, from its summary,
 //!   in the caller's terms ([`CalleeLock`]), for the lints.
 
-use super::{AcqId, GuardId, HeldCall, KeyRoot, LockFacts, LockKey};
+use super::keys::{KeyRoot, LockKey};
+use super::records::{AcqId, GuardId, HeldCall, LockFacts};
 use crate::facts::{BindingId, BindingKind, Callee, Facts, FnId};
 use std::collections::{HashMap, HashSet};
 use syn::Pat;

@@ -40,7 +40,7 @@ pub struct LockKey {
 }
 
 /// How [`LockKey`]s rooted at a local of the function begin as names across functions
-/// ([`Acquisition::global`]): `local a@120.state`.
+/// ([`super::Acquisition::global`]): `local a@120.state`.
 pub const LOCAL_KEY_PREFIX: &str = "local ";
 
 impl Pass<'_, '_> {

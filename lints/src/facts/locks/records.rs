@@ -8,8 +8,8 @@
 //! them without the machinery of the walk.
 
 use super::calls::SummaryLock;
+use super::keys::LockKey;
 use super::kinds::{conflict, AcqMode, Conflict, LockKind, LockType};
-use super::LockKey;
 use crate::facts::{BindingId, FnId};
 use crate::source::Span;
 use std::collections::HashMap;
