@@ -23,16 +23,16 @@
 //!
 //! # Modules
 //! This file only re-exports; the code is in:
-//! - [`kinds`]: lock families and kinds, acquisition modes, lock methods, what a resolved path
+//! - `kinds`: lock families and kinds, acquisition modes, lock methods, what a resolved path
 //!   names, and the [`conflict`] of two acquisitions of one lock. Pure tables, no tree.
-//! - [`sites`]: the [`LockSite`]s the walk records and the typing of their receivers, through
+//! - `sites`: the [`LockSite`]s the walk records and the typing of their receivers, through
 //!   the [`LockTypeEnv`] the walk provides (part 1). Uses `kinds`.
-//! - [`keys`]: lock identity, [`LockKey`] and its name across functions (aliases, shallow
+//! - `keys`: lock identity, [`LockKey`] and its name across functions (aliases, shallow
 //!   clones, statics, thread-locals), as methods of the pass. Uses `kinds` and `pass`.
-//! - [`records`]: what the pass records and the lints read ([`LockFacts`], [`Acquisition`],
+//! - `records`: what the pass records and the lints read ([`LockFacts`], [`Acquisition`],
 //!   [`Guard`], [`HeldAwait`], [`HeldWait`], [`HeldCall`]…), with [`LockFacts::conflicts`].
 //!   Uses `kinds`, `keys`, and `calls` for the summary type.
-//! - [`pass`]: [`collect`] and the per-body guard walk (part 2), itself split into
+//! - `pass`: [`collect`] and the per-body guard walk (part 2), itself split into
 //!   `pass::control` (evaluation order, scopes, branches, loops, closures), `pass::guards` (where
 //!   a guard value goes) and `pass::acquire` (acquisitions, waits, awaits, calls). Uses all of
 //!   the above.
