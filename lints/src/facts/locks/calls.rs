@@ -11,8 +11,11 @@
 //! - [`summarize`]: what each function may lock, by a key relative to its `self`, a parameter
 //!   or a `static`, through calls of any depth, computed to a fixpoint (bounded by
 //!   [`MAX_CHAIN`] calls, so recursion ends).
+//! - [`LockFacts::callee_locks`]: what a recorded call's callee may lock, from its summary,
+//!   in the caller's terms ([`CalleeLock`]), for the lints.
 
-use super::{has_receiver, AcqId, HeldCall, KeyRoot, LockFacts, LockKey};
+use super::keys::{KeyRoot, LockKey};
+use super::records::{AcqId, GuardId, HeldCall, LockFacts};
 use crate::facts::{BindingId, BindingKind, Callee, Facts, FnId};
 use std::collections::{HashMap, HashSet};
 use syn::Pat;
@@ -156,7 +159,9 @@ pub fn params_of(facts: &Facts<'_>, f: FnId) -> Vec<Option<BindingId>> {
         .iter()
         .filter_map(|i| match i {
             syn::FnArg::Typed(t) => Some(match &*t.pat {
-                Pat::Ident(p) => facts.binding_at(super::span_of_span(func.ident_span.file, p.ident.span())),
+                Pat::Ident(p) => {
+                    facts.binding_at(crate::facts::walk::span_of_span(func.ident_span.file, p.ident.span()))
+                }
                 _ => None,
             }),
             syn::FnArg::Receiver(_) => None,
@@ -372,6 +377,83 @@ pub fn summarize(out: &mut LockFacts, facts: &Facts<'_>) {
         }
     }
     out.summaries = sums;
+}
+
+/// A lock taken by a called function, in the caller's terms.
+#[derive(Clone, Debug)]
+pub struct CalleeLock {
+    /// The acquisition inside the callee.
+    pub acq: AcqId,
+    pub key: LockKey,
+    pub global: Option<String>,
+    /// The caller's guards still alive when the callee takes it: a guard moved into the call
+    /// counts only while the callee's parameter still holds it (not moved on or dropped
+    /// before).
+    pub held: Vec<GuardId>,
+    /// The calls inside the callee that lead to the acquisition (indices into
+    /// [`LockFacts::calls`], outermost first); empty when the callee locks in its own body.
+    pub chain: Vec<usize>,
+}
+
+impl LockFacts {
+    /// The blocking acquisitions `call`'s callee makes, in its own body or through the calls it
+    /// makes (closures and async blocks it creates excluded), with keys rewritten into the
+    /// caller's terms: `self.x` stays `self.x` for `self.method()` and becomes `self.peer.x` for
+    /// `self.peer.method()`, a parameter becomes the argument passed, a static stays. The
+    /// shortest chains come first.
+    pub fn callee_locks(&self, facts: &Facts<'_>, call: &HeldCall) -> Vec<CalleeLock> {
+        let Some(callee) = call.callee else { return Vec::new() };
+        if facts.func(callee).sig.asyncness.is_some() && !call.awaited {
+            // Calling an `async fn` only makes its future: its locks are taken when it runs.
+            return Vec::new();
+        }
+        let Some(summary) = self.summaries.get(&callee) else { return Vec::new() };
+        let params = params_of(facts, callee);
+        let mut out = Vec::new();
+        for s in summary {
+            let Some((key, global)) = map_key(call, &params, &s.key, s.global.as_ref()) else { continue };
+            let a = &self.acquisitions[s.acq];
+            let held = call
+                .held
+                .iter()
+                .copied()
+                .filter(|g| match call.moved.iter().find(|(m, _)| m == g) {
+                    None => true,
+                    // Deeper down, a guard moved into the call is not followed: it counts as
+                    // released.
+                    Some(_) if !s.chain.is_empty() => false,
+                    Some((_, pos)) => match params.get(*pos).copied().flatten() {
+                        Some(p) => !facts.uses_of(p).any(|u| u.span.start < a.span.start && lets_go(&u.flow)),
+                        None => false,
+                    },
+                })
+                .collect();
+            out.push(CalleeLock { acq: s.acq, key, global, held, chain: s.chain.clone() });
+        }
+        out.sort_by_key(|c| c.chain.len());
+        out
+    }
+}
+
+/// A use that moves a value on or drops it.
+fn lets_go(flow: &crate::facts::Flow<'_>) -> bool {
+    use crate::facts::Flow;
+    matches!(
+        flow,
+        Flow::Dropped(_)
+            | Flow::Forgotten(_)
+            | Flow::Let(_)
+            | Flow::Assigned(_)
+            | Flow::Argument(_)
+            | Flow::Stored
+            | Flow::PushedInto(_)
+            | Flow::Returned
+            | Flow::Discarded
+    )
+}
+
+fn has_receiver(facts: &Facts<'_>, f: FnId) -> bool {
+    facts.func(f).sig.inputs.iter().any(|i| matches!(i, syn::FnArg::Receiver(_)))
 }
 
 #[cfg(test)]

@@ -1,0 +1,363 @@
+//! What the pass records where a lock is taken or a lock may be reached: a lock-method call
+//! ([`Acquisition`]), a call of a guard-returning wrapper of the file, a condition-variable
+//! wait, an `.await`, and a call of a function of the file that may lock ([`HeldCall`]), each
+//! with the guards alive at that point.
+//!
+//! It is separate from the walk ([`super::control`]), which says when these points are
+//! reached, and from [`super::guards`], which follows the guard an acquisition produces.
+
+use super::{call_path_text, strip_parens, After, Pass};
+use crate::facts::flow::Node;
+use crate::facts::locks::calls;
+use crate::facts::locks::keys::{KeyRoot, LockKey};
+use crate::facts::locks::kinds::{AcqMode, LockFamily, LockKind, LockType};
+use crate::facts::locks::records::{Acquisition, GuardId, HeldAwait, HeldCall, Holder};
+use crate::facts::walk::{expr_text, span_of_span};
+use syn::Expr;
+
+/// A call that may run a function of this file (see [`Pass::call_shape`]).
+struct CallShape<'a> {
+    name: String,
+    is_method: bool,
+    /// The receiver's lock path, when it is not `self`.
+    receiver: Option<LockKey>,
+    receiver_ty: Option<String>,
+    receiver_text: String,
+    args: Vec<&'a Expr>,
+}
+
+impl CallShape<'_> {
+    /// The call as written, short: `self.flush()`, `read_block(…)`.
+    fn text(&self) -> String {
+        let dots = if self.args.is_empty() { "" } else { "…" };
+        if self.is_method {
+            format!("{}.{}({dots})", self.receiver_text, self.name)
+        } else {
+            format!("{}({dots})", self.name)
+        }
+    }
+}
+
+impl<'p, 'a> Pass<'p, 'a> {
+    pub(super) fn acquire(&mut self, e: &'a Expr, site_idx: usize) {
+        let site = &self.facts.lock_sites[site_idx];
+        let parent = self.anc.iter().rev().skip(1).find_map(|n| match n {
+            Node::Expr(Expr::Paren(_) | Expr::Group(_)) => None,
+            Node::Expr(p) => Some(Some(*p)),
+            _ => Some(None),
+        });
+        let parent = parent.flatten();
+        let blocking_method = site.call.method.to_string().starts_with("blocking_");
+        if site.ty.is_some_and(|t| t.family == LockFamily::Local) && parent.is_some_and(pins_future) {
+            // `Box::pin(lock.write())` on a lock of this crate: a lock future polled by hand,
+            // not a blocking acquisition.
+            return;
+        }
+        let site_ty = site.ty.map(|mut t| {
+            if t.family == LockFamily::Local {
+                let awaited = matches!(parent, Some(Expr::Await(_)));
+                t.family = if awaited { LockFamily::UnknownAsync } else { LockFamily::UnknownSync };
+            }
+            t
+        });
+        let (ty, type_known) = match site_ty {
+            Some(t) => {
+                if t.family.is_async() && !site.is_try && !blocking_method && !matches!(parent, Some(Expr::Await(_))) {
+                    // A lock future that is not awaited here: not an acquisition.
+                    return;
+                }
+                let fits = match t.kind {
+                    LockKind::Mutex | LockKind::Reentrant => site.mode == AcqMode::Exclusive,
+                    LockKind::RwLock => site.mode != AcqMode::Exclusive,
+                };
+                if !fits {
+                    return;
+                }
+                (t, true)
+            }
+            None => {
+                // `try_lock().unwrap()` is tokio's API too: no evidence of a blocking lock.
+                if site.is_try {
+                    return;
+                }
+                let kind = if site.mode == AcqMode::Exclusive { LockKind::Mutex } else { LockKind::RwLock };
+                let family = match parent {
+                    Some(Expr::MethodCall(m))
+                        if matches!(m.method.to_string().as_str(), "unwrap" | "expect" | "unwrap_or_else")
+                            && std::ptr::eq(&*m.receiver, e) =>
+                    {
+                        LockFamily::UnknownSync
+                    }
+                    Some(Expr::Await(_)) => LockFamily::UnknownAsync,
+                    _ => return,
+                };
+                (LockType { family, kind, name: "" }, false)
+            }
+        };
+        let receiver: &'a Expr = &site.call.receiver;
+        let key = self.lock_key(receiver);
+        let global = key.as_ref().and_then(|k| self.global_key(k));
+        let lock_text = expr_text(receiver);
+        let method = site.call.method.to_string();
+        let call_text = format!("{lock_text}.{method}()");
+        self.record(
+            e,
+            Acquisition {
+                site: site_idx,
+                fn_id: self.fn_id,
+                context: self.context,
+                span: self.span(e),
+                lock_text,
+                method,
+                key,
+                global,
+                ty,
+                type_known,
+                mode: site.mode,
+                is_try: site.is_try,
+                held: self.st.live.clone(),
+                guard: None,
+                order: self.order.clone(),
+                via: None,
+                call_text,
+            },
+        );
+    }
+
+    /// A call of a guard-returning wrapper of this file (see [`calls::find_wrappers`]): an
+    /// acquisition of the lock whose guard it returns, in the caller's terms. Whether it was.
+    pub(super) fn wrapper_call(&mut self, e: &'a Expr) -> bool {
+        let Some(shape) = self.call_shape(e) else { return false };
+        let Some(w) = self.wrappers.get(&shape.name) else { return false };
+        if w.is_method != shape.is_method
+            || (shape.receiver.is_some() && (shape.receiver_ty.is_none() || shape.receiver_ty != w.self_ty))
+        {
+            return false;
+        }
+        if shape.is_method
+            && shape.receiver.is_none()
+            && self.self_ty.is_some()
+            && w.self_ty.is_some()
+            && self.self_ty != w.self_ty
+        {
+            // `self.m()` runs a method of the caller's own type.
+            return false;
+        }
+        let awaited = matches!(self.parent_expr(), Some(Expr::Await(_)));
+        if w.is_async && !awaited {
+            // A future that is not awaited here: it locks later, if ever.
+            return true;
+        }
+        let inner = self.out.acquisitions[w.acq].clone();
+        let Some(inner_key) = &inner.key else { return false };
+        let keys: Vec<Option<LockKey>> = shape.args.iter().map(|a| self.lock_key(a)).collect();
+        let globals: Vec<Option<String>> = keys.iter().map(|k| k.as_ref().and_then(|k| self.global_key(k))).collect();
+        let params = calls::params_of(self.facts, w.fn_id);
+        let args = calls::CallArgs {
+            is_method: shape.is_method,
+            receiver: shape.receiver.as_ref(),
+            args: &keys,
+            args_global: &globals,
+        };
+        let Some((key, global)) = calls::map_key(args, &params, inner_key, inner.global.as_ref()) else { return false };
+        let global = match &inner_key.root {
+            KeyRoot::Local(_) => self.global_key(&key),
+            _ => global,
+        };
+        let lock_text = match (&inner_key.root, &shape.receiver) {
+            (KeyRoot::SelfValue | KeyRoot::Static(_) | KeyRoot::ThreadLocal(_), None) => inner.lock_text.clone(),
+            (KeyRoot::SelfValue, Some(_)) => format!("{}{}", shape.receiver_text, inner_key.path),
+            (KeyRoot::Static(_) | KeyRoot::ThreadLocal(_), Some(_)) => inner.lock_text.clone(),
+            (KeyRoot::Local(b), _) => {
+                let pos = params.iter().position(|p| *p == Some(*b));
+                match pos.and_then(|p| shape.args.get(p)) {
+                    Some(a) => format!("{}{}", expr_text(a), inner_key.path),
+                    None => return false,
+                }
+            }
+        };
+        let call_text = shape.text();
+        self.record(
+            e,
+            Acquisition {
+                site: inner.site,
+                fn_id: self.fn_id,
+                context: self.context,
+                span: self.span(e),
+                lock_text,
+                method: shape.name.clone(),
+                key: Some(key),
+                global,
+                ty: inner.ty,
+                type_known: inner.type_known,
+                mode: inner.mode,
+                is_try: false,
+                held: self.st.live.clone(),
+                guard: None,
+                order: self.order.clone(),
+                via: Some(w.acq),
+                call_text,
+            },
+        );
+        true
+    }
+
+    /// The nearest enclosing expression, parentheses skipped.
+    fn parent_expr(&self) -> Option<&'a Expr> {
+        self.anc
+            .iter()
+            .rev()
+            .skip(1)
+            .find_map(|n| match n {
+                Node::Expr(Expr::Paren(_) | Expr::Group(_)) => None,
+                Node::Expr(p) => Some(Some(*p)),
+                _ => Some(None),
+            })
+            .flatten()
+    }
+
+    /// The guard a condvar wait is given: a local holding one (`g`, `&mut g`), or a lock taken
+    /// in the argument itself.
+    pub(super) fn waited_guard(&self, m: &'a syn::ExprMethodCall) -> (Option<GuardId>, Option<usize>) {
+        let Some(mut arg) = m.args.first() else { return (None, None) };
+        while let Expr::Reference(r) = strip_parens(arg) {
+            arg = &r.expr;
+        }
+        let arg = strip_parens(arg);
+        if let Expr::Path(p) = arg {
+            let guard = p.path.get_ident().and_then(|i| self.binding_of(i)).and_then(|b| self.st.guard_of(b));
+            return (guard, None);
+        }
+        let mut inner = arg;
+        loop {
+            if let Some(&site) = self.sites.get(&(inner as *const Expr)) {
+                return (None, Some(site));
+            }
+            inner = match strip_parens(inner) {
+                Expr::MethodCall(c) => &c.receiver,
+                Expr::Try(t) => &t.expr,
+                _ => return (None, None),
+            };
+        }
+    }
+
+    pub(super) fn on_await(&mut self, a: &'a syn::ExprAwait) {
+        if !self.is_async || self.st.live.is_empty() {
+            return;
+        }
+        let span = span_of_span(self.file, a.await_token.span);
+        self.out.awaits.push(HeldAwait { span, held: self.st.live.clone(), stmt: self.stmts.last().copied() });
+    }
+
+    /// The function a call names and how it passes its receiver, when the callee can be one of
+    /// this file: `name(…)`, `self.name(…)`, or a method called on a path whose type the file
+    /// shows (`self.peer.name(…)` with `peer: Peer`, `other.name(…)` with `other: &Self`).
+    fn call_shape(&self, e: &'a Expr) -> Option<CallShape<'a>> {
+        match e {
+            Expr::Call(c) => {
+                let Expr::Path(p) = strip_parens(&c.func) else { return None };
+                let id = p.path.get_ident()?;
+                Some(CallShape {
+                    name: id.to_string(),
+                    is_method: false,
+                    receiver: None,
+                    receiver_ty: None,
+                    receiver_text: String::new(),
+                    args: c.args.iter().collect(),
+                })
+            }
+            Expr::MethodCall(m) => {
+                let is_self = matches!(strip_parens(&m.receiver), Expr::Path(p) if p.path.is_ident("self"));
+                let (receiver, receiver_ty) = if is_self {
+                    (None, None)
+                } else {
+                    let key = self.lock_key(&m.receiver)?;
+                    let ty = self.type_of_key(&key)?;
+                    (Some(key), Some(ty))
+                };
+                Some(CallShape {
+                    name: m.method.to_string(),
+                    is_method: true,
+                    receiver,
+                    receiver_ty,
+                    receiver_text: if is_self { "self".to_string() } else { expr_text(&m.receiver) },
+                    args: m.args.iter().collect(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn held_call(&mut self, e: &'a Expr) {
+        if self.st.unreachable {
+            return;
+        }
+        let Some(shape) = self.call_shape(e) else { return };
+        if !self.lock_fns.contains(shape.name.as_str()) {
+            return;
+        }
+        let text = shape.text();
+        let CallShape { name, is_method, receiver, receiver_ty, args, .. } = shape;
+        let keys: Vec<Option<LockKey>> = args.iter().map(|a| self.lock_key(a)).collect();
+        // Guards moved into this call: released after it, by the scheduled release.
+        let releasing: Vec<GuardId> = self
+            .after
+            .get(&(e as *const Expr))
+            .map(|l| l.iter().filter_map(|w| if let After::Release(g, _, _) = w { Some(*g) } else { None }).collect())
+            .unwrap_or_default();
+        let moved = releasing
+            .into_iter()
+            .filter_map(|g| {
+                let acq_span = self.out.acquisitions[self.out.guards[g].acq].span;
+                let binding = match &self.out.guards[g].holder {
+                    Holder::Binding { binding, .. } => Some(*binding),
+                    Holder::Temporary(_) => None,
+                };
+                args.iter()
+                    .position(|a| {
+                        let s = self.span(*a);
+                        let names_it = match strip_parens(a) {
+                            Expr::Path(p) => {
+                                p.path.get_ident().and_then(|i| self.binding_of(i)) == binding && binding.is_some()
+                            }
+                            _ => false,
+                        };
+                        names_it || (s.start <= acq_span.start && acq_span.end <= s.end)
+                    })
+                    .map(|pos| (g, pos))
+            })
+            .collect();
+        let globals = keys.iter().map(|k| k.as_ref().and_then(|k| self.global_key(k))).collect();
+        let awaited = self.anc.iter().rev().skip(1).find_map(|n| match n {
+            Node::Expr(Expr::Paren(_) | Expr::Group(_)) => None,
+            Node::Expr(p) => Some(matches!(p, Expr::Await(_))),
+            _ => Some(false),
+        }) == Some(true);
+        self.out.calls.push(HeldCall {
+            span: self.span(e),
+            text,
+            name,
+            is_method,
+            receiver,
+            receiver_ty,
+            context: self.context,
+            args: keys,
+            args_global: globals,
+            held: self.st.live.clone(),
+            moved,
+            fn_id: self.fn_id,
+            callee: None,
+            awaited,
+            order: self.order.clone(),
+        });
+    }
+}
+
+/// `Box::pin(x)`, `Pin::new(x)`, `pin!(x)`: `x` is a future to poll, not a value to use.
+fn pins_future(e: &Expr) -> bool {
+    let Expr::Call(c) = e else { return false };
+    matches!(
+        call_path_text(c).as_deref(),
+        Some("Box::pin" | "std::boxed::Box::pin" | "Pin::new" | "std::pin::Pin::new" | "__macro_pin")
+    )
+}
