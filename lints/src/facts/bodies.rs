@@ -35,6 +35,46 @@ pub fn spawned_code<'a>(body: &'a Expr, facts: &Facts<'a>) -> Option<SpawnedCode
     }
 }
 
+/// A closure or `async` block whose whole body is one call of a function defined once in the
+/// same file (`move || run_forever(rx)`, `async move { serve(listener).await }`): that
+/// function's body, and the call. The spawned code is then the function's, which is where its
+/// loop is.
+pub fn only_call<'a>(body: &'a Expr, facts: &Facts<'a>) -> Option<(SpawnedCode<'a>, &'a syn::ExprCall)> {
+    let inner = match body {
+        Expr::Closure(c) => &*c.body,
+        Expr::Async(_) => body,
+        Expr::Paren(p) => return only_call(&p.expr, facts),
+        _ => return None,
+    };
+    let call = sole_call(inner)?;
+    let Expr::Path(p) = &*call.func else { return None };
+    let ident = p.path.get_ident()?;
+    match facts.fn_items.get(&ident.to_string()).map(Vec::as_slice) {
+        Some([block]) => Some((SpawnedCode::Block(block), call)),
+        _ => None,
+    }
+}
+
+/// The call an expression consists of: `f(x)`, `{ f(x) }`, `{ f(x); }`, `async { f(x).await }`,
+/// `f(x)?`-free forms only (a `?` or anything else beside the call is more than the call).
+fn sole_call(e: &Expr) -> Option<&syn::ExprCall> {
+    match e {
+        Expr::Call(c) => Some(c),
+        Expr::Await(a) => sole_call(&a.base),
+        Expr::Paren(p) => sole_call(&p.expr),
+        Expr::Block(b) => sole_stmt_call(&b.block),
+        Expr::Async(a) => sole_stmt_call(&a.block),
+        _ => None,
+    }
+}
+
+fn sole_stmt_call(block: &syn::Block) -> Option<&syn::ExprCall> {
+    match block.stmts.as_slice() {
+        [syn::Stmt::Expr(e, _)] => sole_call(e),
+        _ => None,
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub enum SpawnedCode<'a> {
     Expr(&'a Expr),

@@ -1,7 +1,8 @@
 use crate::context::FileCx;
 use crate::diagnostic::Diagnostic;
-use crate::facts::bodies::{find_endless_loop, observes_shutdown, spawned_code};
+use crate::facts::bodies::{find_endless_loop, observes_shutdown, only_call, spawned_code};
 use crate::facts::handles::{handle_fate, DropKind, HandleFate};
+use crate::facts::walk::expr_text;
 use crate::facts::{Family, Spawn, Spawner};
 use crate::registry::Rule;
 use syn::visit::Visit;
@@ -40,8 +41,11 @@ crate::declare_lint! {
     ///
     /// ### Known problems
     /// The analysis is syntactic. A handle kept in a variable that is later passed elsewhere
-    /// counts as kept. A body that calls a function defined in another file is not looked
-    /// into, so such spawns stay silent. Any identifier that names a shutdown mechanism
+    /// counts as kept. A spawned closure or `async` block that only calls a function defined
+    /// once in the same file (`move || run_forever(rx)`, `async move { serve(l).await }`) is
+    /// looked into, one call deep, and the finding labels the call; a body that does more than
+    /// that call, or calls a method or a function of another file, is not looked into, so such
+    /// spawns stay silent. Any identifier that names a shutdown mechanism
     /// (`shutdown`, `stop`, `cancel`, `token`, `running`…) anywhere in the body counts as a
     /// shutdown check.
     ///
@@ -159,9 +163,17 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Diagnostic> {
     if spawn.spawner == Spawner::Smol && kind != DropKind::Detach {
         return None;
     }
-    let code = spawned_code(spawn.body?, cx.facts)?;
-    let endless = find_endless_loop(cx.file, code)?;
-    if observes_shutdown(code) {
+    let outer = spawned_code(spawn.body?, cx.facts)?;
+    // The loop is in the spawned code, or in the function of the file it only calls
+    // (`move || run_forever(rx)`), whose arguments may carry the shutdown signal too.
+    let (code, endless, via) = match find_endless_loop(cx.file, outer) {
+        Some(endless) => (outer, endless, None),
+        None => {
+            let (code, call) = only_call(spawn.body?, cx.facts)?;
+            (code, find_endless_loop(cx.file, code)?, Some(call))
+        }
+    };
+    if observes_shutdown(code) || (via.is_some() && observes_shutdown(outer)) {
         return None;
     }
     let family = spawn.spawner.family();
@@ -186,6 +198,10 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Diagnostic> {
         d = d.primary_label(drop_label);
     } else {
         d = d.primary_label(format!("this {what} is spawned here")).label(dropped_at, drop_label);
+    }
+    if let Some(call) = via {
+        let name = expr_text(&call.func);
+        d = d.label(cx.span(call), format!("the {what} runs `{name}`, which loops forever"));
     }
     d = d.label(endless.keyword, "this loop has no exit and checks no shutdown signal");
     let help = match family {
