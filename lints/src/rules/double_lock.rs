@@ -78,8 +78,13 @@ crate::declare_lint! {
     /// (`self.peer.total()` with `peer: Peer`; `other.summary()` with `other: &Self` locks
     /// `other`'s lock, not `self`'s). The callee must be the only function of the file with that
     /// name; a lock taken anywhere in it counts, on any path, but not in the closures and async
-    /// blocks it creates. Not seen: functions of other files and crates, calls through `dyn
-    /// Trait` or generic parameters, callbacks, and closures stored and called later. A guard
+    /// blocks it creates. A closure handed to a method runs during the call, while the
+    /// caller's guards are held, when the method is an iterator, `Option`, `Result` or entry
+    /// adaptor, or when the closure borrows `self` or the function's locals and is neither
+    /// `move` nor a spawn's (it is not `'static`, so the method cannot keep it:
+    /// `rows.visit_each(|r| self.rows.lock()…)`). Not seen: functions of other files and
+    /// crates, calls through `dyn Trait` or generic parameters, callbacks that borrow nothing
+    /// or are `move` (they may be kept and run later), and closures stored and called later. A guard
     /// moved into a call is followed one level only. A guard-returning function counts only when
     /// its return type names the guard (`MutexGuard`, `RwLockWriteGuard`, parking_lot's mapped
     /// guards, tokio's owned ones…, or a `Result` of one, not an `Option`) and it locks one

@@ -68,8 +68,10 @@ crate::declare_lint! {
     ///
     /// ### Known problems
     /// Calls are followed only into functions of the same file (not other files or crates, not
-    /// through `dyn Trait`, callbacks, or closures stored and called later), up to eight calls
-    /// deep. Cycles of more than four locks are not looked for, nor cycles through locks local
+    /// through `dyn Trait`, or closures stored and called later), up to eight calls deep. A
+    /// closure handed to a method that borrows `self` or the function's locals (not `move`, not
+    /// a spawn's) runs during the call, under the caller's guards, as `double_lock` explains;
+    /// one that borrows nothing or is `move` is taken to run later. Cycles of more than four locks are not looked for, nor cycles through locks local
     /// to a function. Locks reached through method calls or through indexing are not named and
     /// so not compared, nor a clone of a value the file does not show is an `Arc` or `Rc` (see
     /// `double_lock`). One spawned body that takes both orders, spawned once per iteration of a

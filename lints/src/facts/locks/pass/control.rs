@@ -12,8 +12,9 @@ use super::{
 use crate::facts::flow::Node;
 use crate::facts::locks::records::{GuardId, HeldWait, OrderBranch, ReleaseKind, SpawnRun};
 use crate::facts::walk::span_of_span;
+use crate::facts::Facts;
 use crate::source::Span;
-use syn::visit;
+use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
 
 const MAX_DEPTH: usize = 200;
@@ -122,7 +123,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                     .map(|_| self.waited_guard(m));
                 for a in &m.args {
                     match a {
-                        Expr::Closure(c) if inline => {
+                        Expr::Closure(c) if inline || self.borrowing_callback(a, c) => {
                             if let (Some(key), Some(Pat::Ident(p))) = (&local_key, c.inputs.first()) {
                                 if let Some(b) = self.facts.binding_at(span_of_span(self.file, p.ident.span())) {
                                     self.param_keys.insert(b, key.clone());
@@ -428,6 +429,22 @@ impl<'p, 'a> Pass<'p, 'a> {
         self.anc.pop();
     }
 
+    /// A closure handed to a method that is not a spawn, borrowing the function's locals or
+    /// `self` (not `move`, not `async`): it is not `'static`, so the method cannot keep it past
+    /// the call or hand it to another thread that outlives it, and it runs during the call,
+    /// while the caller's guards are held (`pool.retain_with(|c| self.stats.lock()…)` under a
+    /// guard of `self.pool`). A closure that borrows nothing (`|| STATE.lock()`) may be stored
+    /// and run later (a signal handler), so it stays a body of its own.
+    fn borrowing_callback(&self, e: &'a Expr, c: &'a syn::ExprClosure) -> bool {
+        if c.capture.is_some() || c.asyncness.is_some() || self.spawn_bodies.contains_key(&(e as *const Expr)) {
+            return false;
+        }
+        let start = self.span(e).start;
+        let mut borrows = BorrowsOuter { facts: self.facts, before: start, found: false };
+        borrows.visit_expr(&c.body);
+        borrows.found
+    }
+
     /// A closure or async block that runs later or elsewhere: a body of its own.
     fn nested_body(
         &mut self,
@@ -620,5 +637,32 @@ fn arm_is_failure(p: &Pat) -> bool {
         Pat::Path(p) => p.path.is_ident("None"),
         Pat::Wild(_) => true,
         _ => false,
+    }
+}
+
+/// Whether an expression reads `self` or a local bound before `before` (outside the closure
+/// being looked at).
+struct BorrowsOuter<'f, 'a> {
+    facts: &'f Facts<'a>,
+    before: u32,
+    found: bool,
+}
+
+impl<'ast> Visit<'ast> for BorrowsOuter<'_, '_> {
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        if self.found {
+            return;
+        }
+        if let Expr::Path(p) = e {
+            if p.path.is_ident("self") {
+                self.found = true;
+                return;
+            }
+            if let Some(b) = self.facts.binding_of_expr(e) {
+                self.found = self.facts.binding(b).span.start < self.before;
+                return;
+            }
+        }
+        syn::visit::visit_expr(self, e);
     }
 }
