@@ -1,6 +1,7 @@
 use crate::context::FileCx;
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::facts::{Call, Callee, Flow, FnFacts, FnId, SpawnId, Spawner};
+use crate::facts::handles::{handle_fate, HandleFate};
+use crate::facts::{Call, Callee, Flow, FnFacts, FnId, Spawn, SpawnId, Spawner};
 use crate::source::Span;
 
 mod outcome;
@@ -12,7 +13,9 @@ crate::declare_lint! {
     /// Finds `std::thread::sleep`, `tokio::time::sleep` (and `sleep_until`) and
     /// `async_std::task::sleep` in test code (`#[test]`, `#[tokio::test]`, `#[async_std::test]`,
     /// `#[cfg(test)]` modules and module files declared under a test-only `cfg`, files under
-    /// `tests/`) whose test function spawns threads or tasks itself and waits out the sleep to
+    /// `tests/`) whose test function spawns threads or tasks itself (or calls, before the
+    /// sleep, a helper function of the same file that spawns them and returns while they run:
+    /// the handle dropped, detached, returned or stored) and waits out the sleep to
     /// let that work happen: the first check after the sleep
     /// (an `assert!`-family macro, a helper named `assert_…`/`check_…`, a `connect` to a server
     /// the test started) reads what the other work writes (an atomic, a lock, `try_recv`, a
@@ -244,15 +247,24 @@ fn sleep_bet<'c, 'a>(cx: &'c FileCx<'a>, sleep: &'c Call<'a>, path: &'a str, fn_
         .spawns_in(Some(fn_id))
         .find(|s| before(s.callee_span))
         .or_else(|| cx.facts.spawns_in(Some(fn_id)).next());
-    let (mut reason, other, mut unseen) = match spawn {
-        Some(s) => {
+    let helper = if spawn.is_none() { helper_spawning(cx, fn_id, sleep.callee_span) } else { None };
+    let (mut reason, other, mut unseen) = match (spawn, helper) {
+        (Some(s), _) => {
             let what = if s.spawner.is_thread() { "threads" } else { "tasks" };
             (format!("that spawns {what}"), (s.callee_span, "work started here"), None)
+        }
+        (None, Some((call, s))) => {
+            let what = if s.spawner.is_thread() { "threads" } else { "tasks" };
+            (
+                format!("that spawns {what} through a helper"),
+                (call, "this helper of the file starts work that runs on"),
+                None,
+            )
         }
         // Threads the code under test runs (a pool's workers, a cache's processor) are out of
         // sight: reviewers of real crates found those sleeps as often harmless (the write was
         // eager, the command queued) as bets.
-        None => {
+        (None, None) => {
             // A `static` atomic or lock inside the test counts the test's own calls.
             let sharing = cx.facts.calls_in(Some(fn_id)).find(|c| {
                 let line = cx.source.line_text(cx.source.line_index(c.callee_span.start as usize)).trim_start();
@@ -268,7 +280,11 @@ fn sleep_bet<'c, 'a>(cx: &'c FileCx<'a>, sleep: &'c Call<'a>, path: &'a str, fn_
     if unseen.is_none()
         && path.starts_with("tokio")
         && runs_on_current_thread(cx, func, fn_id)
-        && !cx.facts.spawns_in(Some(fn_id)).any(|s| s.spawner.is_thread() || s.spawner == Spawner::TokioBlocking)
+        && !cx
+            .facts
+            .spawns_in(Some(fn_id))
+            .chain(helper.map(|(_, s)| s))
+            .any(|s| s.spawner.is_thread() || s.spawner == Spawner::TokioBlocking)
     {
         unseen = Some(Unseen::CurrentThread);
         reason = "that spawns tasks on a current-thread runtime".to_string();
@@ -283,6 +299,32 @@ fn sleep_bet<'c, 'a>(cx: &'c FileCx<'a>, sleep: &'c Call<'a>, path: &'a str, fn_
         return None;
     }
     Some(SleepBet { sleep, path, fn_id, reason, other, check, unseen })
+}
+
+/// A call, before `before` in the test, of a helper function of the file (its only function of
+/// that name, not a test) that starts work and lets it run on past its return: the handle is
+/// dropped, detached, returned or stored (`fn start_server() -> Addr { thread::spawn(…);
+/// addr }`). The test started that work, one call away. Returns the call and the spawn.
+fn helper_spawning<'c, 'a>(cx: &'c FileCx<'a>, fn_id: FnId, before: Span) -> Option<(Span, &'c Spawn<'a>)> {
+    cx.facts.calls_in(Some(fn_id)).find_map(|c| {
+        if c.callee_span.start >= before.start || c.ctx.deferred || c.ctx.spawn_body.is_some() {
+            return None;
+        }
+        let Callee::Path { path, .. } = &c.callee else { return None };
+        let name = path.get_ident()?.to_string();
+        let mut named = cx.facts.fns.iter().enumerate().filter(|(_, f)| f.name == name);
+        let (index, helper) = named.next()?;
+        if named.next().is_some() || helper.test_attr.is_some() || helper.self_ty.is_some() {
+            return None;
+        }
+        let runs_on = |s: &&Spawn<'a>| {
+            s.ctx.spawn_body.is_none()
+                && (matches!(s.flow, Flow::Returned | Flow::Stored)
+                    || matches!(handle_fate(cx.file, cx.facts, s), HandleFate::Dropped { .. }))
+        };
+        let spawn = cx.facts.spawns_in(Some(FnId(index as u32))).find(runs_on)?;
+        Some((c.callee_span, spawn))
+    })
 }
 
 /// The diagnostic for a sleep bet, under `lint`.
