@@ -165,6 +165,7 @@ fn direct(cx: &FileCx<'_>, locks: &LockFacts, a: &Acquisition, h: GuardId) -> Di
         .label(held.span, first_label(cx, locks, h));
     d = with_via(cx, d, locks, held);
     d = with_via(cx, d, locks, a);
+    d = with_callback(d, a, held);
     if a.lock_text != held.lock_text && a.via.is_none() && held.via.is_none() {
         d = d.note(format!(
             "`{}` and `{}` name the same lock (a clone of an `Arc`, a reference, or the value of a lazy static shares it)",
@@ -203,6 +204,17 @@ pub(crate) fn with_via(cx: &FileCx<'_>, d: Diagnostic, locks: &LockFacts, a: &Ac
     }
     let name = &cx.facts.func(inner.fn_id).name;
     d.label(inner.span, format!("`{name}` locks `{}` here and returns its guard", inner.lock_text))
+}
+
+/// Says which call runs the closure the second acquisition is in while the guard is held
+/// (`rows.visit_each(…)`), when the guard was taken outside that closure.
+pub(crate) fn with_callback(d: Diagnostic, a: &Acquisition, held: &Acquisition) -> Diagnostic {
+    match &a.callback {
+        Some(callback) if held.callback.as_ref() != Some(callback) => {
+            d.label(callback.0, format!("`{}` runs this closure during the call, while the guard is held", callback.1))
+        }
+        _ => d,
+    }
 }
 
 /// An async lock is held by a task, a blocking one by a thread.

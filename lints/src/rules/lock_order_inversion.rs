@@ -1,6 +1,8 @@
 use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
-use crate::facts::locks::{in_opposite_branches, AcqMode, CalleeLock, GuardId, LockFacts, LOCAL_KEY_PREFIX};
+use crate::facts::locks::{
+    in_opposite_branches, AcqMode, Acquisition, CalleeLock, GuardId, LockFacts, LOCAL_KEY_PREFIX,
+};
 use crate::facts::test_attrs::is_deadlock_test;
 use crate::facts::{Callee, ClosureCtx, FnId};
 use crate::registry::Rule;
@@ -145,7 +147,7 @@ pub fn collect(cx: &FileCx<'_>) {
                 second_span: a.span,
                 via: None,
                 in_fn: in_fn(a.fn_id),
-                steps: Vec::new(),
+                steps: callback_step(ha, a),
                 context: a.context,
                 spawned: locks.spawned.get(&a.context).copied(),
             })));
@@ -190,6 +192,16 @@ pub fn collect(cx: &FileCx<'_>) {
 
 /// The steps from a call down to the lock its callee takes: "`summary` calls
 /// `self.pending()` here", …, "`pending` locks `self.jobs` here".
+/// The call that runs the closure `a` is in, while `held` (taken outside it) is held.
+fn callback_step(held: &Acquisition, a: &Acquisition) -> Vec<(Span, String)> {
+    match &a.callback {
+        Some(callback) if held.callback.as_ref() != Some(callback) => {
+            vec![(callback.0, format!("`{}` runs this closure during the call", callback.1))]
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn steps(cx: &FileCx<'_>, locks: &LockFacts, cl: &CalleeLock) -> Vec<(Span, String)> {
     let mut out: Vec<(Span, String)> = cl
         .chain

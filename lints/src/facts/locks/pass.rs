@@ -114,6 +114,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
                 depth: 0,
                 body_ends: Vec::new(),
                 param_keys: HashMap::new(),
+                callbacks: Vec::new(),
             };
             pass.out.fn_contexts.insert(f, next_context);
             pass.anc.push(Node::FnBody);
@@ -266,6 +267,9 @@ pub(super) struct Pass<'p, 'a> {
     body_ends: Vec<u32>,
     /// Closure parameters that are a lock: `lock` in `LOCAL.with(|lock| …)`.
     pub(super) param_keys: HashMap<BindingId, LockKey>,
+    /// The method calls running the borrowing closures around the current point (see
+    /// [`crate::facts::locks::Acquisition::callback`]), innermost last.
+    pub(super) callbacks: Vec<(Span, String)>,
     lock_fns: &'p HashSet<&'p str>,
     wrappers: &'p HashMap<String, calls::Wrapper>,
     out: &'p mut LockFacts,

@@ -100,6 +100,11 @@ pub struct Acquisition {
     /// The acquisition as written, short: `self.state.lock()`, or the wrapper call
     /// `self.state_mut()`.
     pub call_text: String,
+    /// The method call that runs the borrowing closure this acquisition is in, while the
+    /// caller's guards are held (`rows.visit_each(|r| …)`): its method name's span and the
+    /// method. Only for methods not known as adaptors, whose running of the closure is the
+    /// reader's to learn.
+    pub callback: Option<(Span, String)>,
 }
 
 /// A branch of a test that orders two objects: `if a.id < b.id { … } else { … }`, or an arm of

@@ -120,6 +120,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 order: self.order.clone(),
                 via: None,
                 call_text,
+                callback: self.callbacks.last().cloned(),
             },
         );
     }
@@ -197,6 +198,7 @@ impl<'p, 'a> Pass<'p, 'a> {
                 order: self.order.clone(),
                 via: Some(w.acq),
                 call_text,
+                callback: self.callbacks.last().cloned(),
             },
         );
         true

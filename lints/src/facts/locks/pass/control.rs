@@ -129,7 +129,15 @@ impl<'p, 'a> Pass<'p, 'a> {
                                     self.param_keys.insert(b, key.clone());
                                 }
                             }
-                            self.inline_closure(a, c)
+                            let callback = !inline;
+                            if callback {
+                                let method = span_of_span(self.file, m.method.span());
+                                self.callbacks.push((method, m.method.to_string()));
+                            }
+                            self.inline_closure(a, c);
+                            if callback {
+                                self.callbacks.pop();
+                            }
                         }
                         _ => self.expr(a),
                     }
@@ -460,6 +468,8 @@ impl<'p, 'a> Pass<'p, 'a> {
         let saved_frames = std::mem::take(&mut self.frames);
         let saved_loops = std::mem::take(&mut self.loops);
         let saved_stmts = std::mem::take(&mut self.stmts);
+        // A body of its own runs later or elsewhere, not during the callback around it.
+        let saved_callbacks = std::mem::take(&mut self.callbacks);
         let saved = (self.context, self.is_async, self.is_move, self.depth);
         self.context = self.next_context;
         self.next_context += 1;
@@ -478,6 +488,7 @@ impl<'p, 'a> Pass<'p, 'a> {
         self.frames = saved_frames;
         self.loops = saved_loops;
         self.stmts = saved_stmts;
+        self.callbacks = saved_callbacks;
         (self.context, self.is_async, self.is_move, self.depth) = saved;
         self.body_ends.pop();
         // Outer guards the body moved in are gone from here.
