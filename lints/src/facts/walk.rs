@@ -750,7 +750,7 @@ fn block_tail(e: &Expr) -> &Expr {
 
 /// Adaptors that call their closure argument before they return (or while the value they
 /// return is iterated or polled in place).
-fn runs_closure_in_place(name: &str) -> bool {
+pub(crate) fn runs_closure_in_place(name: &str) -> bool {
     matches!(
         name,
         "map"

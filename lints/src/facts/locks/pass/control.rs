@@ -11,7 +11,7 @@ use super::{
 };
 use crate::facts::flow::Node;
 use crate::facts::locks::records::{GuardId, HeldWait, OrderBranch, ReleaseKind, SpawnRun};
-use crate::facts::walk::span_of_span;
+use crate::facts::walk::{runs_closure_in_place, span_of_span};
 use crate::facts::Facts;
 use crate::source::Span;
 use syn::visit::{self, Visit};
@@ -117,7 +117,9 @@ impl<'p, 'a> Pass<'p, 'a> {
             Expr::MethodCall(m) => {
                 self.expr(&m.receiver);
                 let local_key = self.thread_local_with(m);
-                let inline = runs_closure_inline(&m.method.to_string()) || local_key.is_some();
+                // Adaptors whose closure runs on the spot, while the caller's guards are held: the walk's
+                // list, so that the lock pass and `ClosureCtx::Inline` agree.
+                let inline = runs_closure_in_place(&m.method.to_string()) || local_key.is_some();
                 // Taken before the arguments run: passing the guard may release it.
                 let wait = crate::facts::condvars::wait_form(&m.method.to_string(), m.args.len())
                     .map(|_| self.waited_guard(m));
@@ -545,54 +547,6 @@ fn cond_has_let(e: &Expr) -> bool {
         Expr::Paren(p) => cond_has_let(&p.expr),
         _ => false,
     }
-}
-
-/// Methods whose closure arguments run on the spot, while the caller's guards are held.
-fn runs_closure_inline(method: &str) -> bool {
-    matches!(
-        method,
-        "map"
-            | "for_each"
-            | "try_for_each"
-            | "filter"
-            | "filter_map"
-            | "flat_map"
-            | "any"
-            | "all"
-            | "find"
-            | "find_map"
-            | "position"
-            | "fold"
-            | "try_fold"
-            | "take_while"
-            | "skip_while"
-            | "inspect"
-            | "map_while"
-            | "retain"
-            | "sort_by"
-            | "sort_by_key"
-            | "sort_unstable_by"
-            | "sort_unstable_by_key"
-            | "max_by_key"
-            | "min_by_key"
-            | "max_by"
-            | "min_by"
-            | "and_then"
-            | "or_else"
-            | "unwrap_or_else"
-            | "map_or"
-            | "map_or_else"
-            | "ok_or_else"
-            | "get_or_insert_with"
-            | "or_insert_with"
-            | "or_insert_with_key"
-            | "then"
-            | "is_some_and"
-            | "is_ok_and"
-            | "is_none_or"
-            | "map_err"
-            | "unwrap_or_default"
-    )
 }
 
 fn is_diverging_macro(name: &str) -> bool {
