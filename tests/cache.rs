@@ -152,6 +152,34 @@ fn crate_wide_lints_follow_a_change_in_one_file() {
     assert_eq!(usage.analysed, 1, "{usage:?}");
 }
 
+/// A re-lock found through a call into another file (the crate model): a cached rerun
+/// follows a change in the callee's file alone, both ways.
+#[test]
+fn a_relock_through_another_file_follows_the_callee() {
+    const DB: &str = "use std::sync::Mutex;\nmod stats;\npub struct Db {\n    state: Mutex<u32>,\n}\nimpl Db {\n    pub fn flush(&self) {\n        let mut state = self.state.lock().unwrap();\n        *state += self.pending();\n    }\n}\n";
+    const LOCKS: &str =
+        "impl crate::Db {\n    pub(crate) fn pending(&self) -> u32 {\n        *self.state.lock().unwrap()\n    }\n}\n";
+    const QUIET: &str = "impl crate::Db {\n    pub(crate) fn pending(&self) -> u32 {\n        1\n    }\n}\n";
+    let dir = Project::with_files("cached", &[("src/lib.rs", DB), ("src/stats.rs", LOCKS)]);
+    age(dir.path());
+    let relocks = |findings: &[String]| findings.iter().filter(|f| f.starts_with("double_lock")).count();
+    let (first, _) = cached(dir.path());
+    assert_eq!(relocks(&first), 1, "{first:?}");
+
+    dir.file("src/stats.rs", QUIET);
+    age(dir.path());
+    let (quiet, usage) = cached(dir.path());
+    assert_eq!(relocks(&quiet), 0, "{quiet:?}");
+    // stats.rs no longer locks: the prefilter spares it; lib.rs comes from the cache.
+    assert_eq!((usage.analysed, usage.reused), (0, 1), "only stats.rs changed: {usage:?}");
+
+    dir.file("src/stats.rs", LOCKS);
+    age(dir.path());
+    let (again, usage) = cached(dir.path());
+    assert_eq!(relocks(&again), 1, "{again:?}");
+    assert_eq!(usage.analysed, 1, "{usage:?}");
+}
+
 /// A module file is test code when the file declaring it says so (`#[cfg(test)] mod
 /// tests;`): changing only that declaration changes the findings of the unchanged module on
 /// a cached rerun, both ways.

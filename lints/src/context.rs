@@ -61,6 +61,8 @@ pub struct FileCx<'a> {
     pub is_example_file: bool,
     pub(crate) out: std::cell::RefCell<Vec<Diagnostic>>,
     pub(crate) exported: std::cell::RefCell<Vec<ExportedFact>>,
+    /// The file's lock summaries were exported ([`crate::model::locks::export`]).
+    pub(crate) lock_model_exported: std::cell::Cell<bool>,
 }
 
 impl<'a> FileCx<'a> {
@@ -117,6 +119,8 @@ pub enum ExportedFact {
     /// phase when [`crate::facts::modules::is_public`] says so. `inline` are the inline modules
     /// around the item in its file, with whether each is `pub`.
     PublicItemFinding { name: String, inline: Vec<(String, bool)>, finding: PendingDiagnostic },
+    /// A function's locks and calls, for the crate model ([`crate::model::locks`]).
+    FnLocks(Box<crate::model::locks::FnLocks>),
 }
 
 /// A diagnostic carried to the workspace phase; compared by position, lint and message.

@@ -9,6 +9,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod facts;
 pub mod legacy_syntax;
+pub mod model;
 pub mod names;
 pub mod nesting;
 pub mod prefilter;
@@ -99,7 +100,11 @@ impl FileAnalysis {
                 ExportedFact::LockOrder(edge) => {
                     span(&mut edge.first_span);
                     span(&mut edge.second_span);
+                    for (s, _) in &mut edge.steps {
+                        span(s);
+                    }
                 }
+                ExportedFact::FnLocks(f) => f.relocate(&mut span),
                 ExportedFact::PublicItemFinding { finding, .. } => finding.0.relocate(&mut span),
                 ExportedFact::Nothing | ExportedFact::ModuleDecl { .. } | ExportedFact::PublicUse { .. } => {}
             }
@@ -233,6 +238,7 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
         is_example_file: input.is_example_file,
         out: Default::default(),
         exported: Default::default(),
+        lock_model_exported: Default::default(),
     };
     for (lint, check) in rules::FILE_LINTS {
         if levels.is_enabled(lint) {
@@ -333,7 +339,12 @@ pub fn check_workspace(input: &WorkspaceInput<'_>, levels: &Levels) -> Vec<Diagn
 /// comments (no rule) come last.
 pub fn all_lints() -> impl Iterator<Item = &'static Lint> {
     let mut all: Vec<&'static Lint> = rules::FILE_LINTS.iter().map(|(lint, _)| *lint).collect();
-    all.extend(rules::WORKSPACE_LINTS.iter().map(|w| w.lint));
+    // A file lint with a workspace part is in both tables.
+    let workspace_only = rules::WORKSPACE_LINTS
+        .iter()
+        .map(|w| w.lint)
+        .filter(|w| !rules::FILE_LINTS.iter().any(|(l, _)| std::ptr::eq(*l, *w)));
+    all.extend(workspace_only);
     all.sort_by_key(|l| (l.rule, l.name));
     all.extend(suppress::LINTS.iter().copied());
     all.into_iter()

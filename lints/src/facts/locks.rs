@@ -48,7 +48,7 @@ mod pass;
 mod records;
 mod sites;
 
-pub use calls::{CalleeLock, SummaryLock};
+pub use calls::{has_self_exclusively, CalleeLock, SummaryLock};
 pub use keys::{KeyRoot, LockKey, LOCAL_KEY_PREFIX};
 pub use kinds::{conflict, lock_method, lock_type_named, AcqMode, Conflict, LockFamily, LockKind, LockType};
 pub use pass::collect;

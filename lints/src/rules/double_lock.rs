@@ -1,9 +1,10 @@
-use crate::context::FileCx;
+use crate::context::{FileCx, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
 use crate::facts::locks::{
     Acquisition, CalleeLock, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason,
 };
 use crate::facts::test_attrs::is_deadlock_test;
+use crate::model::locks::{deadlocks, GuardShown};
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -72,18 +73,27 @@ crate::declare_lint! {
     /// own type passed to `Box::pin(…)` is a future polled by hand, not an acquisition, and an
     /// `async fn` called without `.await` takes none of its locks then.
     ///
-    /// Calls are followed into functions of the same file only, up to eight calls deep (a
+    /// Calls are followed into the functions of the package, up to eight calls deep (a
     /// recursive call ends there): functions called by name, `self.method()`, and methods
     /// called on a field of `self` or a parameter or `let` whose type the file writes
     /// (`self.peer.total()` with `peer: Peer`; `other.summary()` with `other: &Self` locks
-    /// `other`'s lock, not `self`'s). The callee must be the only function of the file with that
-    /// name; a lock taken anywhere in it counts, on any path, but not in the closures and async
-    /// blocks it creates. A closure handed to a method runs during the call, while the
+    /// `other`'s lock, not `self`'s). Within a file, the callee must be the only function of
+    /// the file with that name. Across the files of the package (the crate model: each file's
+    /// functions summarised once, joined in the workspace phase), a call is followed into
+    /// another file when the file making it defines no function of that name and exactly one
+    /// function of the package fits: a method of the caller's type for `self.m()` (or a
+    /// trait's default method), of the declared type for `peer.m()`, `Type::f()` or
+    /// `Self::f()`, or the one free function of that name for `f()` and `module::f()`. There,
+    /// a lock of `self` or a `static` counts (not one passed as an argument), and each step of
+    /// the chain is labelled in its file. A lock taken anywhere in a callee counts, on any
+    /// path, but not in the closures and async blocks it creates. A closure handed to a method runs during the call, while the
     /// caller's guards are held, when the method is an iterator, `Option`, `Result` or entry
     /// adaptor, or when the closure borrows `self` or the function's locals and is neither
     /// `move` nor a spawn's (it is not `'static`, so the method cannot keep it:
-    /// `rows.visit_each(|r| self.rows.lock()…)`). Not seen: functions of other files and
-    /// crates, calls through `dyn Trait` or generic parameters, callbacks that borrow nothing
+    /// `rows.visit_each(|r| self.rows.lock()…)`). Not seen: functions of other crates,
+    /// names several functions of the package share, guard-returning functions of other
+    /// files (the caller cannot tell their result is a guard), calls through `dyn Trait` or
+    /// generic parameters, callbacks that borrow nothing
     /// or are `move` (they may be kept and run later), and closures stored and called later. A guard
     /// moved into a call is followed one level only. A guard-returning function counts only when
     /// its return type names the guard (`MutexGuard`, `RwLockWriteGuard`, parking_lot's mapped
@@ -277,7 +287,16 @@ fn finish(
             d = d.label(r.span, super::lock_across_await::release_label(g, r.kind, cx.package.edition));
         }
     }
-    let help = match &g.holder {
+    d = d.help(help(&g.holder, via_call)).note(family_note(held));
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    d
+}
+
+/// What to write instead of re-locking what `holder` holds (directly, or through a call).
+fn help(holder: &Holder, via_call: bool) -> String {
+    match holder {
         Holder::Binding { name, .. } if via_call => {
             format!("release `{name}` before the call (`drop({name})`), or pass the guard's data to the callee instead of letting it lock")
         }
@@ -288,9 +307,12 @@ fn finish(
             "take what you need from the lock in a `let` before the branch (`let v = …;`), so the temporary guard is dropped first, or hold one named guard and use it throughout".to_string()
         }
         Holder::Temporary(_) => "lock once into a named guard (`let mut g = ….lock()…;`) and use it throughout".to_string(),
-    };
-    d = d.help(help);
-    let note = match held.ty.family {
+    }
+}
+
+/// Why re-locking a lock of `held`'s family never returns.
+fn family_note(held: &Acquisition) -> &'static str {
+    match held.ty.family {
         LockFamily::UnknownSync | LockFamily::UnknownAsync if held.ty.name.is_empty() && held.type_known => {
             "a lock that is not reentrant never lets its holder in again: this waits forever"
         }
@@ -302,10 +324,62 @@ fn finish(
         }
         LockFamily::Spin => "spin locks are not reentrant: this spins forever",
         _ => "async locks are not reentrant either: the task waits for a guard it holds itself and never wakes up",
-    };
-    d = d.note(note);
-    if let Some(note) = d.rule_note() {
-        d = d.note(note);
     }
-    d
+}
+
+/// Exports the file's lock summaries for the crate model, with how a re-lock through a call
+/// shows each held guard.
+pub fn collect(cx: &FileCx<'_>) {
+    crate::model::locks::export(cx, &|locks, h| guard_shown(cx, locks, h));
+}
+
+/// A held guard as [`check_across_files`] shows it.
+pub(crate) fn guard_shown(cx: &FileCx<'_>, locks: &LockFacts, h: GuardId) -> GuardShown {
+    let g = &locks.guards[h];
+    let held = locks.guard_acq(h);
+    GuardShown {
+        label: first_label(cx, locks, h),
+        release: g.release.map(|r| (r.span, super::lock_across_await::release_label(g, r.kind, cx.package.edition))),
+        help: help(&g.holder, true),
+        note: family_note(held).to_string(),
+        holder: holder_word(held).to_string(),
+    }
+}
+
+/// Re-locks that the crate model finds through a call into another file of the package: the
+/// caller holds a guard and calls a function that, in another file, locks the same lock
+/// again (`self.summary()` under `self.state`'s guard, `summary` in `stats.rs` reading
+/// `self.state`).
+pub fn check_across_files(cx: &WorkspaceCx<'_>) {
+    for package in 0..cx.packages.len() {
+        let model = crate::model::locks::of_package(cx, package);
+        for (file, caller, call) in model.calls_holding() {
+            if call.deadlock_test {
+                continue;
+            }
+            let found = model.callee_locks(file, caller, call).into_iter().filter(|r| r.crossed).find_map(|r| {
+                let h = caller.held_at(call).find(|h| deadlocks(h, &r))?;
+                Some((r, h))
+            });
+            let Some((reached, held)) = found else { continue };
+            let message =
+                format!("`{}` locks `{}` again while this {} holds its guard", call.text, held.lock.text, held.holder);
+            let mut d = Diagnostic::new(&DOUBLE_LOCK, call.span, message)
+                .primary_label(format!("`{}` is called while the guard is alive", call.target.name))
+                .label(held.span, held.label.clone());
+            for (span, label) in reached.steps() {
+                d = d.label(span, label);
+            }
+            if let Some((span, label)) = &held.release {
+                if (span.file, span.start) > (call.span.file, call.span.start) {
+                    d = d.label(*span, label.clone());
+                }
+            }
+            d = d.help(held.help.clone()).note(held.note.clone());
+            if let Some(note) = d.rule_note() {
+                d = d.note(note);
+            }
+            cx.report(d);
+        }
+    }
 }

@@ -1,10 +1,11 @@
 use crate::context::{ExportedFact, FileCx, LockEdge, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
 use crate::facts::locks::{
-    in_opposite_branches, AcqMode, Acquisition, CalleeLock, GuardId, LockFacts, LOCAL_KEY_PREFIX,
+    has_self_exclusively, in_opposite_branches, AcqMode, Acquisition, CalleeLock, GuardId, LockFacts, LOCAL_KEY_PREFIX,
 };
 use crate::facts::test_attrs::is_deadlock_test;
-use crate::facts::{Callee, ClosureCtx, FnId};
+use crate::facts::FnId;
+use crate::model::locks::{PackageLocks, Root};
 use crate::registry::Rule;
 use crate::source::Span;
 use std::collections::{BTreeMap, HashSet};
@@ -34,9 +35,9 @@ crate::declare_lint! {
     /// not reported. A `thread_local!` lock is never compared: each thread has its own.
     ///
     /// "While holding" follows guard scopes as `double_lock` does (a guard dropped before
-    /// the second lock does not count), and calls to functions of the same file that lock are
-    /// followed at any depth, as `double_lock` follows them (a label at each call down to the
-    /// lock). Each inverted pair is reported once, at the later of the two second acquisitions,
+    /// the second lock does not count), and calls to functions of the package that lock are
+    /// followed, in the same file and across its files, as `double_lock` follows them (a label
+    /// at each call down to the lock, in whichever file it is). Each inverted pair is reported once, at the later of the two second acquisitions,
     /// with the opposite order shown. Longer cycles are found too: `a` then `b` in one function,
     /// `b` then `c` in another, `c` then `a` in a third (three or four locks); each is reported
     /// once, at the latest of its second acquisitions, with a label at every step, unless two
@@ -69,8 +70,10 @@ crate::declare_lint! {
     /// two, always take them in one global order.
     ///
     /// ### Known problems
-    /// Calls are followed only into functions of the same file (not other files or crates, not
-    /// through `dyn Trait`, or closures stored and called later), up to eight calls deep. A
+    /// Calls are followed into the functions of the same package (not other crates, not
+    /// through `dyn Trait`, or closures stored and called later), up to eight calls deep, as
+    /// `double_lock` describes; into another file only when the name fits one function of the
+    /// package. A
     /// closure handed to a method that borrows `self` or the function's locals (not `move`, not
     /// a spawn's) runs during the call, under the caller's guards, as `double_lock` explains;
     /// one that borrows nothing or is `move` is taken to run later. Cycles of more than four locks are not looked for, nor cycles through locks local
@@ -117,6 +120,7 @@ crate::declare_lint! {
 
 /// Exports every "second lock taken while the first is held" of the file.
 pub fn collect(cx: &FileCx<'_>) {
+    crate::model::locks::export(cx, &|locks, h| super::double_lock::guard_shown(cx, locks, h));
     let locks = cx.locks();
     let mut seen = HashSet::new();
     let in_fn = |f| cx.facts.func(f).name.clone();
@@ -232,56 +236,21 @@ fn gates(locks: &LockFacts, held: &[GuardId], first: GuardId) -> Vec<(String, Ac
 fn owns_both(cx: &FileCx<'_>, locks: &LockFacts, f: FnId, context: u32, sites: &[usize]) -> bool {
     locks.fn_contexts.get(&f) == Some(&context)
         && sites.iter().all(|&s| cx.facts.lock_sites[s].in_place)
-        && has_self_exclusively(cx, f, 3)
-}
-
-/// `f` runs with `self` to itself: it takes `&mut self` or `self`, or it is a private `&self`
-/// method that the file calls only as `self.f(…)`, in the own flow of methods that do
-/// (`depth` levels of callers).
-fn has_self_exclusively(cx: &FileCx<'_>, f: FnId, depth: u8) -> bool {
-    let func = cx.facts.func(f);
-    let Some(receiver) = func.sig.inputs.iter().find_map(|i| match i {
-        syn::FnArg::Receiver(r) => Some(r),
-        syn::FnArg::Typed(_) => None,
-    }) else {
-        return false;
-    };
-    if receiver.colon_token.is_some() {
-        return false;
-    }
-    if receiver.reference.is_none() || receiver.mutability.is_some() {
-        return true;
-    }
-    if depth == 0 || !func.private_method {
-        return false;
-    }
-    let mut callers = Vec::new();
-    for call in &cx.facts.calls {
-        match &call.callee {
-            Callee::Method { name, receiver } if *name == func.name => {
-                let on_self = matches!(&**receiver, syn::Expr::Path(p) if p.path.is_ident("self"));
-                let own_flow =
-                    call.ctx.closure == ClosureCtx::None && !call.ctx.deferred && call.ctx.spawn_body.is_none();
-                match call.ctx.fn_id {
-                    Some(g) if on_self && own_flow && g != f => callers.push(g),
-                    _ => return false,
-                }
-            }
-            Callee::Path { path, .. } if path.segments.last().is_some_and(|s| s.ident == func.name) => return false,
-            _ => {}
-        }
-    }
-    !callers.is_empty() && callers.into_iter().all(|g| has_self_exclusively(cx, g, depth - 1))
+        && has_self_exclusively(cx.facts, f, 3)
 }
 
 /// Reports each pair of locks taken in both orders within a package, once.
 pub fn check(cx: &WorkspaceCx<'_>) {
     for package in 0..cx.packages.len() {
+        let across = edges_across_files(&crate::model::locks::of_package(cx, package));
         let mut edges: BTreeMap<(&str, &str), Vec<&LockEdge>> = BTreeMap::new();
         for (_, fact) in cx.facts_of_package(package) {
             if let ExportedFact::LockOrder(e) = fact {
                 edges.entry((e.first.as_str(), e.second.as_str())).or_default().push(e);
             }
+        }
+        for e in &across {
+            edges.entry((e.first.as_str(), e.second.as_str())).or_default().push(e);
         }
         for list in edges.values_mut() {
             list.sort_by_key(|e| (e.second_span, e.first_span));
@@ -312,6 +281,63 @@ pub fn check(cx: &WorkspaceCx<'_>) {
             cx.report(cycle_diagnostic(&cycle));
         }
     }
+}
+
+/// The lock orders the crate model finds through calls into other files of the package: a
+/// guard held at a call whose callee, in another file, takes another lock.
+fn edges_across_files(model: &PackageLocks<'_>) -> Vec<LockEdge> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (file, caller, call) in model.calls_holding() {
+        if call.deadlock_test {
+            continue;
+        }
+        for reached in model.callee_locks(file, caller, call).into_iter().filter(|r| r.crossed) {
+            let second_lock = &reached.lock.lock;
+            let Some(second) = second_lock.global.as_ref().filter(|g| !g.starts_with(LOCAL_KEY_PREFIX)) else {
+                continue;
+            };
+            for held in caller.held_at(call) {
+                let Some(first) = held.lock.global.as_ref().filter(|g| !g.starts_with(LOCAL_KEY_PREFIX)) else {
+                    continue;
+                };
+                if first == second || !seen.insert((first.clone(), second.clone(), call.span)) {
+                    continue;
+                }
+                // Both fields of a `self` the method has to itself: no other thread holds them.
+                let own_fields = call.self_exclusive
+                    && held.lock.in_place
+                    && second_lock.in_place
+                    && held.lock.key.root == Root::SelfValue
+                    && reached.key.root == Root::SelfValue;
+                if own_fields {
+                    continue;
+                }
+                out.push(LockEdge {
+                    first: first.clone(),
+                    second: second.clone(),
+                    first_text: held.lock.text.clone(),
+                    second_text: second_lock.text.clone(),
+                    first_mode: held.lock.mode,
+                    second_mode: second_lock.mode,
+                    gates: caller
+                        .held_at(call)
+                        .filter(|h| !std::ptr::eq(*h, held))
+                        .filter_map(|h| Some((h.lock.global.clone()?, h.lock.mode)))
+                        .collect(),
+                    order: call.order.clone(),
+                    first_span: held.span,
+                    second_span: call.span,
+                    via: Some(call.text.clone()),
+                    in_fn: caller.name.clone(),
+                    steps: reached.steps(),
+                    context: call.context,
+                    spawned: call.spawned,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The longest cycle of lock orders looked for (two-lock cycles are the pairs above).

@@ -73,7 +73,9 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
 ];
 
 /// A lint that runs over the whole workspace after every file: `collect` exports facts from
-/// each file (see [`FileCx::export`]), `check` reads them all.
+/// each file (see [`FileCx::export`]), `check` reads them all. A file lint may have a
+/// workspace part too (`double_lock`: re-locks through calls into other files); it is listed
+/// in both tables, and once by [`crate::all_lints`].
 pub struct WorkspaceLint {
     pub lint: &'static Lint,
     pub collect: fn(&FileCx<'_>),
@@ -86,6 +88,11 @@ pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[
         lint: &catch_unwind_under_abort::CATCH_UNWIND_UNDER_ABORT,
         collect: catch_unwind_under_abort::collect,
         check: catch_unwind_under_abort::check,
+    },
+    WorkspaceLint {
+        lint: &double_lock::DOUBLE_LOCK,
+        collect: double_lock::collect,
+        check: double_lock::check_across_files,
     },
     WorkspaceLint {
         lint: &lock_order_inversion::LOCK_ORDER_INVERSION,

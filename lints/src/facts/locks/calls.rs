@@ -16,7 +16,7 @@
 
 use super::keys::{KeyRoot, LockKey};
 use super::records::{AcqId, GuardId, HeldCall, LockFacts};
-use crate::facts::{BindingId, BindingKind, Callee, Facts, FnId};
+use crate::facts::{BindingId, BindingKind, Callee, ClosureCtx, Facts, FnId};
 use std::collections::{HashMap, HashSet};
 use syn::Pat;
 
@@ -279,7 +279,7 @@ pub fn resolve(out: &mut LockFacts, facts: &Facts<'_>, analysed: &[FnId]) {
         *named.entry(f.name.as_str()).or_default() += 1;
     }
     for call in &mut out.calls {
-        if named.get(call.name.as_str()) != Some(&1) {
+        if call.qualified || named.get(call.name.as_str()) != Some(&1) {
             continue;
         }
         let Some(&[only]) = by_name.get(call.name.as_str()).map(Vec::as_slice) else { continue };
@@ -288,6 +288,9 @@ pub fn resolve(out: &mut LockFacts, facts: &Facts<'_>, analysed: &[FnId]) {
         }
         let callee_ty = &facts.func(only).self_ty;
         if call.receiver.is_some() && (call.receiver_ty.is_none() || call.receiver_ty != *callee_ty) {
+            continue;
+        }
+        if call.path_ty.is_some() && call.path_ty != *callee_ty {
             continue;
         }
         // `self.m()` runs a method of the caller's own type (or a trait default method, whose
@@ -454,6 +457,45 @@ fn lets_go(flow: &crate::facts::Flow<'_>) -> bool {
 
 fn has_receiver(facts: &Facts<'_>, f: FnId) -> bool {
     facts.func(f).sig.inputs.iter().any(|i| matches!(i, syn::FnArg::Receiver(_)))
+}
+
+/// `f` runs with `self` to itself: it takes `&mut self` or `self`, or it is a private `&self`
+/// method that the file calls only as `self.f(…)`, in the own flow of methods that do
+/// (`depth` levels of callers).
+pub fn has_self_exclusively(facts: &Facts<'_>, f: FnId, depth: u8) -> bool {
+    let func = facts.func(f);
+    let Some(receiver) = func.sig.inputs.iter().find_map(|i| match i {
+        syn::FnArg::Receiver(r) => Some(r),
+        syn::FnArg::Typed(_) => None,
+    }) else {
+        return false;
+    };
+    if receiver.colon_token.is_some() {
+        return false;
+    }
+    if receiver.reference.is_none() || receiver.mutability.is_some() {
+        return true;
+    }
+    if depth == 0 || !func.private_method {
+        return false;
+    }
+    let mut callers = Vec::new();
+    for call in &facts.calls {
+        match &call.callee {
+            Callee::Method { name, receiver } if *name == func.name => {
+                let on_self = matches!(&**receiver, syn::Expr::Path(p) if p.path.is_ident("self"));
+                let own_flow =
+                    call.ctx.closure == ClosureCtx::None && !call.ctx.deferred && call.ctx.spawn_body.is_none();
+                match call.ctx.fn_id {
+                    Some(g) if on_self && own_flow && g != f => callers.push(g),
+                    _ => return false,
+                }
+            }
+            Callee::Path { path, .. } if path.segments.last().is_some_and(|s| s.ident == func.name) => return false,
+            _ => {}
+        }
+    }
+    !callers.is_empty() && callers.into_iter().all(|g| has_self_exclusively(facts, g, depth - 1))
 }
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
         facts.spawns.iter().filter_map(|s| Some((s.body? as *const Expr, spawn_end(facts, s)))).collect();
     // Calls are recorded when they may reach a lock.
     let lock_fns: HashSet<&str> = fns.iter().map(|&f| facts.func(f).name.as_str()).collect();
+    let file_fns: HashSet<&str> = facts.fns.iter().map(|f| f.name.as_str()).collect();
     // Guard-returning functions first, so that calls of them elsewhere are acquisitions.
     let (first, rest): (Vec<FnId>, Vec<FnId>) =
         fns.iter().partition(|&&f| locking.binary_search(&f).is_ok() && calls::returns_guard(facts.func(f).sig));
@@ -92,6 +93,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
                 use_binding: &use_binding,
                 spawn_bodies: &spawn_bodies,
                 lock_fns: &lock_fns,
+                file_fns: &file_fns,
                 wrappers: &wrappers,
                 out: &mut out,
                 fn_id: f,
@@ -271,6 +273,8 @@ pub(super) struct Pass<'p, 'a> {
     /// [`crate::facts::locks::Acquisition::callback`]), innermost last.
     pub(super) callbacks: Vec<(Span, String)>,
     lock_fns: &'p HashSet<&'p str>,
+    /// The names of every function of the file.
+    file_fns: &'p HashSet<&'p str>,
     wrappers: &'p HashMap<String, calls::Wrapper>,
     out: &'p mut LockFacts,
     pub(super) fn_id: FnId,

@@ -177,6 +177,11 @@ pub struct HeldCall {
     /// The receiver's type when it is not `self` and the file shows it (a field's declared
     /// type, a parameter's or a `let`'s annotation): the callee must be a method of it.
     pub receiver_ty: Option<String>,
+    /// For `Type::name(…)`/`Self::name(…)`, the type: the callee is its associated function.
+    pub path_ty: Option<String>,
+    /// The function is named through its module (`store::register(…)`): never resolved
+    /// within the file.
+    pub qualified: bool,
     /// The body the call runs in (see [`Acquisition::context`]).
     pub context: u32,
     /// The lock key of each argument (receiver excluded), when it names one.

@@ -23,17 +23,25 @@ struct CallShape<'a> {
     receiver: Option<LockKey>,
     receiver_ty: Option<String>,
     receiver_text: String,
+    /// For `Type::name(…)` and `Self::name(…)`: the type (`Self` resolved).
+    path_ty: Option<String>,
+    /// For a function named through its module (`store::register(…)`), the call as written:
+    /// it is never resolved within the file.
+    text: Option<String>,
     args: Vec<&'a Expr>,
 }
 
 impl CallShape<'_> {
     /// The call as written, short: `self.flush()`, `read_block(…)`.
     fn text(&self) -> String {
+        if let Some(text) = &self.text {
+            return text.clone();
+        }
         let dots = if self.args.is_empty() { "" } else { "…" };
-        if self.is_method {
-            format!("{}.{}({dots})", self.receiver_text, self.name)
-        } else {
-            format!("{}({dots})", self.name)
+        match (&self.path_ty, self.is_method) {
+            (_, true) => format!("{}.{}({dots})", self.receiver_text, self.name),
+            (Some(ty), false) => format!("{ty}::{}({dots})", self.name),
+            (None, false) => format!("{}({dots})", self.name),
         }
     }
 }
@@ -258,13 +266,32 @@ impl<'p, 'a> Pass<'p, 'a> {
         match e {
             Expr::Call(c) => {
                 let Expr::Path(p) = strip_parens(&c.func) else { return None };
-                let id = p.path.get_ident()?;
+                if p.qself.is_some() {
+                    return None;
+                }
+                let segments = &p.path.segments;
+                let name = segments.last()?.ident.to_string();
+                let before = (segments.len() >= 2).then(|| segments[segments.len() - 2].ident.to_string());
+                let (path_ty, qualified) = match before {
+                    None => (None, false),
+                    // `Type::name(…)`, `Self::name(…)`: an associated function of a type.
+                    Some(ty) if ty == "Self" => (Some(self.self_ty.clone()?), false),
+                    Some(ty) if segments.len() == 2 && ty.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                        (Some(ty), false)
+                    }
+                    // `store::register(…)`: a function of a module.
+                    Some(m) if m.starts_with(|c: char| c.is_ascii_lowercase()) => (None, true),
+                    Some(_) => return None,
+                };
                 Some(CallShape {
-                    name: id.to_string(),
+                    text: qualified
+                        .then(|| format!("{}({})", expr_text(&c.func), if c.args.is_empty() { "" } else { "…" })),
+                    name,
                     is_method: false,
                     receiver: None,
                     receiver_ty: None,
                     receiver_text: String::new(),
+                    path_ty,
                     args: c.args.iter().collect(),
                 })
             }
@@ -283,6 +310,8 @@ impl<'p, 'a> Pass<'p, 'a> {
                     receiver,
                     receiver_ty,
                     receiver_text: if is_self { "self".to_string() } else { expr_text(&m.receiver) },
+                    path_ty: None,
+                    text: None,
                     args: m.args.iter().collect(),
                 })
             }
@@ -295,11 +324,19 @@ impl<'p, 'a> Pass<'p, 'a> {
             return;
         }
         let Some(shape) = self.call_shape(e) else { return };
-        if !self.lock_fns.contains(shape.name.as_str()) {
+        // Calls of the file are recorded when they may reach a lock; a call of a function no
+        // file of this one defines is recorded for the crate model, which may find it in
+        // another file (see `crate::model::locks`).
+        let of_file = self.lock_fns.contains(shape.name.as_str()) && shape.text.is_none();
+        if !of_file && (self.file_fns.contains(shape.name.as_str()) || !may_be_crate_fn(&shape)) {
+            return;
+        }
+        if self.sites.contains_key(&(e as *const Expr)) && !of_file {
             return;
         }
         let text = shape.text();
-        let CallShape { name, is_method, receiver, receiver_ty, args, .. } = shape;
+        let qualified = shape.text.is_some();
+        let CallShape { name, is_method, receiver, receiver_ty, path_ty, args, .. } = shape;
         let keys: Vec<Option<LockKey>> = args.iter().map(|a| self.lock_key(a)).collect();
         // Guards moved into this call: released after it, by the scheduled release.
         let releasing: Vec<GuardId> = self
@@ -342,6 +379,8 @@ impl<'p, 'a> Pass<'p, 'a> {
             is_method,
             receiver,
             receiver_ty,
+            path_ty,
+            qualified,
             context: self.context,
             args: keys,
             args_global: globals,
@@ -353,6 +392,56 @@ impl<'p, 'a> Pass<'p, 'a> {
             order: self.order.clone(),
         });
     }
+}
+
+/// A call that may run a function of the crate defined in another file: a method of `self`
+/// or of a receiver whose type the file shows, a function called by a plain lower-case name
+/// (not a tuple struct or variant: `Some(…)`), or an associated function of a named type.
+fn may_be_crate_fn(shape: &CallShape<'_>) -> bool {
+    let lower = shape.name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+    lower && !shape.path_ty.as_deref().or(shape.receiver_ty.as_deref()).is_some_and(is_std_type)
+}
+
+/// Types of std whose associated functions (`Vec::new`, `Arc::clone`) are never the crate's.
+fn is_std_type(name: &str) -> bool {
+    matches!(
+        name,
+        "Vec"
+            | "String"
+            | "Box"
+            | "Arc"
+            | "Rc"
+            | "Weak"
+            | "Mutex"
+            | "RwLock"
+            | "Condvar"
+            | "Cell"
+            | "RefCell"
+            | "HashMap"
+            | "HashSet"
+            | "BTreeMap"
+            | "BTreeSet"
+            | "VecDeque"
+            | "Option"
+            | "Result"
+            | "Duration"
+            | "Instant"
+            | "SystemTime"
+            | "PathBuf"
+            | "Path"
+            | "Pin"
+            | "Cow"
+            | "AtomicBool"
+            | "AtomicUsize"
+            | "AtomicU64"
+            | "AtomicU32"
+            | "AtomicI64"
+            | "Default"
+            | "From"
+            | "Into"
+            | "Iterator"
+            | "Ordering"
+    )
 }
 
 /// `Box::pin(x)`, `Pin::new(x)`, `pin!(x)`: `x` is a future to poll, not a value to use.
