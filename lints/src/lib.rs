@@ -101,6 +101,8 @@ impl FileAnalysis {
                     span(&mut edge.second_span);
                 }
                 ExportedFact::PublicItemFinding { finding, .. } => finding.0.relocate(&mut span),
+                ExportedFact::ItemSummaries(items) => items.relocate(&mut span),
+                ExportedFact::PendingAutoImpl(pending) => pending.relocate(&mut span),
                 ExportedFact::Nothing | ExportedFact::ModuleDecl { .. } | ExportedFact::PublicUse { .. } => {}
             }
         }

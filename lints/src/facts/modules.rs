@@ -143,7 +143,7 @@ fn use_paths(cx: &FileCx<'_>, tree: &syn::UseTree, prefix: &mut Vec<String>, sco
 /// The modules from the crate root to a file under `src/` (`src/a/b.rs` and `src/a/b/mod.rs`
 /// give `["a", "b"]`; `src/lib.rs` gives `[]`), or `None` for a file outside `src/` or under
 /// `src/bin/`.
-fn module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option<Vec<String>> {
+pub fn module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option<Vec<String>> {
     let root = &ws.packages.get(package)?.root;
     let path = &ws.sources.get(file).path;
     let names = |p: &std::path::Path| -> Vec<String> {
@@ -261,7 +261,7 @@ impl<'w, 'a> Package<'w, 'a> {
 
 /// Resolves a `use` path written in module `base` to a path from the crate root; paths naming
 /// other crates resolve to `None` (with no module of that name on the way, they cannot match).
-fn resolve_use(base: &[String], path: &[String]) -> Vec<Vec<String>> {
+pub fn resolve_use(base: &[String], path: &[String]) -> Vec<Vec<String>> {
     let Some(first) = path.first() else { return Vec::new() };
     match first.as_str() {
         "crate" => vec![path[1..].to_vec()],

@@ -1,0 +1,37 @@
+//@ warn: send_sync_impl_unbounded
+//! Raw memory plus a marker: the API decides, wherever its impls are.
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+mod api;
+mod tagged;
+
+// Buggy: only a marker in the fields, but `api.rs` hands out `T`s from the buffer.
+pub struct Stack<T> {
+    buf: NonNull<u8>,
+    _items: PhantomData<T>,
+}
+// SAFETY: the fields are only touched under a lock.
+unsafe impl<T> Send for Stack<T> {} //~ send_sync_impl_unbounded
+// SAFETY: the fields are only touched under a lock.
+unsafe impl<T> Sync for Stack<T> {} //~ send_sync_impl_unbounded
+
+// Correct: a pure marker, no field or signature carries an `M` (methods in tagged.rs).
+pub struct Tagged<M> {
+    buf: NonNull<u8>,
+    _kind: PhantomData<M>,
+}
+// SAFETY: the fields are only touched under a lock.
+unsafe impl<M> Send for Tagged<M> {}
+// SAFETY: the fields are only touched under a lock.
+unsafe impl<M> Sync for Tagged<M> {}
+
+// Correct: the same raw memory, bounded.
+pub struct Bounded<T> {
+    buf: NonNull<u8>,
+    _items: PhantomData<T>,
+}
+// SAFETY: the fields are only touched under a lock.
+unsafe impl<T: Send> Send for Bounded<T> {}
+// SAFETY: the fields are only touched under a lock.
+unsafe impl<T: Send + Sync> Sync for Bounded<T> {}
