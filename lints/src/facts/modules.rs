@@ -157,12 +157,16 @@ pub fn module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option
     let parts: Vec<String> = match path.strip_prefix(root) {
         Ok(rel) => names(rel),
         // The file's path as shown may be relative while the package root is absolute: find
-        // the package folder's name followed by `src` in it.
+        // the package folder's name followed by `src` in it, or, run from the package folder
+        // itself, the path starts with `src`.
         Err(_) => {
             let root_name = root.file_name()?.to_string_lossy().into_owned();
             let all = names(path);
-            let at = (0..all.len().saturating_sub(1)).rev().find(|&i| all[i] == root_name && all[i + 1] == "src")?;
-            all[at + 1..].to_vec()
+            match (0..all.len().saturating_sub(1)).rev().find(|&i| all[i] == root_name && all[i + 1] == "src") {
+                Some(at) => all[at + 1..].to_vec(),
+                None if path.is_relative() && all.first().is_some_and(|c| c == "src") => all,
+                None => return None,
+            }
         }
     };
     let (first, rest) = parts.split_first()?;
@@ -191,8 +195,12 @@ fn outside_library(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> bool {
             // A relative shown path: find the package folder's name in it.
             let Some(root_name) = root.file_name().map(|n| n.to_string_lossy().into_owned()) else { return false };
             let all: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-            let Some(at) = all.iter().rposition(|c| *c == root_name) else { return false };
-            all[at + 1..].to_vec()
+            match all.iter().rposition(|c| *c == root_name) {
+                Some(at) => all[at + 1..].to_vec(),
+                // Run from the package folder itself: the path starts there.
+                None if path.is_relative() => all,
+                None => return false,
+            }
         }
     };
     match parts.first().map(String::as_str) {
