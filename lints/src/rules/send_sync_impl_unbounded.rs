@@ -21,8 +21,9 @@ crate::declare_lint! {
     /// ```
     ///
     /// Bounds count wherever they are written: in the impl's generics (`<T: Send>`) or its
-    /// `where` clause (`where T: Send + Sync`), directly or through a trait defined in the same
-    /// file whose supertraits include `Send`/`Sync` (`trait Job: Send + 'static`), and also on
+    /// `where` clause (`where T: Send + Sync`), directly or through a trait of the crate (in
+    /// any file of the package) whose supertraits include `Send`/`Sync`, transitively (`trait
+    /// Job: Send + 'static`, `trait Batch: Job`), and also on
     /// a type built from the parameter (`where A::Item: Send`, `where OnceCell<T>: Sync`),
     /// which the compiler can only prove through the parameter. Every type parameter is
     /// checked; lifetimes and const parameters are not type parameters. Test code is left
@@ -31,15 +32,16 @@ crate::declare_lint! {
     /// Two patterns stay silent because their bound is the right one:
     /// - `unsafe impl<T: Send> Sync`: the `Mutex` pattern, where exclusive access makes
     ///   `T: Send` enough;
-    /// - `unsafe impl<T: Sync> Send` for a type defined in the same file that reaches its `T`
+    /// - `unsafe impl<T: Sync> Send` for a type of the crate that reaches its `T`
     ///   only through shared pointers (`&T`, `*const T`): the `&T` pattern (`&T` is `Send`
     ///   exactly when `T: Sync`).
     ///
     /// A parameter is reported only when values of it can cross threads through the type, as
-    /// far as the file shows what the type stores and what its API moves or lends (Rudra's
+    /// far as the crate shows what the type stores and what its API moves or lends (Rudra's
     /// view). Stores: directly, behind a pointer, in a std container (`Box`, `Vec`,
-    /// `UnsafeCell`, `Option`, …) or in another type defined in the same file, followed
-    /// through its fields. Moves or lends: a method of the type's impls in the same file takes
+    /// `UnsafeCell`, `Option`, …) or in another type or type alias of the crate
+    /// (`shard::Array<T, C>`), followed through its fields. Moves or lends: a method of the
+    /// type's impls, in any file of the package, takes
     /// or returns values of the parameter (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t:
     /// T)`, a guard of `T`; for a stored parameter also a closure it lends them to, `f: impl
     /// FnOnce(&mut T)`), directly or through an associated type (`Deref::Target = T`); a type
@@ -49,8 +51,11 @@ crate::declare_lint! {
     ///   impl reaches it when a `&self` method names it;
     /// - held only behind pointers or only in `PhantomData` (raw memory plus a marker), the
     ///   impl reaches it when the API names it;
-    /// - when the file has no impl of the type besides its auto traits, the API cannot be
+    /// - when the package has no impl of the type besides its auto traits, the API cannot be
     ///   seen: a stored parameter is reported, a marker is not.
+    ///
+    /// When the definition or the method that decides is in another file than the impl, the
+    /// finding points at it there too.
     ///
     /// So type-level parameters that never hold a value stay silent: a length type whose
     /// field is its associated type (`data: N::ArrayType`), a strategy or relax parameter held
@@ -82,12 +87,22 @@ crate::declare_lint! {
     ///
     /// The API is read from signatures only, as Rudra does: a `&self` method that uses a
     /// parameter inside its body without naming it in its signature (a `Debug` impl calling
-    /// `T::fmt`) is not seen. Types defined in other files are not followed: an impl for such a type, or a
-    /// parameter stored only in such types (`shard::Array<T, C>`), stays silent, because a
-    /// configuration marker that is never stored cannot be told from a stored value. Traits
-    /// defined in other files are not looked into either: a bound such as `T: MyTask` whose
-    /// trait requires `Send` elsewhere is not seen, and the finding must be suppressed with a
-    /// reason.
+    /// `T::fmt`) is not seen.
+    ///
+    /// The lint reads the files of the impl's package (a type, alias or trait named in
+    /// another file is looked up there), not other crates: a parameter stored only in a
+    /// dependency's type stays silent, because a configuration marker that is never stored
+    /// cannot be told from a stored value, and a bound such as `T: dep::Task` whose trait
+    /// requires `Send` in another crate is not seen, so the finding must be suppressed with a
+    /// reason. A name is matched by its module path, following the `use` items of the file
+    /// that writes it (`crate::`, `super::`, imports, globs, paths relative to the module),
+    /// else by its last segment when one item of the package has it. `pub use` re-exports are
+    /// not followed to their source: through one, a name defined twice in the package (two
+    /// `Slot` types in two modules) is ambiguous, and the impl stays silent. Items in test
+    /// code, in function bodies, in a binary's, example's or test's own files, and those a
+    /// macro generates without parsing as items, are seen only from their own file. With the
+    /// lint on, every file with items of a package that has an `unsafe impl Send`/`Sync` is
+    /// parsed.
     ///
     /// ### Example
     /// ```rust,ignore
