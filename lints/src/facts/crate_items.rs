@@ -311,6 +311,8 @@ pub enum Found {
 pub struct CrateIndex<'w> {
     pub units: Vec<Unit<'w>>,
     package: &'w crate::context::PackageInfo,
+    /// The items other files may name (see [`visible`]), by name, with their full paths.
+    by_name: HashMap<&'w str, Vec<(ItemId, Vec<String>)>>,
 }
 
 impl<'w> CrateIndex<'w> {
@@ -324,8 +326,17 @@ impl<'w> CrateIndex<'w> {
                 summaries,
                 parsed: summaries.items.iter().map(|i| syn::parse_str::<syn::Item>(&i.text).ok()).collect(),
             })
-            .collect();
-        CrateIndex { units, package: &ws.packages[package] }
+            .collect::<Vec<Unit<'w>>>();
+        let mut by_name: HashMap<&'w str, Vec<(ItemId, Vec<String>)>> = HashMap::new();
+        for (u, unit) in units.iter().enumerate() {
+            let Some(module) = &unit.module else { continue };
+            for (i, item) in unit.summaries.items.iter().enumerate() {
+                let (Some(scope), true) = (&item.scope, visible(item)) else { continue };
+                let full: Vec<String> = module.iter().chain(scope).chain([&item.name]).cloned().collect();
+                by_name.entry(item.name.as_str()).or_default().push(((u, i), full));
+            }
+        }
+        CrateIndex { units, package: &ws.packages[package], by_name }
     }
 
     pub fn summary(&self, (unit, item): ItemId) -> &'w ItemSummary {
@@ -408,34 +419,26 @@ impl<'w> CrateIndex<'w> {
                 candidates.extend(super::modules::resolve_use(&base, &segments));
             }
         }
-        let by_path = self.matching(kinds, |full| candidates.iter().any(|c| c == full));
+        let by_path = self.matching(name, kinds, |full| candidates.iter().any(|c| c == full));
         match by_path {
-            Found::Nothing => self.matching(kinds, |full| full.last() == Some(name)),
+            Found::Nothing => self.matching(name, kinds, |_| true),
             found => found,
         }
     }
 
-    /// The items (outside test code and function bodies, in files with a module path) whose
-    /// full path `fits`: one path's items, or ambiguous when several paths fit.
-    fn matching(&self, kinds: &[ItemKind], fits: impl Fn(&[String]) -> bool) -> Found {
-        let mut paths: Vec<Vec<String>> = Vec::new();
+    /// The items named `name` (outside test code and function bodies, in files with a module
+    /// path) whose full path `fits`: one path's items, or ambiguous when several paths fit.
+    fn matching(&self, name: &str, kinds: &[ItemKind], fits: impl Fn(&[String]) -> bool) -> Found {
+        let mut paths: Vec<&Vec<String>> = Vec::new();
         let mut items = Vec::new();
-        for (u, unit) in self.units.iter().enumerate() {
-            let Some(module) = &unit.module else { continue };
-            for (i, item) in unit.summaries.items.iter().enumerate() {
-                if !kinds.contains(&item.kind) || !visible(item) {
-                    continue;
-                }
-                let Some(scope) = &item.scope else { continue };
-                let full: Vec<String> = module.iter().chain(scope).chain([&item.name]).cloned().collect();
-                if !fits(&full) {
-                    continue;
-                }
-                if !paths.contains(&full) {
-                    paths.push(full);
-                }
-                items.push((u, i));
+        for (id, full) in self.by_name.get(name).map_or(&[][..], Vec::as_slice) {
+            if !kinds.contains(&self.summary(*id).kind) || !fits(full) {
+                continue;
             }
+            if !paths.contains(&full) {
+                paths.push(full);
+            }
+            items.push(*id);
         }
         match paths.len() {
             0 => Found::Nothing,

@@ -401,6 +401,8 @@ struct HeldFinder<'f, 'w, W: World<'w>> {
     w: &'f W,
     seen: HashSet<(String, usize, Option<bool>)>,
     evidence: &'f mut Vec<(Span, String)>,
+    /// How many definitions deep the finder is: 0 in the self type's.
+    depth: usize,
     _world: std::marker::PhantomData<&'w ()>,
 }
 
@@ -421,13 +423,16 @@ impl<'w, W: World<'w>> HeldFinder<'_, 'w, W> {
             let mut here = Held::No;
             // The definition's label goes before those of the types its fields lead to.
             let at = self.evidence.len();
+            self.depth += 1;
             for f in &def.fields {
                 here = here.or(self.in_type(def.scope, f, &own.ident, via));
             }
+            self.depth -= 1;
             if let Some(span) = def.elsewhere {
+                // A marker is worth showing in the self type's definition only: the API decides.
                 let what = match here {
                     Held::Yes { .. } => Some("stores values of its parameter"),
-                    Held::Marker => Some("holds only a marker of its parameter"),
+                    Held::Marker if self.depth == 0 => Some("holds only a marker of its parameter"),
                     _ => None,
                 };
                 if let Some(what) = what {
@@ -542,7 +547,7 @@ fn held<'w, W: World<'w>>(
         })
         .collect();
     let defs = w.types(scope, &p.path);
-    let mut finder = HeldFinder { w, seen: HashSet::new(), evidence, _world: std::marker::PhantomData };
+    let mut finder = HeldFinder { w, seen: HashSet::new(), evidence, depth: 0, _world: std::marker::PhantomData };
     let name = last.ident.to_string();
     let mut out = Held::No;
     for (i, arg) in types.iter().enumerate() {

@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 mod api;
+mod ring;
 mod tagged;
 
 // Buggy: only a marker in the fields, but `api.rs` hands out `T`s from the buffer.
@@ -35,3 +36,7 @@ pub struct Bounded<T> {
 unsafe impl<T: Send> Send for Bounded<T> {}
 // SAFETY: the fields are only touched under a lock.
 unsafe impl<T: Send + Sync> Sync for Bounded<T> {}
+
+// Buggy: the type and its API are both in another file (ring.rs); `push` takes a `T`.
+// SAFETY: the buffer is only touched under a lock.
+unsafe impl<T> Send for ring::Ring<T> {} //~ send_sync_impl_unbounded
