@@ -45,7 +45,9 @@ crate::declare_lint! {
     /// or returns values of the parameter (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t:
     /// T)`, a guard of `T`; for a stored parameter also a closure it lends them to, `f: impl
     /// FnOnce(&mut T)`), directly or through an associated type (`Deref::Target = T`); a type
-    /// argument of another type (`-> Notified<T>`) is not a value. For `Sync` only methods
+    /// argument of another type (`-> Notified<T>`) is not a value, nor one of a crate's own
+    /// type named like a std guard or iterator (`-> Ref<'_, T, C>`) that holds it only as a
+    /// marker. For `Sync` only methods
     /// callable through `&self` count. Then:
     /// - held by value, a `Send` impl always reaches it (moving the type moves it); a `Sync`
     ///   impl reaches it when a `&self` method names it;
@@ -198,9 +200,11 @@ struct Def<'w, S> {
     elsewhere: Option<Span>,
 }
 
-/// An impl of the self type: its methods' names' spans when it is in another file.
-struct ImplOf<'w> {
+/// An impl of the self type, where its names are looked up, and its methods' names' spans
+/// when it is in another file.
+struct ImplOf<'w, S> {
     item: &'w syn::ItemImpl,
+    scope: S,
     methods: Option<&'w [Span]>,
 }
 
@@ -219,7 +223,7 @@ trait World<'w> {
     /// The definitions a type's path names.
     fn types(&self, scope: Self::Scope, path: &syn::Path) -> Vec<Def<'w, Self::Scope>>;
     /// The impls of the self type named `self_name` and defined by `defs`.
-    fn impls(&self, self_name: Option<&str>, defs: &[Def<'w, Self::Scope>]) -> Vec<ImplOf<'w>>;
+    fn impls(&self, self_name: Option<&str>, defs: &[Def<'w, Self::Scope>]) -> Vec<ImplOf<'w, Self::Scope>>;
     /// The traits a bound's path names.
     fn traits(&self, scope: Self::Scope, path: &syn::Path) -> TraitFound<'w, Self::Scope>;
     /// Records that something was looked for that another file may hold.
@@ -260,13 +264,13 @@ impl<'a> World<'a> for FileWorld<'_, 'a> {
         defs
     }
 
-    fn impls(&self, self_name: Option<&str>, _: &[Def<'a, ()>]) -> Vec<ImplOf<'a>> {
+    fn impls(&self, self_name: Option<&str>, _: &[Def<'a, ()>]) -> Vec<ImplOf<'a, ()>> {
         let facts: &'a crate::facts::Facts<'a> = self.cx.facts;
         facts
             .impls
             .iter()
             .filter(|o| o.unsafe_auto_trait.is_none() && o.self_name.as_deref() == self_name)
-            .map(|o| ImplOf { item: o.item, methods: None })
+            .map(|o| ImplOf { item: o.item, scope: (), methods: None })
             .collect()
     }
 
@@ -650,7 +654,8 @@ fn api_names<'w, W: World<'w>>(
                 continue;
             }
             let sig = quote::ToTokens::to_token_stream(&f.sig);
-            let names_it = names.iter().any(|n| signature_moves(&f.sig, n, closures));
+            let carries = |path: &syn::Path, position: usize| carrier_holds(w, other.scope, path, position);
+            let names_it = names.iter().any(|n| signature_moves(&f.sig, n, closures, &carries));
             let via_assoc = assoc_names && sig.to_string().contains("Self ::");
             if names_it || via_assoc {
                 if let Some(span) = other.methods.and_then(|m| m.get(index)) {
@@ -846,10 +851,34 @@ fn shared_receiver(sig: &syn::Signature) -> bool {
         || text.contains("Rc")
 }
 
+/// Whether the type a path names, when it is a type of the crate, may hand out values of its
+/// `position`-th type parameter: not when its fields hold the parameter only as a marker
+/// (sharded-slab's `Ref<'a, T, C>` and its configuration `C`). `None` for a type the world
+/// does not define (a std guard or iterator), which hands out what it is given.
+type Carries<'c> = &'c dyn Fn(&syn::Path, usize) -> Option<bool>;
+
+/// [`Carries`] in a world. A type not found is no miss here: std's guards and iterators are
+/// found nowhere.
+fn carrier_holds<'w, W: World<'w>>(w: &W, scope: W::Scope, path: &syn::Path, position: usize) -> Option<bool> {
+    let missed = w.missed();
+    let defs = w.types(scope, path);
+    let held = (!defs.is_empty()).then(|| {
+        let mut evidence = Vec::new();
+        let mut finder =
+            HeldFinder { w, seen: HashSet::new(), evidence: &mut evidence, depth: 1, _world: std::marker::PhantomData };
+        let name = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        finder.param_of(&name, &defs, position, None) != Held::Marker
+    });
+    if !missed {
+        w.reset();
+    }
+    held
+}
+
 /// Whether a signature moves or lends values of `param`: an input or the output holds it in
 /// a value position (see [`in_value_position`]); with `closures`, also an argument or result of
 /// a closure the method takes (`f: impl FnOnce(&mut T)`, `where F: Fn(&T)`).
-fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool) -> bool {
+fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool, carries: Carries<'_>) -> bool {
     let inputs = sig.inputs.iter().filter_map(|i| match i {
         syn::FnArg::Typed(t) => Some(&*t.ty),
         syn::FnArg::Receiver(_) => None,
@@ -858,7 +887,7 @@ fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool) -> 
         syn::ReturnType::Type(_, t) => Some(&**t),
         syn::ReturnType::Default => None,
     };
-    if inputs.chain(output).any(|t| in_value_position(t, param, closures)) {
+    if inputs.chain(output).any(|t| in_value_position(t, param, closures, carries)) {
         return true;
     }
     if !closures {
@@ -870,7 +899,7 @@ fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool) -> 
             _ => Vec::new(),
         }),
     );
-    bounds.into_iter().any(|b| closure_moves(b, param))
+    bounds.into_iter().any(|b| closure_moves(b, param, carries))
 }
 
 /// Types that hand out the values of their arguments: std containers, guards, references.
@@ -894,7 +923,7 @@ const CARRIERS: &[&str] = &[
 /// Whether `ty` holds `param` where a caller gets or gives its value: `T`, `&T`, `*mut T`,
 /// `Option<T>`, `Vec<T>`, `(T, U)`, `[T]`, a guard of `T`; not as a type argument of another
 /// type (`Notified<T>`, `Task<S>`), which may hold no `T` at all.
-fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool) -> bool {
+fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool, carries: Carries<'_>) -> bool {
     match ty {
         syn::Type::Path(p) if p.qself.is_none() => {
             if p.path.is_ident(param) {
@@ -903,27 +932,34 @@ fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool) -> bool
             let Some(last) = p.path.segments.last() else { return false };
             let name = last.ident.to_string();
             let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
-            let carries = CONTAINERS.contains(&name.as_str()) || CARRIERS.contains(&name.as_str()) || name == "Result";
-            carries
-                && args
-                    .args
-                    .iter()
-                    .any(|a| matches!(a, syn::GenericArgument::Type(t) if in_value_position(t, param, closures)))
+            let carrier = CARRIERS.contains(&name.as_str());
+            if !(carrier || CONTAINERS.contains(&name.as_str()) || name == "Result") {
+                return false;
+            }
+            let types = args.args.iter().filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            });
+            // A type of the crate named like a guard or iterator of std (`Ref<'a, T, C>`) hands
+            // out only what it holds.
+            types.enumerate().any(|(i, t)| {
+                in_value_position(t, param, closures, carries) && (!carrier || carries(&p.path, i).unwrap_or(true))
+            })
         }
-        syn::Type::Reference(r) => in_value_position(&r.elem, param, closures),
-        syn::Type::Ptr(p) => in_value_position(&p.elem, param, closures),
-        syn::Type::Slice(s) => in_value_position(&s.elem, param, closures),
-        syn::Type::Array(a) => in_value_position(&a.elem, param, closures),
-        syn::Type::Paren(p) => in_value_position(&p.elem, param, closures),
-        syn::Type::Group(g) => in_value_position(&g.elem, param, closures),
-        syn::Type::Tuple(t) => t.elems.iter().any(|e| in_value_position(e, param, closures)),
-        syn::Type::ImplTrait(i) => closures && i.bounds.iter().any(|b| closure_moves(b, param)),
+        syn::Type::Reference(r) => in_value_position(&r.elem, param, closures, carries),
+        syn::Type::Ptr(p) => in_value_position(&p.elem, param, closures, carries),
+        syn::Type::Slice(s) => in_value_position(&s.elem, param, closures, carries),
+        syn::Type::Array(a) => in_value_position(&a.elem, param, closures, carries),
+        syn::Type::Paren(p) => in_value_position(&p.elem, param, closures, carries),
+        syn::Type::Group(g) => in_value_position(&g.elem, param, closures, carries),
+        syn::Type::Tuple(t) => t.elems.iter().any(|e| in_value_position(e, param, closures, carries)),
+        syn::Type::ImplTrait(i) => closures && i.bounds.iter().any(|b| closure_moves(b, param, carries)),
         _ => false,
     }
 }
 
 /// A closure bound (`FnOnce(&mut T) -> R`, `Fn() -> T`) whose arguments or result hold `param`.
-fn closure_moves(bound: &syn::TypeParamBound, param: &syn::Ident) -> bool {
+fn closure_moves(bound: &syn::TypeParamBound, param: &syn::Ident, carries: Carries<'_>) -> bool {
     let syn::TypeParamBound::Trait(t) = bound else { return false };
     let Some(last) = t.path.segments.last() else { return false };
     let syn::PathArguments::Parenthesized(args) = &last.arguments else { return false };
@@ -931,5 +967,5 @@ fn closure_moves(bound: &syn::TypeParamBound, param: &syn::Ident) -> bool {
         syn::ReturnType::Type(_, t) => Some(&**t),
         syn::ReturnType::Default => None,
     };
-    args.inputs.iter().chain(output).any(|t| in_value_position(t, param, true))
+    args.inputs.iter().chain(output).any(|t| in_value_position(t, param, true, carries))
 }

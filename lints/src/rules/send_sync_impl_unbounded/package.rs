@@ -99,7 +99,7 @@ impl<'i> World<'i> for PackageWorld<'i, '_> {
         ids.into_iter().filter_map(|id| self.def(id)).collect()
     }
 
-    fn impls(&self, self_name: Option<&str>, defs: &[Def<'i, Scope<'i>>]) -> Vec<ImplOf<'i>> {
+    fn impls(&self, self_name: Option<&str>, defs: &[Def<'i, Scope<'i>>]) -> Vec<ImplOf<'i, Scope<'i>>> {
         let Some(name) = self_name else { return Vec::new() };
         let mut out = Vec::new();
         for id in self.index.impls_named(name, self.home) {
@@ -113,7 +113,7 @@ impl<'i> World<'i> for PackageWorld<'i, '_> {
                 }
             }
             let methods = (id.0 != self.home).then(|| self.index.summary(id).spans.as_slice());
-            out.push(ImplOf { item, methods });
+            out.push(ImplOf { item, scope: self.scope_of(id), methods });
         }
         out
     }

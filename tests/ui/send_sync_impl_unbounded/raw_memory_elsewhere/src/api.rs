@@ -1,4 +1,5 @@
-use crate::{Bounded, Stack};
+use crate::guard::Ref;
+use crate::{Bounded, Registry, Stack};
 
 impl<T> Stack<T> {
     pub fn len(&self) -> usize {
@@ -16,6 +17,13 @@ impl<T> Stack<T> {
 
 impl<T> Bounded<T> {
     pub fn pop(&self) -> Option<T> {
+        None
+    }
+}
+
+impl<T, C> Registry<T, C> {
+    pub fn get(&self, key: usize) -> Option<Ref<'_, T, C>> {
+        let _ = key;
         None
     }
 }

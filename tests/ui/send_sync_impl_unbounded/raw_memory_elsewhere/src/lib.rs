@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 mod api;
+mod guard;
 mod ring;
 mod tagged;
 
@@ -40,3 +41,14 @@ unsafe impl<T: Send + Sync> Sync for Bounded<T> {}
 // Buggy: the type and its API are both in another file (ring.rs); `push` takes a `T`.
 // SAFETY: the buffer is only touched under a lock.
 unsafe impl<T> Send for ring::Ring<T> {} //~ send_sync_impl_unbounded
+
+// Correct: `T` is bounded, and `C` is a configuration marker: `get` (api.rs) returns a
+// `guard::Ref<'_, T, C>`, which holds `C` only in `PhantomData`.
+pub struct Registry<T, C> {
+    slots: NonNull<u8>,
+    _items: PhantomData<(T, C)>,
+}
+// SAFETY: the slots are only touched under a lock.
+unsafe impl<T: Send, C> Send for Registry<T, C> {}
+// SAFETY: as above.
+unsafe impl<T: Send + Sync, C> Sync for Registry<T, C> {}
