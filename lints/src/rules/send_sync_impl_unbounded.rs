@@ -20,14 +20,13 @@ crate::declare_lint! {
     /// unsafe impl<K, V: Sync> Sync for Map<K, V> {}  // `K` may be `Cell<…>`
     /// ```
     ///
-    /// Bounds count wherever they are written: in the impl's generics (`<T: Send>`) or its
-    /// `where` clause (`where T: Send + Sync`), directly or through a trait of the crate (in
-    /// any file of the package) whose supertraits include `Send`/`Sync`, transitively (`trait
-    /// Job: Send + 'static`, `trait Batch: Job`), and also on
-    /// a type built from the parameter (`where A::Item: Send`, `where OnceCell<T>: Sync`),
-    /// which the compiler can only prove through the parameter. Every type parameter is
-    /// checked; lifetimes and const parameters are not type parameters. Test code is left
-    /// alone.
+    /// Bounds count wherever they are written: in the impl's generics (`<T: Send>`) or its `where`
+    /// clause (`where T: Send + Sync`), directly or through a trait of the crate (in any file of
+    /// the package) whose supertraits include `Send`/`Sync`, transitively (`trait Job: Send +
+    /// 'static`, `trait Batch: Job`), and also on a type built from the parameter (`where A::Item:
+    /// Send`, `where OnceCell<T>: Sync`), which the compiler can only prove through the parameter.
+    /// Every type parameter is checked; lifetimes and const parameters are not type parameters.
+    /// Test code is left alone.
     ///
     /// Two patterns stay silent because their bound is the right one:
     /// - `unsafe impl<T: Send> Sync`: the `Mutex` pattern, where exclusive access makes
@@ -36,19 +35,17 @@ crate::declare_lint! {
     ///   only through shared pointers (`&T`, `*const T`): the `&T` pattern (`&T` is `Send`
     ///   exactly when `T: Sync`).
     ///
-    /// A parameter is reported only when values of it can cross threads through the type, as
-    /// far as the crate shows what the type stores and what its API moves or lends (Rudra's
-    /// view). Stores: directly, behind a pointer, in a std container (`Box`, `Vec`,
-    /// `UnsafeCell`, `Option`, …) or in another type or type alias of the crate
-    /// (`shard::Array<T, C>`), followed through its fields. Moves or lends: a method of the
-    /// type's impls, in any file of the package, takes
-    /// or returns values of the parameter (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t:
-    /// T)`, a guard of `T`; for a stored parameter also a closure it lends them to, `f: impl
-    /// FnOnce(&mut T)`), directly or through an associated type (`Deref::Target = T`); a type
-    /// argument of another type (`-> Notified<T>`) is not a value, nor one of a crate's own
-    /// type named like a std guard or iterator (`-> Ref<'_, T, C>`) that holds it only as a
-    /// marker. For `Sync` only methods
-    /// callable through `&self` count. Then:
+    /// A parameter is reported only when values of it can cross threads through the type, as far as
+    /// the crate shows what the type stores and what its API moves or lends (Rudra's view). Stores:
+    /// directly, behind a pointer, in a std container (`Box`, `Vec`, `UnsafeCell`, `Option`, …) or
+    /// in another type or type alias of the crate (`shard::Array<T, C>`), followed through its
+    /// fields. Moves or lends: a method of the type's impls, in any file of the package, takes or
+    /// returns values of the parameter (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t: T)`, a
+    /// guard of `T`; for a stored parameter also a closure it lends them to, `f: impl FnOnce(&mut
+    /// T)`), directly or through an associated type (`Deref::Target = T`); a type argument of
+    /// another type (`-> Notified<T>`) is not a value, nor one of a crate's own type named like a
+    /// std guard or iterator (`-> Ref<'_, T, C>`) that holds it only as a marker. For `Sync` only
+    /// methods callable through `&self` count. Then:
     /// - held by value, a `Send` impl always reaches it (moving the type moves it); a `Sync`
     ///   impl reaches it when a `&self` method names it;
     /// - held only behind pointers or only in `PhantomData` (raw memory plus a marker), the
@@ -91,20 +88,19 @@ crate::declare_lint! {
     /// parameter inside its body without naming it in its signature (a `Debug` impl calling
     /// `T::fmt`) is not seen.
     ///
-    /// The lint reads the files of the impl's package (a type, alias or trait named in
-    /// another file is looked up there), not other crates: a parameter stored only in a
-    /// dependency's type stays silent, because a configuration marker that is never stored
-    /// cannot be told from a stored value, and a bound such as `T: dep::Task` whose trait
-    /// requires `Send` in another crate is not seen, so the finding must be suppressed with a
-    /// reason. A name is matched by its module path, following the `use` items of the file
-    /// that writes it (`crate::`, `super::`, imports, globs, paths relative to the module),
-    /// else by its last segment when one item of the package has it. `pub use` re-exports are
-    /// not followed to their source: through one, a name defined twice in the package (two
-    /// `Slot` types in two modules) is ambiguous, and the impl stays silent. Items in test
-    /// code, in function bodies, in a binary's, example's or test's own files, and those a
-    /// macro generates without parsing as items, are seen only from their own file. With the
-    /// lint on, every file with items of a package that has an `unsafe impl Send`/`Sync` is
-    /// parsed.
+    /// The lint reads the files of the impl's package (a type, alias or trait named in another file
+    /// is looked up there), not other crates: a parameter stored only in a dependency's type stays
+    /// silent, because a configuration marker that is never stored cannot be told from a stored
+    /// value, and a bound such as `T: dep::Task` whose trait requires `Send` in another crate is
+    /// not seen, so the finding must be suppressed with a reason. A name is matched by its module
+    /// path, following the `use` items of the file that writes it (`crate::`, `super::`, imports,
+    /// globs, paths relative to the module), else by its last segment when one item of the package
+    /// has it. `pub use` re-exports are not followed to their source: through one, a name defined
+    /// twice in the package (two `Slot` types in two modules) is ambiguous, and the impl stays
+    /// silent. Items in test code, in function bodies, in a binary's, example's or test's own
+    /// files, and those a macro generates without parsing as items, are seen only from their own
+    /// file. With the lint on, every file with items of a package that has an `unsafe impl
+    /// Send`/`Sync` is parsed.
     ///
     /// ### Example
     /// ```rust,ignore
