@@ -303,6 +303,32 @@ pub fn is_public(ws: &WorkspaceCx<'_>, file: FileId, inline: &[(String, bool)], 
     if public_from(0) {
         return true;
     }
+    // Modules declared under another name than their file's (`#[path = "fallback.rs"] mod
+    // imp;`): a `pub use imp::X` names the file's module.
+    let renamed: Vec<(Vec<String>, Vec<String>)> = package
+        .files
+        .iter()
+        .flat_map(|(f, m)| {
+            package.facts(*f).filter_map(move |fact| match fact {
+                ExportedFact::ModuleDecl { name, file: Some(file), .. } if file != name => Some((
+                    [m.as_slice(), std::slice::from_ref(name)].concat(),
+                    [m.as_slice(), std::slice::from_ref(file)].concat(),
+                )),
+                _ => None,
+            })
+        })
+        .collect();
+    // Several declarations may share the name under `cfg`s (`imp` for `unix.rs`, `windows.rs`,
+    // `fallback.rs`): each is a module the path may name.
+    let by_file = |target: Vec<String>| -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = renamed
+            .iter()
+            .filter(|(declared, _)| target.starts_with(declared))
+            .map(|(declared, file)| file.iter().chain(&target[declared.len()..]).cloned().collect())
+            .collect();
+        out.push(target);
+        out
+    };
     // A `pub use` in a public module that re-exports the item, its module, or a module on its way.
     for (f, f_modules) in &package.files {
         for fact in package.facts(*f) {
@@ -311,7 +337,7 @@ pub fn is_public(ws: &WorkspaceCx<'_>, file: FileId, inline: &[(String, bool)], 
                 continue;
             }
             let base: Vec<String> = f_modules.iter().cloned().chain(scope.iter().map(|(n, _)| n.clone())).collect();
-            for target in resolve_use(&base, path) {
+            for target in resolve_use(&base, path).into_iter().flat_map(by_file) {
                 let Some((last, target_modules)) = target.split_last() else { continue };
                 if target_modules == modules.as_slice() && (last == name || last == "*") {
                     return true;
