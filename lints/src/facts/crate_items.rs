@@ -324,7 +324,7 @@ impl<'w> CrateIndex<'w> {
                 file,
                 module: super::modules::module_path(ws, file, package),
                 summaries,
-                parsed: summaries.items.iter().map(|i| syn::parse_str::<syn::Item>(&i.text).ok()).collect(),
+                parsed: summaries.items.iter().map(|i| parse_item(&i.text)).collect(),
             })
             .collect::<Vec<Unit<'w>>>();
         let mut by_name: HashMap<&'w str, Vec<(ItemId, Vec<String>)>> = HashMap::new();
@@ -448,6 +448,20 @@ impl<'w> CrateIndex<'w> {
     }
 }
 
+/// How deeply a summary's item may nest to be parsed back: the workspace phase runs on the
+/// caller's thread, whose stack is not the workers' (see [`crate::STACK_BYTES`]); real items
+/// nest far less.
+const SUMMARY_NESTING: usize = 64;
+
+/// A summary's item, parsed back; `None` if it nests deeper than [`SUMMARY_NESTING`] or syn
+/// refuses it.
+pub fn parse_item(text: &str) -> Option<syn::Item> {
+    if crate::nesting::too_deep(text, SUMMARY_NESTING).is_some() {
+        return None;
+    }
+    syn::parse_str::<syn::Item>(text).ok()
+}
+
 /// Whether other files may name the item.
 fn visible(item: &ItemSummary) -> bool {
     !item.is_test && item.scope.is_some()
@@ -476,4 +490,14 @@ pub fn impl_scope(items: &[syn::Item], target: &syn::ItemImpl) -> Option<Vec<Str
     }
     let mut scope = Vec::new();
     find(items, target, &mut scope).then_some(scope)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn deep_items_are_not_parsed_back() {
+        let deep = format!("struct S<T> {{ f0: {}T{} }}", "Box<".repeat(100), ">".repeat(100));
+        assert!(super::parse_item(&deep).is_none());
+        assert!(super::parse_item("struct S<T> { f0: Box<T> }").is_some());
+    }
 }

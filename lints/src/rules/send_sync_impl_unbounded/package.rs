@@ -10,7 +10,7 @@
 
 use super::{decide, diagnostic, Def, ImplOf, TraitFound, World, SEND_SYNC_IMPL_UNBOUNDED};
 use crate::context::{ExportedFact, PendingAutoImpl, WorkspaceCx};
-use crate::facts::crate_items::{CrateIndex, Found, ItemId, ItemKind, ItemSummaries};
+use crate::facts::crate_items::{self, CrateIndex, Found, ItemId, ItemKind, ItemSummaries};
 use crate::source::FileId;
 
 pub(super) fn check(ws: &WorkspaceCx<'_>) {
@@ -35,7 +35,7 @@ pub(super) fn check(ws: &WorkspaceCx<'_>) {
         let index = CrateIndex::new(ws, package, summaries);
         for (file, p) in pending {
             let Some(home) = index.unit_of(file) else { continue };
-            let Ok(item) = syn::parse_str::<syn::ItemImpl>(&p.text) else { continue };
+            let Some(syn::Item::Impl(item)) = crate_items::parse_item(&p.text) else { continue };
             let which = if p.which == "Send" { "Send" } else { "Sync" };
             let world = PackageWorld { index: &index, home };
             let verdict = decide(&world, (home, p.scope.as_deref()), &item, which);
