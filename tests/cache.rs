@@ -180,6 +180,40 @@ fn a_relock_through_another_file_follows_the_callee() {
     assert_eq!(usage.analysed, 1, "{usage:?}");
 }
 
+/// `send_sync_impl_unbounded` decides an impl for a type of another file in the workspace
+/// phase, from that file's cached summary: changing only the file of the type changes the
+/// finding on a rerun, both ways, and only that file is analysed again.
+#[test]
+fn an_unsafe_impl_follows_the_file_of_its_type() {
+    const IMPL: &str =
+        "mod slot;\nuse slot::Slot;\n// SAFETY: the slot is only read under a lock.\nunsafe impl<T> Send for Slot<T> {}\n";
+    const STORES: &str = "pub struct Slot<T> {\n    value: std::cell::UnsafeCell<Option<T>>,\n}\n";
+    const MARKER: &str = "pub struct Slot<T> {\n    kind: std::marker::PhantomData<T>,\n}\n";
+    let levels = [(Level::Warn, "send_sync_impl_unbounded")];
+    let run = |dir: &Path| {
+        let (findings, usage) = analyse(dir, true, &levels);
+        let (fresh, _) = analyse(dir, false, &levels);
+        assert_eq!(findings, fresh, "the cached run differs from a run without the cache");
+        let unbounded = findings.iter().filter(|f| f.starts_with("send_sync_impl_unbounded")).count();
+        (unbounded, usage)
+    };
+    let dir = Project::with_files("unbounded", &[("src/lib.rs", IMPL), ("src/slot.rs", STORES)]);
+    age(dir.path());
+    assert_eq!(run(dir.path()).0, 1);
+
+    dir.file("src/slot.rs", MARKER);
+    age(dir.path());
+    let (marker, usage) = run(dir.path());
+    assert_eq!(marker, 0, "a marker parameter with no API is not reached");
+    assert_eq!(usage.analysed, 1, "only slot.rs changed: {usage:?}");
+
+    dir.file("src/slot.rs", STORES);
+    age(dir.path());
+    let (stores, usage) = run(dir.path());
+    assert_eq!(stores, 1);
+    assert_eq!(usage.analysed, 1, "{usage:?}");
+}
+
 /// A module file is test code when the file declaring it says so (`#[cfg(test)] mod
 /// tests;`): changing only that declaration changes the findings of the unchanged module on
 /// a cached rerun, both ways.

@@ -91,6 +91,29 @@ fn virtual_root_checks_default_members() {
     workspace("").run(&[]).expect_code(1).stdout_has("in 2 files");
 }
 
+/// Module paths (`facts::modules`) come from the files' paths as shown, relative to the folder
+/// the run starts in: run from the package folder (`src/inner.rs`) as from its parent
+/// (`pkg/src/inner.rs`), a type in a private module is not public API, and the type of an
+/// `unsafe impl` is found in another file.
+#[test]
+fn module_paths_do_not_depend_on_where_the_run_starts() {
+    let p = Project::new();
+    p.file("pkg/Cargo.toml", &manifest("pkg", ""))
+        .file("pkg/src/lib.rs", "mod inner;\nmod slot;\nuse slot::Slot;\n// SAFETY: not for every `T`.\nunsafe impl<T> Send for Slot<T> {}\n")
+        .file(
+            "pkg/src/inner.rs",
+            "use std::sync::Mutex;\n/// A pool.\npub struct Pool {\n    m: Mutex<u8>,\n}\nimpl Pool {\n    pub fn get(&self) -> u8 {\n        0\n    }\n}\n",
+        )
+        .file("pkg/src/slot.rs", "pub struct Slot<T> {\n    value: std::cell::UnsafeCell<T>,\n}\n");
+    let lints = ["-W", "undocumented_shared_type", "-W", "send_sync_impl_unbounded", "--format", "short"];
+    for (dir, folder, shown) in [("pkg", ".", "src/lib.rs"), (".", "pkg", "pkg/src/lib.rs")] {
+        let args: Vec<&str> = lints.iter().copied().chain([folder]).collect();
+        p.run_in(dir, &args)
+            .stdout_has(&format!("{shown}:5:13: warning[send_sync_impl_unbounded]"))
+            .stdout_lacks("undocumented_shared_type");
+    }
+}
+
 #[test]
 fn inside_a_member_checks_that_member() {
     let p = workspace("");

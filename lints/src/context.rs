@@ -121,6 +121,49 @@ pub enum ExportedFact {
     PublicItemFinding { name: String, inline: Vec<(String, bool)>, finding: PendingDiagnostic },
     /// A function's locks and calls, for the crate model ([`crate::model::locks`]).
     FnLocks(Box<crate::model::locks::FnLocks>),
+    /// The file's generic types, traits and impls, for lookups from the other files of its
+    /// package (see [`crate::facts::crate_items`]).
+    ItemSummaries(Box<crate::facts::crate_items::ItemSummaries>),
+    /// An `unsafe impl Send`/`Sync` that `send_sync_impl_unbounded` could not decide from its
+    /// file alone: decided in the workspace phase with the package's [`ExportedFact::ItemSummaries`].
+    PendingAutoImpl(Box<PendingAutoImpl>),
+}
+
+/// An `unsafe impl Send`/`Sync` for the workspace phase, with what its diagnostic needs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingAutoImpl {
+    /// `Send` or `Sync`.
+    pub which: String,
+    /// The inline modules around the impl in its file (`None` in a function body).
+    pub scope: Option<Vec<String>>,
+    /// The impl item, as text syn parses back.
+    pub text: String,
+    /// The self type as the message shows it (`Channel<T>`).
+    pub ty: String,
+    /// From `unsafe impl` to the end of the self type.
+    pub header: Span,
+    /// Every type parameter of the impl, in order.
+    pub params: Vec<ParamSite>,
+}
+
+/// Where a type parameter of an impl is written, and where a bound would go.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ParamSite {
+    pub name: String,
+    pub span: Span,
+    /// Where a bound is inserted: after the name, or after its last bound (`has_bounds`).
+    pub insert_at: Span,
+    pub has_bounds: bool,
+}
+
+impl PendingAutoImpl {
+    pub fn relocate(&mut self, f: &mut impl FnMut(&mut Span)) {
+        f(&mut self.header);
+        for p in &mut self.params {
+            f(&mut p.span);
+            f(&mut p.insert_at);
+        }
+    }
 }
 
 /// A diagnostic carried to the workspace phase; compared by position, lint and message.

@@ -106,6 +106,8 @@ impl FileAnalysis {
                 }
                 ExportedFact::FnLocks(f) => f.relocate(&mut span),
                 ExportedFact::PublicItemFinding { finding, .. } => finding.0.relocate(&mut span),
+                ExportedFact::ItemSummaries(items) => items.relocate(&mut span),
+                ExportedFact::PendingAutoImpl(pending) => pending.relocate(&mut span),
                 ExportedFact::Nothing | ExportedFact::ModuleDecl { .. } | ExportedFact::PublicUse { .. } => {}
             }
         }

@@ -239,10 +239,12 @@ pub fn condition(lint: &str) -> Option<Cond> {
 
 /// What a file contributes to `lint` only when the lint fires in another file of the same
 /// package: `undocumented_shared_type` reads module declarations and `pub use` items to tell
-/// whether a type is public (`facts::modules`).
+/// whether a type is public (`facts::modules`); `send_sync_impl_unbounded` reads the types,
+/// aliases, traits and impls of the package (`facts::crate_items`).
 pub fn support_condition(lint: &str) -> Option<Cond> {
     match lint {
         "undocumented_shared_type" => Some(any([Cond::Has(Needle::ModDecl), seq("pub", "use")])),
+        "send_sync_impl_unbounded" => Some(any_word(&["struct", "enum", "union", "type", "trait", "impl"])),
         _ => None,
     }
 }
@@ -598,6 +600,19 @@ mod tests {
                 at(n, text);
             }
         }
+    }
+
+    #[test]
+    fn items_support_send_sync_impl_unbounded() {
+        let mut levels = Levels::default();
+        levels.set(crate::find_lint("send_sync_impl_unbounded").expect("lint exists"), crate::Level::Warn);
+        let p = Prefilter::new(crate::all_lints(), &levels);
+        let types = p.scan("pub struct Slot<T> { value: std::cell::UnsafeCell<T> }\nimpl<T> Slot<T> {}\n");
+        assert_ne!(types.supports, 0);
+        let unsafe_impl = p.scan("unsafe impl<T> Send for slot::Slot<T> {}\n");
+        assert_ne!(unsafe_impl.fires, 0);
+        assert!(types.needed(unsafe_impl.fires));
+        assert!(!types.needed(0));
     }
 
     #[test]

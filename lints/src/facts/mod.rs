@@ -13,6 +13,8 @@
 //! - [`spawns`]: which calls spawn a thread or task, on which runtime;
 //! - [`items`]: type definitions (with their fields' resolved types), impls and statics;
 //! - [`modules`]: module declarations and `pub use`, for the workspace's "is it public?";
+//! - [`crate_items`]: a file's types, traits and impls summarised for the other files of its
+//!   package, and the lookups across them in the workspace phase;
 //! - [`safety_comments`]: what documents an `unsafe impl Send`/`Sync` (its comment, its type's doc);
 //! - [`manifest`]: the root manifest's `panic = "abort"` profiles;
 //! - [`ci`]: whether the CI files run a race checker.
@@ -20,6 +22,7 @@
 pub mod bodies;
 pub mod ci;
 pub mod condvars;
+pub mod crate_items;
 pub mod flow;
 pub mod handles;
 pub mod index;

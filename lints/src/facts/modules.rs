@@ -143,7 +143,7 @@ fn use_paths(cx: &FileCx<'_>, tree: &syn::UseTree, prefix: &mut Vec<String>, sco
 /// The modules from the crate root to a file under `src/` (`src/a/b.rs` and `src/a/b/mod.rs`
 /// give `["a", "b"]`; `src/lib.rs` gives `[]`), or `None` for a file outside `src/` or under
 /// `src/bin/`.
-fn module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option<Vec<String>> {
+pub fn module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option<Vec<String>> {
     let root = &ws.packages.get(package)?.root;
     let path = &ws.sources.get(file).path;
     let names = |p: &std::path::Path| -> Vec<String> {
@@ -157,12 +157,16 @@ fn module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option<Vec
     let parts: Vec<String> = match path.strip_prefix(root) {
         Ok(rel) => names(rel),
         // The file's path as shown may be relative while the package root is absolute: find
-        // the package folder's name followed by `src` in it.
+        // the package folder's name followed by `src` in it, or, run from the package folder
+        // itself, the path starts with `src`.
         Err(_) => {
             let root_name = root.file_name()?.to_string_lossy().into_owned();
             let all = names(path);
-            let at = (0..all.len().saturating_sub(1)).rev().find(|&i| all[i] == root_name && all[i + 1] == "src")?;
-            all[at + 1..].to_vec()
+            match (0..all.len().saturating_sub(1)).rev().find(|&i| all[i] == root_name && all[i + 1] == "src") {
+                Some(at) => all[at + 1..].to_vec(),
+                None if path.is_relative() && all.first().is_some_and(|c| c == "src") => all,
+                None => return None,
+            }
         }
     };
     let (first, rest) = parts.split_first()?;
@@ -191,8 +195,12 @@ fn outside_library(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> bool {
             // A relative shown path: find the package folder's name in it.
             let Some(root_name) = root.file_name().map(|n| n.to_string_lossy().into_owned()) else { return false };
             let all: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-            let Some(at) = all.iter().rposition(|c| *c == root_name) else { return false };
-            all[at + 1..].to_vec()
+            match all.iter().rposition(|c| *c == root_name) {
+                Some(at) => all[at + 1..].to_vec(),
+                // Run from the package folder itself: the path starts there.
+                None if path.is_relative() => all,
+                None => return false,
+            }
         }
     };
     match parts.first().map(String::as_str) {
@@ -261,7 +269,7 @@ impl<'w, 'a> Package<'w, 'a> {
 
 /// Resolves a `use` path written in module `base` to a path from the crate root; paths naming
 /// other crates resolve to `None` (with no module of that name on the way, they cannot match).
-fn resolve_use(base: &[String], path: &[String]) -> Vec<Vec<String>> {
+pub fn resolve_use(base: &[String], path: &[String]) -> Vec<Vec<String>> {
     let Some(first) = path.first() else { return Vec::new() };
     match first.as_str() {
         "crate" => vec![path[1..].to_vec()],
@@ -295,6 +303,32 @@ pub fn is_public(ws: &WorkspaceCx<'_>, file: FileId, inline: &[(String, bool)], 
     if public_from(0) {
         return true;
     }
+    // Modules declared under another name than their file's (`#[path = "fallback.rs"] mod
+    // imp;`): a `pub use imp::X` names the file's module.
+    let renamed: Vec<(Vec<String>, Vec<String>)> = package
+        .files
+        .iter()
+        .flat_map(|(f, m)| {
+            package.facts(*f).filter_map(move |fact| match fact {
+                ExportedFact::ModuleDecl { name, file: Some(file), .. } if file != name => Some((
+                    [m.as_slice(), std::slice::from_ref(name)].concat(),
+                    [m.as_slice(), std::slice::from_ref(file)].concat(),
+                )),
+                _ => None,
+            })
+        })
+        .collect();
+    // Several declarations may share the name under `cfg`s (`imp` for `unix.rs`, `windows.rs`,
+    // `fallback.rs`): each is a module the path may name.
+    let by_file = |target: Vec<String>| -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = renamed
+            .iter()
+            .filter(|(declared, _)| target.starts_with(declared))
+            .map(|(declared, file)| file.iter().chain(&target[declared.len()..]).cloned().collect())
+            .collect();
+        out.push(target);
+        out
+    };
     // A `pub use` in a public module that re-exports the item, its module, or a module on its way.
     for (f, f_modules) in &package.files {
         for fact in package.facts(*f) {
@@ -303,7 +337,7 @@ pub fn is_public(ws: &WorkspaceCx<'_>, file: FileId, inline: &[(String, bool)], 
                 continue;
             }
             let base: Vec<String> = f_modules.iter().cloned().chain(scope.iter().map(|(n, _)| n.clone())).collect();
-            for target in resolve_use(&base, path) {
+            for target in resolve_use(&base, path).into_iter().flat_map(by_file) {
                 let Some((last, target_modules)) = target.split_last() else { continue };
                 if target_modules == modules.as_slice() && (last == name || last == "*") {
                     return true;

@@ -65,7 +65,6 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
     (&unbounded_channel::UNBOUNDED_CHANNEL, unbounded_channel::check),
     (&unbounded_library_accept_loop::UNBOUNDED_LIBRARY_ACCEPT_LOOP, unbounded_library_accept_loop::check),
     (&unbounded_spawn_in_loop::UNBOUNDED_SPAWN_IN_LOOP, unbounded_spawn_in_loop::check),
-    (&send_sync_impl_unbounded::SEND_SYNC_IMPL_UNBOUNDED, send_sync_impl_unbounded::check),
     (&undocumented_unsafe_send_sync::UNDOCUMENTED_UNSAFE_SEND_SYNC, undocumented_unsafe_send_sync::check),
     (&unmarked_safety_comment::UNMARKED_SAFETY_COMMENT, unmarked_safety_comment::check),
     (&test_leaks_spawn::TEST_LEAKS_SPAWN, test_leaks_spawn::check),
@@ -103,6 +102,11 @@ pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[
         lint: &missing_race_check::MISSING_RACE_CHECK,
         collect: missing_race_check::collect,
         check: missing_race_check::check,
+    },
+    WorkspaceLint {
+        lint: &send_sync_impl_unbounded::SEND_SYNC_IMPL_UNBOUNDED,
+        collect: send_sync_impl_unbounded::collect,
+        check: send_sync_impl_unbounded::check,
     },
     WorkspaceLint {
         lint: &undocumented_shared_type::UNDOCUMENTED_SHARED_TYPE,

@@ -1,10 +1,13 @@
-use crate::context::FileCx;
+use crate::context::{ExportedFact, FileCx, ParamSite, PendingAutoImpl, WorkspaceCx};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
+use crate::facts::crate_items;
 use crate::facts::items::send_sync_trait;
-use crate::facts::items::ImplFact;
 use crate::registry::Rule;
 use crate::source::Span;
+use std::cell::Cell;
 use std::collections::HashSet;
+
+mod package;
 
 crate::declare_lint! {
     /// ### What it does
@@ -17,37 +20,41 @@ crate::declare_lint! {
     /// unsafe impl<K, V: Sync> Sync for Map<K, V> {}  // `K` may be `Cell<…>`
     /// ```
     ///
-    /// Bounds count wherever they are written: in the impl's generics (`<T: Send>`) or its
-    /// `where` clause (`where T: Send + Sync`), directly or through a trait defined in the same
-    /// file whose supertraits include `Send`/`Sync` (`trait Job: Send + 'static`), and also on
-    /// a type built from the parameter (`where A::Item: Send`, `where OnceCell<T>: Sync`),
-    /// which the compiler can only prove through the parameter. Every type parameter is
-    /// checked; lifetimes and const parameters are not type parameters. Test code is left
-    /// alone.
+    /// Bounds count wherever they are written: in the impl's generics (`<T: Send>`) or its `where`
+    /// clause (`where T: Send + Sync`), directly or through a trait of the crate (in any file of
+    /// the package) whose supertraits include `Send`/`Sync`, transitively (`trait Job: Send +
+    /// 'static`, `trait Batch: Job`), and also on a type built from the parameter (`where A::Item:
+    /// Send`, `where OnceCell<T>: Sync`), which the compiler can only prove through the parameter.
+    /// Every type parameter is checked; lifetimes and const parameters are not type parameters.
+    /// Test code is left alone.
     ///
     /// Two patterns stay silent because their bound is the right one:
     /// - `unsafe impl<T: Send> Sync`: the `Mutex` pattern, where exclusive access makes
     ///   `T: Send` enough;
-    /// - `unsafe impl<T: Sync> Send` for a type defined in the same file that reaches its `T`
+    /// - `unsafe impl<T: Sync> Send` for a type of the crate that reaches its `T`
     ///   only through shared pointers (`&T`, `*const T`): the `&T` pattern (`&T` is `Send`
     ///   exactly when `T: Sync`).
     ///
-    /// A parameter is reported only when values of it can cross threads through the type, as
-    /// far as the file shows what the type stores and what its API moves or lends (Rudra's
-    /// view). Stores: directly, behind a pointer, in a std container (`Box`, `Vec`,
-    /// `UnsafeCell`, `Option`, …) or in another type defined in the same file, followed
-    /// through its fields. Moves or lends: a method of the type's impls in the same file takes
-    /// or returns values of the parameter (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t:
-    /// T)`, a guard of `T`; for a stored parameter also a closure it lends them to, `f: impl
-    /// FnOnce(&mut T)`), directly or through an associated type (`Deref::Target = T`); a type
-    /// argument of another type (`-> Notified<T>`) is not a value. For `Sync` only methods
-    /// callable through `&self` count. Then:
+    /// A parameter is reported only when values of it can cross threads through the type, as far as
+    /// the crate shows what the type stores and what its API moves or lends (Rudra's view). Stores:
+    /// directly, behind a pointer, in a std container (`Box`, `Vec`, `UnsafeCell`, `Option`, …) or
+    /// in another type or type alias of the crate (`shard::Array<T, C>`), followed through its
+    /// fields. Moves or lends: a method of the type's impls, in any file of the package, takes or
+    /// returns values of the parameter (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t: T)`, a
+    /// guard of `T`; for a stored parameter also a closure it lends them to, `f: impl FnOnce(&mut
+    /// T)`), directly or through an associated type (`Deref::Target = T`); a type argument of
+    /// another type (`-> Notified<T>`) is not a value, nor one of a crate's own type named like a
+    /// std guard or iterator (`-> Ref<'_, T, C>`) that holds it only as a marker. For `Sync` only
+    /// methods callable through `&self` count. Then:
     /// - held by value, a `Send` impl always reaches it (moving the type moves it); a `Sync`
     ///   impl reaches it when a `&self` method names it;
     /// - held only behind pointers or only in `PhantomData` (raw memory plus a marker), the
     ///   impl reaches it when the API names it;
-    /// - when the file has no impl of the type besides its auto traits, the API cannot be
+    /// - when the package has no impl of the type besides its auto traits, the API cannot be
     ///   seen: a stored parameter is reported, a marker is not.
+    ///
+    /// When the definition or the method that decides is in another file than the impl, the
+    /// finding points at it there too.
     ///
     /// So type-level parameters that never hold a value stay silent: a length type whose
     /// field is its associated type (`data: N::ArrayType`), a strategy or relax parameter held
@@ -79,12 +86,21 @@ crate::declare_lint! {
     ///
     /// The API is read from signatures only, as Rudra does: a `&self` method that uses a
     /// parameter inside its body without naming it in its signature (a `Debug` impl calling
-    /// `T::fmt`) is not seen. Types defined in other files are not followed: an impl for such a type, or a
-    /// parameter stored only in such types (`shard::Array<T, C>`), stays silent, because a
-    /// configuration marker that is never stored cannot be told from a stored value. Traits
-    /// defined in other files are not looked into either: a bound such as `T: MyTask` whose
-    /// trait requires `Send` elsewhere is not seen, and the finding must be suppressed with a
-    /// reason.
+    /// `T::fmt`) is not seen.
+    ///
+    /// The lint reads the files of the impl's package (a type, alias or trait named in another file
+    /// is looked up there), not other crates: a parameter stored only in a dependency's type stays
+    /// silent, because a configuration marker that is never stored cannot be told from a stored
+    /// value, and a bound such as `T: dep::Task` whose trait requires `Send` in another crate is
+    /// not seen, so the finding must be suppressed with a reason. A name is matched by its module
+    /// path, following the `use` items of the file that writes it (`crate::`, `super::`, imports,
+    /// globs, paths relative to the module), else by its last segment when one item of the package
+    /// has it. `pub use` re-exports are not followed to their source: through one, a name defined
+    /// twice in the package (two `Slot` types in two modules) is ambiguous, and the impl stays
+    /// silent. Items in test code, in function bodies, in a binary's, example's or test's own
+    /// files, and those a macro generates without parsing as items, are seen only from their own
+    /// file. With the lint on, every file with items of a package that has an `unsafe impl
+    /// Send`/`Sync` is parsed.
     ///
     /// ### Example
     /// ```rust,ignore
@@ -107,65 +123,601 @@ crate::declare_lint! {
     };
 }
 
-pub fn check(cx: &FileCx<'_>) {
-    let traits = LocalTraits::new(cx);
+/// File phase: an `unsafe impl Send`/`Sync` whose file shows everything the decision needs is
+/// reported (or not) here; the others are exported, with the file's items, for [`check`].
+pub fn collect(cx: &FileCx<'_>) {
+    let world = FileWorld { cx, missed: Cell::new(false) };
+    let mut pending = false;
     for imp in cx.facts.impls.iter().filter(|i| !i.is_test) {
         let Some(which) = imp.unsafe_auto_trait else {
             continue;
         };
-        check_impl(cx, imp, which, &traits);
-    }
-}
-
-/// Traits defined in this file that imply `Send` or `Sync` through their supertraits.
-struct LocalTraits<'a> {
-    traits: Vec<&'a syn::ItemTrait>,
-}
-
-impl<'a> LocalTraits<'a> {
-    fn new(cx: &FileCx<'a>) -> Self {
-        LocalTraits { traits: cx.facts.traits.clone() }
-    }
-
-    /// Whether a bound's trait path implies `which` (`Send` or `Sync`).
-    fn implies(&self, path: &syn::Path, which: &str, seen: &mut HashSet<String>) -> bool {
-        if send_sync_trait(path) == Some(which) {
-            return true;
-        }
-        // A local trait: a single identifier (or `self::`/`crate::`/`super::` path) naming a
-        // trait defined in this file.
-        let Some(last) = path.segments.last() else {
-            return false;
+        let item = imp.item;
+        let verdict = decide(&world, (), item, which);
+        let params: Vec<ParamSite> = item.generics.type_params().map(|p| param_site(cx, p)).collect();
+        let ty = type_text(&item.self_ty);
+        let header = cx.span_of(item.impl_token.span).to(cx.span(&*item.self_ty));
+        let header = match item.unsafety {
+            Some(u) => cx.span_of(u.span).to(header),
+            None => header,
         };
+        if verdict.complete {
+            if let Some(d) = diagnostic(which, &ty, header, &params, &verdict) {
+                cx.report(d);
+            }
+            continue;
+        }
+        pending = true;
+        cx.export(ExportedFact::PendingAutoImpl(Box::new(PendingAutoImpl {
+            which: which.to_string(),
+            scope: crate_items::impl_scope(&cx.ast.items, item),
+            text: quote::ToTokens::to_token_stream(item).to_string(),
+            ty,
+            header,
+            params,
+        })));
+    }
+    let summaries = crate_items::summarise(cx, pending);
+    if pending || !summaries.items.is_empty() {
+        cx.export(ExportedFact::ItemSummaries(Box::new(summaries)));
+    }
+}
+
+/// Workspace phase: the impls their file could not decide, with every file of their package.
+pub fn check(ws: &WorkspaceCx<'_>) {
+    package::check(ws);
+}
+
+/// Where a type parameter is and where its bound goes.
+fn param_site(cx: &FileCx<'_>, p: &syn::TypeParam) -> ParamSite {
+    let span = cx.span_of(p.ident.span());
+    let (end, has_bounds) = match p.bounds.last() {
+        Some(last) => (cx.span(last).end as usize, true),
+        None => (span.end as usize, false),
+    };
+    ParamSite { name: p.ident.to_string(), span, insert_at: Span::new(cx.file, end, end), has_bounds }
+}
+
+/// A type definition the decision follows a parameter into.
+struct Def<'w, S> {
+    /// Tells definitions apart while following fields.
+    key: String,
+    /// The item in the package's index (workspace phase only).
+    id: Option<crate_items::ItemId>,
+    name: String,
+    generics: &'w syn::Generics,
+    /// The fields' types (for an alias, the aliased type).
+    fields: Vec<&'w syn::Type>,
+    /// Where the names in its fields are looked up.
+    scope: S,
+    /// A field holds a `LocalKey` (see [`reachable`]).
+    local_key: bool,
+    /// Its name's span, when it is defined in another file than the impl.
+    elsewhere: Option<Span>,
+}
+
+/// An impl of the self type, where its names are looked up, and its methods' names' spans
+/// when it is in another file.
+struct ImplOf<'w, S> {
+    item: &'w syn::ItemImpl,
+    scope: S,
+    methods: Option<&'w [Span]>,
+}
+
+/// The traits a bound names.
+enum TraitFound<'w, S> {
+    Traits(Vec<(&'w syn::ItemTrait, S)>),
+    /// Several traits of the package fit: the bound is taken to imply what it is asked for.
+    Ambiguous,
+}
+
+/// What the decision can look up: one file's items ([`FileWorld`]), or a package's
+/// ([`package::PackageWorld`]).
+trait World<'w> {
+    /// Where a name is written, for lookups that depend on it.
+    type Scope: Copy;
+    /// The definitions a type's path names.
+    fn types(&self, scope: Self::Scope, path: &syn::Path) -> Vec<Def<'w, Self::Scope>>;
+    /// The impls of the self type named `self_name` and defined by `defs`.
+    fn impls(&self, self_name: Option<&str>, defs: &[Def<'w, Self::Scope>]) -> Vec<ImplOf<'w, Self::Scope>>;
+    /// The traits a bound's path names.
+    fn traits(&self, scope: Self::Scope, path: &syn::Path) -> TraitFound<'w, Self::Scope>;
+    /// Records that something was looked for that another file may hold.
+    fn miss(&self);
+    /// Whether [`World::miss`] was called since the last [`World::reset`].
+    fn missed(&self) -> bool;
+    fn reset(&self);
+}
+
+/// One file's items, as the lint saw them before it looked across files.
+struct FileWorld<'c, 'a> {
+    cx: &'c FileCx<'a>,
+    missed: Cell<bool>,
+}
+
+impl<'a> World<'a> for FileWorld<'_, 'a> {
+    type Scope = ();
+
+    fn types(&self, _: (), path: &syn::Path) -> Vec<Def<'a, ()>> {
+        let facts: &'a crate::facts::Facts<'a> = self.cx.facts;
+        let Some(last) = path.segments.last() else { return Vec::new() };
+        let defs: Vec<Def<'a, ()>> = facts
+            .types_named(&last.ident.to_string())
+            .map(|d| Def {
+                key: d.ident.to_string(),
+                id: None,
+                name: d.ident.to_string(),
+                generics: d.generics,
+                fields: d.fields.iter().map(|f| &f.field.ty).collect(),
+                scope: (),
+                local_key: d.fields.iter().any(|f| f.types.iter().any(|t| t.name == "LocalKey")),
+                elsewhere: None,
+            })
+            .collect();
+        if defs.is_empty() {
+            self.miss();
+        }
+        defs
+    }
+
+    fn impls(&self, self_name: Option<&str>, _: &[Def<'a, ()>]) -> Vec<ImplOf<'a, ()>> {
+        let facts: &'a crate::facts::Facts<'a> = self.cx.facts;
+        facts
+            .impls
+            .iter()
+            .filter(|o| o.unsafe_auto_trait.is_none() && o.self_name.as_deref() == self_name)
+            .map(|o| ImplOf { item: o.item, scope: (), methods: None })
+            .collect()
+    }
+
+    /// A single identifier (or `self::`/`crate::`/`super::` path) naming a trait of this file.
+    fn traits(&self, _: (), path: &syn::Path) -> TraitFound<'a, ()> {
+        let facts: &'a crate::facts::Facts<'a> = self.cx.facts;
         let first = path.segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
         let local_path = path.segments.len() == 1 || matches!(first.as_str(), "crate" | "self" | "super");
-        if !local_path {
-            return false;
+        let found: Vec<(&'a syn::ItemTrait, ())> = match path.segments.last() {
+            Some(last) if local_path => {
+                facts.traits.iter().filter(|t| t.ident == last.ident).map(|t| (*t, ())).collect()
+            }
+            _ => Vec::new(),
+        };
+        if found.is_empty() {
+            self.miss();
         }
-        let name = last.ident.to_string();
-        if !seen.insert(name.clone()) {
-            return false;
+        TraitFound::Traits(found)
+    }
+
+    fn miss(&self) {
+        self.missed.set(true);
+    }
+
+    fn missed(&self) -> bool {
+        self.missed.get()
+    }
+
+    fn reset(&self) {
+        self.missed.set(false);
+    }
+}
+
+/// The type parameters an impl leaves unbounded where values of them can cross threads.
+struct Verdict {
+    /// Their positions among the impl's type parameters.
+    unbounded: Vec<usize>,
+    /// Labels for what another file showed: the definition or method that decided.
+    evidence: Vec<(Span, String)>,
+    /// Nothing the decision needed was missing from the world it was made in.
+    complete: bool,
+}
+
+fn decide<'w, W: World<'w>>(w: &W, scope: W::Scope, item: &syn::ItemImpl, which: &str) -> Verdict {
+    let mut verdict = Verdict { unbounded: Vec::new(), evidence: Vec::new(), complete: true };
+    let self_name = match &*item.self_ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    for (index, param) in item.generics.type_params().enumerate() {
+        let bounds = bounds_of(&item.generics, &param.ident);
+        let mut evidence = Vec::new();
+        w.reset();
+        let (held, defs) = held(w, scope, item, &param.ident, &mut evidence);
+        let held_missed = w.missed();
+        w.reset();
+        let satisfied = |needed: &str| bounds.iter().any(|b| bound_implies(w, scope, b, needed, &mut HashSet::new()));
+        // A bound found is found in any world; one not found may be in another file.
+        let (ok, ok_complete) = match which {
+            // `T: Sync` is enough for a type that only points at its `T` through shared
+            // references, as `&T` does.
+            "Send" if satisfied("Send") => (true, true),
+            "Send" => (satisfied("Sync") && matches!(held, Held::Yes { shared_only: true, .. }), !held_missed),
+            _ => (satisfied("Sync") || satisfied("Send"), true),
+        };
+        if ok {
+            verdict.complete &= ok_complete;
+            continue;
         }
-        self.traits.iter().filter(|t| t.ident == name).any(|t| {
-            let supers = t.supertraits.iter().any(|b| self.bound_implies(b, which, seen));
+        let bounds_missed = w.missed();
+        w.reset();
+        let reaches = reachable(w, item, self_name.as_deref(), &defs, which, &param.ident, held, &mut evidence);
+        verdict.complete &= !(held_missed || bounds_missed || w.missed());
+        if reaches {
+            verdict.unbounded.push(index);
+            verdict.evidence.extend(evidence);
+        }
+    }
+    verdict
+}
+
+/// Whether a bound implies `which` (`Send` or `Sync`): the trait itself, or one whose
+/// supertraits (or `where Self:` bounds) do, transitively.
+fn bound_implies<'w, W: World<'w>>(
+    w: &W,
+    scope: W::Scope,
+    bound: &syn::TypeParamBound,
+    which: &str,
+    seen: &mut HashSet<String>,
+) -> bool {
+    match bound {
+        syn::TypeParamBound::Trait(t) if matches!(t.modifier, syn::TraitBoundModifier::None) => {
+            implies(w, scope, &t.path, which, seen)
+        }
+        _ => false,
+    }
+}
+
+fn implies<'w, W: World<'w>>(
+    w: &W,
+    scope: W::Scope,
+    path: &syn::Path,
+    which: &str,
+    seen: &mut HashSet<String>,
+) -> bool {
+    if send_sync_trait(path) == Some(which) {
+        return true;
+    }
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    if !seen.insert(last.ident.to_string()) {
+        return false;
+    }
+    match w.traits(scope, path) {
+        TraitFound::Ambiguous => true,
+        TraitFound::Traits(traits) => traits.into_iter().any(|(t, s)| {
+            let supers = t.supertraits.iter().any(|b| bound_implies(w, s, b, which, seen));
             let where_self = t.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).any(|p| match p {
                 syn::WherePredicate::Type(pt) if is_ident_type(&pt.bounded_ty, "Self") => {
-                    pt.bounds.iter().any(|b| self.bound_implies(b, which, seen))
+                    pt.bounds.iter().any(|b| bound_implies(w, s, b, which, seen))
                 }
                 _ => false,
             });
             supers || where_self
-        })
+        }),
+    }
+}
+
+/// Follows a parameter of the impl's self type into the type's definition.
+struct HeldFinder<'f, 'w, W: World<'w>> {
+    w: &'f W,
+    seen: HashSet<(String, usize, Option<bool>)>,
+    evidence: &'f mut Vec<(Span, String)>,
+    /// How many definitions deep the finder is: 0 in the self type's.
+    depth: usize,
+    _world: std::marker::PhantomData<&'w ()>,
+}
+
+impl<'w, W: World<'w>> HeldFinder<'_, 'w, W> {
+    /// Whether the type named `name`, defined by `defs`, holds values of its `position`-th
+    /// type parameter.
+    fn param_of(&mut self, name: &str, defs: &[Def<'w, W::Scope>], position: usize, via: Option<bool>) -> Held {
+        let key = defs.first().map_or_else(|| name.to_string(), |d| d.key.clone());
+        if !self.seen.insert((key, position, via)) || self.seen.len() > 32 {
+            return Held::No;
+        }
+        if defs.is_empty() {
+            return Held::Unknown;
+        }
+        let mut held = Held::No;
+        for def in defs {
+            let Some(own) = def.generics.type_params().nth(position) else { return Held::Unknown };
+            let mut here = Held::No;
+            // The definition's label goes before those of the types its fields lead to.
+            let at = self.evidence.len();
+            self.depth += 1;
+            for f in &def.fields {
+                here = here.or(self.in_type(def.scope, f, &own.ident, via));
+            }
+            self.depth -= 1;
+            if let Some(span) = def.elsewhere {
+                // A marker is worth showing in the self type's definition only: the API decides.
+                let what = match here {
+                    Held::Yes { .. } => Some("stores values of its parameter"),
+                    Held::Marker if self.depth == 0 => Some("holds only a marker of its parameter"),
+                    _ => None,
+                };
+                if let Some(what) = what {
+                    let label = format!("`{}` is defined here: it {what} `{}`", def.name, own.ident);
+                    self.evidence.insert(at, (span, label));
+                }
+            }
+            held = held.or(here);
+        }
+        held
     }
 
-    fn bound_implies(&self, bound: &syn::TypeParamBound, which: &str, seen: &mut HashSet<String>) -> bool {
-        match bound {
-            syn::TypeParamBound::Trait(t) if matches!(t.modifier, syn::TraitBoundModifier::None) => {
-                self.implies(&t.path, which, seen)
+    /// Whether `ty` holds values of `param`; `via` is the pointer kind on the way (`Some(true)`
+    /// once any exclusive pointer was crossed, `Some(false)` behind shared pointers only).
+    fn in_type(&mut self, scope: W::Scope, ty: &syn::Type, param: &syn::Ident, via: Option<bool>) -> Held {
+        let found = Held::Yes { shared_only: via == Some(false), owned: via.is_none() };
+        // Behind a shared pointer anywhere on the way, only shared access is possible.
+        let through = |mutable: bool| if via == Some(false) { via } else { Some(mutable) };
+        match ty {
+            syn::Type::Path(p) => {
+                if let Some(q) = &p.qself {
+                    return self.in_type(scope, &q.ty, param, via);
+                }
+                let Some(first) = p.path.segments.first() else { return Held::No };
+                if first.ident == *param {
+                    // `N::ArrayType`: a type the parameter names (typenum's lengths,
+                    // generic-array's storage), not a value of the parameter.
+                    return if p.path.segments.len() == 1 { found } else { Held::Unknown };
+                }
+                let Some(last) = p.path.segments.last() else { return Held::No };
+                let name = last.ident.to_string();
+                if name == "PhantomData" || name == "PhantomPinned" {
+                    return if type_mentions(ty, param) { Held::Marker } else { Held::No };
+                }
+                let args: Vec<&syn::Type> = match &last.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a
+                        .args
+                        .iter()
+                        .filter_map(|a| match a {
+                            syn::GenericArgument::Type(t) => Some(t),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let via_here = if name == "NonNull" || name == "AtomicPtr" { through(true) } else { via };
+                let container = CONTAINERS.contains(&name.as_str());
+                // Looked up once an argument holds the parameter.
+                let mut defs: Option<Vec<Def<'w, W::Scope>>> = None;
+                let mut held = Held::No;
+                for (i, arg) in args.iter().enumerate() {
+                    let in_arg = self.in_type(scope, arg, param, via_here);
+                    if matches!(in_arg, Held::No | Held::Marker) {
+                        held = held.or(in_arg);
+                        continue;
+                    }
+                    if container {
+                        held = held.or(in_arg);
+                        continue;
+                    }
+                    let w = self.w;
+                    let defs = defs.get_or_insert_with(|| w.types(scope, &p.path));
+                    let h = if defs.is_empty() {
+                        Held::Unknown
+                    } else {
+                        // Shared if either the type's own field or the argument points at it
+                        // through a shared pointer.
+                        match (self.param_of(&name, defs, i, via_here), in_arg) {
+                            (Held::Yes { shared_only: a, owned: x }, Held::Yes { shared_only: b, owned: y }) => {
+                                Held::Yes { shared_only: a || b, owned: x && y }
+                            }
+                            (Held::Yes { .. }, other) | (other, _) => other,
+                        }
+                    };
+                    held = held.or(h);
+                }
+                held
             }
-            _ => false,
+            syn::Type::Ptr(p) => self.in_type(scope, &p.elem, param, through(p.mutability.is_some())),
+            syn::Type::Reference(r) => self.in_type(scope, &r.elem, param, through(r.mutability.is_some())),
+            syn::Type::Array(a) => self.in_type(scope, &a.elem, param, via),
+            syn::Type::Slice(s) => self.in_type(scope, &s.elem, param, via),
+            syn::Type::Paren(p) => self.in_type(scope, &p.elem, param, via),
+            syn::Type::Group(g) => self.in_type(scope, &g.elem, param, via),
+            syn::Type::Tuple(t) => t.elems.iter().fold(Held::No, |h, e| h.or(self.in_type(scope, e, param, via))),
+            // A trait object or function pointer mentioning `T` stores no `T`.
+            _ => Held::No,
         }
     }
+}
+
+/// What the self type's definition shows about the impl parameter `param`, and the
+/// definitions its path names.
+fn held<'w, W: World<'w>>(
+    w: &W,
+    scope: W::Scope,
+    item: &syn::ItemImpl,
+    param: &syn::Ident,
+    evidence: &mut Vec<(Span, String)>,
+) -> (Held, Vec<Def<'w, W::Scope>>) {
+    let syn::Type::Path(p) = &*item.self_ty else { return (Held::Unknown, Vec::new()) };
+    let Some(last) = p.path.segments.last() else { return (Held::Unknown, Vec::new()) };
+    // The parameter's position in the self type's arguments decides which of the type's own
+    // parameters it stands for: `impl<U> Send for Foo<U>` with `struct Foo<T>`.
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return (Held::Unknown, Vec::new()) };
+    let types: Vec<&syn::Type> = args
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let defs = w.types(scope, &p.path);
+    let mut finder = HeldFinder { w, seen: HashSet::new(), evidence, depth: 0, _world: std::marker::PhantomData };
+    let name = last.ident.to_string();
+    let mut out = Held::No;
+    for (i, arg) in types.iter().enumerate() {
+        if matches!(finder.in_type(scope, arg, param, None), Held::No | Held::Marker) {
+            continue;
+        }
+        out = out.or(finder.param_of(&name, &defs, i, None));
+    }
+    (out, defs)
+}
+
+/// Whether values of the impl parameter `param` can cross threads through the type, from what
+/// it stores and what its API moves or lends (Rudra's view):
+/// - held by value (directly or in an owning container), moving the type moves them: a `Send`
+///   impl always reaches them; a `Sync` impl reaches them when a method taking `&self` names
+///   the parameter in its signature (`-> &T`, `fn push(&self, t: T)`, a guard of `T`);
+/// - held only behind pointers (`NonNull<T>`, `*mut T`, `&T`) or only in `PhantomData`: the
+///   type reaches them when its API names the parameter (any method for `Send`, `&self`
+///   methods for `Sync`);
+/// - when no impl of the type besides the auto traits is in sight, its API cannot be seen:
+///   anything stored counts, a marker does not.
+///
+/// An API that names nothing may name it in an impl of another file: a world that cannot see
+/// them records a miss.
+#[allow(clippy::too_many_arguments)]
+fn reachable<'w, W: World<'w>>(
+    w: &W,
+    item: &syn::ItemImpl,
+    self_name: Option<&str>,
+    defs: &[Def<'w, W::Scope>],
+    which: &str,
+    param: &syn::Ident,
+    held: Held,
+    evidence: &mut Vec<(Span, String)>,
+) -> bool {
+    let mut api = |closures| {
+        let names = api_names(w, item, self_name, defs, param, which == "Sync", closures, evidence);
+        if names != Some(true) {
+            w.miss();
+        }
+        names
+    };
+    match held {
+        Held::Yes { owned: true, .. } if which == "Send" => true,
+        Held::Yes { .. } => api(true).unwrap_or(true),
+        // A marker's values come from elsewhere: a closure lent `&T` may get one the calling
+        // thread owns (a scoped thread-local), so only what the methods themselves take or
+        // return counts. A key to thread-local storage (`scoped_thread_local!`'s `ScopedKey`,
+        // a field holding a `LocalKey`) stays silent: each thread only ever sees the values it
+        // stored itself.
+        Held::Marker => !defs.iter().any(|d| d.local_key) && api(false).unwrap_or(false),
+        Held::No | Held::Unknown => false,
+    }
+}
+
+/// Whether a method of the type's other impls names the parameter in its signature (or
+/// through an associated type of its impl, as `Deref::Target = T` does); `shared_only` keeps
+/// the methods callable through a shared reference (`&self`, `self: Arc<Self>`). `None` when
+/// no such impl is in sight.
+#[allow(clippy::too_many_arguments)]
+fn api_names<'w, W: World<'w>>(
+    w: &W,
+    item: &syn::ItemImpl,
+    self_name: Option<&str>,
+    defs: &[Def<'w, W::Scope>],
+    param: &syn::Ident,
+    shared_only: bool,
+    closures: bool,
+    evidence: &mut Vec<(Span, String)>,
+) -> Option<bool> {
+    let positions = arg_positions(&item.self_ty, param);
+    let mut seen_impl = false;
+    for other in w.impls(self_name, defs) {
+        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
+            continue;
+        }
+        seen_impl = true;
+        // The impl's own names for the parameter: `impl<U> Foo<U>` calls it `U`.
+        let args = type_args(&other.item.self_ty);
+        let names: Vec<&syn::Ident> = other
+            .item
+            .generics
+            .type_params()
+            .map(|p| &p.ident)
+            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let assoc_names = other.item.items.iter().any(|it| match it {
+            syn::ImplItem::Type(t) => names.iter().any(|n| type_mentions(&t.ty, n)),
+            _ => false,
+        });
+        let methods = other.item.items.iter().filter_map(|it| match it {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        });
+        for (index, f) in methods.enumerate() {
+            if shared_only && !shared_receiver(&f.sig) {
+                continue;
+            }
+            let sig = quote::ToTokens::to_token_stream(&f.sig);
+            let carries = |path: &syn::Path, position: usize| carrier_holds(w, other.scope, path, position);
+            let names_it = names.iter().any(|n| signature_moves(&f.sig, n, closures, &carries));
+            let via_assoc = assoc_names && sig.to_string().contains("Self ::");
+            if names_it || via_assoc {
+                if let Some(span) = other.methods.and_then(|m| m.get(index)) {
+                    evidence.push((*span, format!("`{}` moves or lends values of `{}`", f.sig.ident, names[0])));
+                }
+                return Some(true);
+            }
+        }
+    }
+    seen_impl.then_some(false)
+}
+
+/// The finding for the parameters a verdict left unbounded, if any.
+fn diagnostic(which: &str, ty: &str, header: Span, params: &[ParamSite], verdict: &Verdict) -> Option<Diagnostic> {
+    let unbounded: Vec<&ParamSite> = verdict.unbounded.iter().filter_map(|&i| params.get(i)).collect();
+    let first = *unbounded.first()?;
+    let message = if which == "Send" {
+        let listed: Vec<String> = unbounded.iter().map(|p| format!("`{}: Send`", p.name)).collect();
+        format!("`unsafe impl Send for {ty}` does not require {}", join_or(&listed, "or"))
+    } else {
+        let listed: Vec<String> = unbounded.iter().map(|p| format!("`{}`", p.name)).collect();
+        format!("`unsafe impl Sync for {ty}` requires neither `Sync` nor `Send` of {}", join_or(&listed, "and"))
+    };
+    let what = if which == "Send" { "be moved to another thread" } else { "be shared between threads" };
+    let mut d = Diagnostic::new(&SEND_SYNC_IMPL_UNBOUNDED, first.span, message)
+        .primary_label(format!("`{}` may be any type, thread-safe or not", first.name));
+    for p in &unbounded[1..] {
+        d = d.label(p.span, format!("`{}` is unbounded too", p.name));
+    }
+    d = d.label(header, format!("this lets `{ty}` {what} even when `{}` cannot", first.name));
+    // What another file showed, once each, at most three.
+    let mut shown: Vec<Span> = Vec::new();
+    for (span, message) in &verdict.evidence {
+        if shown.len() < 3 && !shown.contains(span) {
+            shown.push(*span);
+            d = d.label(*span, message.clone());
+        }
+    }
+    let (bound, help) = if which == "Send" {
+        ("Send", format!("require `{}: Send` so that only thread-safe parameters can cross threads", first.name))
+    } else {
+        (
+            "Send + Sync",
+            format!(
+                "require `{p}: Send + Sync`; `{p}: Sync` is enough if the type only hands out `&{p}`, and `{p}: Send` if it gives one thread at a time `&mut {p}` (as `Mutex` does)",
+                p = first.name
+            ),
+        )
+    };
+    d = d.help(help);
+    let edits: Vec<Edit> = unbounded
+        .iter()
+        .map(|p| Edit {
+            span: p.insert_at,
+            replacement: if p.has_bounds { format!(" + {bound}") } else { format!(": {bound}") },
+        })
+        .collect();
+    d.suggestions.push(Suggestion {
+        message: format!("add the `{bound}` bound"),
+        edits,
+        applicability: Applicability::MaybeIncorrect,
+    });
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    Some(d)
 }
 
 fn is_ident_type(ty: &syn::Type, name: &str) -> bool {
@@ -203,72 +755,6 @@ fn token_mentions(tt: &proc_macro2::TokenTree, name: &syn::Ident) -> bool {
         proc_macro2::TokenTree::Group(g) => g.stream().into_iter().any(|t| token_mentions(&t, name)),
         _ => false,
     }
-}
-
-fn check_impl(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &'static str, traits: &LocalTraits<'_>) {
-    let item = imp.item;
-    let mut unbounded: Vec<&syn::TypeParam> = Vec::new();
-    for param in item.generics.type_params() {
-        let bounds = bounds_of(&item.generics, &param.ident);
-        let satisfied = |needed: &str| bounds.iter().any(|b| traits.bound_implies(b, needed, &mut HashSet::new()));
-        let held = held(cx, imp, &param.ident);
-        let ok = match which {
-            // `T: Sync` is enough for a type that only points at its `T` through shared
-            // references, as `&T` does.
-            "Send" => satisfied("Send") || (satisfied("Sync") && matches!(held, Held::Yes { shared_only: true, .. })),
-            _ => satisfied("Sync") || satisfied("Send"),
-        };
-        if !ok && reachable(cx, imp, which, &param.ident, held) {
-            unbounded.push(param);
-        }
-    }
-    if unbounded.is_empty() {
-        return;
-    }
-    let ty = type_text(&item.self_ty);
-    let message = if which == "Send" {
-        let listed: Vec<String> = unbounded.iter().map(|p| format!("`{}: Send`", p.ident)).collect();
-        format!("`unsafe impl Send for {ty}` does not require {}", join_or(&listed, "or"))
-    } else {
-        let listed: Vec<String> = unbounded.iter().map(|p| format!("`{}`", p.ident)).collect();
-        format!("`unsafe impl Sync for {ty}` requires neither `Sync` nor `Send` of {}", join_or(&listed, "and"))
-    };
-    let first = unbounded[0];
-    let primary = cx.span_of(first.ident.span());
-    let header = cx.span_of(item.impl_token.span).to(cx.span(&*item.self_ty));
-    let header = match item.unsafety {
-        Some(u) => cx.span_of(u.span).to(header),
-        None => header,
-    };
-    let what = if which == "Send" { "be moved to another thread" } else { "be shared between threads" };
-    let mut d = Diagnostic::new(&SEND_SYNC_IMPL_UNBOUNDED, primary, message)
-        .primary_label(format!("`{}` may be any type, thread-safe or not", first.ident));
-    for p in &unbounded[1..] {
-        d = d.label(cx.span_of(p.ident.span()), format!("`{}` is unbounded too", p.ident));
-    }
-    d = d.label(header, format!("this lets `{ty}` {what} even when `{}` cannot", first.ident));
-    let (bound, help) = if which == "Send" {
-        ("Send", format!("require `{}: Send` so that only thread-safe parameters can cross threads", first.ident))
-    } else {
-        (
-            "Send + Sync",
-            format!(
-                "require `{p}: Send + Sync`; `{p}: Sync` is enough if the type only hands out `&{p}`, and `{p}: Send` if it gives one thread at a time `&mut {p}` (as `Mutex` does)",
-                p = first.ident
-            ),
-        )
-    };
-    d = d.help(help);
-    let edits: Vec<Edit> = unbounded.iter().map(|p| bound_edit(cx, p, bound)).collect();
-    d.suggestions.push(Suggestion {
-        message: format!("add the `{bound}` bound"),
-        edits,
-        applicability: Applicability::MaybeIncorrect,
-    });
-    if let Some(note) = d.rule_note() {
-        d = d.note(note);
-    }
-    cx.report(d);
 }
 
 /// What a type's definition shows about a type parameter.
@@ -310,147 +796,6 @@ const CONTAINERS: &[&str] = &[
     "Reverse", "Wrapping", "Saturating",
 ];
 
-/// Follows a parameter of the impl's self type into the type's definition in this file.
-struct HeldFinder<'c, 'a> {
-    cx: &'c FileCx<'a>,
-    seen: HashSet<(String, usize, Option<bool>)>,
-}
-
-impl HeldFinder<'_, '_> {
-    /// Whether the type named `name` (defined in this file), through its `position`-th type
-    /// parameter, holds values of it.
-    fn param_of(&mut self, name: &str, position: usize, via: Option<bool>) -> Held {
-        if !self.seen.insert((name.to_string(), position, via)) || self.seen.len() > 32 {
-            return Held::No;
-        }
-        let defs: Vec<_> = self.cx.facts.types_named(name).collect();
-        if defs.is_empty() {
-            return Held::Unknown;
-        }
-        let mut held = Held::No;
-        for def in defs {
-            let Some(own) = def.generics.type_params().nth(position) else { return Held::Unknown };
-            for f in &def.fields {
-                held = held.or(self.in_type(&f.field.ty, &own.ident, via));
-            }
-        }
-        held
-    }
-
-    /// Whether `ty` holds values of `param`; `via` is the pointer kind on the way (`Some(true)`
-    /// once any exclusive pointer was crossed, `Some(false)` behind shared pointers only).
-    fn in_type(&mut self, ty: &syn::Type, param: &syn::Ident, via: Option<bool>) -> Held {
-        let found = Held::Yes { shared_only: via == Some(false), owned: via.is_none() };
-        // Behind a shared pointer anywhere on the way, only shared access is possible.
-        let through = |mutable: bool| if via == Some(false) { via } else { Some(mutable) };
-        match ty {
-            syn::Type::Path(p) => {
-                if let Some(q) = &p.qself {
-                    return self.in_type(&q.ty, param, via);
-                }
-                let Some(first) = p.path.segments.first() else { return Held::No };
-                if first.ident == *param {
-                    // `N::ArrayType`: a type the parameter names (typenum's lengths,
-                    // generic-array's storage), not a value of the parameter.
-                    return if p.path.segments.len() == 1 { found } else { Held::Unknown };
-                }
-                let Some(last) = p.path.segments.last() else { return Held::No };
-                let name = last.ident.to_string();
-                if name == "PhantomData" || name == "PhantomPinned" {
-                    return if type_mentions(ty, param) { Held::Marker } else { Held::No };
-                }
-                let args: Vec<&syn::Type> = match &last.arguments {
-                    syn::PathArguments::AngleBracketed(a) => a
-                        .args
-                        .iter()
-                        .filter_map(|a| match a {
-                            syn::GenericArgument::Type(t) => Some(t),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                let via_here = if name == "NonNull" || name == "AtomicPtr" { through(true) } else { via };
-                let is_local = self.cx.facts.types_named(&name).next().is_some();
-                let mut held = Held::No;
-                for (i, arg) in args.iter().enumerate() {
-                    let in_arg = self.in_type(arg, param, via_here);
-                    if matches!(in_arg, Held::No | Held::Marker) {
-                        held = held.or(in_arg);
-                        continue;
-                    }
-                    let h = if CONTAINERS.contains(&name.as_str()) {
-                        in_arg
-                    } else if is_local {
-                        // Shared if either the type's own field or the argument points at it
-                        // through a shared pointer.
-                        match (self.param_of(&name, i, via_here), in_arg) {
-                            (Held::Yes { shared_only: a, owned: x }, Held::Yes { shared_only: b, owned: y }) => {
-                                Held::Yes { shared_only: a || b, owned: x && y }
-                            }
-                            (Held::Yes { .. }, other) | (other, _) => other,
-                        }
-                    } else {
-                        Held::Unknown
-                    };
-                    held = held.or(h);
-                }
-                held
-            }
-            syn::Type::Ptr(p) => self.in_type(&p.elem, param, through(p.mutability.is_some())),
-            syn::Type::Reference(r) => self.in_type(&r.elem, param, through(r.mutability.is_some())),
-            syn::Type::Array(a) => self.in_type(&a.elem, param, via),
-            syn::Type::Slice(s) => self.in_type(&s.elem, param, via),
-            syn::Type::Paren(p) => self.in_type(&p.elem, param, via),
-            syn::Type::Group(g) => self.in_type(&g.elem, param, via),
-            syn::Type::Tuple(t) => t.elems.iter().fold(Held::No, |h, e| h.or(self.in_type(e, param, via))),
-            // A trait object or function pointer mentioning `T` stores no `T`.
-            _ => Held::No,
-        }
-    }
-}
-
-/// What the self type's definition in this file shows about the impl parameter `param`.
-fn held(cx: &FileCx<'_>, imp: &ImplFact<'_>, param: &syn::Ident) -> Held {
-    let syn::Type::Path(p) = &*imp.item.self_ty else { return Held::Unknown };
-    let Some(last) = p.path.segments.last() else { return Held::Unknown };
-    // The parameter's position in the self type's arguments decides which of the type's own
-    // parameters it stands for: `impl<U> Send for Foo<U>` with `struct Foo<T>`.
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return Held::Unknown };
-    let types: Vec<&syn::Type> = args
-        .args
-        .iter()
-        .filter_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        })
-        .collect();
-    let mut finder = HeldFinder { cx, seen: HashSet::new() };
-    let name = last.ident.to_string();
-    let mut out = Held::No;
-    for (i, arg) in types.iter().enumerate() {
-        if matches!(finder.in_type(arg, param, None), Held::No | Held::Marker) {
-            continue;
-        }
-        out = out.or(finder.param_of(&name, i, None));
-    }
-    out
-}
-
-/// Inserts `: Send` after a bare parameter, or ` + Send` after its last bound.
-fn bound_edit(cx: &FileCx<'_>, p: &syn::TypeParam, bound: &str) -> Edit {
-    match p.bounds.last() {
-        Some(last) => {
-            let end = cx.span(last).end as usize;
-            Edit { span: Span::new(cx.file, end, end), replacement: format!(" + {bound}") }
-        }
-        None => {
-            let end = cx.span_of(p.ident.span()).end as usize;
-            Edit { span: Span::new(cx.file, end, end), replacement: format!(": {bound}") }
-        }
-    }
-}
-
 fn type_text(ty: &syn::Type) -> String {
     let s = quote::ToTokens::to_token_stream(ty).to_string();
     s.replace(" :: ", "::")
@@ -467,79 +812,6 @@ fn join_or(items: &[String], word: &str) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
     }
-}
-
-/// Whether values of the impl parameter `param` can cross threads through the type, from what
-/// it stores and what its API moves or lends (Rudra's view):
-/// - held by value (directly or in an owning container), moving the type moves them: a `Send`
-///   impl always reaches them; a `Sync` impl reaches them when a method taking `&self` names
-///   the parameter in its signature (`-> &T`, `fn push(&self, t: T)`, a guard of `T`);
-/// - held only behind pointers (`NonNull<T>`, `*mut T`, `&T`) or only in `PhantomData`: the
-///   type reaches them when its API names the parameter (any method for `Send`, `&self`
-///   methods for `Sync`);
-/// - when the file has no impl of the type besides the auto traits, its API cannot be seen:
-///   anything stored counts, a marker does not.
-fn reachable(cx: &FileCx<'_>, imp: &ImplFact<'_>, which: &str, param: &syn::Ident, held: Held) -> bool {
-    let api = |closures| api_names(cx, imp, param, which == "Sync", closures);
-    match held {
-        Held::Yes { owned: true, .. } if which == "Send" => true,
-        Held::Yes { .. } => api(true).unwrap_or(true),
-        // A marker's values come from elsewhere: a closure lent `&T` may get one the calling
-        // thread owns (a scoped thread-local), so only what the methods themselves take or
-        // return counts.
-        Held::Marker => !thread_local_key(cx, imp) && api(false).unwrap_or(false),
-        Held::No | Held::Unknown => false,
-    }
-}
-
-/// Whether a method of the type's other impls in this file names the parameter in its
-/// signature (or through an associated type of its impl, as `Deref::Target = T` does);
-/// `shared_only` keeps the methods callable through a shared reference (`&self`, `self: Arc<Self>`).
-/// `None` when the file shows no such impl.
-fn api_names(
-    cx: &FileCx<'_>,
-    imp: &ImplFact<'_>,
-    param: &syn::Ident,
-    shared_only: bool,
-    closures: bool,
-) -> Option<bool> {
-    let positions = arg_positions(&imp.item.self_ty, param);
-    let mut seen_impl = false;
-    for other in cx.facts.impls.iter().filter(|o| o.unsafe_auto_trait.is_none() && o.self_name == imp.self_name) {
-        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
-            continue;
-        }
-        seen_impl = true;
-        // The impl's own names for the parameter: `impl<U> Foo<U>` calls it `U`.
-        let args = type_args(&other.item.self_ty);
-        let names: Vec<&syn::Ident> = other
-            .item
-            .generics
-            .type_params()
-            .map(|p| &p.ident)
-            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
-            .collect();
-        if names.is_empty() {
-            continue;
-        }
-        let assoc_names = other.item.items.iter().any(|it| match it {
-            syn::ImplItem::Type(t) => names.iter().any(|n| type_mentions(&t.ty, n)),
-            _ => false,
-        });
-        for it in &other.item.items {
-            let syn::ImplItem::Fn(f) = it else { continue };
-            if shared_only && !shared_receiver(&f.sig) {
-                continue;
-            }
-            let sig = quote::ToTokens::to_token_stream(&f.sig);
-            let names_it = names.iter().any(|n| signature_moves(&f.sig, n, closures));
-            let via_assoc = assoc_names && sig.to_string().contains("Self ::");
-            if names_it || via_assoc {
-                return Some(true);
-            }
-        }
-    }
-    seen_impl.then_some(false)
 }
 
 /// The positions of the self type's arguments that mention the parameter.
@@ -575,10 +847,34 @@ fn shared_receiver(sig: &syn::Signature) -> bool {
         || text.contains("Rc")
 }
 
+/// Whether the type a path names, when it is a type of the crate, may hand out values of its
+/// `position`-th type parameter: not when its fields hold the parameter only as a marker
+/// (sharded-slab's `Ref<'a, T, C>` and its configuration `C`). `None` for a type the world
+/// does not define (a std guard or iterator), which hands out what it is given.
+type Carries<'c> = &'c dyn Fn(&syn::Path, usize) -> Option<bool>;
+
+/// [`Carries`] in a world. A type not found is no miss here: std's guards and iterators are
+/// found nowhere.
+fn carrier_holds<'w, W: World<'w>>(w: &W, scope: W::Scope, path: &syn::Path, position: usize) -> Option<bool> {
+    let missed = w.missed();
+    let defs = w.types(scope, path);
+    let held = (!defs.is_empty()).then(|| {
+        let mut evidence = Vec::new();
+        let mut finder =
+            HeldFinder { w, seen: HashSet::new(), evidence: &mut evidence, depth: 1, _world: std::marker::PhantomData };
+        let name = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        finder.param_of(&name, &defs, position, None) != Held::Marker
+    });
+    if !missed {
+        w.reset();
+    }
+    held
+}
+
 /// Whether a signature moves or lends values of `param`: an input or the output holds it in
 /// a value position (see [`in_value_position`]); with `closures`, also an argument or result of
 /// a closure the method takes (`f: impl FnOnce(&mut T)`, `where F: Fn(&T)`).
-fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool) -> bool {
+fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool, carries: Carries<'_>) -> bool {
     let inputs = sig.inputs.iter().filter_map(|i| match i {
         syn::FnArg::Typed(t) => Some(&*t.ty),
         syn::FnArg::Receiver(_) => None,
@@ -587,7 +883,7 @@ fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool) -> 
         syn::ReturnType::Type(_, t) => Some(&**t),
         syn::ReturnType::Default => None,
     };
-    if inputs.chain(output).any(|t| in_value_position(t, param, closures)) {
+    if inputs.chain(output).any(|t| in_value_position(t, param, closures, carries)) {
         return true;
     }
     if !closures {
@@ -599,7 +895,7 @@ fn signature_moves(sig: &syn::Signature, param: &syn::Ident, closures: bool) -> 
             _ => Vec::new(),
         }),
     );
-    bounds.into_iter().any(|b| closure_moves(b, param))
+    bounds.into_iter().any(|b| closure_moves(b, param, carries))
 }
 
 /// Types that hand out the values of their arguments: std containers, guards, references.
@@ -623,7 +919,7 @@ const CARRIERS: &[&str] = &[
 /// Whether `ty` holds `param` where a caller gets or gives its value: `T`, `&T`, `*mut T`,
 /// `Option<T>`, `Vec<T>`, `(T, U)`, `[T]`, a guard of `T`; not as a type argument of another
 /// type (`Notified<T>`, `Task<S>`), which may hold no `T` at all.
-fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool) -> bool {
+fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool, carries: Carries<'_>) -> bool {
     match ty {
         syn::Type::Path(p) if p.qself.is_none() => {
             if p.path.is_ident(param) {
@@ -632,27 +928,34 @@ fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool) -> bool
             let Some(last) = p.path.segments.last() else { return false };
             let name = last.ident.to_string();
             let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
-            let carries = CONTAINERS.contains(&name.as_str()) || CARRIERS.contains(&name.as_str()) || name == "Result";
-            carries
-                && args
-                    .args
-                    .iter()
-                    .any(|a| matches!(a, syn::GenericArgument::Type(t) if in_value_position(t, param, closures)))
+            let carrier = CARRIERS.contains(&name.as_str());
+            if !(carrier || CONTAINERS.contains(&name.as_str()) || name == "Result") {
+                return false;
+            }
+            let types = args.args.iter().filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            });
+            // A type of the crate named like a guard or iterator of std (`Ref<'a, T, C>`) hands
+            // out only what it holds.
+            types.enumerate().any(|(i, t)| {
+                in_value_position(t, param, closures, carries) && (!carrier || carries(&p.path, i).unwrap_or(true))
+            })
         }
-        syn::Type::Reference(r) => in_value_position(&r.elem, param, closures),
-        syn::Type::Ptr(p) => in_value_position(&p.elem, param, closures),
-        syn::Type::Slice(s) => in_value_position(&s.elem, param, closures),
-        syn::Type::Array(a) => in_value_position(&a.elem, param, closures),
-        syn::Type::Paren(p) => in_value_position(&p.elem, param, closures),
-        syn::Type::Group(g) => in_value_position(&g.elem, param, closures),
-        syn::Type::Tuple(t) => t.elems.iter().any(|e| in_value_position(e, param, closures)),
-        syn::Type::ImplTrait(i) => closures && i.bounds.iter().any(|b| closure_moves(b, param)),
+        syn::Type::Reference(r) => in_value_position(&r.elem, param, closures, carries),
+        syn::Type::Ptr(p) => in_value_position(&p.elem, param, closures, carries),
+        syn::Type::Slice(s) => in_value_position(&s.elem, param, closures, carries),
+        syn::Type::Array(a) => in_value_position(&a.elem, param, closures, carries),
+        syn::Type::Paren(p) => in_value_position(&p.elem, param, closures, carries),
+        syn::Type::Group(g) => in_value_position(&g.elem, param, closures, carries),
+        syn::Type::Tuple(t) => t.elems.iter().any(|e| in_value_position(e, param, closures, carries)),
+        syn::Type::ImplTrait(i) => closures && i.bounds.iter().any(|b| closure_moves(b, param, carries)),
         _ => false,
     }
 }
 
 /// A closure bound (`FnOnce(&mut T) -> R`, `Fn() -> T`) whose arguments or result hold `param`.
-fn closure_moves(bound: &syn::TypeParamBound, param: &syn::Ident) -> bool {
+fn closure_moves(bound: &syn::TypeParamBound, param: &syn::Ident, carries: Carries<'_>) -> bool {
     let syn::TypeParamBound::Trait(t) = bound else { return false };
     let Some(last) = t.path.segments.last() else { return false };
     let syn::PathArguments::Parenthesized(args) = &last.arguments else { return false };
@@ -660,12 +963,5 @@ fn closure_moves(bound: &syn::TypeParamBound, param: &syn::Ident) -> bool {
         syn::ReturnType::Type(_, t) => Some(&**t),
         syn::ReturnType::Default => None,
     };
-    args.inputs.iter().chain(output).any(|t| in_value_position(t, param, true))
-}
-
-/// A key to thread-local storage (`scoped_thread_local!`'s `ScopedKey`): a field holds a
-/// `LocalKey`, so each thread only ever sees the values it stored itself.
-fn thread_local_key(cx: &FileCx<'_>, imp: &ImplFact<'_>) -> bool {
-    let Some(name) = imp.self_name.as_deref() else { return false };
-    cx.facts.types_named(name).any(|def| def.fields.iter().any(|f| f.types.iter().any(|t| t.name == "LocalKey")))
+    args.inputs.iter().chain(output).any(|t| in_value_position(t, param, true, carries))
 }

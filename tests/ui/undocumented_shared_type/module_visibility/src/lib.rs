@@ -23,6 +23,15 @@ pub mod unix_sys;
 #[path = "private_impl.rs"]
 mod private_sys;
 
+// Declared under another name than its file's, once per platform, and re-exported by that name.
+#[cfg(unix)]
+#[path = "socket_unix.rs"]
+mod socket;
+#[cfg(not(unix))]
+#[path = "socket_fallback.rs"]
+mod socket;
+pub use socket::Socket;
+
 cfg_if::cfg_if! {
     if #[cfg(unix)] {
         mod via_macro;

@@ -1,0 +1,5 @@
+pub struct Slot<T> {
+    value: Box<T>,
+}
+
+pub trait Job: Send {}

@@ -1,0 +1,5 @@
+use crate::task::Task;
+
+pub trait Job: Task {
+    fn priority(&self) -> u8;
+}

@@ -1,0 +1,3 @@
+use std::cell::UnsafeCell;
+
+pub type Cells<T> = Vec<UnsafeCell<T>>;
