@@ -127,6 +127,10 @@ pub enum ExportedFact {
     /// An `unsafe impl Send`/`Sync` that `send_sync_impl_unbounded` could not decide from its
     /// file alone: decided in the workspace phase with the package's [`ExportedFact::ItemSummaries`].
     PendingAutoImpl(Box<PendingAutoImpl>),
+    /// A top-level function that loops forever ([`crate::model::spawns`]).
+    EndlessFn(Box<crate::model::spawns::EndlessFn>),
+    /// A spawn whose finding depends on a function of another file ([`crate::model::spawns`]).
+    PendingSpawn(Box<crate::model::spawns::PendingSpawn>),
 }
 
 /// An `unsafe impl Send`/`Sync` for the workspace phase, with what its diagnostic needs.

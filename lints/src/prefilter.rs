@@ -237,6 +237,12 @@ pub fn condition(lint: &str) -> Option<Cond> {
     })
 }
 
+/// A file larger than this is never read only to support another file's finding: such files
+/// are generated (bindings, tables; the `windows` crate's modules reach 4 MiB), one of them
+/// costs more to parse than a whole hand-written crate, and what they define is looked up as
+/// unknown (which keeps the lints that read it silent).
+pub const MAX_SUPPORT_BYTES: usize = 128 * 1024;
+
 /// What a file contributes to `lint` only when the lint fires in another file of the same
 /// package: `undocumented_shared_type` reads module declarations and `pub use` items to tell
 /// whether a type is public (`facts::modules`); `send_sync_impl_unbounded` reads the types,
@@ -398,7 +404,7 @@ impl Prefilter {
             if fires.holds(&inner.needles, &found) {
                 needs.fires |= 1 << i;
             }
-            if supports.as_ref().is_some_and(|s| s.holds(&inner.needles, &found)) {
+            if text.len() <= MAX_SUPPORT_BYTES && supports.as_ref().is_some_and(|s| s.holds(&inner.needles, &found)) {
                 needs.supports |= 1 << i;
             }
         }

@@ -55,6 +55,17 @@ pub fn only_call<'a>(body: &'a Expr, facts: &Facts<'a>) -> Option<(SpawnedCode<'
     }
 }
 
+/// The call a closure or `async` block spawned consists of (`move || worker::run(rx)`), or
+/// the spawned call itself (`tokio::spawn(worker::run(rx))`), whatever function it calls.
+pub fn spawned_call(body: &Expr) -> Option<&syn::ExprCall> {
+    match body {
+        Expr::Closure(c) => sole_call(&c.body),
+        Expr::Async(_) | Expr::Call(_) => sole_call(body),
+        Expr::Paren(p) => spawned_call(&p.expr),
+        _ => None,
+    }
+}
+
 /// The call an expression consists of: `f(x)`, `{ f(x) }`, `{ f(x); }`, `async { f(x).await }`,
 /// `f(x)?`-free forms only (a `?` or anything else beside the call is more than the call).
 fn sole_call(e: &Expr) -> Option<&syn::ExprCall> {

@@ -267,6 +267,24 @@ impl<'w, 'a> Package<'w, 'a> {
     }
 }
 
+/// The files that can hold the module `path` names when written in `file` (`worker` for
+/// `worker::run(…)`, `crate::a::b`, `super::x`): relative to the file's module, or from the
+/// crate root. Empty for a file outside `src/` or a path naming another crate.
+pub fn files_of_module_path(ws: &WorkspaceCx<'_>, file: FileId, path: &[String]) -> Vec<FileId> {
+    let Some(summary) = ws.files.iter().find(|f| f.file == file) else { return Vec::new() };
+    let Some(base) = module_path(ws, file, summary.package) else { return Vec::new() };
+    let package = Package::new(ws, summary.package);
+    let mut out: Vec<FileId> = Vec::new();
+    for modules in resolve_use(&base, path) {
+        if let Some(f) = package.file_of(&modules) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
 /// Resolves a `use` path written in module `base` to a path from the crate root; paths naming
 /// other crates resolve to `None` (with no module of that name on the way, they cannot match).
 pub fn resolve_use(base: &[String], path: &[String]) -> Vec<Vec<String>> {

@@ -10,8 +10,11 @@
 //!
 //! - [`locks`]: the locks a function takes, in its own body, through the calls of its file,
 //!   and through calls into the other files of its package.
+//! - [`spawns`]: spawned work that runs a function of another file, and whether that
+//!   function loops forever.
 //!
 //! The model sits between the facts (one file's syntax) and the rules: it reads facts types,
 //! never rules.
 
 pub mod locks;
+pub mod spawns;

@@ -1,9 +1,10 @@
-use crate::context::FileCx;
+use crate::context::{ExportedFact, FileCx, PendingDiagnostic, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
-use crate::facts::bodies::{find_endless_loop, observes_shutdown, only_call, spawned_code};
+use crate::facts::bodies::{find_endless_loop, observes_shutdown, only_call, spawned_call, spawned_code, SpawnedCode};
 use crate::facts::handles::{handle_fate, DropKind, HandleFate};
 use crate::facts::walk::expr_text;
 use crate::facts::{Family, Spawn, Spawner};
+use crate::model::spawns::{self, PendingSpawn};
 use crate::registry::Rule;
 use syn::visit::Visit;
 
@@ -43,9 +44,15 @@ crate::declare_lint! {
     /// The analysis is syntactic. A handle kept in a variable that is later passed elsewhere
     /// counts as kept. A spawned closure or `async` block that only calls a function defined
     /// once in the same file (`move || run_forever(rx)`, `async move { serve(l).await }`) is
-    /// looked into, one call deep, and the finding labels the call; a body that does more than
-    /// that call, or calls a method or a function of another file, is not looked into, so such
-    /// spawns stay silent. Any identifier that names a shutdown mechanism
+    /// looked into, one call deep, and the finding labels the call. So is a function of
+    /// another file of the package that the spawn only calls, named through its module
+    /// (`move || worker::run(rx)`, `tokio::spawn(poller::poll(s))`) or brought in by a `use`
+    /// item (`use crate::poller::poll_forever;`): the crate model finds the module's file and,
+    /// in it, a top-level function of that name whose loop has no exit and checks no shutdown
+    /// signal, and labels that loop in its file (a file the run reads: one with nothing
+    /// concurrent in it, no spawn, lock, channel, sleep or atomic, is not). A body that does more than that call, calls a
+    /// method, an associated function (`Worker::run(…)`), a function re-exported under
+    /// another path or one of another crate, is not looked into, so such spawns stay silent. Any identifier that names a shutdown mechanism
     /// (`shutdown`, `stop`, `cancel`, `token`, `running`…) anywhere in the body counts as a
     /// shutdown check.
     ///
@@ -92,10 +99,48 @@ pub fn check(cx: &FileCx<'_>) {
         if drives_process_singleton(cx, spawn) {
             continue;
         }
-        if let Some(d) = check_spawn(cx, spawn) {
-            cx.report(d);
+        if let Some(Finding { diagnostic, elsewhere: None }) = check_spawn(cx, spawn) {
+            cx.report(diagnostic);
         }
     }
+}
+
+/// Exports what the crate model needs to follow spawns into other files: this file's spawns
+/// whose loop would be in another file's function, and this file's functions that loop
+/// forever.
+pub fn collect(cx: &FileCx<'_>) {
+    for spawn in &cx.facts.spawns {
+        if spawn.ctx.is_test || cx.is_example_file || drives_process_singleton(cx, spawn) {
+            continue;
+        }
+        if let Some(Finding { diagnostic, elsewhere: Some((module, name)) }) = check_spawn(cx, spawn) {
+            let finding = PendingDiagnostic(Box::new(diagnostic));
+            cx.export(ExportedFact::PendingSpawn(Box::new(PendingSpawn { module, name, finding })));
+        }
+    }
+    spawns::export_endless(cx, &|f| {
+        let code = SpawnedCode::Block(&f.block);
+        let endless = find_endless_loop(cx.file, code)?;
+        (!observes_shutdown(code)).then_some(endless.keyword)
+    });
+}
+
+/// Spawns that run, and only run, a function of another file of the package that loops
+/// forever (`thread::spawn(move || worker::run(rx))`).
+pub fn check_across_files(cx: &WorkspaceCx<'_>) {
+    for (pending, keyword) in spawns::resolved(cx) {
+        let d = (*pending.finding.0).clone().label(keyword, LOOP_LABEL);
+        cx.report(d);
+    }
+}
+
+const LOOP_LABEL: &str = "this loop has no exit and checks no shutdown signal";
+
+/// A finding, complete, or waiting for the crate model: `elsewhere` is the module path and
+/// name of the function of another file that must loop forever for it to stand.
+struct Finding {
+    diagnostic: Diagnostic,
+    elsewhere: Option<(Vec<String>, String)>,
 }
 
 /// The spawn starts the driver of a process-wide singleton, so it happens at most once per
@@ -153,29 +198,56 @@ fn installs_global(name: &str) -> bool {
 /// Whether this spawn is a detached endless one, wherever it is (tests and examples included);
 /// `uncancellable_loop` uses it to leave such loops to this lint's judgement.
 pub fn is_detached_endless(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> bool {
-    check_spawn(cx, spawn).is_some()
+    check_spawn(cx, spawn).is_some_and(|f| f.elsewhere.is_none())
 }
 
-fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Diagnostic> {
+fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Finding> {
     let fate = handle_fate(cx.file, cx.facts, spawn);
     let HandleFate::Dropped { kind, span: dropped_at, .. } = fate else { return None };
     // A smol task dropped at once is cancelled, not detached: `task_dropped_on_spawn` says so.
     if spawn.spawner == Spawner::Smol && kind != DropKind::Detach {
         return None;
     }
-    let outer = spawned_code(spawn.body?, cx.facts)?;
+    let body = spawn.body?;
     // The loop is in the spawned code, or in the function of the file it only calls
-    // (`move || run_forever(rx)`), whose arguments may carry the shutdown signal too.
-    let (code, endless, via) = match find_endless_loop(cx.file, outer) {
-        Some(endless) => (outer, endless, None),
+    // (`move || run_forever(rx)`), whose arguments may carry the shutdown signal too, or in a
+    // function of another file it only calls (`move || worker::run(rx)`), which the crate
+    // model looks into.
+    let (endless, via, elsewhere) = match spawned_code(body, cx.facts) {
+        Some(outer) => match find_endless_loop(cx.file, outer) {
+            Some(endless) => {
+                if observes_shutdown(outer) {
+                    return None;
+                }
+                (Some(endless), None, None)
+            }
+            None => match only_call(body, cx.facts) {
+                Some((code, call)) => {
+                    let endless = find_endless_loop(cx.file, code)?;
+                    if observes_shutdown(code) || observes_shutdown(outer) {
+                        return None;
+                    }
+                    (Some(endless), Some(call), None)
+                }
+                None => {
+                    let call = spawned_call(body)?;
+                    let target = in_another_file(cx, call)?;
+                    if observes_shutdown(outer) {
+                        return None;
+                    }
+                    (None, Some(call), Some(target))
+                }
+            },
+        },
         None => {
-            let (code, call) = only_call(spawn.body?, cx.facts)?;
-            (code, find_endless_loop(cx.file, code)?, Some(call))
+            let call = spawned_call(body)?;
+            let target = in_another_file(cx, call)?;
+            if observes_shutdown(SpawnedCode::Expr(body)) {
+                return None;
+            }
+            (None, Some(call), Some(target))
         }
     };
-    if observes_shutdown(code) || (via.is_some() && observes_shutdown(outer)) {
-        return None;
-    }
     let family = spawn.spawner.family();
     let what = if spawn.spawner.is_thread() { "thread" } else { "task" };
     let handle = spawn.spawner.handle_name();
@@ -203,7 +275,9 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Diagnostic> {
         let name = expr_text(&call.func);
         d = d.label(cx.span(call), format!("the {what} runs `{name}`, which loops forever"));
     }
-    d = d.label(endless.keyword, "this loop has no exit and checks no shutdown signal");
+    if let Some(endless) = endless {
+        d = d.label(endless.keyword, LOOP_LABEL);
+    }
     let help = match family {
         Family::Tokio => "keep the handle and await it on shutdown, or spawn on a `TaskTracker` and select on a `CancellationToken`",
         Family::Std => "keep the `JoinHandle` and join it on shutdown, and make the loop check a stop flag or a channel closed on shutdown",
@@ -221,5 +295,19 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Diagnostic> {
     if let Some(note) = d.rule_note() {
         d = d.note(note);
     }
-    Some(d)
+    Some(Finding { diagnostic: d, elsewhere })
+}
+
+/// The module path and name of the function a spawned call runs, when no function of this
+/// file has that name (`worker::run(rx)`, or `run(rx)` brought in by `use crate::worker::run`).
+fn in_another_file(cx: &FileCx<'_>, call: &syn::ExprCall) -> Option<(Vec<String>, String)> {
+    let syn::Expr::Path(p) = &*call.func else { return None };
+    if p.qself.is_some() || p.path.segments.first().is_some_and(|s| s.ident == "self") && p.path.segments.len() == 2 {
+        return None;
+    }
+    let name = p.path.segments.last()?.ident.to_string();
+    if p.path.segments.len() == 1 && cx.facts.fn_items.contains_key(&name) {
+        return None;
+    }
+    spawns::call_target(cx, &p.path)
 }

@@ -73,7 +73,8 @@ pub static FILE_LINTS: &[(&Lint, FileCheck)] = &[
 
 /// A lint that runs over the whole workspace after every file: `collect` exports facts from
 /// each file (see [`FileCx::export`]), `check` reads them all. A file lint may have a
-/// workspace part too (`double_lock`: re-locks through calls into other files); it is listed
+/// workspace part too (`double_lock`: re-locks through calls into other files; `detached_spawn`: loops in
+/// another file's function); it is listed
 /// in both tables, and once by [`crate::all_lints`].
 pub struct WorkspaceLint {
     pub lint: &'static Lint,
@@ -83,6 +84,11 @@ pub struct WorkspaceLint {
 
 /// Workspace lints in registry order.
 pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[
+    WorkspaceLint {
+        lint: &detached_spawn::DETACHED_SPAWN,
+        collect: detached_spawn::collect,
+        check: detached_spawn::check_across_files,
+    },
     WorkspaceLint {
         lint: &catch_unwind_under_abort::CATCH_UNWIND_UNDER_ABORT,
         collect: catch_unwind_under_abort::collect,
