@@ -145,9 +145,11 @@ pub fn condition(lint: &str) -> Option<Cond> {
                 "Condvar", "scope", "crossbeam", "flume", "async_channel", "kanal", "Atomic",
             ]),
         ]),
-        "undocumented_unsafe_send_sync" | "unmarked_safety_comment" | "send_sync_impl_unbounded" => {
-            unsafe_send_sync_impl()
-        }
+        "undocumented_unsafe_send_sync" | "unmarked_safety_comment" => unsafe_send_sync_impl(),
+        // Only a generic impl can leave a type parameter unbounded (rustfmt writes `impl<`).
+        // Files that support it elsewhere are read only for a package where it may fire, so
+        // a package whose unsafe impls are all for concrete types costs nothing more.
+        "send_sync_impl_unbounded" => all([unsafe_send_sync_impl(), any_sub(&["unsafe impl<", "unsafe impl <"])]),
         "static_mut" => seq("static", "mut"),
         // Async code (`async fn`, block or closure) calling `std::thread::sleep`, `std::fs`,
         // `std::net`, joining a std thread (spawned in sight) or receiving on `std::sync::mpsc`:

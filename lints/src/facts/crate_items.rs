@@ -289,8 +289,10 @@ pub struct Unit<'w> {
     /// (a file under `src/`, not `src/bin/`). A file without one is looked into only by itself.
     pub module: Option<Vec<String>>,
     pub summaries: &'w ItemSummaries,
-    /// Each summary's item, parsed (`None` if syn refused the text).
-    pub parsed: Vec<Option<syn::Item>>,
+    /// Each summary's item, parsed on first use (`None` if syn refused the text): most
+    /// items of a package are never looked at, and parsing them all was most of a cached
+    /// rerun's workspace phase.
+    pub parsed: Vec<std::cell::OnceCell<Option<syn::Item>>>,
 }
 
 /// An item of the package: `(unit, index in the unit's summaries)`.
@@ -324,7 +326,7 @@ impl<'w> CrateIndex<'w> {
                 file,
                 module: super::modules::module_path(ws, file, package),
                 summaries,
-                parsed: summaries.items.iter().map(|i| parse_item(&i.text)).collect(),
+                parsed: summaries.items.iter().map(|_| std::cell::OnceCell::new()).collect(),
             })
             .collect::<Vec<Unit<'w>>>();
         let mut by_name: HashMap<&'w str, Vec<(ItemId, Vec<String>)>> = HashMap::new();
@@ -344,7 +346,8 @@ impl<'w> CrateIndex<'w> {
     }
 
     pub fn parsed(&self, (unit, item): ItemId) -> Option<&syn::Item> {
-        self.units[unit].parsed[item].as_ref()
+        let u = &self.units[unit];
+        u.parsed[item].get_or_init(|| parse_item(&u.summaries.items[item].text)).as_ref()
     }
 
     /// The unit of a file.
