@@ -436,6 +436,7 @@ fn check_files(
                 };
                 // `analyze_file` refuses input nested too deeply for the parser's stack itself.
                 let analysis = tag(analyze_file(&input, settings.levels_of(Some(r.file.package))));
+                trim_heap(source.text.len());
                 let cited = !analysis.diagnostics.is_empty() || !analysis.suppressions.is_empty();
                 Checked::Analysed { analysis, text: cited.then(|| source.text.clone()), probe, rescan }
             })
@@ -480,4 +481,31 @@ fn sort(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
 pub fn sort_key<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> (&'a Path, u32, u32, &'static str, &'a str) {
     let span = d.primary.span;
     (sources.get(span.file).path(), span.start, span.end, d.lint.name, &d.message)
+}
+
+/// [`trim_heap`] runs after each file at least this large, and each time the files analysed
+/// since its last run add up to as much.
+const TRIM_EVERY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Bytes of text analysed since [`trim_heap`] last ran.
+static SINCE_TRIM: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Hands the memory freed syntax trees leave behind back to the system, after a large file or
+/// every [`TRIM_EVERY_BYTES`] of text. glibc keeps one heap per thread and returns little of
+/// it by itself, so the run's peak grew with the trees each worker had held (corpus C: 410 MiB
+/// with every lint on, against 345 MiB with a single heap); trimming after every file of 16
+/// KiB or more took the peak to 375–380 MiB but cost a sixth of the run's time.
+fn trim_heap(text_len: usize) {
+    use std::sync::atomic::Ordering;
+    let since = SINCE_TRIM.fetch_add(text_len, Ordering::Relaxed) + text_len;
+    if text_len < TRIM_EVERY_BYTES && since < TRIM_EVERY_BYTES {
+        return;
+    }
+    SINCE_TRIM.store(0, Ordering::Relaxed);
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` takes no pointer and only releases free memory of glibc's heaps,
+    // under their locks; it is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
