@@ -253,6 +253,13 @@ fn place<'a>(
     }
 }
 
+/// The names a top-level `use` item brings into its file, as [`UseSummary`]s (scope empty).
+pub fn use_names(tree: &syn::UseTree) -> Vec<UseSummary> {
+    let mut out = Vec::new();
+    use_leaves(tree, &mut Vec::new(), &[], &mut out);
+    out
+}
+
 /// One [`UseSummary`] per name a `use` tree brings in (those of other crates too: they hide
 /// the package's items of the same name).
 fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<String>, scope: &[String], out: &mut Vec<UseSummary>) {

@@ -44,31 +44,13 @@ pub fn call_target(cx: &FileCx<'_>, path: &syn::Path) -> Option<(Vec<String>, St
     if !modules.is_empty() {
         return Some((modules.to_vec(), name.clone()));
     }
-    // A plain name: the `use` item that brings it in.
-    for item in &cx.ast.items {
-        let syn::Item::Use(u) = item else { continue };
-        let mut found = None;
-        use_leaf(&u.tree, &mut Vec::new(), name, &mut found);
-        if let Some((path, original)) = found {
-            return (!path.is_empty()).then_some((path, original));
-        }
-    }
-    None
-}
-
-/// Finds the leaf of a use tree that binds `name`: its module path and its original name.
-fn use_leaf(tree: &syn::UseTree, prefix: &mut Vec<String>, name: &str, found: &mut Option<(Vec<String>, String)>) {
-    match tree {
-        syn::UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
-            use_leaf(&p.tree, prefix, name, found);
-            prefix.pop();
-        }
-        syn::UseTree::Name(n) if n.ident == name => *found = Some((prefix.clone(), name.to_string())),
-        syn::UseTree::Rename(r) if r.rename == name => *found = Some((prefix.clone(), r.ident.to_string())),
-        syn::UseTree::Group(g) => g.items.iter().for_each(|t| use_leaf(t, prefix, name, found)),
-        _ => {}
-    }
+    // A plain name: the `use` item that brings it in (`use crate::worker::{run as go};`).
+    let found = cx.ast.items.iter().find_map(|item| match item {
+        syn::Item::Use(u) => crate::facts::crate_items::use_names(&u.tree).into_iter().find(|n| n.name == *name),
+        _ => None,
+    })?;
+    let (original, modules) = found.path.split_last()?;
+    (!modules.is_empty()).then(|| (modules.to_vec(), original.clone()))
 }
 
 /// Exports the file's endless top-level functions, once per file.
