@@ -50,7 +50,7 @@ mod sites;
 
 pub use calls::{has_self_exclusively, CalleeLock, SummaryLock};
 pub use keys::{KeyRoot, LockKey, LOCAL_KEY_PREFIX};
-pub use kinds::{conflict, lock_method, lock_type_named, AcqMode, Conflict, LockFamily, LockKind, LockType};
+pub use kinds::{conflict, lock_method, lock_type_named, relock, AcqMode, Conflict, LockFamily, LockKind, LockType};
 pub use pass::collect;
 pub use records::{
     in_opposite_branches, AcqId, Acquisition, Guard, GuardId, HeldAwait, HeldCall, HeldWait, Holder, LockFacts,

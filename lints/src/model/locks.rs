@@ -19,7 +19,7 @@
 
 use crate::context::{ExportedFact, FileCx, WorkspaceCx};
 use crate::facts::locks::{
-    conflict, has_self_exclusively, AcqMode, Conflict, GuardId, KeyRoot, LockFacts, LockKey, LockKind, OrderBranch,
+    has_self_exclusively, relock, AcqMode, Conflict, GuardId, KeyRoot, LockFacts, LockKey, LockKind, OrderBranch,
     SpawnRun,
 };
 use crate::facts::test_attrs::is_deadlock_test;
@@ -87,14 +87,7 @@ pub struct LockUse {
 impl LockUse {
     /// What taking `new` while this is held does, when both are the same lock.
     pub fn conflict(&self, new: &LockUse) -> Option<Conflict> {
-        let kind = if self.kind == LockKind::Reentrant || new.kind == LockKind::Reentrant {
-            LockKind::Reentrant
-        } else if self.type_known {
-            self.kind
-        } else {
-            new.kind
-        };
-        conflict(kind, self.mode, new.mode)
+        relock((self.kind, self.mode), self.type_known, (new.kind, new.mode))
     }
 }
 

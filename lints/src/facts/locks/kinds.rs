@@ -139,6 +139,20 @@ pub fn conflict(kind: LockKind, held: AcqMode, new: AcqMode) -> Option<Conflict>
     }
 }
 
+/// What taking the lock again as `new` does while it is held as `held` (each: the kind its
+/// acquisition saw, and how it is taken): reentrant if either side knows it is, else the kind
+/// of the held side when its type is known (`held_type_known`), else the new side's guess.
+pub fn relock(held: (LockKind, AcqMode), held_type_known: bool, new: (LockKind, AcqMode)) -> Option<Conflict> {
+    let kind = if held.0 == LockKind::Reentrant || new.0 == LockKind::Reentrant {
+        LockKind::Reentrant
+    } else if held_type_known {
+        held.0
+    } else {
+        new.0
+    };
+    conflict(kind, held.1, new.1)
+}
+
 /// The lock method `name` called with `nargs` arguments: its mode, whether it is a `try_`
 /// variant (never blocks), and whether it blocks the thread even on an async lock
 /// (`blocking_lock`).

@@ -9,7 +9,7 @@
 
 use super::calls::SummaryLock;
 use super::keys::LockKey;
-use super::kinds::{conflict, AcqMode, Conflict, LockKind, LockType};
+use super::kinds::{relock, AcqMode, Conflict, LockType};
 use crate::facts::{BindingId, FnId};
 use crate::source::Span;
 use std::collections::HashMap;
@@ -243,14 +243,7 @@ impl LockFacts {
                 if ha.key.as_ref() != Some(key) {
                     return None;
                 }
-                let kind = if ha.ty.kind == LockKind::Reentrant || a.ty.kind == LockKind::Reentrant {
-                    LockKind::Reentrant
-                } else if ha.type_known {
-                    ha.ty.kind
-                } else {
-                    a.ty.kind
-                };
-                conflict(kind, ha.mode, a.mode).map(|c| (h, c))
+                relock((ha.ty.kind, ha.mode), ha.type_known, (a.ty.kind, a.mode)).map(|c| (h, c))
             })
             .collect();
         out.sort_by_key(|&(_, c)| c != Conflict::Deadlock);
