@@ -258,6 +258,19 @@ pub struct WorkspaceCx<'a> {
     /// CI configuration files found in the repository (`.github/workflows/*.yml`, …).
     pub ci_files: &'a [FileId],
     pub(crate) out: std::cell::RefCell<Vec<Diagnostic>>,
+    /// The crate model's joined lock summaries of each package, built on first use and read
+    /// by every lock lint ([`WorkspaceCx::locks_of`]).
+    pub(crate) locks: std::cell::OnceCell<Vec<crate::model::locks::PackageLocks<'a>>>,
+}
+
+impl<'a> WorkspaceCx<'a> {
+    /// The lock summaries of package `index`, joined once per run whichever lint asks first.
+    pub fn locks_of(&self, index: usize) -> Option<&crate::model::locks::PackageLocks<'a>> {
+        let all = self
+            .locks
+            .get_or_init(|| (0..self.packages.len()).map(|p| crate::model::locks::of_package(self.files, p)).collect());
+        all.get(index)
+    }
 }
 
 impl WorkspaceCx<'_> {

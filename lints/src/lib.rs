@@ -323,6 +323,7 @@ pub fn check_workspace(input: &WorkspaceInput<'_>, levels: &Levels) -> Vec<Diagn
         root_manifest: input.root_manifest,
         ci_files: input.ci_files,
         out: Default::default(),
+        locks: Default::default(),
     };
     for w in rules::WORKSPACE_LINTS {
         if levels.is_enabled(w.lint) {

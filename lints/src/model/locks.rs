@@ -17,7 +17,7 @@
 //! function). What the joining found *through another file* is what the lints report here:
 //! what a file shows alone they report in the file phase.
 
-use crate::context::{ExportedFact, FileCx, WorkspaceCx};
+use crate::context::{ExportedFact, FileCx};
 use crate::facts::locks::{
     has_self_exclusively, relock, AcqMode, Conflict, GuardId, KeyRoot, LockFacts, LockKey, LockKind, OrderBranch,
     SpawnRun,
@@ -580,10 +580,13 @@ fn key_of(k: &LockKey) -> Option<Key> {
     Some(Key { root, path: k.path.clone() })
 }
 
-/// The lock summaries of package `index`'s files.
-pub fn of_package<'w>(cx: &'w WorkspaceCx<'_>, index: usize) -> PackageLocks<'w> {
-    PackageLocks::new(cx.facts_of_package(index).filter_map(|(file, fact)| match fact {
-        ExportedFact::FnLocks(f) => Some((file, &**f)),
-        _ => None,
+/// The lock summaries of package `index`'s files, joined (read through
+/// [`crate::context::WorkspaceCx::locks_of`], which builds them once per run).
+pub fn of_package(files: &[crate::context::FileSummary], index: usize) -> PackageLocks<'_> {
+    PackageLocks::new(files.iter().filter(|f| f.package == index).flat_map(|f| {
+        f.facts.iter().filter_map(move |fact| match fact {
+            ExportedFact::FnLocks(l) => Some((f.file, &**l)),
+            _ => None,
+        })
     }))
 }

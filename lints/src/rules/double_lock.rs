@@ -352,7 +352,7 @@ pub(crate) fn guard_shown(cx: &FileCx<'_>, locks: &LockFacts, h: GuardId) -> Gua
 /// `self.state`).
 pub fn check_across_files(cx: &WorkspaceCx<'_>) {
     for package in 0..cx.packages.len() {
-        let model = crate::model::locks::of_package(cx, package);
+        let Some(model) = cx.locks_of(package) else { continue };
         for (file, caller, call) in model.calls_holding() {
             if call.deadlock_test {
                 continue;

@@ -242,7 +242,7 @@ fn owns_both(cx: &FileCx<'_>, locks: &LockFacts, f: FnId, context: u32, sites: &
 /// Reports each pair of locks taken in both orders within a package, once.
 pub fn check(cx: &WorkspaceCx<'_>) {
     for package in 0..cx.packages.len() {
-        let across = edges_across_files(&crate::model::locks::of_package(cx, package));
+        let across = cx.locks_of(package).map(edges_across_files).unwrap_or_default();
         let mut edges: BTreeMap<(&str, &str), Vec<&LockEdge>> = BTreeMap::new();
         for (_, fact) in cx.facts_of_package(package) {
             if let ExportedFact::LockOrder(e) = fact {
