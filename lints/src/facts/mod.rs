@@ -292,6 +292,9 @@ pub struct Facts<'a> {
     pub locks: std::cell::OnceCell<locks::LockFacts>,
     /// Lookups over the lists above, built on first use ([`index`]).
     index: std::cell::OnceCell<index::Index>,
+    /// [`test_attrs::is_deadlock_test`] of each function asked, by id: the answer prints the
+    /// body's tokens, and every lock and call of the function asks.
+    deadlock_tests: std::cell::RefCell<std::collections::HashMap<FnId, bool>>,
 }
 
 impl<'a> Facts<'a> {

@@ -105,7 +105,12 @@ pub fn is_deadlock_test(facts: &super::Facts<'_>, f: super::FnId) -> bool {
     if func.test_attr.is_none() && !func.ctx.is_test {
         return false;
     }
-    names_deadlock(&func.name) || mentions_deadlock(quote::ToTokens::to_token_stream(func.body))
+    if let Some(known) = facts.deadlock_tests.borrow().get(&f) {
+        return *known;
+    }
+    let answer = names_deadlock(&func.name) || mentions_deadlock(quote::ToTokens::to_token_stream(func.body));
+    facts.deadlock_tests.borrow_mut().insert(f, answer);
+    answer
 }
 
 fn names_deadlock(ident: &str) -> bool {
