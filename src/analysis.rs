@@ -102,7 +102,9 @@ pub fn analyse_with(
             })
             .collect();
         for r in readable.iter_mut().filter(|r| r.analysed) {
-            r.analysis_key = Some(cache::analysis_key(&package_keys[r.file.package], r.file));
+            let key = cache::analysis_key(&package_keys[r.file.package], r.file);
+            // Analysed for fewer lints: its analysis is not the one a full analysis would store.
+            r.analysis_key = Some(if r.support_only { format!("{key}-support") } else { key });
         }
     }
     let mut usage = CacheUse { read: readable.iter().filter(|r| r.read_for_probe).count(), ..CacheUse::default() };
@@ -110,7 +112,19 @@ pub fn analyse_with(
     owner.extend(plan.packages.iter().enumerate().filter_map(|(i, p)| Some((p.manifest?, i))));
     let mut summaries = Vec::with_capacity(readable.len());
     let mut tables = Vec::new();
-    let checked = check_files(plan, &readable, sources, settings, (&cache, scan.prefilter), &pool);
+    let keys = (&cache, scan.prefilter);
+    let mut checked = check_files(plan, &readable, sources, settings, keys, &pool, |r| !r.support_only);
+    let asked = supported_lints(plan, &readable, &checked, scan.prefilter);
+    for r in readable.iter_mut().filter(|r| r.support_only && r.needs.supports & asked[r.file.package] == 0) {
+        r.analysed = false;
+        r.analysis_key = None;
+    }
+    let support = check_files(plan, &readable, sources, settings, keys, &pool, |r| r.support_only);
+    for (slot, second) in checked.iter_mut().zip(support) {
+        if !matches!(second, Checked::Skipped) {
+            *slot = second;
+        }
+    }
     let mut analyses = Vec::with_capacity(checked.len());
     for (r, checked) in readable.iter_mut().zip(checked) {
         let from_cache = matches!(checked, Checked::Skipped | Checked::FromCache(_));
@@ -261,6 +275,9 @@ struct Readable<'p> {
     stamp: Option<Stamp>,
     /// The key of its analysis in the cache, when the cache is on and it is analysed.
     analysis_key: Option<String>,
+    /// No lint can fire in it: it is analysed, after the others, only for the lints it
+    /// supports, and only if a file of its package asks for them ([`supported_lints`]).
+    support_only: bool,
 }
 
 /// What became of one file in [`check_files`].
@@ -355,6 +372,7 @@ fn load<'p>(
                     read_for_probe: loaded.read,
                     stamp: loaded.stamp,
                     analysis_key: None,
+                    support_only: analysed && loaded.needs.fires == 0,
                 });
             }
             Err(reason) => unreadable.push(io_error(sources.add(SourceFile::new(file.shown.clone(), "")), reason)),
@@ -389,8 +407,25 @@ fn read_texts(
         .collect()
 }
 
-/// The per-file analyses, in parallel: from the cache when it holds one for the file as it
-/// is, else read and analysed (each summary is tagged with its file and package).
+/// For each package, the lints (as [`Needs`] bits) some analysed file asks the files that
+/// only support them for: a pending decision of the workspace phase
+/// ([`taskcheck_lints::ExportedFact::asks_support`]). Without one, such files change nothing.
+fn supported_lints(plan: &Plan, readable: &[Readable<'_>], checked: &[Checked], prefilter: &Prefilter) -> Vec<u128> {
+    let mut asked = vec![0u128; plan.packages.len()];
+    for (r, checked) in readable.iter().zip(checked) {
+        let (Checked::FromCache(analysis) | Checked::Analysed { analysis, .. }) = checked else { continue };
+        let lints = analysis.summary.facts.iter().filter_map(|f| f.asks_support());
+        if let Some(bits) = asked.get_mut(r.file.package) {
+            *bits |= prefilter.bits_of(lints);
+        }
+    }
+    asked
+}
+
+/// The per-file analyses of the analysed files `phase` picks, in parallel (the others are
+/// [`Checked::Skipped`]): from the cache when it holds one for the file as it is, else read
+/// and analysed (each summary is tagged with its file and package). A file that only supports
+/// lints is analysed for those alone: no other lint can report in it.
 fn check_files(
     plan: &Plan,
     readable: &[Readable<'_>],
@@ -398,12 +433,13 @@ fn check_files(
     settings: &Settings,
     (cache, prefilter): (&Cache, &Prefilter),
     pool: &rayon::ThreadPool,
+    phase: impl Fn(&Readable<'_>) -> bool + Sync,
 ) -> Vec<Checked> {
     pool.install(|| {
         readable
             .par_iter()
             .map(|r| {
-                if !r.analysed {
+                if !r.analysed || !phase(r) {
                     return Checked::Skipped;
                 }
                 let tag = |mut analysis: FileAnalysis| {
@@ -435,13 +471,27 @@ fn check_files(
                     extra_test_attrs: settings.test_attributes.get(r.file.package).map(Vec::as_slice).unwrap_or(&[]),
                 };
                 // `analyze_file` refuses input nested too deeply for the parser's stack itself.
-                let analysis = tag(analyze_file(&input, settings.levels_of(Some(r.file.package))));
+                let levels = settings.levels_of(Some(r.file.package));
+                let analysis = if r.support_only {
+                    tag(analyze_file(&input, &only(levels, &prefilter.lints_of(r.needs.supports))))
+                } else {
+                    tag(analyze_file(&input, levels))
+                };
                 trim_heap(source.text.len());
                 let cited = !analysis.diagnostics.is_empty() || !analysis.suppressions.is_empty();
                 Checked::Analysed { analysis, text: cited.then(|| source.text.clone()), probe, rescan }
             })
             .collect()
     })
+}
+
+/// `levels` with every lint but `lints` turned off.
+fn only(levels: &Levels, lints: &[&str]) -> Levels {
+    let mut out = levels.clone();
+    for lint in taskcheck_lints::all_lints().filter(|l| !lints.contains(&l.name)) {
+        out.set(lint, Level::Allow);
+    }
+    out
 }
 
 /// Drops the texts of the Rust files no diagnostic points into.

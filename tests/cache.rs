@@ -214,6 +214,36 @@ fn an_unsafe_impl_follows_the_file_of_its_type() {
     assert_eq!(usage.analysed, 1, "{usage:?}");
 }
 
+/// A file that only supports a lint (here the types `send_sync_impl_unbounded` looks up) is
+/// read only when a file of its package leaves a decision to it: an impl its own file decides
+/// leaves the type's file unread, and one that names a type of that file has it analysed (and,
+/// on a rerun, its cached analysis reused).
+#[test]
+fn a_supporting_file_is_analysed_only_when_a_decision_waits_for_it() {
+    const DECIDED: &str = "mod slot;\npub struct Local<T>(std::cell::UnsafeCell<T>);\n// SAFETY: the cell is only read under a lock.\nunsafe impl<T: Send> Send for Local<T> {}\n";
+    const PENDING: &str =
+        "mod slot;\nuse slot::Slot;\n// SAFETY: the slot is only read under a lock.\nunsafe impl<T> Send for Slot<T> {}\n";
+    const SLOT: &str = "pub struct Slot<T> {\n    value: std::cell::UnsafeCell<Option<T>>,\n}\n";
+    let levels = [(Level::Warn, "send_sync_impl_unbounded")];
+    let dir = Project::with_files("support", &[("src/lib.rs", DECIDED), ("src/slot.rs", SLOT)]);
+    age(dir.path());
+    let (findings, usage) = analyse(dir.path(), true, &levels);
+    assert!(findings.iter().all(|f| !f.starts_with("send_sync_impl_unbounded")), "{findings:?}");
+    assert_eq!(usage.analysed, 1, "slot.rs decides nothing here: {usage:?}");
+
+    dir.file("src/lib.rs", PENDING);
+    age(dir.path());
+    let (findings, usage) = analyse(dir.path(), true, &levels);
+    let (fresh, _) = analyse(dir.path(), false, &levels);
+    assert_eq!(findings, fresh, "the cached run differs from a run without the cache");
+    assert_eq!(findings.iter().filter(|f| f.starts_with("send_sync_impl_unbounded")).count(), 1, "{findings:?}");
+    assert_eq!(usage.analysed, 2, "lib.rs changed, and now slot.rs decides its impl: {usage:?}");
+
+    let (again, usage) = analyse(dir.path(), true, &levels);
+    assert_eq!(again, findings);
+    assert_eq!((usage.analysed, usage.reused), (0, 2), "{usage:?}");
+}
+
 /// A module file is test code when the file declaring it says so (`#[cfg(test)] mod
 /// tests;`): changing only that declaration changes the findings of the unchanged module on
 /// a cached rerun, both ways.

@@ -133,6 +133,19 @@ pub enum ExportedFact {
     PendingSpawn(Box<crate::model::spawns::PendingSpawn>),
 }
 
+impl ExportedFact {
+    /// The lint that needs the files which only support it ([`crate::prefilter::support_condition`])
+    /// to decide this fact in the workspace phase. The driver reads such files only for a
+    /// package where some file asks: without a pending decision they could change nothing.
+    pub fn asks_support(&self) -> Option<&'static str> {
+        match self {
+            ExportedFact::PublicItemFinding { .. } => Some("undocumented_shared_type"),
+            ExportedFact::PendingAutoImpl(_) => Some("send_sync_impl_unbounded"),
+            _ => None,
+        }
+    }
+}
+
 /// An `unsafe impl Send`/`Sync` for the workspace phase, with what its diagnostic needs.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PendingAutoImpl {

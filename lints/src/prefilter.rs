@@ -312,6 +312,8 @@ pub struct Prefilter {
 struct Inner {
     /// One entry per enabled lint (bit `i` of [`Needs`]): when it fires and what it needs.
     lints: Vec<(Cond, Option<Cond>)>,
+    /// The name of each lint of [`Inner::lints`], in the same order.
+    names: Vec<&'static str>,
     needles: Vec<Needle>,
     /// The automaton's patterns, each with the needles it anchors.
     matcher: AhoCorasick,
@@ -341,12 +343,16 @@ impl Prefilter {
         run: Option<&RunContext<'_>>,
     ) -> Prefilter {
         let mut conds = Vec::new();
+        let mut names = Vec::new();
         for lint in lints.into_iter().filter(|l| levels.is_enabled(l)) {
             if run.is_some_and(|run| !can_fire(lint.name, run)) {
                 continue;
             }
             match condition(lint.name) {
-                Some(c) => conds.push((c, support_condition(lint.name))),
+                Some(c) => {
+                    conds.push((c, support_condition(lint.name)));
+                    names.push(lint.name);
+                }
                 // A lint without a condition can fire anywhere: every file must be parsed.
                 None => return Prefilter::disabled(),
             }
@@ -375,7 +381,15 @@ impl Prefilter {
         }
         match AhoCorasick::new(&patterns) {
             Ok(matcher) => Prefilter {
-                inner: Some(Inner { lints: conds, needles, matcher, anchored, extra: None, extra_words: Vec::new() }),
+                inner: Some(Inner {
+                    lints: conds,
+                    names,
+                    needles,
+                    matcher,
+                    anchored,
+                    extra: None,
+                    extra_words: Vec::new(),
+                }),
             },
             Err(_) => Prefilter::disabled(),
         }
@@ -439,6 +453,18 @@ impl Prefilter {
             None => "everything".to_string(),
             Some(inner) => format!("{:?} {:?} {:?}", inner.lints, inner.needles, inner.extra_words),
         }
+    }
+
+    /// The lints of a bit set of [`Needs`] (none when the prefilter is off: it has no bits).
+    pub fn lints_of(&self, bits: u128) -> Vec<&'static str> {
+        let Some(inner) = &self.inner else { return Vec::new() };
+        inner.names.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, n)| *n).collect()
+    }
+
+    /// The bit set of [`Needs`] standing for `lints` (those the prefilter does not know have no bit).
+    pub fn bits_of<'n>(&self, lints: impl IntoIterator<Item = &'n str>) -> u128 {
+        let Some(inner) = &self.inner else { return 0 };
+        lints.into_iter().filter_map(|l| inner.names.iter().position(|n| *n == l)).fold(0, |bits, i| bits | 1 << i)
     }
 
     /// Whether the file may produce a finding or a fact of its own and must be analysed (a
@@ -636,5 +662,8 @@ mod tests {
         let candidate = p.scan("use std::sync::Mutex;\n/// A pool.\npub struct Pool { m: Mutex<u8> }\n");
         assert_ne!(candidate.fires, 0);
         assert!(module_file.needed(candidate.fires));
+        // The driver names the lints a file supports, and asks for them by name.
+        assert_eq!(p.lints_of(module_file.supports), ["undocumented_shared_type"]);
+        assert_eq!(p.bits_of(["undocumented_shared_type", "no_such_lint"]), module_file.supports);
     }
 }
