@@ -36,7 +36,7 @@ use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 const FILE: &str = "taskcheck/cache.bin";
 
 /// Bumped when the stored layout changes; older stores are then ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What the run read from the cache, and what it adds for the next run.
 #[derive(Default)]
@@ -86,7 +86,11 @@ struct StoredNeeds {
 struct StoredAnalysis {
     key: String,
     file: FileId,
-    analysis: FileAnalysis,
+    /// The [`FileAnalysis`], encoded on its own: decoded only when the run reuses it, and
+    /// written back as it is when another file changed (a cached run used to decode every
+    /// analysis with the store, then copy each it reused).
+    #[serde(with = "serde_bytes")]
+    analysis: Vec<u8>,
 }
 
 /// Everything about a file the run knows before analysing it, to look its entry up.
@@ -156,7 +160,7 @@ impl Cache {
     /// The stored analysis of the file, moved to `file`, if its text and its key are unchanged.
     pub fn analysis(&self, probe: &Probe, key: &str, file: FileId) -> Option<FileAnalysis> {
         let stored = self.stored(probe)?.analysis.as_ref().filter(|a| a.key == key)?;
-        let mut analysis = FileAnalysis::clone(&stored.analysis);
+        let mut analysis: FileAnalysis = postcard::from_bytes(&stored.analysis).ok()?;
         analysis.relocate(stored.file, file);
         Some(analysis)
     }
@@ -170,10 +174,8 @@ impl Cache {
         analysis: Option<(&str, FileId, &FileAnalysis)>,
     ) {
         let Some(path) = probe.path.filter(|_| self.location.is_some()) else { return };
-        let analysis = analysis.map(|(key, file, analysis)| StoredAnalysis {
-            key: key.to_string(),
-            file,
-            analysis: analysis.clone(),
+        let analysis = analysis.and_then(|(key, file, analysis)| {
+            Some(StoredAnalysis { key: key.to_string(), file, analysis: postcard::to_stdvec(analysis).ok()? })
         });
         let entry = Entry {
             content: probe.content,

@@ -200,11 +200,17 @@ fn is_proc_macro(cx: &WorkspaceCx<'_>, package: &crate::context::PackageInfo) ->
 pub fn check(cx: &WorkspaceCx<'_>) {
     let Some(manifest) = cx.root_manifest else { return };
     // Build scripts and proc macros always unwind, whatever the profile says.
-    let always_unwinds: Vec<bool> = cx.packages.iter().map(|p| is_proc_macro(cx, p)).collect();
+    // Only the manifests of packages that recover a panic are parsed again.
+    let mut always_unwinds: Vec<Option<bool>> = vec![None; cx.packages.len()];
+    let mut unwinds = |package: usize| match always_unwinds.get_mut(package) {
+        Some(known) => *known.get_or_insert_with(|| is_proc_macro(cx, &cx.packages[package])),
+        None => false,
+    };
     let recovering: Vec<(Span, &str, (usize, usize))> = cx
         .files
         .iter()
-        .filter(|f| !always_unwinds.get(f.package).copied().unwrap_or(false))
+        .filter(|f| f.facts.iter().any(|f| matches!(f, ExportedFact::RecoversPanic { .. })))
+        .filter(|f| !unwinds(f.package))
         .filter(|f| cx.sources.get(f.file).path().file_name().is_none_or(|n| n != "build.rs"))
         .flat_map(|f| f.facts.iter())
         .filter_map(|f| match f {
