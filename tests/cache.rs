@@ -244,6 +244,41 @@ fn a_supporting_file_is_analysed_only_when_a_decision_waits_for_it() {
     assert_eq!((usage.analysed, usage.reused), (0, 2), "{usage:?}");
 }
 
+/// A test that sleeps after calling a helper of `tests/common/mod.rs` bets on the helper's
+/// work: the finding follows the helper's file on a rerun, both ways (a helper that joins its
+/// thread starts nothing that runs on), and only that file is analysed again.
+#[test]
+fn a_sleep_follows_the_helper_of_another_file() {
+    const TEST: &str = "mod common;\nuse std::sync::atomic::{AtomicBool, Ordering};\nuse std::sync::Arc;\n#[test]\nfn flag_is_set() {\n    let flag = Arc::new(AtomicBool::new(false));\n    common::start(flag.clone());\n    std::thread::sleep(std::time::Duration::from_millis(20));\n    assert!(flag.load(Ordering::SeqCst));\n}\n";
+    const DETACHES: &str = "pub fn start(flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {\n    std::thread::spawn(move || flag.store(true, std::sync::atomic::Ordering::SeqCst));\n}\n";
+    const JOINS: &str = "pub fn start(flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {\n    std::thread::spawn(move || flag.store(true, std::sync::atomic::Ordering::SeqCst)).join().unwrap();\n}\n";
+    let run = |dir: &Path| {
+        let (findings, usage) = analyse(dir, true, &[]);
+        let (fresh, _) = analyse(dir, false, &[]);
+        assert_eq!(findings, fresh, "the cached run differs from a run without the cache");
+        let sleeps = findings.iter().filter(|f| f.starts_with("sleep_in_test")).count();
+        (sleeps, usage)
+    };
+    let dir = Project::with_files(
+        "helpers",
+        &[("src/lib.rs", "pub fn f() {}\n"), ("tests/flag.rs", TEST), ("tests/common/mod.rs", DETACHES)],
+    );
+    age(dir.path());
+    assert_eq!(run(dir.path()).0, 1);
+
+    dir.file("tests/common/mod.rs", JOINS);
+    age(dir.path());
+    let (joined, usage) = run(dir.path());
+    assert_eq!(joined, 0, "the helper joins its thread");
+    assert_eq!(usage.analysed, 1, "only the helper changed: {usage:?}");
+
+    dir.file("tests/common/mod.rs", DETACHES);
+    age(dir.path());
+    let (detached, usage) = run(dir.path());
+    assert_eq!(detached, 1);
+    assert_eq!(usage.analysed, 1, "{usage:?}");
+}
+
 /// A module file is test code when the file declaring it says so (`#[cfg(test)] mod
 /// tests;`): changing only that declaration changes the findings of the unchanged module on
 /// a cached rerun, both ways.

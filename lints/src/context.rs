@@ -131,6 +131,10 @@ pub enum ExportedFact {
     EndlessFn(Box<crate::model::spawns::EndlessFn>),
     /// A spawn whose finding depends on a function of another file ([`crate::model::spawns`]).
     PendingSpawn(Box<crate::model::spawns::PendingSpawn>),
+    /// A top-level function that spawns work and returns while it runs ([`crate::model::spawns`]).
+    SpawningFn(Box<crate::model::spawns::SpawningFn>),
+    /// A test's sleep whose finding depends on a helper of another file ([`crate::model::spawns`]).
+    PendingSleep(Box<crate::model::spawns::PendingSleep>),
 }
 
 impl ExportedFact {
@@ -141,6 +145,7 @@ impl ExportedFact {
         match self {
             ExportedFact::PublicItemFinding { .. } => Some("undocumented_shared_type"),
             ExportedFact::PendingAutoImpl(_) => Some("send_sync_impl_unbounded"),
+            ExportedFact::PendingSleep(_) => Some("sleep_in_test"),
             _ => None,
         }
     }

@@ -107,6 +107,11 @@ impl FileAnalysis {
                 ExportedFact::FnLocks(f) => f.relocate(&mut span),
                 ExportedFact::EndlessFn(e) => span(&mut e.keyword),
                 ExportedFact::PendingSpawn(p) => p.finding.0.relocate(&mut span),
+                ExportedFact::SpawningFn(s) => span(&mut s.spawn),
+                ExportedFact::PendingSleep(p) => {
+                    p.helpers.iter_mut().for_each(|(call, _, _)| span(call));
+                    p.finding.0.relocate(&mut span);
+                }
                 ExportedFact::PublicItemFinding { finding, .. } => finding.0.relocate(&mut span),
                 ExportedFact::ItemSummaries(items) => items.relocate(&mut span),
                 ExportedFact::PendingAutoImpl(pending) => pending.relocate(&mut span),

@@ -137,14 +137,19 @@ pub fn condition(lint: &str) -> Option<Cond> {
         // attribute or `cfg(test)`, or a file under `tests/`), in a function that spawns or
         // creates shared state (`sleep_in_test::shares_state`).
         // (`tokio::time::delay_for` is the old name of `sleep`.)
-        "sleep_in_test" | "sleep_for_unseen_work" => all([
-            any_sub(&["sleep", "delay_for"]),
-            any([sub("test"), Cond::Has(Needle::TestFile)]),
-            any_sub(&[
+        // `sleep_in_test` also follows the test's calls of helpers of other files of the crate
+        // (`common::start_server()`): a path through `crate`, `self`, `super` or a module the
+        // file declares.
+        "sleep_in_test" | "sleep_for_unseen_work" => {
+            let mut work = vec![
                 "spawn", "Arc", "mpsc", "oneshot", "broadcast", "watch", "Mutex", "RwLock", "Notify", "Barrier",
                 "Condvar", "scope", "crossbeam", "flume", "async_channel", "kanal", "Atomic",
-            ]),
-        ]),
+            ];
+            if lint == "sleep_in_test" {
+                work.extend(["mod", "crate", "self", "super"]);
+            }
+            all([any_sub(&["sleep", "delay_for"]), any([sub("test"), Cond::Has(Needle::TestFile)]), any_sub(&work)])
+        }
         "undocumented_unsafe_send_sync" | "unmarked_safety_comment" => unsafe_send_sync_impl(),
         // Only a generic impl can leave a type parameter unbounded (rustfmt writes `impl<`).
         // Files that support it elsewhere are read only for a package where it may fire, so
@@ -248,11 +253,14 @@ pub const MAX_SUPPORT_BYTES: usize = 128 * 1024;
 /// What a file contributes to `lint` only when the lint fires in another file of the same
 /// package: `undocumented_shared_type` reads module declarations and `pub use` items to tell
 /// whether a type is public (`facts::modules`); `send_sync_impl_unbounded` reads the types,
-/// aliases, traits and impls of the package (`facts::crate_items`).
+/// aliases, traits and impls of the package (`facts::crate_items`); `sleep_in_test` the
+/// functions that spawn work a test may call (`model::spawns`).
 pub fn support_condition(lint: &str) -> Option<Cond> {
     match lint {
         "undocumented_shared_type" => Some(any([Cond::Has(Needle::ModDecl), seq("pub", "use")])),
         "send_sync_impl_unbounded" => Some(any_word(&["struct", "enum", "union", "type", "trait", "impl"])),
+        // The helpers a test calls: functions that spawn (`model::spawns::SpawningFn`).
+        "sleep_in_test" => Some(sub("spawn")),
         _ => None,
     }
 }

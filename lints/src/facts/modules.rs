@@ -272,7 +272,9 @@ impl<'w, 'a> Package<'w, 'a> {
 /// crate root. Empty for a file outside `src/` or a path naming another crate.
 pub fn files_of_module_path(ws: &WorkspaceCx<'_>, file: FileId, path: &[String]) -> Vec<FileId> {
     let Some(summary) = ws.files.iter().find(|f| f.file == file) else { return Vec::new() };
-    let Some(base) = module_path(ws, file, summary.package) else { return Vec::new() };
+    let Some(base) = module_path(ws, file, summary.package) else {
+        return files_of_test_module_path(ws, file, summary.package, path);
+    };
     let package = Package::new(ws, summary.package);
     let mut out: Vec<FileId> = Vec::new();
     for modules in resolve_use(&base, path) {
@@ -283,6 +285,39 @@ pub fn files_of_module_path(ws: &WorkspaceCx<'_>, file: FileId, path: &[String])
         }
     }
     out
+}
+
+/// [`files_of_module_path`] for a path written in the root of an integration test crate
+/// (`tests/it.rs`, `tests/it/main.rs`): each test crate declares its shared helpers itself
+/// (`mod common;`), found by the layout cargo gives them (`tests/common.rs` or
+/// `tests/common/mod.rs`, `tests/it/util.rs` for `tests/it/main.rs`). Empty elsewhere.
+fn files_of_test_module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize, path: &[String]) -> Vec<FileId> {
+    let shown = &ws.sources.get(file).path;
+    let (Some(dir), Some(name)) = (shown.parent(), shown.file_name().and_then(|n| n.to_str())) else {
+        return Vec::new();
+    };
+    let is_tests = |d: &std::path::Path| d.file_name().is_some_and(|n| n == "tests");
+    // `tests/it.rs`, or `tests/it/main.rs`: the folder its modules are in.
+    let is_root = (is_tests(dir) && name != "mod.rs") || (name == "main.rs" && dir.parent().is_some_and(is_tests));
+    if !is_root {
+        return Vec::new();
+    }
+    let root_dir = dir;
+    let modules = match path.first().map(String::as_str) {
+        Some("crate" | "self") => &path[1..],
+        Some("super") | None => return Vec::new(),
+        Some(_) => path,
+    };
+    let Some((last, parents)) = modules.split_last() else { return Vec::new() };
+    let folder = parents.iter().fold(root_dir.to_path_buf(), |d, m| d.join(m));
+    let candidates = [folder.join(format!("{last}.rs")), folder.join(last).join("mod.rs")];
+    ws.files
+        .iter()
+        .filter(|f| {
+            f.package == package && f.file != file && candidates.iter().any(|c| *c == ws.sources.get(f.file).path)
+        })
+        .map(|f| f.file)
+        .collect()
 }
 
 /// Resolves a `use` path written in module `base` to a path from the crate root; paths naming

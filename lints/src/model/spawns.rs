@@ -1,4 +1,5 @@
-//! Spawned work that runs a function of another file of the package.
+//! Spawned work that runs a function of another file of the package, and functions of
+//! another file that spawn work.
 //!
 //! `thread::spawn(move || worker::run(rx))` and `tokio::spawn(poller::poll_forever(state))`
 //! put the loop the spawn runs in another file. The spawning file exports what it would report
@@ -7,6 +8,11 @@
 //! no shutdown signal ([`EndlessFn`]). The workspace phase resolves the call's module path to
 //! a file of the package ([`crate::facts::modules::files_of_module_path`]) and looks for the
 //! function there.
+//!
+//! The other way round, a test that calls `common::start_server()` before it sleeps started
+//! work in another file: every file exports its top-level functions that spawn work and
+//! return while it runs ([`SpawningFn`]), and the test's file what it would report if the
+//! helper does ([`PendingSleep`]).
 
 use crate::context::{ExportedFact, FileCx, PendingDiagnostic, WorkspaceCx};
 use crate::source::{FileId, Span};
@@ -31,6 +37,32 @@ pub struct PendingSpawn {
     pub finding: PendingDiagnostic,
 }
 
+/// A top-level function that starts work and returns while it runs: the handle is dropped,
+/// detached, returned or stored (`pub fn start_server() -> Addr { thread::spawn(…); addr }`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SpawningFn {
+    pub name: String,
+    /// The spawn call's callee.
+    pub spawn: Span,
+    /// Work on a thread of its own (`thread::spawn`, `spawn_blocking`), not a task.
+    pub on_thread: bool,
+}
+
+/// A sleep in a test that bets on work a helper of another file started: the finding stands
+/// if one of `helpers` spawns and returns while the work runs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingSleep {
+    /// The helper calls before the sleep, in order: the call, its modules and name.
+    pub helpers: Vec<(Span, Vec<String>, String)>,
+    /// The sleep as written, for the message.
+    pub written: String,
+    /// The test runs on a current-thread runtime and sleeps on its timer: tasks the helper
+    /// spawned run before the timer fires, so only threads make it a bet.
+    pub threads_only: bool,
+    /// The finding, its message and the helper's labels to be completed.
+    pub finding: PendingDiagnostic,
+}
+
 /// The module path and name a call's path stands for in a file: as written for
 /// `worker::run`, through the file's top-level `use` items for a plain `run` (`use
 /// crate::worker::run;`, `use worker::{run as go};`). `None` for a path with no module, or
@@ -44,13 +76,32 @@ pub fn call_target(cx: &FileCx<'_>, path: &syn::Path) -> Option<(Vec<String>, St
     if !modules.is_empty() {
         return Some((modules.to_vec(), name.clone()));
     }
-    // A plain name: the `use` item that brings it in (`use crate::worker::{run as go};`).
-    let found = cx.ast.items.iter().find_map(|item| match item {
-        syn::Item::Use(u) => crate::facts::crate_items::use_names(&u.tree).into_iter().find(|n| n.name == *name),
-        _ => None,
-    })?;
-    let (original, modules) = found.path.split_last()?;
+    // A plain name: the `use` item that brings it in (`use crate::worker::{run as go};`), at
+    // the top of the file, or in an inline module (`mod tests { use crate::testing::start; }`)
+    // when it names its path from the crate root (other paths there are relative to that
+    // module, which the file's module path does not give).
+    let found = uses_of(&cx.ast.items, name, 0)?;
+    let (original, modules) = found.split_last()?;
     (!modules.is_empty()).then(|| (modules.to_vec(), original.clone()))
+}
+
+/// The path of the `use` item that brings `name` in, among `items` and (from the crate root
+/// only) in their inline modules.
+fn uses_of(items: &[syn::Item], name: &str, depth: usize) -> Option<Vec<String>> {
+    let here = items.iter().find_map(|item| match item {
+        syn::Item::Use(u) => crate::facts::crate_items::use_names(&u.tree).into_iter().find(|n| n.name == name),
+        _ => None,
+    });
+    if let Some(found) = here {
+        return (depth == 0 || found.path.first().is_some_and(|p| p == "crate")).then_some(found.path);
+    }
+    if depth >= 4 {
+        return None;
+    }
+    items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) => uses_of(&m.content.as_ref()?.1, name, depth + 1),
+        _ => None,
+    })
 }
 
 /// Exports the file's endless top-level functions, once per file.
@@ -77,6 +128,35 @@ pub fn resolved<'w>(ws: &'w WorkspaceCx<'_>) -> Vec<(&'w PendingSpawn, Span)> {
         }
     }
     out
+}
+
+/// The pending sleeps of the run with the first helper call that resolves to a function of
+/// another file that spawns work and returns while it runs, and that function's summary.
+pub fn resolved_sleeps<'w>(ws: &'w WorkspaceCx<'_>) -> Vec<(&'w PendingSleep, Span, &'w SpawningFn)> {
+    let mut out = Vec::new();
+    for (file, fact) in ws.all_facts() {
+        let ExportedFact::PendingSleep(p) = fact else { continue };
+        let found = p.helpers.iter().find_map(|(call, module, name)| {
+            let files = crate::facts::modules::files_of_module_path(ws, file, module);
+            let [target] = files.as_slice() else { return None };
+            let spawning = spawning_in(ws, *target, name)?;
+            (spawning.on_thread || !p.threads_only).then_some((*call, spawning))
+        });
+        if let Some((call, spawning)) = found {
+            out.push((&**p, call, spawning));
+        }
+    }
+    out
+}
+
+fn spawning_in<'w>(ws: &'w WorkspaceCx<'_>, file: FileId, name: &str) -> Option<&'w SpawningFn> {
+    let summary = ws.files.iter().find(|f| f.file == file)?;
+    let mut named = summary.facts.iter().filter_map(|fact| match fact {
+        ExportedFact::SpawningFn(s) if s.name == name => Some(&**s),
+        _ => None,
+    });
+    let first = named.next()?;
+    named.next().is_none().then_some(first)
 }
 
 fn endless_in(ws: &WorkspaceCx<'_>, file: FileId, name: &str) -> Option<Span> {

@@ -110,6 +110,11 @@ pub static WORKSPACE_LINTS: &[WorkspaceLint] = &[
         check: missing_race_check::check,
     },
     WorkspaceLint {
+        lint: &sleep_in_test::SLEEP_IN_TEST,
+        collect: sleep_in_test::collect,
+        check: sleep_in_test::check_across_files,
+    },
+    WorkspaceLint {
         lint: &send_sync_impl_unbounded::SEND_SYNC_IMPL_UNBOUNDED,
         collect: send_sync_impl_unbounded::collect,
         check: send_sync_impl_unbounded::check,

@@ -1,7 +1,8 @@
-use crate::context::FileCx;
+use crate::context::{ExportedFact, FileCx, PendingDiagnostic, WorkspaceCx};
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::facts::handles::{handle_fate, HandleFate};
 use crate::facts::{Call, Callee, Flow, FnFacts, FnId, Spawn, SpawnId, Spawner};
+use crate::model::spawns::{self, PendingSleep, SpawningFn};
 use crate::source::Span;
 
 mod outcome;
@@ -14,8 +15,8 @@ crate::declare_lint! {
     /// `async_std::task::sleep` in test code (`#[test]`, `#[tokio::test]`, `#[async_std::test]`,
     /// `#[cfg(test)]` modules and module files declared under a test-only `cfg`, files under
     /// `tests/`) whose test function spawns threads or tasks itself (or calls, before the
-    /// sleep, a helper function of the same file that spawns them and returns while they run:
-    /// the handle dropped, detached, returned or stored) and waits out the sleep to
+    /// sleep, a helper function that spawns them and returns while they run: the handle
+    /// dropped, detached, returned or stored) and waits out the sleep to
     /// let that work happen: the first check after the sleep
     /// (an `assert!`-family macro, a helper named `assert_…`/`check_…`, a `connect` to a server
     /// the test started) reads what the other work writes (an atomic, a lock, `try_recv`, a
@@ -53,6 +54,15 @@ crate::declare_lint! {
     /// an atomic, `try_recv`) while the test or other spawned work acts meanwhile: the sleep
     /// bets that the other side acts first (`spawn(move || { sleep(d); assert_eq!(*m.lock(),
     /// 1) }); *m.lock() = 1;`), and the check fails when it loses the race.
+    ///
+    /// The helper may be a function of the same file, or a top-level function of another file
+    /// of the package that the test names through a module of the crate:
+    /// `common::start_server()` with `mod common;` in an integration test (`tests/common.rs`,
+    /// `tests/common/mod.rs`, or `tests/it/util.rs` for `tests/it/main.rs`), or
+    /// `crate::testing::start_worker()` (also through a `use crate::…` item) in a unit test.
+    /// The finding then points at the spawn in the helper's file too. Methods (`server.start()`),
+    /// helpers of other crates, and helpers that reach the spawn only through further calls are
+    /// not followed.
     ///
     /// ### Known problems
     /// A sleep that lets wall-clock time pass for a time-based feature under test waits for no
@@ -145,7 +155,7 @@ fn shares_state(path: &str) -> bool {
 
 pub fn check(cx: &FileCx<'_>) {
     for bet in sleep_bets(cx) {
-        if bet.unseen.is_none() {
+        if bet.unseen.is_none() && bet.elsewhere.is_empty() {
             cx.report(bet_diagnostic(cx, &SLEEP_IN_TEST, &bet));
         }
     }
@@ -190,6 +200,12 @@ pub struct SleepBet<'c, 'a> {
     /// The check after the sleep.
     pub check: Span,
     pub unseen: Option<Unseen>,
+    /// Calls before the sleep of helpers of other files (the call, its modules and name),
+    /// when the test starts no work itself nor through a helper of its file: the bet is this
+    /// lint's if one of them spawns work and returns while it runs ([`spawns::PendingSleep`]).
+    pub elsewhere: Vec<(Span, Vec<String>, String)>,
+    /// The test runs on a current-thread runtime and sleeps on its timer.
+    pub current_thread: bool,
 }
 
 /// Every sleep in a test's own flow that bets on other work, seen or not.
@@ -248,6 +264,8 @@ fn sleep_bet<'c, 'a>(cx: &'c FileCx<'a>, sleep: &'c Call<'a>, path: &'a str, fn_
         .find(|s| before(s.callee_span))
         .or_else(|| cx.facts.spawns_in(Some(fn_id)).next());
     let helper = if spawn.is_none() { helper_spawning(cx, fn_id, sleep.callee_span) } else { None };
+    let elsewhere =
+        if spawn.is_none() && helper.is_none() { helpers_elsewhere(cx, fn_id, sleep.callee_span) } else { Vec::new() };
     let (mut reason, other, mut unseen) = match (spawn, helper) {
         (Some(s), _) => {
             let what = if s.spawner.is_thread() { "threads" } else { "tasks" };
@@ -255,11 +273,7 @@ fn sleep_bet<'c, 'a>(cx: &'c FileCx<'a>, sleep: &'c Call<'a>, path: &'a str, fn_
         }
         (None, Some((call, s))) => {
             let what = if s.spawner.is_thread() { "threads" } else { "tasks" };
-            (
-                format!("that spawns {what} through a helper"),
-                (call, "this helper of the file starts work that runs on"),
-                None,
-            )
+            (format!("that spawns {what} through a helper"), (call, HELPER_LABEL), None)
         }
         // Threads the code under test runs (a pool's workers, a cache's processor) are out of
         // sight: reviewers of real crates found those sleeps as often harmless (the write was
@@ -270,16 +284,24 @@ fn sleep_bet<'c, 'a>(cx: &'c FileCx<'a>, sleep: &'c Call<'a>, path: &'a str, fn_
                 let line = cx.source.line_text(cx.source.line_index(c.callee_span.start as usize)).trim_start();
                 let in_static = line.starts_with("static ") || line.starts_with("pub static ");
                 c.resolved().is_some_and(shares_state) && !in_static
-            })?;
-            let reason = "that shares state with threads of the code under test".to_string();
-            (reason, (sharing.callee_span, "state shared here"), Some(Unseen::CodeUnderTest))
+            });
+            match (sharing, elsewhere.first()) {
+                (Some(sharing), _) => {
+                    let reason = "that shares state with threads of the code under test".to_string();
+                    (reason, (sharing.callee_span, "state shared here"), Some(Unseen::CodeUnderTest))
+                }
+                // Decided in the workspace phase, with the helper's file.
+                (None, Some((call, _, _))) => (String::new(), (*call, HELPER_ELSEWHERE_LABEL), None),
+                (None, None) => return None,
+            }
         }
     };
+    let current_thread = path.starts_with("tokio") && runs_on_current_thread(cx, func, fn_id);
     // On a current-thread runtime, a sleep in the test's own task yields, and every task that
     // is ready runs before the timer fires: in-memory work started by the test cannot lose.
     if unseen.is_none()
-        && path.starts_with("tokio")
-        && runs_on_current_thread(cx, func, fn_id)
+        && elsewhere.is_empty()
+        && current_thread
         && !cx
             .facts
             .spawns_in(Some(fn_id))
@@ -298,7 +320,38 @@ fn sleep_bet<'c, 'a>(cx: &'c FileCx<'a>, sleep: &'c Call<'a>, path: &'a str, fn_
     if outcome::checks_blocked_threads(cx, check, &func.name) {
         return None;
     }
-    Some(SleepBet { sleep, path, fn_id, reason, other, check, unseen })
+    Some(SleepBet { sleep, path, fn_id, reason, other, check, unseen, elsewhere, current_thread })
+}
+
+const HELPER_LABEL: &str = "this helper of the file starts work that runs on";
+const HELPER_ELSEWHERE_LABEL: &str = "this helper of another file starts work that runs on";
+
+/// Calls, before `before` in the test's own flow, of functions of other files of the package:
+/// a path into a module of the crate (`common::start_server()`, `crate::util::spawn_worker()`,
+/// or a name a `use` item brings in from one), its first segment `crate`, `self`, `super` or
+/// a module the file declares. Calls into other crates are not candidates.
+fn helpers_elsewhere(cx: &FileCx<'_>, fn_id: FnId, before: Span) -> Vec<(Span, Vec<String>, String)> {
+    let declared: Vec<String> = cx
+        .ast
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    cx.facts
+        .calls_in(Some(fn_id))
+        .filter(|c| c.callee_span.start < before.start && !c.ctx.deferred && c.ctx.spawn_body.is_none())
+        .filter_map(|c| {
+            let Callee::Path { path, .. } = &c.callee else { return None };
+            let (modules, name) = spawns::call_target(cx, path)?;
+            let first = modules.first()?;
+            let in_crate = matches!(first.as_str(), "crate" | "self" | "super") || declared.contains(first);
+            let defined_here = modules.len() == 1 && first == "self" && cx.facts.fns.iter().any(|f| f.name == name);
+            (in_crate && !defined_here).then_some((c.callee_span, modules, name))
+        })
+        .collect()
 }
 
 /// A call, before `before` in the test, of a helper function of the file (its only function of
@@ -317,14 +370,66 @@ fn helper_spawning<'c, 'a>(cx: &'c FileCx<'a>, fn_id: FnId, before: Span) -> Opt
         if named.next().is_some() || helper.test_attr.is_some() || helper.self_ty.is_some() {
             return None;
         }
-        let runs_on = |s: &&Spawn<'a>| {
-            s.ctx.spawn_body.is_none()
-                && (matches!(s.flow, Flow::Returned | Flow::Stored)
-                    || matches!(handle_fate(cx.file, cx.facts, s), HandleFate::Dropped { .. }))
-        };
-        let spawn = cx.facts.spawns_in(Some(FnId(index as u32))).find(runs_on)?;
-        Some((c.callee_span, spawn))
+        Some((c.callee_span, spawn_running_on(cx, FnId(index as u32))?))
     })
+}
+
+/// A spawn of the function, in its own flow, whose work runs on past its return: the handle is
+/// dropped, detached, returned or stored.
+fn spawn_running_on<'c, 'a>(cx: &'c FileCx<'a>, f: FnId) -> Option<&'c Spawn<'a>> {
+    cx.facts.spawns_in(Some(f)).find(|s| {
+        s.ctx.spawn_body.is_none()
+            && (matches!(s.flow, Flow::Returned | Flow::Stored)
+                || matches!(handle_fate(cx.file, cx.facts, s), HandleFate::Dropped { .. }))
+    })
+}
+
+/// Exports what the crate model needs to follow a test's helper calls into other files: the
+/// sleeps whose bet depends on such a helper, and this file's top-level functions that spawn
+/// work and return while it runs.
+pub fn collect(cx: &FileCx<'_>) {
+    for bet in sleep_bets(cx) {
+        if bet.elsewhere.is_empty() || bet.unseen == Some(Unseen::CurrentThread) {
+            continue;
+        }
+        let bet = SleepBet { reason: String::new(), other: (bet.elsewhere[0].0, HELPER_ELSEWHERE_LABEL), ..bet };
+        cx.export(ExportedFact::PendingSleep(Box::new(PendingSleep {
+            written: written(bet.sleep),
+            threads_only: bet.current_thread
+                && !cx
+                    .facts
+                    .spawns_in(Some(bet.fn_id))
+                    .any(|s| s.spawner.is_thread() || s.spawner == Spawner::TokioBlocking),
+            helpers: bet.elsewhere.clone(),
+            finding: PendingDiagnostic(Box::new(bet_diagnostic(cx, &SLEEP_IN_TEST, &bet))),
+        })));
+    }
+    for item in &cx.ast.items {
+        let syn::Item::Fn(f) = item else { continue };
+        let name = f.sig.ident.to_string();
+        let mut named = cx.facts.fns.iter().enumerate().filter(|(_, g)| g.name == name && g.self_ty.is_none());
+        let (Some((index, func)), None) = (named.next(), named.next()) else { continue };
+        if func.test_attr.is_some() {
+            continue;
+        }
+        if let Some(spawn) = spawn_running_on(cx, FnId(index as u32)) {
+            let on_thread = spawn.spawner.is_thread() || spawn.spawner == Spawner::TokioBlocking;
+            cx.export(ExportedFact::SpawningFn(Box::new(SpawningFn { name, spawn: spawn.callee_span, on_thread })));
+        }
+    }
+}
+
+/// Sleeps that bet on work a helper of another file started: the helper's spawn gets a label.
+pub fn check_across_files(ws: &WorkspaceCx<'_>) {
+    for (pending, call, spawning) in spawns::resolved_sleeps(ws) {
+        let what = if spawning.on_thread { "threads" } else { "tasks" };
+        let mut d = (*pending.finding.0).clone();
+        d.message = format!("`{}` in a test that spawns {what} through a helper", pending.written);
+        for label in d.labels.iter_mut().filter(|l| l.message == HELPER_ELSEWHERE_LABEL) {
+            label.span = call;
+        }
+        ws.report(d.label(spawning.spawn, "spawned here, and still running when the helper returns"));
+    }
 }
 
 /// The diagnostic for a sleep bet, under `lint`.
