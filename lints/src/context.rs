@@ -146,6 +146,7 @@ impl ExportedFact {
             ExportedFact::PublicItemFinding { .. } => Some("undocumented_shared_type"),
             ExportedFact::PendingAutoImpl(_) => Some("send_sync_impl_unbounded"),
             ExportedFact::PendingSleep(_) => Some("sleep_in_test"),
+            ExportedFact::PendingSpawn(_) => Some("detached_spawn"),
             _ => None,
         }
     }

@@ -254,13 +254,16 @@ pub const MAX_SUPPORT_BYTES: usize = 128 * 1024;
 /// package: `undocumented_shared_type` reads module declarations and `pub use` items to tell
 /// whether a type is public (`facts::modules`); `send_sync_impl_unbounded` reads the types,
 /// aliases, traits and impls of the package (`facts::crate_items`); `sleep_in_test` the
-/// functions that spawn work a test may call (`model::spawns`).
+/// functions that spawn work a test may call, `detached_spawn` the functions spawned work
+/// may run (`model::spawns`).
 pub fn support_condition(lint: &str) -> Option<Cond> {
     match lint {
         "undocumented_shared_type" => Some(any([Cond::Has(Needle::ModDecl), seq("pub", "use")])),
         "send_sync_impl_unbounded" => Some(any_word(&["struct", "enum", "union", "type", "trait", "impl"])),
         // The helpers a test calls: functions that spawn (`model::spawns::SpawningFn`).
         "sleep_in_test" => Some(sub("spawn")),
+        // The functions spawned work runs: those that loop forever (`model::spawns::EndlessFn`).
+        "detached_spawn" => Some(any_word(&["loop", "while"])),
         _ => None,
     }
 }

@@ -17,9 +17,12 @@
 use crate::context::{ExportedFact, FileCx, PendingDiagnostic, WorkspaceCx};
 use crate::source::{FileId, Span};
 
-/// A top-level function of a file that loops forever: no exit, no shutdown signal checked.
+/// A top-level function of a file, or a function of an inherent `impl` block at the top of
+/// it, that loops forever: no exit, no shutdown signal checked.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EndlessFn {
+    /// The type of the `impl` block (`Pump` for `impl Pump { fn run(…) }`).
+    pub owner: Option<String>,
     pub name: String,
     /// The loop's keyword.
     pub keyword: Span,
@@ -32,6 +35,8 @@ pub struct PendingSpawn {
     /// The modules the call names, as written (`["worker"]` for `worker::run(…)`,
     /// `["crate", "a"]`), resolved through the file's `use` items for a plain `run(…)`.
     pub module: Vec<String>,
+    /// The type the function belongs to (`Pump` for `Pump::run(rx)`), found in `module`.
+    pub owner: Option<String>,
     pub name: String,
     /// The finding, without the label at the loop.
     pub finding: PendingDiagnostic,
@@ -104,12 +109,50 @@ fn uses_of(items: &[syn::Item], name: &str, depth: usize) -> Option<Vec<String>>
     })
 }
 
-/// Exports the file's endless top-level functions, once per file.
-pub fn export_endless(cx: &FileCx<'_>, loops_forever: &dyn Fn(&syn::ItemFn) -> Option<Span>) {
+/// The module path, type and name a call of an associated function stands for in a file:
+/// `Pump::run(rx)` with `use crate::pump::Pump;` (or `use pump::{Pump as P}` and `P::run`), and
+/// `crate::pump::Pump::run(rx)` as written. `None` when the type is not brought in from
+/// another module.
+pub fn associated_call_target(cx: &FileCx<'_>, path: &syn::Path) -> Option<(Vec<String>, String, String)> {
+    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let (name, before) = names.split_last()?;
+    let (ty, modules) = before.split_last()?;
+    if !ty.starts_with(|c: char| c.is_ascii_uppercase()) || ty == "Self" {
+        return None;
+    }
+    if modules.iter().any(|m| m.starts_with(|c: char| c.is_ascii_uppercase())) {
+        return None;
+    }
+    if !modules.is_empty() {
+        return Some((modules.to_vec(), ty.clone(), name.clone()));
+    }
+    let found = uses_of(&cx.ast.items, ty, 0)?;
+    let (original, modules) = found.split_last()?;
+    (!modules.is_empty()).then(|| (modules.to_vec(), original.clone(), name.clone()))
+}
+
+/// Exports the file's endless top-level functions and functions of its inherent `impl` blocks,
+/// once per file.
+pub fn export_endless(cx: &FileCx<'_>, loops_forever: &dyn Fn(&syn::Block) -> Option<Span>) {
+    let export = |owner: Option<String>, name: &syn::Ident, block: &syn::Block| {
+        if let Some(keyword) = loops_forever(block) {
+            cx.export(ExportedFact::EndlessFn(Box::new(EndlessFn { owner, name: name.to_string(), keyword })));
+        }
+    };
     for item in &cx.ast.items {
-        let syn::Item::Fn(f) = item else { continue };
-        if let Some(keyword) = loops_forever(f) {
-            cx.export(ExportedFact::EndlessFn(Box::new(EndlessFn { name: f.sig.ident.to_string(), keyword })));
+        match item {
+            syn::Item::Fn(f) => export(None, &f.sig.ident, &f.block),
+            syn::Item::Impl(i) if i.trait_.is_none() => {
+                let syn::Type::Path(ty) = &*i.self_ty else { continue };
+                let Some(owner) = ty.path.segments.last().map(|s| s.ident.to_string()) else { continue };
+                for f in i.items.iter().filter_map(|it| match it {
+                    syn::ImplItem::Fn(f) => Some(f),
+                    _ => None,
+                }) {
+                    export(Some(owner.clone()), &f.sig.ident, &f.block);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -123,7 +166,7 @@ pub fn resolved<'w>(ws: &'w WorkspaceCx<'_>) -> Vec<(&'w PendingSpawn, Span)> {
         let files = crate::facts::modules::files_of_module_path(ws, file, &p.module);
         // The module path must name one file, and that file one endless function of that name.
         let [target] = files.as_slice() else { continue };
-        if let Some(keyword) = endless_in(ws, *target, &p.name) {
+        if let Some(keyword) = endless_in(ws, *target, p.owner.as_deref(), &p.name) {
             out.push((&**p, keyword));
         }
     }
@@ -159,10 +202,10 @@ fn spawning_in<'w>(ws: &'w WorkspaceCx<'_>, file: FileId, name: &str) -> Option<
     named.next().is_none().then_some(first)
 }
 
-fn endless_in(ws: &WorkspaceCx<'_>, file: FileId, name: &str) -> Option<Span> {
+fn endless_in(ws: &WorkspaceCx<'_>, file: FileId, owner: Option<&str>, name: &str) -> Option<Span> {
     let summary = ws.files.iter().find(|f| f.file == file)?;
     summary.facts.iter().find_map(|fact| match fact {
-        ExportedFact::EndlessFn(e) if e.name == name => Some(e.keyword),
+        ExportedFact::EndlessFn(e) if e.name == name && e.owner.as_deref() == owner => Some(e.keyword),
         _ => None,
     })
 }

@@ -47,12 +47,15 @@ crate::declare_lint! {
     /// looked into, one call deep, and the finding labels the call. So is a function of
     /// another file of the package that the spawn only calls, named through its module
     /// (`move || worker::run(rx)`, `tokio::spawn(poller::poll(s))`) or brought in by a `use`
-    /// item (`use crate::poller::poll_forever;`): the crate model finds the module's file and,
-    /// in it, a top-level function of that name whose loop has no exit and checks no shutdown
-    /// signal, and labels that loop in its file (a file the run reads: one with nothing
-    /// concurrent in it, no spawn, lock, channel, sleep or atomic, is not). A body that does more than that call, calls a
-    /// method, an associated function (`Worker::run(…)`), a function re-exported under
-    /// another path or one of another crate, is not looked into, so such spawns stay silent. Any identifier that names a shutdown mechanism
+    /// item (`use crate::poller::poll_forever;`), or an associated function of a type brought
+    /// in from another module (`move || Pump::run(rx)` with `use crate::pump::Pump;`): the
+    /// crate model finds the module's file and, in it, a top-level function of that name (or
+    /// that type's function, in an inherent `impl` block at the top of the file) whose loop
+    /// has no exit and checks no shutdown signal, and labels that loop in its file. Such a
+    /// file is read whenever a spawn waits on it, whatever else it holds. A body that does
+    /// more than that call, calls a method (`worker.run()`), a function re-exported under
+    /// another path, one of a type whose `impl` is in another file than its module's, or one
+    /// of another crate, is not looked into, so such spawns stay silent. Any identifier that names a shutdown mechanism
     /// (`shutdown`, `stop`, `cancel`, `token`, `running`…) anywhere in the body counts as a
     /// shutdown check.
     ///
@@ -113,13 +116,13 @@ pub fn collect(cx: &FileCx<'_>) {
         if spawn.ctx.is_test || cx.is_example_file || drives_process_singleton(cx, spawn) {
             continue;
         }
-        if let Some(Finding { diagnostic, elsewhere: Some((module, name)) }) = check_spawn(cx, spawn) {
+        if let Some(Finding { diagnostic, elsewhere: Some((module, owner, name)) }) = check_spawn(cx, spawn) {
             let finding = PendingDiagnostic(Box::new(diagnostic));
-            cx.export(ExportedFact::PendingSpawn(Box::new(PendingSpawn { module, name, finding })));
+            cx.export(ExportedFact::PendingSpawn(Box::new(PendingSpawn { module, owner, name, finding })));
         }
     }
-    spawns::export_endless(cx, &|f| {
-        let code = SpawnedCode::Block(&f.block);
+    spawns::export_endless(cx, &|block| {
+        let code = SpawnedCode::Block(block);
         let endless = find_endless_loop(cx.file, code)?;
         (!observes_shutdown(code)).then_some(endless.keyword)
     });
@@ -140,7 +143,7 @@ const LOOP_LABEL: &str = "this loop has no exit and checks no shutdown signal";
 /// name of the function of another file that must loop forever for it to stand.
 struct Finding {
     diagnostic: Diagnostic,
-    elsewhere: Option<(Vec<String>, String)>,
+    elsewhere: Option<(Vec<String>, Option<String>, String)>,
 }
 
 /// The spawn starts the driver of a process-wide singleton, so it happens at most once per
@@ -298,9 +301,11 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Finding> {
     Some(Finding { diagnostic: d, elsewhere })
 }
 
-/// The module path and name of the function a spawned call runs, when no function of this
-/// file has that name (`worker::run(rx)`, or `run(rx)` brought in by `use crate::worker::run`).
-fn in_another_file(cx: &FileCx<'_>, call: &syn::ExprCall) -> Option<(Vec<String>, String)> {
+/// The module path, type and name of the function a spawned call runs, when no function of
+/// this file has that name (`worker::run(rx)`, or `run(rx)` brought in by `use
+/// crate::worker::run`), or it is a function of a type brought in from another module
+/// (`Pump::run(rx)` with `use crate::pump::Pump`).
+fn in_another_file(cx: &FileCx<'_>, call: &syn::ExprCall) -> Option<(Vec<String>, Option<String>, String)> {
     let syn::Expr::Path(p) = &*call.func else { return None };
     if p.qself.is_some() || p.path.segments.first().is_some_and(|s| s.ident == "self") && p.path.segments.len() == 2 {
         return None;
@@ -309,5 +314,11 @@ fn in_another_file(cx: &FileCx<'_>, call: &syn::ExprCall) -> Option<(Vec<String>
     if p.path.segments.len() == 1 && cx.facts.fn_items.contains_key(&name) {
         return None;
     }
-    spawns::call_target(cx, &p.path)
+    if let Some((module, owner, name)) = spawns::associated_call_target(cx, &p.path) {
+        // A type this file implements too may have the function here.
+        let here = cx.facts.fns.iter().any(|f| f.name == name && f.self_ty.as_deref() == Some(owner.as_str()));
+        return (!here).then_some((module, Some(owner), name));
+    }
+    let (module, name) = spawns::call_target(cx, &p.path)?;
+    Some((module, None, name))
 }

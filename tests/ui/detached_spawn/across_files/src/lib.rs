@@ -4,8 +4,10 @@ use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 mod poller;
+mod pump;
 mod worker;
 use crate::poller::poll_forever;
+use crate::pump::Pump;
 
 /// `worker::run` loops forever: nothing stops this thread.
 pub fn start(rx: Receiver<u32>) {
@@ -31,4 +33,14 @@ pub fn start_stoppable(stop: Arc<AtomicBool>) {
 pub fn start_joined(rx: Receiver<u32>) {
     let handle = std::thread::spawn(move || worker::run(rx));
     handle.join().unwrap();
+}
+
+/// `Pump::run`, an associated function in `pump.rs`, loops forever: nothing stops this thread.
+pub fn start_pump(rx: Receiver<u32>) {
+    std::thread::spawn(move || Pump::run(rx)); //~ detached_spawn
+}
+
+/// `Pump::drain` ends when the channel's senders are gone.
+pub fn start_drain(rx: Receiver<u32>) {
+    std::thread::spawn(move || Pump::drain(rx));
 }
