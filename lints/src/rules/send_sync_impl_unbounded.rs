@@ -50,10 +50,11 @@ crate::declare_lint! {
     ///   thread that made it (syn's `ThreadBound`). Such a field cannot change through `&self`,
     ///   and the wrapper exists to compare it with the current thread before it lends its
     ///   value, so its `Sync` impl is not reported, nor its `Send` impl when the parameter is
-    ///   `Copy` (no destructor of it can run on the other thread). An owner that changes
-    ///   (`Cell<Option<ThreadId>>`, an atomic: a reentrant lock's) does not count. The check in
-    ///   the method bodies is not read: a user accepts that a type that records its thread uses
-    ///   it.
+    ///   `Copy` (no destructor of it can run on the other thread), as long as every method that
+    ///   gives out the parameter can fail (`fn get(&self) -> Option<&T>`; no `Deref`). An owner
+    ///   that changes (`Cell<Option<ThreadId>>`, an atomic: a reentrant lock's) does not count.
+    ///   The comparison in the method bodies is not read: a user accepts that a type that
+    ///   records its thread, and only lends its value through a fallible accessor, checks it.
     ///
     /// A parameter is reported only when values of it can cross threads through the type, as far as
     /// the crate shows what the type stores and what its API moves or lends (Rudra's view). Stores:
@@ -415,8 +416,13 @@ fn decide<'w, W: World<'w>>(w: &W, scope: W::Scope, item: &syn::ItemImpl, which:
             // A thread-bound wrapper (see [`thread_bound`]) hands out its `T` only on the thread
             // that made it: sharing it is sound, and so is moving it when no destructor of `T`
             // can run on the other thread (`T: Copy`).
-            _ if thread_bound(&defs) && (which == "Sync" || bounds.iter().any(|b| names_trait(b, "Copy"))) => {
-                (true, !held_missed)
+            _ if thread_bound(&defs)
+                && (which == "Sync" || bounds.iter().any(|b| names_trait(b, "Copy")))
+                && lends_checked(w, item, self_name.as_deref(), &defs, &param.ident) =>
+            {
+                // Another file may hold an impl that lends it unchecked: the package decides.
+                w.miss();
+                (true, !held_missed && !w.missed())
             }
             "Send" => (false, !held_missed),
             _ => (satisfied("Sync") || satisfied("Send"), true),
@@ -452,6 +458,62 @@ fn thread_bound<S>(defs: &[Def<'_, S>]) -> bool {
                 _ => false,
             })
         })
+}
+
+/// Whether every method of the self type's impls in sight that gives out the parameter
+/// (`-> &T`, `-> T`, a closure lent `&T`) gives it out only as an `Option` or a `Result`, as a
+/// thread-checked accessor does (`fn get(&self) -> Option<&T>`): a thread-bound wrapper with
+/// an accessor that cannot fail does not check.
+fn lends_checked<'w, W: World<'w>>(
+    w: &W,
+    item: &syn::ItemImpl,
+    self_name: Option<&str>,
+    defs: &[Def<'w, W::Scope>],
+    param: &syn::Ident,
+) -> bool {
+    let positions = arg_positions(&item.self_ty, param);
+    for other in w.impls(self_name, defs) {
+        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
+            continue;
+        }
+        let args = type_args(&other.item.self_ty);
+        let names: Vec<&syn::Ident> = other
+            .item
+            .generics
+            .type_params()
+            .map(|p| &p.ident)
+            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
+            .collect();
+        let no_carrier = |_: &syn::Path, _: usize| None;
+        let assoc = other.item.items.iter().any(|it| match it {
+            syn::ImplItem::Type(t) => names.iter().any(|n| in_value_position(&t.ty, n, true, &no_carrier)),
+            _ => false,
+        });
+        if assoc {
+            // `Deref::Target = T`: a lender that cannot fail.
+            return false;
+        }
+        for it in &other.item.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let out = match &f.sig.output {
+                syn::ReturnType::Type(_, t) => Some(&**t),
+                syn::ReturnType::Default => None,
+            };
+            let fallible = matches!(out, Some(syn::Type::Path(p))
+                if p.path.segments.last().is_some_and(|s| s.ident == "Option" || s.ident == "Result"));
+            // What it lends: its result, or a closure's arguments (`f: impl FnOnce(&T)`).
+            let mut lent = f.sig.clone();
+            lent.inputs = lent
+                .inputs
+                .into_iter()
+                .filter(|i| matches!(i, syn::FnArg::Typed(t) if matches!(&*t.ty, syn::Type::ImplTrait(_))))
+                .collect();
+            if names.iter().any(|n| signature_moves(&lent, n, true, &no_carrier)) && !fallible {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Whether a bound names the trait `name` itself (`T: Copy`, `T: core::marker::Copy`).

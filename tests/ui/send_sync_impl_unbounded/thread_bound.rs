@@ -50,3 +50,17 @@ impl<T> Reentrant<T> {
         &self.value
     }
 }
+
+/// Buggy: it records its thread, but lends the value without comparing it.
+pub struct Unchecked<T> {
+    value: T,
+    owner: ThreadId,
+}
+// SAFETY: wrong: `get` never looks at `owner`.
+unsafe impl<T> Sync for Unchecked<T> {} //~ send_sync_impl_unbounded
+
+impl<T> Unchecked<T> {
+    pub fn get(&self) -> &T {
+        &self.value
+    }
+}
