@@ -25,15 +25,36 @@ crate::declare_lint! {
     /// the package) whose supertraits include `Send`/`Sync`, transitively (`trait Job: Send +
     /// 'static`, `trait Batch: Job`), and also on a type built from the parameter (`where A::Item:
     /// Send`, `where OnceCell<T>: Sync`), which the compiler can only prove through the parameter.
+    /// A bound on a reference to the parameter, higher-ranked or not, is the bound it stands for
+    /// (`where for<'a> &'a T: Send` is `T: Sync`, `&'a mut T: Send` is `T: Send`).
     /// Every type parameter is checked; lifetimes and const parameters are not type parameters.
     /// Test code is left alone.
     ///
-    /// Two patterns stay silent because their bound is the right one:
+    /// These patterns stay silent because their bound is the right one:
     /// - `unsafe impl<T: Send> Sync`: the `Mutex` pattern, where exclusive access makes
     ///   `T: Send` enough;
     /// - `unsafe impl<T: Sync> Send` for a type of the crate that reaches its `T`
     ///   only through shared pointers (`&T`, `*const T`): the `&T` pattern (`&T` is `Send`
-    ///   exactly when `T: Sync`).
+    ///   exactly when `T: Sync`);
+    /// - `unsafe impl<T: Sync> Send` for a type that holds no `T` of its own (only pointers to
+    ///   values something else owns, or a marker; no owning container such as `Arc` or `Vec`
+    ///   on the way, no type of another crate) and whose API, in every impl the package shows,
+    ///   lends only `&T` (`Deref` to `T`, an iterator of `&T`, `f: impl FnOnce(&T)`), never a
+    ///   `T`, a `&mut T` or a `*mut T`: a shared-borrow guard or iterator, the `&T` pattern
+    ///   again.
+    ///
+    /// And these are not reported because no `T` can cross threads through them, whatever it is:
+    /// - a type with a field that can have no value (`!`, `Infallible`, an enum of the impl's
+    ///   file without variants): no value of it ever exists;
+    /// - a thread-bound wrapper: a type with a field that is, by value, the `ThreadId` of the
+    ///   thread that made it (syn's `ThreadBound`). Such a field cannot change through `&self`,
+    ///   and the wrapper exists to compare it with the current thread before it lends its
+    ///   value, so its `Sync` impl is not reported, nor its `Send` impl when the parameter is
+    ///   `Copy` (no destructor of it can run on the other thread), as long as every method that
+    ///   gives out the parameter can fail (`fn get(&self) -> Option<&T>`; no `Deref`). An owner
+    ///   that changes (`Cell<Option<ThreadId>>`, an atomic: a reentrant lock's) does not count.
+    ///   The comparison in the method bodies is not read: a user accepts that a type that
+    ///   records its thread, and only lends its value through a fallible accessor, checks it.
     ///
     /// A parameter is reported only when values of it can cross threads through the type, as far as
     /// the crate shows what the type stores and what its API moves or lends (Rudra's view). Stores:
@@ -42,9 +63,12 @@ crate::declare_lint! {
     /// fields. Moves or lends: a method of the type's impls, in any file of the package, takes or
     /// returns values of the parameter (`-> T`, `-> &T`, `-> Option<T>`, `fn push(&self, t: T)`, a
     /// guard of `T`; for a stored parameter also a closure it lends them to, `f: impl FnOnce(&mut
-    /// T)`), directly or through an associated type (`Deref::Target = T`); a type argument of
-    /// another type (`-> Notified<T>`) is not a value, nor one of a crate's own type named like a
-    /// std guard or iterator (`-> Ref<'_, T, C>`) that holds it only as a marker. For `Sync` only
+    /// T)`), directly or through an associated type that holds it (`Deref::Target = T`, or a type
+    /// of the crate whose fields store it, `Target = Store<T>`); a type argument of another type
+    /// (`-> Notified<T>`) is not a value, nor one of a crate's own type named like a std guard or
+    /// iterator (`-> Ref<'_, T, C>`) that holds it only as a marker, nor an associated type that
+    /// names it only as an argument of a type holding no value of it (a completion handler typed
+    /// by its progress value, `type Handler = Callback<P>`). For `Sync` only
     /// methods callable through `&self` count. Then:
     /// - held by value, a `Send` impl always reaches it (moving the type moves it); a `Sync`
     ///   impl reaches it when a `&self` method names it;
@@ -79,9 +103,14 @@ crate::declare_lint! {
     /// ### Known problems
     /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never
     /// tuned on (corpus C, 2026-12-03) judged 3 true: most unbounded impls are sound for
-    /// reasons outside the type's own syntax (a sealed parameter trait, a crate-private type
-    /// only built from `Send + Sync` values, a runtime thread check, generated bindings, a
-    /// bound written as `for<'a> &'a T: Sync`). Turn it on (`-W send_sync_impl_unbounded` or
+    /// reasons outside the type's own syntax. Some are no longer reported (a bound written as
+    /// `for<'a> &'a T: Send`, the `&T` pattern of a guard or iterator, an uninhabited type, a
+    /// `ThreadId`-checked wrapper, a marker parameter named only in a handler type); the others
+    /// still are: a sealed or crate-private parameter trait whose implementors are all
+    /// thread-safe, a crate-private type only built from `Send + Sync` values or only reached
+    /// through bounded wrappers, a runtime thread check by a token argument rather than a
+    /// recorded `ThreadId`, pools that hand out only uninitialised blocks, and generated
+    /// bindings whose soundness rests on the platform. Turn it on (`-W send_sync_impl_unbounded` or
     /// `pedantic = "warn"`) when auditing a crate's `unsafe impl`s.
     ///
     /// The API is read from signatures only, as Rudra does: a `&self` method that uses a
@@ -133,6 +162,9 @@ pub fn collect(cx: &FileCx<'_>) {
             continue;
         };
         let item = imp.item;
+        if uninhabited(cx, &item.self_ty) {
+            continue;
+        }
         let verdict = decide(&world, (), item, which);
         let params: Vec<ParamSite> = item.generics.type_params().map(|p| param_site(cx, p)).collect();
         let ty = type_text(&item.self_ty);
@@ -160,6 +192,45 @@ pub fn collect(cx: &FileCx<'_>) {
     let summaries = crate_items::summarise(cx, pending);
     if pending || !summaries.items.is_empty() {
         cx.export(ExportedFact::ItemSummaries(Box::new(summaries)));
+    }
+}
+
+/// Whether the self type is defined in this file and can have no value: a field of it is `!`,
+/// `Infallible` or an enum of this file without variants (`enum Void {}`). An impl for such a
+/// type is vacuous: no value of it, and so none of its parameters, ever exists to cross threads.
+fn uninhabited(cx: &FileCx<'_>, self_ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = self_ty else { return false };
+    let Some(last) = p.path.segments.last() else { return false };
+    let mut empty = HashSet::new();
+    empty_enums(&cx.ast.items, &mut empty, 0);
+    let is_empty = |ty: &syn::Type| match ty {
+        syn::Type::Never(_) => true,
+        syn::Type::Path(p) if p.qself.is_none() => p.path.segments.last().is_some_and(|s| {
+            s.arguments.is_empty() && (s.ident == "Infallible" || empty.contains(&s.ident.to_string()))
+        }),
+        _ => false,
+    };
+    let mut defs = cx.facts.types_named(&last.ident.to_string()).peekable();
+    defs.peek().is_some()
+        && defs.all(|d| {
+            matches!(d.kind, crate::facts::items::TypeKind::Struct) && d.fields.iter().any(|f| is_empty(&f.field.ty))
+        })
+}
+
+/// The names of the enums without variants among `items`, in inline modules too.
+fn empty_enums(items: &[syn::Item], out: &mut HashSet<String>, depth: usize) {
+    for item in items {
+        match item {
+            syn::Item::Enum(e) if e.variants.is_empty() => {
+                out.insert(e.ident.to_string());
+            }
+            syn::Item::Mod(m) if depth < 16 => {
+                if let Some((_, inner)) = &m.content {
+                    empty_enums(inner, out, depth + 1);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -320,16 +391,40 @@ fn decide<'w, W: World<'w>>(w: &W, scope: W::Scope, item: &syn::ItemImpl, which:
         let bounds = bounds_of(&item.generics, &param.ident);
         let mut evidence = Vec::new();
         w.reset();
-        let (held, defs) = held(w, scope, item, &param.ident, &mut evidence);
+        let (held, defs, unknown) = held(w, scope, item, &param.ident, &mut evidence);
         let held_missed = w.missed();
         w.reset();
         let satisfied = |needed: &str| bounds.iter().any(|b| bound_implies(w, scope, b, needed, &mut HashSet::new()));
         // A bound found is found in any world; one not found may be in another file.
         let (ok, ok_complete) = match which {
+            "Send" if satisfied("Send") => (true, true),
             // `T: Sync` is enough for a type that only points at its `T` through shared
             // references, as `&T` does.
-            "Send" if satisfied("Send") => (true, true),
-            "Send" => (satisfied("Sync") && matches!(held, Held::Yes { shared_only: true, .. }), !held_missed),
+            "Send" if satisfied("Sync") && matches!(held, Held::Yes { shared_only: true, .. }) => (true, !held_missed),
+            // ... or that holds no `T` of its own (only a pointer or a marker, nothing it drops)
+            // and whose API lends only `&T` (a shared-borrow guard, an iterator of `&T`).
+            "Send"
+                if satisfied("Sync")
+                    && matches!(held, Held::Yes { owned: false, .. } | Held::Marker)
+                    && !unknown
+                    && lends_only_shared(w, item, self_name.as_deref(), &defs, &param.ident) =>
+            {
+                // Another file may hold an impl that hands out more: the package decides.
+                w.miss();
+                (true, !held_missed && !w.missed())
+            }
+            // A thread-bound wrapper (see [`thread_bound`]) hands out its `T` only on the thread
+            // that made it: sharing it is sound, and so is moving it when no destructor of `T`
+            // can run on the other thread (`T: Copy`).
+            _ if thread_bound(&defs)
+                && (which == "Sync" || bounds.iter().any(|b| names_trait(b, "Copy")))
+                && lends_checked(w, item, self_name.as_deref(), &defs, &param.ident) =>
+            {
+                // Another file may hold an impl that lends it unchecked: the package decides.
+                w.miss();
+                (true, !held_missed && !w.missed())
+            }
+            "Send" => (false, !held_missed),
             _ => (satisfied("Sync") || satisfied("Send"), true),
         };
         if ok {
@@ -346,6 +441,237 @@ fn decide<'w, W: World<'w>>(w: &W, scope: W::Scope, item: &syn::ItemImpl, which:
         }
     }
     verdict
+}
+
+/// Whether the self type is a thread-bound wrapper: one of its fields is, by value and on its
+/// own, the `ThreadId` of the thread that built it (`value: T, owner: ThreadId`). Such a field
+/// cannot change through `&self`, so it names one thread for the value's whole life, and the
+/// wrapper exists to check it before it lends the value (syn's `ThreadBound`). An owner that
+/// changes (`Cell<Option<ThreadId>>`, an atomic, as a reentrant lock keeps) does not count.
+fn thread_bound<S>(defs: &[Def<'_, S>]) -> bool {
+    !defs.is_empty()
+        && defs.iter().all(|d| {
+            d.fields.iter().any(|f| match f {
+                syn::Type::Path(p) if p.qself.is_none() => {
+                    p.path.segments.last().is_some_and(|s| s.ident == "ThreadId" && s.arguments.is_empty())
+                }
+                _ => false,
+            })
+        })
+}
+
+/// Whether every method of the self type's impls in sight that gives out the parameter
+/// (`-> &T`, `-> T`, a closure lent `&T`) gives it out only as an `Option` or a `Result`, as a
+/// thread-checked accessor does (`fn get(&self) -> Option<&T>`): a thread-bound wrapper with
+/// an accessor that cannot fail does not check.
+fn lends_checked<'w, W: World<'w>>(
+    w: &W,
+    item: &syn::ItemImpl,
+    self_name: Option<&str>,
+    defs: &[Def<'w, W::Scope>],
+    param: &syn::Ident,
+) -> bool {
+    let positions = arg_positions(&item.self_ty, param);
+    for other in w.impls(self_name, defs) {
+        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
+            continue;
+        }
+        let args = type_args(&other.item.self_ty);
+        let names: Vec<&syn::Ident> = other
+            .item
+            .generics
+            .type_params()
+            .map(|p| &p.ident)
+            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
+            .collect();
+        let no_carrier = |_: &syn::Path, _: usize| None;
+        let assoc = other.item.items.iter().any(|it| match it {
+            syn::ImplItem::Type(t) => names.iter().any(|n| in_value_position(&t.ty, n, true, &no_carrier)),
+            _ => false,
+        });
+        if assoc {
+            // `Deref::Target = T`: a lender that cannot fail.
+            return false;
+        }
+        for it in &other.item.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let out = match &f.sig.output {
+                syn::ReturnType::Type(_, t) => Some(&**t),
+                syn::ReturnType::Default => None,
+            };
+            let fallible = matches!(out, Some(syn::Type::Path(p))
+                if p.path.segments.last().is_some_and(|s| s.ident == "Option" || s.ident == "Result"));
+            // What it lends: its result, or a closure's arguments (`f: impl FnOnce(&T)`).
+            let mut lent = f.sig.clone();
+            lent.inputs = lent
+                .inputs
+                .into_iter()
+                .filter(|i| matches!(i, syn::FnArg::Typed(t) if matches!(&*t.ty, syn::Type::ImplTrait(_))))
+                .collect();
+            if names.iter().any(|n| signature_moves(&lent, n, true, &no_carrier)) && !fallible {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether a bound names the trait `name` itself (`T: Copy`, `T: core::marker::Copy`).
+fn names_trait(bound: &syn::TypeParamBound, name: &str) -> bool {
+    matches!(bound, syn::TypeParamBound::Trait(t)
+        if matches!(t.modifier, syn::TraitBoundModifier::None)
+            && t.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// Whether every impl of the self type in sight (besides its auto traits) lends the parameter
+/// only through shared pointers: no method takes or gives a `T`, a `&mut T`, a `*mut T`, or
+/// another type holding `T` by value, nor lends one to a closure; associated types
+/// (`Iterator::Item`, `Deref::Target`) count where a signature names them (`Self::Item`).
+/// `false` when no such impl is in sight.
+fn lends_only_shared<'w, W: World<'w>>(
+    w: &W,
+    item: &syn::ItemImpl,
+    self_name: Option<&str>,
+    defs: &[Def<'w, W::Scope>],
+    param: &syn::Ident,
+) -> bool {
+    let positions = arg_positions(&item.self_ty, param);
+    let mut seen_impl = false;
+    for other in w.impls(self_name, defs) {
+        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
+            continue;
+        }
+        seen_impl = true;
+        let args = type_args(&other.item.self_ty);
+        let names: Vec<&syn::Ident> = other
+            .item
+            .generics
+            .type_params()
+            .map(|p| &p.ident)
+            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
+            .collect();
+        let assoc = |name: &syn::Ident| {
+            other.item.items.iter().find_map(|it| match it {
+                syn::ImplItem::Type(t) if t.ident == *name => Some(&t.ty),
+                _ => None,
+            })
+        };
+        let lends = Lends { param: &names, self_name, assoc: &assoc };
+        for it in &other.item.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            if !lends.signature(&f.sig) {
+                return false;
+            }
+        }
+    }
+    seen_impl
+}
+
+/// How a signature may use a parameter, for [`lends_only_shared`].
+struct Lends<'a> {
+    /// The parameter's names in the impl.
+    param: &'a [&'a syn::Ident],
+    self_name: Option<&'a str>,
+    /// The impl's associated types, by name.
+    assoc: &'a dyn Fn(&syn::Ident) -> Option<&'a syn::Type>,
+}
+
+impl Lends<'_> {
+    fn signature(&self, sig: &syn::Signature) -> bool {
+        let inputs = sig.inputs.iter().filter_map(|i| match i {
+            syn::FnArg::Typed(t) => Some(&*t.ty),
+            syn::FnArg::Receiver(_) => None,
+        });
+        let output = match &sig.output {
+            syn::ReturnType::Type(_, t) => Some(&**t),
+            syn::ReturnType::Default => None,
+        };
+        if !inputs.chain(output).all(|t| self.shared(t, false, 0)) {
+            return false;
+        }
+        let bounds = sig.generics.type_params().flat_map(|p| p.bounds.iter()).chain(
+            sig.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).flat_map(|p| match p {
+                syn::WherePredicate::Type(t) => t.bounds.iter().collect::<Vec<_>>(),
+                _ => Vec::new(),
+            }),
+        );
+        bounds.into_iter().all(|b| self.bound(b, 0))
+    }
+
+    /// A closure bound's arguments and result.
+    fn bound(&self, b: &syn::TypeParamBound, depth: usize) -> bool {
+        let syn::TypeParamBound::Trait(t) = b else { return true };
+        let Some(last) = t.path.segments.last() else { return true };
+        let syn::PathArguments::Parenthesized(args) = &last.arguments else { return true };
+        let output = match &args.output {
+            syn::ReturnType::Type(_, t) => Some(&**t),
+            syn::ReturnType::Default => None,
+        };
+        args.inputs.iter().chain(output).all(|t| self.shared(t, false, depth + 1))
+    }
+
+    /// Whether `ty` reaches the parameter only behind a shared pointer (`behind` once one was
+    /// crossed).
+    fn shared(&self, ty: &syn::Type, behind: bool, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        match ty {
+            syn::Type::Path(p) => {
+                if let Some(q) = &p.qself {
+                    return self.shared(&q.ty, behind, depth + 1);
+                }
+                let segments: Vec<&syn::PathSegment> = p.path.segments.iter().collect();
+                if let [only] = segments.as_slice() {
+                    if self.param.iter().any(|n| only.ident == **n) {
+                        return behind;
+                    }
+                }
+                if let [first, second] = segments.as_slice() {
+                    if first.ident == "Self" {
+                        return (self.assoc)(&second.ident).is_none_or(|t| self.shared(t, behind, depth + 1));
+                    }
+                }
+                let Some(last) = segments.last() else { return true };
+                if self.param.iter().any(|n| segments[0].ident == **n) {
+                    // `T::Output`: a type the parameter names, not a value of it.
+                    return true;
+                }
+                let name = last.ident.to_string();
+                // The type itself (`-> Self`, `orig: Guard<'b, T>`) lends what its API lends.
+                if name == "Self" || Some(name.as_str()) == self.self_name || name == "PhantomData" {
+                    return true;
+                }
+                let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return true };
+                let passes = CONTAINERS.contains(&name.as_str()) || CARRIERS.contains(&name.as_str());
+                args.args.iter().all(|a| match a {
+                    syn::GenericArgument::Type(t) => {
+                        let mentions = self.param.iter().any(|n| type_mentions(t, n));
+                        // Another type holding the parameter may hold it by value.
+                        !mentions || (if passes { self.shared(t, behind, depth + 1) } else { behind })
+                    }
+                    _ => true,
+                })
+            }
+            syn::Type::Reference(r) => self.shared(&r.elem, behind || r.mutability.is_none(), depth + 1),
+            syn::Type::Ptr(p) => self.shared(&p.elem, behind || p.mutability.is_none(), depth + 1),
+            syn::Type::Slice(s) => self.shared(&s.elem, behind, depth + 1),
+            syn::Type::Array(a) => self.shared(&a.elem, behind, depth + 1),
+            syn::Type::Paren(p) => self.shared(&p.elem, behind, depth + 1),
+            syn::Type::Group(g) => self.shared(&g.elem, behind, depth + 1),
+            syn::Type::Tuple(t) => t.elems.iter().all(|e| self.shared(e, behind, depth + 1)),
+            syn::Type::ImplTrait(i) => i.bounds.iter().all(|b| self.bound(b, depth)),
+            syn::Type::TraitObject(o) => o.bounds.iter().all(|b| self.bound(b, depth)),
+            syn::Type::BareFn(f) => {
+                let output = match &f.output {
+                    syn::ReturnType::Type(_, t) => Some(&**t),
+                    syn::ReturnType::Default => None,
+                };
+                f.inputs.iter().map(|a| &a.ty).chain(output).all(|t| self.shared(t, false, depth + 1))
+            }
+            _ => true,
+        }
+    }
 }
 
 /// Whether a bound implies `which` (`Send` or `Sync`): the trait itself, or one whose
@@ -403,6 +729,12 @@ struct HeldFinder<'f, 'w, W: World<'w>> {
     evidence: &'f mut Vec<(Span, String)>,
     /// How many definitions deep the finder is: 0 in the self type's.
     depth: usize,
+    /// Some path to the parameter went through a type it could not follow (another crate's,
+    /// or one the parameter names, `N::ArrayType`) or an owning heap container (`Arc<Slab<T>>`,
+    /// `Vec<*mut T>`): the type may own, and drop, values of it even behind pointers.
+    unknown: bool,
+    /// How many owning heap containers the current path is in.
+    heap: usize,
     _world: std::marker::PhantomData<&'w ()>,
 }
 
@@ -411,15 +743,23 @@ impl<'w, W: World<'w>> HeldFinder<'_, 'w, W> {
     /// type parameter.
     fn param_of(&mut self, name: &str, defs: &[Def<'w, W::Scope>], position: usize, via: Option<bool>) -> Held {
         let key = defs.first().map_or_else(|| name.to_string(), |d| d.key.clone());
-        if !self.seen.insert((key, position, via)) || self.seen.len() > 32 {
+        if !self.seen.insert((key, position, via)) {
+            return Held::No;
+        }
+        if self.seen.len() > 32 {
+            self.unknown = true;
             return Held::No;
         }
         if defs.is_empty() {
+            self.unknown = true;
             return Held::Unknown;
         }
         let mut held = Held::No;
         for def in defs {
-            let Some(own) = def.generics.type_params().nth(position) else { return Held::Unknown };
+            let Some(own) = def.generics.type_params().nth(position) else {
+                self.unknown = true;
+                return Held::Unknown;
+            };
             let mut here = Held::No;
             // The definition's label goes before those of the types its fields lead to.
             let at = self.evidence.len();
@@ -460,7 +800,12 @@ impl<'w, W: World<'w>> HeldFinder<'_, 'w, W> {
                 if first.ident == *param {
                     // `N::ArrayType`: a type the parameter names (typenum's lengths,
                     // generic-array's storage), not a value of the parameter.
-                    return if p.path.segments.len() == 1 { found } else { Held::Unknown };
+                    if p.path.segments.len() == 1 {
+                        self.unknown |= self.heap > 0;
+                        return found;
+                    }
+                    self.unknown = true;
+                    return Held::Unknown;
                 }
                 let Some(last) = p.path.segments.last() else { return Held::No };
                 let name = last.ident.to_string();
@@ -480,11 +825,15 @@ impl<'w, W: World<'w>> HeldFinder<'_, 'w, W> {
                 };
                 let via_here = if name == "NonNull" || name == "AtomicPtr" { through(true) } else { via };
                 let container = CONTAINERS.contains(&name.as_str());
+                // Only a container the type itself owns, not one behind a pointer it holds.
+                let heap = usize::from(via.is_none() && HEAP.contains(&name.as_str()));
                 // Looked up once an argument holds the parameter.
                 let mut defs: Option<Vec<Def<'w, W::Scope>>> = None;
                 let mut held = Held::No;
                 for (i, arg) in args.iter().enumerate() {
+                    self.heap += heap;
                     let in_arg = self.in_type(scope, arg, param, via_here);
+                    self.heap -= heap;
                     if matches!(in_arg, Held::No | Held::Marker) {
                         held = held.or(in_arg);
                         continue;
@@ -496,11 +845,15 @@ impl<'w, W: World<'w>> HeldFinder<'_, 'w, W> {
                     let w = self.w;
                     let defs = defs.get_or_insert_with(|| w.types(scope, &p.path));
                     let h = if defs.is_empty() {
+                        self.unknown = true;
                         Held::Unknown
                     } else {
                         // Shared if either the type's own field or the argument points at it
                         // through a shared pointer.
-                        match (self.param_of(&name, defs, i, via_here), in_arg) {
+                        self.heap += heap;
+                        let own = self.param_of(&name, defs, i, via_here);
+                        self.heap -= heap;
+                        match (own, in_arg) {
                             (Held::Yes { shared_only: a, owned: x }, Held::Yes { shared_only: b, owned: y }) => {
                                 Held::Yes { shared_only: a || b, owned: x && y }
                             }
@@ -525,19 +878,20 @@ impl<'w, W: World<'w>> HeldFinder<'_, 'w, W> {
 }
 
 /// What the self type's definition shows about the impl parameter `param`, and the
-/// definitions its path names.
+/// definitions its path names; `true` last when some path to it could not be followed (see
+/// [`HeldFinder::unknown`]).
 fn held<'w, W: World<'w>>(
     w: &W,
     scope: W::Scope,
     item: &syn::ItemImpl,
     param: &syn::Ident,
     evidence: &mut Vec<(Span, String)>,
-) -> (Held, Vec<Def<'w, W::Scope>>) {
-    let syn::Type::Path(p) = &*item.self_ty else { return (Held::Unknown, Vec::new()) };
-    let Some(last) = p.path.segments.last() else { return (Held::Unknown, Vec::new()) };
+) -> (Held, Vec<Def<'w, W::Scope>>, bool) {
+    let syn::Type::Path(p) = &*item.self_ty else { return (Held::Unknown, Vec::new(), true) };
+    let Some(last) = p.path.segments.last() else { return (Held::Unknown, Vec::new(), true) };
     // The parameter's position in the self type's arguments decides which of the type's own
     // parameters it stands for: `impl<U> Send for Foo<U>` with `struct Foo<T>`.
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return (Held::Unknown, Vec::new()) };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return (Held::Unknown, Vec::new(), true) };
     let types: Vec<&syn::Type> = args
         .args
         .iter()
@@ -547,7 +901,15 @@ fn held<'w, W: World<'w>>(
         })
         .collect();
     let defs = w.types(scope, &p.path);
-    let mut finder = HeldFinder { w, seen: HashSet::new(), evidence, depth: 0, _world: std::marker::PhantomData };
+    let mut finder = HeldFinder {
+        w,
+        seen: HashSet::new(),
+        evidence,
+        depth: 0,
+        unknown: false,
+        heap: 0,
+        _world: std::marker::PhantomData,
+    };
     let name = last.ident.to_string();
     let mut out = Held::No;
     for (i, arg) in types.iter().enumerate() {
@@ -556,7 +918,8 @@ fn held<'w, W: World<'w>>(
         }
         out = out.or(finder.param_of(&name, &defs, i, None));
     }
-    (out, defs)
+    let unknown = finder.unknown;
+    (out, defs, unknown)
 }
 
 /// Whether values of the impl parameter `param` can cross threads through the type, from what
@@ -637,8 +1000,15 @@ fn api_names<'w, W: World<'w>>(
         if names.is_empty() {
             continue;
         }
+        let carries = |path: &syn::Path, position: usize| carrier_holds(w, other.scope, path, position);
+        // An associated type counts when it holds the parameter as a value (`Target = T`,
+        // `Item = &'a T`) or names a type of the crate that stores it (`Target = Bucket<T>`),
+        // not when it is a type argument of a type that holds no value of it (a handler or
+        // callback type holding it only in `PhantomData`, or another crate's type).
         let assoc_names = other.item.items.iter().any(|it| match it {
-            syn::ImplItem::Type(t) => names.iter().any(|n| type_mentions(&t.ty, n)),
+            syn::ImplItem::Type(t) => names
+                .iter()
+                .any(|n| in_value_position(&t.ty, n, closures, &carries) || stores_argument(&t.ty, n, &carries, 0)),
             _ => false,
         });
         let methods = other.item.items.iter().filter_map(|it| match it {
@@ -650,7 +1020,6 @@ fn api_names<'w, W: World<'w>>(
                 continue;
             }
             let sig = quote::ToTokens::to_token_stream(&f.sig);
-            let carries = |path: &syn::Path, position: usize| carrier_holds(w, other.scope, path, position);
             let names_it = names.iter().any(|n| signature_moves(&f.sig, n, closures, &carries));
             let via_assoc = assoc_names && sig.to_string().contains("Self ::");
             if names_it || via_assoc {
@@ -727,21 +1096,44 @@ fn is_ident_type(ty: &syn::Type, name: &str) -> bool {
 /// Every bound written on the type parameter `name`, in the generics and the `where` clause,
 /// including bounds on a type built from it: an associated type (`where A::Item: Send`) or
 /// a generic type (`where OnceCell<T>: Sync`), which the compiler can only prove through `T`.
-fn bounds_of<'g>(generics: &'g syn::Generics, name: &syn::Ident) -> Vec<&'g syn::TypeParamBound> {
-    let mut out: Vec<&syn::TypeParamBound> = Vec::new();
+/// A `Send`/`Sync` bound on a reference to the parameter, higher-ranked or not, is the bound it
+/// stands for: `&T: Send` and `&T: Sync` hold exactly when `T: Sync`, `&mut T: Send` when
+/// `T: Send`, `&mut T: Sync` when `T: Sync`.
+fn bounds_of(generics: &syn::Generics, name: &syn::Ident) -> Vec<syn::TypeParamBound> {
+    let mut out: Vec<syn::TypeParamBound> = Vec::new();
     for p in generics.type_params().filter(|p| p.ident == *name) {
-        out.extend(p.bounds.iter());
+        out.extend(p.bounds.iter().cloned());
     }
     if let Some(w) = &generics.where_clause {
         for pred in &w.predicates {
-            if let syn::WherePredicate::Type(pt) = pred {
-                if pt.lifetimes.is_none() && type_mentions(&pt.bounded_ty, name) {
-                    out.extend(pt.bounds.iter());
+            let syn::WherePredicate::Type(pt) = pred else { continue };
+            if let Some(mutable) = reference_to(&pt.bounded_ty, name) {
+                for b in &pt.bounds {
+                    let syn::TypeParamBound::Trait(t) = b else { continue };
+                    let implied = match send_sync_trait(&t.path) {
+                        Some("Send") if mutable => "Send",
+                        Some(_) => "Sync",
+                        None => continue,
+                    };
+                    let ident = syn::Ident::new(implied, proc_macro2::Span::call_site());
+                    out.push(syn::parse_quote!(#ident));
                 }
+            } else if pt.lifetimes.is_none() && type_mentions(&pt.bounded_ty, name) {
+                out.extend(pt.bounds.iter().cloned());
             }
         }
     }
     out
+}
+
+/// `Some(mutable)` when `ty` is a reference to the parameter `name` itself (`&'a T`, `&mut T`).
+fn reference_to(ty: &syn::Type, name: &syn::Ident) -> Option<bool> {
+    match ty {
+        syn::Type::Reference(r) if is_ident_type(&r.elem, &name.to_string()) => Some(r.mutability.is_some()),
+        syn::Type::Paren(p) => reference_to(&p.elem, name),
+        syn::Type::Group(g) => reference_to(&g.elem, name),
+        _ => None,
+    }
 }
 
 /// Whether a type names the identifier anywhere (`T`, `T::Item`, `<T as Tr>::X`, `Once<T>`).
@@ -787,6 +1179,10 @@ impl Held {
         }
     }
 }
+
+/// Std containers that own values of their type arguments on the heap, and drop them.
+const HEAP: &[&str] =
+    &["Box", "Vec", "VecDeque", "LinkedList", "BinaryHeap", "HashMap", "BTreeMap", "HashSet", "BTreeSet", "Arc", "Rc"];
 
 /// Std types that store values of their type arguments (or point at them).
 const CONTAINERS: &[&str] = &[
@@ -860,8 +1256,15 @@ fn carrier_holds<'w, W: World<'w>>(w: &W, scope: W::Scope, path: &syn::Path, pos
     let defs = w.types(scope, path);
     let held = (!defs.is_empty()).then(|| {
         let mut evidence = Vec::new();
-        let mut finder =
-            HeldFinder { w, seen: HashSet::new(), evidence: &mut evidence, depth: 1, _world: std::marker::PhantomData };
+        let mut finder = HeldFinder {
+            w,
+            seen: HashSet::new(),
+            evidence: &mut evidence,
+            depth: 1,
+            unknown: false,
+            heap: 0,
+            _world: std::marker::PhantomData,
+        };
         let name = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         finder.param_of(&name, &defs, position, None) != Held::Marker
     });
@@ -950,6 +1353,41 @@ fn in_value_position(ty: &syn::Type, param: &syn::Ident, closures: bool, carries
         syn::Type::Group(g) => in_value_position(&g.elem, param, closures, carries),
         syn::Type::Tuple(t) => t.elems.iter().any(|e| in_value_position(e, param, closures, carries)),
         syn::Type::ImplTrait(i) => closures && i.bounds.iter().any(|b| closure_moves(b, param, carries)),
+        _ => false,
+    }
+}
+
+/// Whether `ty` holds `param` as a value, through std containers and pointers and through
+/// the types of the crate whose definitions store their argument (`Bucket<K, V, L>`,
+/// `UnsafeCell<Seat<T>>`; see [`Carries`]).
+fn stores_argument(ty: &syn::Type, param: &syn::Ident, carries: Carries<'_>, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => {
+            if p.path.is_ident(param) {
+                return true;
+            }
+            let Some(last) = p.path.segments.last() else { return false };
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
+            let name = last.ident.to_string();
+            let container = CONTAINERS.contains(&name.as_str());
+            let types = args.args.iter().filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            });
+            types.enumerate().any(|(i, t)| {
+                stores_argument(t, param, carries, depth + 1) && (container || carries(&p.path, i) == Some(true))
+            })
+        }
+        syn::Type::Reference(r) => stores_argument(&r.elem, param, carries, depth + 1),
+        syn::Type::Ptr(p) => stores_argument(&p.elem, param, carries, depth + 1),
+        syn::Type::Slice(s) => stores_argument(&s.elem, param, carries, depth + 1),
+        syn::Type::Array(a) => stores_argument(&a.elem, param, carries, depth + 1),
+        syn::Type::Paren(p) => stores_argument(&p.elem, param, carries, depth + 1),
+        syn::Type::Group(g) => stores_argument(&g.elem, param, carries, depth + 1),
+        syn::Type::Tuple(t) => t.elems.iter().any(|e| stores_argument(e, param, carries, depth + 1)),
         _ => false,
     }
 }
