@@ -66,7 +66,7 @@ pub struct FileCx<'a> {
 }
 
 impl<'a> FileCx<'a> {
-    pub fn span(&self, node: &dyn syn::spanned::Spanned) -> Span {
+    pub fn span<T: syn::spanned::Spanned + std::any::Any>(&self, node: &T) -> Span {
         crate::facts::walk::span_of(self.file, node)
     }
 

@@ -32,7 +32,7 @@ pub enum HandleFate {
 
 /// The handle's fate, as far as this function shows.
 pub fn handle_fate(file: FileId, facts: &Facts<'_>, spawn: &Spawn<'_>) -> HandleFate {
-    let span_of = |n: &dyn syn::spanned::Spanned| super::walk::span_of(file, n);
+    let span_of = |n: &dyn syn::spanned::Spanned| super::walk::span_of_dyn(file, n);
     if spawn.spawner.is_managed() {
         return HandleFate::Kept;
     }
@@ -115,7 +115,7 @@ fn is_cancel_method(name: &str) -> bool {
 /// Whether the spawn's handle is visibly aborted or cancelled. Only meaningful for task
 /// handles: a std thread cannot be cancelled, and `abort()` does not stop `spawn_blocking`.
 pub fn handle_cancellation(file: FileId, facts: &Facts<'_>, spawn: &Spawn<'_>) -> Cancellation {
-    let span_of = |n: &dyn syn::spanned::Spanned| super::walk::span_of(file, n);
+    let span_of = |n: &dyn syn::spanned::Spanned| super::walk::span_of_dyn(file, n);
     let escapes = |flow: &Flow<'_>| {
         matches!(
             flow,
@@ -284,7 +284,7 @@ pub fn element_source<'a>(
     let loop_id = b.ctx.loop_id?;
     let lp = facts.loop_(loop_id);
     let inside = |node: &dyn syn::spanned::Spanned| {
-        let s = super::walk::span_of(file, node);
+        let s = super::walk::span_of_dyn(file, node);
         b.span.start >= s.start && b.span.end <= s.end
     };
     let source = match (b.kind, lp.kind, lp.expr) {

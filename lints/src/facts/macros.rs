@@ -305,16 +305,34 @@ fn expand_vec(tokens: TokenStream, span: Span) -> Option<Expr> {
         Ok((elem, len))
     };
     if let Ok((elem, len)) = repeat.parse2(tokens.clone()) {
-        return syn::parse2(quote_spanned!(span=> [#elem; #len])).ok();
+        return Some(Expr::Repeat(syn::ExprRepeat {
+            attrs: Vec::new(),
+            bracket_token: syn::token::Bracket(span),
+            expr: Box::new(elem),
+            semi_token: Token![;](span),
+            len: Box::new(len),
+        }));
     }
     let elems = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens).ok()?;
-    syn::parse2(quote_spanned!(span=> [#elems])).ok()
+    Some(Expr::Array(syn::ExprArray { attrs: Vec::new(), bracket_token: syn::token::Bracket(span), elems }))
+}
+
+/// `__macro_NAME(args)`, its every token at the invocation's span. Built as a tree rather
+/// than printed and parsed again: the arguments are parsed once already, and a file's
+/// formatting and logging macros are many.
+fn stand_in_call(name: &str, span: Span, args: Punctuated<Expr, Token![,]>) -> Expr {
+    let callee = format_ident!("__macro_{}", name, span = span);
+    Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: callee.into() })),
+        paren_token: syn::token::Paren(span),
+        args,
+    })
 }
 
 fn expand_opaque(name: &str, tokens: TokenStream, span: Span) -> Option<Expr> {
     let args = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens).ok()?;
-    let callee = format_ident!("__macro_{}", name, span = span);
-    syn::parse2(quote_spanned!(span=> #callee(#args))).ok()
+    Some(stand_in_call(name, span, args))
 }
 
 /// A formatting or logging macro's values, as arguments of `__macro_NAME(…)`. Each
@@ -363,8 +381,14 @@ fn expand_format(name: &str, tokens: TokenStream, span: Span) -> Option<Expr> {
     if values.is_empty() {
         return None;
     }
-    let callee = format_ident!("__macro_{}", name, span = span);
-    syn::parse2(quote_spanned!(span=> #callee(#(#values),*))).ok()
+    let mut args = Punctuated::new();
+    for v in values {
+        if !args.is_empty() {
+            args.push_punct(Token![,](span));
+        }
+        args.push_value(v);
+    }
+    Some(stand_in_call(name, span, args))
 }
 
 /// Whether a callee name is the stand-in for an unexpanded-but-readable macro.

@@ -33,6 +33,7 @@ pub mod manifest;
 pub mod modules;
 pub mod paths;
 pub mod safety_comments;
+pub mod spans;
 pub mod spawns;
 pub mod test_attrs;
 pub mod types;

@@ -25,7 +25,14 @@ pub struct WalkOptions {
     pub extra_spawners: Vec<(String, Spawner)>,
 }
 
-pub fn span_of(file: FileId, node: &dyn Spanned) -> Span {
+pub fn span_of<T: Spanned + std::any::Any>(file: FileId, node: &T) -> Span {
+    let r = crate::facts::spans::byte_range(node);
+    Span::new(file, r.start, r.end)
+}
+
+/// [`span_of`] for a node of any type: through syn's `Spanned`, which prints the node, so
+/// for small nodes (identifiers, patterns) only.
+pub fn span_of_dyn(file: FileId, node: &dyn Spanned) -> Span {
     let r = node.span().byte_range();
     Span::new(file, r.start, r.end)
 }
@@ -143,7 +150,7 @@ struct Walker<'a, 'o> {
 const MAX_DEPTH: usize = 400;
 
 impl<'a> Walker<'a, '_> {
-    fn span(&self, node: &dyn Spanned) -> Span {
+    fn span<T: Spanned + std::any::Any>(&self, node: &T) -> Span {
         span_of(self.file, node)
     }
 

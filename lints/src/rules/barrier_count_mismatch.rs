@@ -128,7 +128,7 @@ struct RegionFinder {
 }
 
 impl RegionFinder {
-    fn push(&mut self, node: &dyn syn::spanned::Spanned, expr: Option<*const Expr>) {
+    fn push<T: syn::spanned::Spanned + std::any::Any>(&mut self, node: &T, expr: Option<*const Expr>) {
         self.out.push(Region { span: crate::facts::walk::span_of(self.file, node), expr });
     }
 }

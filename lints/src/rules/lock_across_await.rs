@@ -213,7 +213,7 @@ fn clippy_allowed_ranges(cx: &FileCx<'_>) -> Vec<(u32, u32)> {
         out: Vec<(u32, u32)>,
     }
     impl Finder<'_, '_> {
-        fn check(&mut self, attrs: &[syn::Attribute], node: &dyn syn::spanned::Spanned) {
+        fn check<T: syn::spanned::Spanned + std::any::Any>(&mut self, attrs: &[syn::Attribute], node: &T) {
             if attrs.iter().any(allows_await_holding_lock) {
                 let span = self.cx.span(node);
                 self.out.push((span.start, span.end));

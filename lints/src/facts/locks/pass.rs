@@ -320,12 +320,12 @@ pub(super) fn call_path_text(c: &syn::ExprCall) -> Option<String> {
 }
 
 impl<'p, 'a> Pass<'p, 'a> {
-    fn span(&self, node: &dyn syn::spanned::Spanned) -> Span {
+    fn span<T: syn::spanned::Spanned + std::any::Any>(&self, node: &T) -> Span {
         span_of(self.file, node)
     }
 
     /// The last character of a node, where a statement or arm ends.
-    fn end_of(&self, node: &dyn syn::spanned::Spanned) -> Span {
+    fn end_of<T: syn::spanned::Spanned + std::any::Any>(&self, node: &T) -> Span {
         let s = self.span(node);
         Span { file: s.file, start: s.end.saturating_sub(1).max(s.start), end: s.end }
     }

@@ -78,10 +78,17 @@ fn in_polling_loop(cx: &FileCx<'_>, sleep: &Call<'_>) -> bool {
 /// leaves the loop (`match poll() { Ready(v) => break v, Pending => sleep(d) }`). A sleep in
 /// a branch that does not decide the loop's end is something else.
 fn is_backoff(cx: &FileCx<'_>, body: &syn::Block, sleep: crate::source::Span) -> bool {
-    let within = |node: &dyn syn::spanned::Spanned| {
+    fn contains<T: syn::spanned::Spanned + std::any::Any>(
+        cx: &FileCx<'_>,
+        node: &T,
+        sleep: crate::source::Span,
+    ) -> bool {
         let s = cx.span(node);
         s.start <= sleep.start && sleep.end <= s.end
-    };
+    }
+    let within = |node| contains(cx, node, sleep);
+    let block_within = |node| contains(cx, node, sleep);
+    let expr_within = |node| contains::<syn::Expr>(cx, node, sleep);
     let Some(stmt) = body.stmts.iter().find(|st| within(*st)) else { return false };
     let expr = match stmt {
         syn::Stmt::Expr(e, _) => peel_parens(e),
@@ -102,14 +109,14 @@ fn is_backoff(cx: &FileCx<'_>, body: &syn::Block, sleep: crate::source::Span) ->
     }
     match expr {
         syn::Expr::If(i) => {
-            let other_exits = if within(&i.then_branch) {
+            let other_exits = if block_within(&i.then_branch) {
                 i.else_branch.as_ref().is_some_and(|(_, e)| expr_has_exit(e))
             } else {
                 has_exit(&i.then_branch)
             };
             other_exits
         }
-        syn::Expr::Match(m) => m.arms.iter().any(|a| !within(&a.body) && expr_has_exit(&a.body)),
+        syn::Expr::Match(m) => m.arms.iter().any(|a| !expr_within(&a.body) && expr_has_exit(&a.body)),
         _ => false,
     }
 }
