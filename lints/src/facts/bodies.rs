@@ -66,6 +66,33 @@ pub fn spawned_call(body: &Expr) -> Option<&syn::ExprCall> {
     }
 }
 
+/// The method call a closure or `async` block spawned consists of: `move || worker.run()`,
+/// `async move { server.serve().await }`.
+pub fn spawned_method_call(body: &Expr) -> Option<&syn::ExprMethodCall> {
+    fn sole(e: &Expr) -> Option<&syn::ExprMethodCall> {
+        match e {
+            Expr::MethodCall(m) => Some(m),
+            Expr::Await(a) => sole(&a.base),
+            Expr::Paren(p) => sole(&p.expr),
+            Expr::Block(b) => sole_stmt(&b.block),
+            Expr::Async(a) => sole_stmt(&a.block),
+            _ => None,
+        }
+    }
+    fn sole_stmt(block: &syn::Block) -> Option<&syn::ExprMethodCall> {
+        match block.stmts.as_slice() {
+            [syn::Stmt::Expr(e, _)] => sole(e),
+            _ => None,
+        }
+    }
+    match body {
+        Expr::Closure(c) => sole(&c.body),
+        Expr::Async(_) => sole(body),
+        Expr::Paren(p) => spawned_method_call(&p.expr),
+        _ => None,
+    }
+}
+
 /// The call an expression consists of: `f(x)`, `{ f(x) }`, `{ f(x); }`, `async { f(x).await }`,
 /// `f(x)?`-free forms only (a `?` or anything else beside the call is more than the call).
 fn sole_call(e: &Expr) -> Option<&syn::ExprCall> {

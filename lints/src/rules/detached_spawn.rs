@@ -1,6 +1,8 @@
 use crate::context::{ExportedFact, FileCx, PendingDiagnostic, WorkspaceCx};
 use crate::diagnostic::Diagnostic;
-use crate::facts::bodies::{find_endless_loop, observes_shutdown, only_call, spawned_call, spawned_code, SpawnedCode};
+use crate::facts::bodies::{
+    find_endless_loop, observes_shutdown, only_call, spawned_call, spawned_code, spawned_method_call, SpawnedCode,
+};
 use crate::facts::handles::{handle_fate, DropKind, HandleFate};
 use crate::facts::walk::expr_text;
 use crate::facts::{Family, Spawn, Spawner};
@@ -52,10 +54,15 @@ crate::declare_lint! {
     /// crate model finds the module's file and, in it, a top-level function of that name (or
     /// that type's function, in an inherent `impl` block at the top of the file) whose loop
     /// has no exit and checks no shutdown signal, and labels that loop in its file. Such a
-    /// file is read whenever a spawn waits on it, whatever else it holds. A body that does
-    /// more than that call, calls a method (`worker.run()`), a function re-exported under
-    /// another path, one of a type whose `impl` is in another file than its module's, or one
-    /// of another crate, is not looked into, so such spawns stay silent. Any identifier that names a shutdown mechanism
+    /// file is read whenever a spawn waits on it, whatever else it holds. A body that only
+    /// calls a method of a local whose type the function shows (`let worker =
+    /// Worker::new(cfg); thread::spawn(move || worker.run())`, `Worker { … }`, `worker:
+    /// Worker`) runs that type's method, in this file or in the file of the module the type
+    /// is brought in from. A body that does more than that call, a method of a receiver whose
+    /// type is not written there (a generic parameter, a field, an `Arc<Worker>`), a function
+    /// re-exported under another path, one of a type whose `impl` is in another file than its
+    /// module's, or one of another crate, is not looked into, so such spawns stay silent. Any
+    /// identifier that names a shutdown mechanism
     /// (`shutdown`, `stop`, `cancel`, `token`, `running`…) anywhere in the body counts as a
     /// shutdown check.
     ///
@@ -230,25 +237,23 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Finding> {
                     if observes_shutdown(code) || observes_shutdown(outer) {
                         return None;
                     }
-                    (Some(endless), Some(call), None)
+                    (Some(endless), Some((cx.span(call), expr_text(&call.func))), None)
                 }
                 None => {
-                    let call = spawned_call(body)?;
-                    let target = in_another_file(cx, call)?;
-                    if observes_shutdown(outer) {
+                    let route = called_elsewhere(cx, body)?;
+                    if route.code.is_some_and(observes_shutdown) || observes_shutdown(outer) {
                         return None;
                     }
-                    (None, Some(call), Some(target))
+                    (route.endless, Some(route.via), route.elsewhere)
                 }
             },
         },
         None => {
-            let call = spawned_call(body)?;
-            let target = in_another_file(cx, call)?;
-            if observes_shutdown(SpawnedCode::Expr(body)) {
+            let route = called_elsewhere(cx, body)?;
+            if route.code.is_some_and(observes_shutdown) || observes_shutdown(SpawnedCode::Expr(body)) {
                 return None;
             }
-            (None, Some(call), Some(target))
+            (route.endless, Some(route.via), route.elsewhere)
         }
     };
     let family = spawn.spawner.family();
@@ -274,9 +279,8 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Finding> {
     } else {
         d = d.primary_label(format!("this {what} is spawned here")).label(dropped_at, drop_label);
     }
-    if let Some(call) = via {
-        let name = expr_text(&call.func);
-        d = d.label(cx.span(call), format!("the {what} runs `{name}`, which loops forever"));
+    if let Some((call, name)) = via {
+        d = d.label(call, format!("the {what} runs `{name}`, which loops forever"));
     }
     if let Some(endless) = endless {
         d = d.label(endless.keyword, LOOP_LABEL);
@@ -299,6 +303,91 @@ fn check_spawn(cx: &FileCx<'_>, spawn: &Spawn<'_>) -> Option<Finding> {
         d = d.note(note);
     }
     Some(Finding { diagnostic: d, elsewhere })
+}
+
+/// Where the loop of a spawned body that only calls a function or a method is: in a method
+/// of this file (`code`, and the `endless` loop found there), or in a function of another file
+/// (`elsewhere`, for the crate model); `via` is the call and how the label names it.
+struct Route<'a> {
+    code: Option<SpawnedCode<'a>>,
+    endless: Option<crate::facts::bodies::EndlessLoop<'a>>,
+    via: (crate::source::Span, String),
+    elsewhere: Option<(Vec<String>, Option<String>, String)>,
+}
+
+fn called_elsewhere<'a>(cx: &FileCx<'a>, body: &'a syn::Expr) -> Option<Route<'a>> {
+    if let Some(m) = spawned_method_call(body) {
+        let ty = receiver_type(cx, &m.receiver)?;
+        let method = m.method.to_string();
+        let via = (cx.span(m), format!("{}.{method}", expr_text(&m.receiver)));
+        let here: Vec<_> =
+            cx.facts.fns.iter().filter(|f| f.name == method && f.self_ty.as_deref() == Some(ty.as_str())).collect();
+        return match here.as_slice() {
+            [f] => {
+                let code = SpawnedCode::Block(f.body);
+                let endless = find_endless_loop(cx.file, code)?;
+                Some(Route { code: Some(code), endless: Some(endless), via, elsewhere: None })
+            }
+            [] => {
+                let path: syn::Path = syn::parse_str(&format!("{ty}::{method}")).ok()?;
+                let (module, owner, name) = spawns::associated_call_target(cx, &path)?;
+                Some(Route { code: None, endless: None, via, elsewhere: Some((module, Some(owner), name)) })
+            }
+            _ => None,
+        };
+    }
+    let call = spawned_call(body)?;
+    let target = in_another_file(cx, call)?;
+    Some(Route { code: None, endless: None, via: (cx.span(call), expr_text(&call.func)), elsewhere: Some(target) })
+}
+
+/// The type of a spawned method call's receiver, when the function says it: a local made by
+/// `Type::new(…)` (or `with_…`, `from_…`, `default`, with `?`, `unwrap` or `expect` after it)
+/// or by `Type { … }`, or a local or parameter declared `: Type`. Smart pointers and
+/// generic parameters are not looked through.
+fn receiver_type(cx: &FileCx<'_>, receiver: &syn::Expr) -> Option<String> {
+    let binding = cx.facts.binding(cx.facts.binding_of_expr(receiver)?);
+    if !matches!(binding.kind, crate::facts::BindingKind::Let | crate::facts::BindingKind::Param) {
+        return None;
+    }
+    let from_path = |path: &syn::Path| {
+        let last = path.segments.last()?;
+        let name = last.ident.to_string();
+        let capitalised = name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        let wrapper = matches!(name.as_str(), "Arc" | "Rc" | "Box" | "Mutex" | "RwLock" | "Option" | "Result" | "Self");
+        (capitalised && !wrapper && name.len() > 1).then_some(name)
+    };
+    if let Some(ty) = binding.ty {
+        return from_path(crate::facts::types::type_path(ty)?);
+    }
+    let mut init = binding.init?;
+    loop {
+        match init {
+            syn::Expr::Try(t) => init = &t.expr,
+            syn::Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => init = &m.receiver,
+            syn::Expr::Paren(p) => init = &p.expr,
+            _ => break,
+        }
+    }
+    match init {
+        syn::Expr::Struct(s) if s.qself.is_none() => from_path(&s.path),
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = &*c.func else { return None };
+            let n = p.path.segments.len();
+            let f = p.path.segments.last()?.ident.to_string();
+            let constructor = f == "new"
+                || f == "default"
+                || f.starts_with("new_")
+                || f.starts_with("with_")
+                || f.starts_with("from_");
+            if p.qself.is_some() || n < 2 || !constructor {
+                return None;
+            }
+            let ty = syn::Path { leading_colon: None, segments: p.path.segments.iter().take(n - 1).cloned().collect() };
+            from_path(&ty)
+        }
+        _ => None,
+    }
 }
 
 /// The module path, type and name of the function a spawned call runs, when no function of

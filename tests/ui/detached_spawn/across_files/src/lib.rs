@@ -44,3 +44,15 @@ pub fn start_pump(rx: Receiver<u32>) {
 pub fn start_drain(rx: Receiver<u32>) {
     std::thread::spawn(move || Pump::drain(rx));
 }
+
+/// `Pump::pump`, a method in `pump.rs`, loops forever: nothing stops this thread.
+pub fn start_pump_method(rx: Receiver<u32>) {
+    let pump = Pump::new(rx);
+    std::thread::spawn(move || pump.pump()); //~ detached_spawn
+}
+
+/// `Pump::pump_until_closed` ends when the channel's senders are gone.
+pub fn start_pump_until_closed(rx: Receiver<u32>) {
+    let pump = Pump::new(rx);
+    std::thread::spawn(move || pump.pump_until_closed());
+}
