@@ -69,26 +69,14 @@ pub fn spawned_call(body: &Expr) -> Option<&syn::ExprCall> {
 /// The method call a closure or `async` block spawned consists of: `move || worker.run()`,
 /// `async move { server.serve().await }`.
 pub fn spawned_method_call(body: &Expr) -> Option<&syn::ExprMethodCall> {
-    fn sole(e: &Expr) -> Option<&syn::ExprMethodCall> {
-        match e {
-            Expr::MethodCall(m) => Some(m),
-            Expr::Await(a) => sole(&a.base),
-            Expr::Paren(p) => sole(&p.expr),
-            Expr::Block(b) => sole_stmt(&b.block),
-            Expr::Async(a) => sole_stmt(&a.block),
-            _ => None,
-        }
-    }
-    fn sole_stmt(block: &syn::Block) -> Option<&syn::ExprMethodCall> {
-        match block.stmts.as_slice() {
-            [syn::Stmt::Expr(e, _)] => sole(e),
-            _ => None,
-        }
-    }
-    match body {
-        Expr::Closure(c) => sole(&c.body),
-        Expr::Async(_) => sole(body),
-        Expr::Paren(p) => spawned_method_call(&p.expr),
+    let inner = match body {
+        Expr::Closure(c) => &*c.body,
+        Expr::Async(_) => body,
+        Expr::Paren(p) => return spawned_method_call(&p.expr),
+        _ => return None,
+    };
+    match sole_expr(inner) {
+        Expr::MethodCall(m) => Some(m),
         _ => None,
     }
 }
@@ -96,20 +84,25 @@ pub fn spawned_method_call(body: &Expr) -> Option<&syn::ExprMethodCall> {
 /// The call an expression consists of: `f(x)`, `{ f(x) }`, `{ f(x); }`, `async { f(x).await }`,
 /// `f(x)?`-free forms only (a `?` or anything else beside the call is more than the call).
 fn sole_call(e: &Expr) -> Option<&syn::ExprCall> {
-    match e {
+    match sole_expr(e) {
         Expr::Call(c) => Some(c),
-        Expr::Await(a) => sole_call(&a.base),
-        Expr::Paren(p) => sole_call(&p.expr),
-        Expr::Block(b) => sole_stmt_call(&b.block),
-        Expr::Async(a) => sole_stmt_call(&a.block),
         _ => None,
     }
 }
 
-fn sole_stmt_call(block: &syn::Block) -> Option<&syn::ExprCall> {
-    match block.stmts.as_slice() {
-        [syn::Stmt::Expr(e, _)] => sole_call(e),
-        _ => None,
+/// What an expression consists of once the wrappers that add nothing are taken off: `.await`,
+/// parentheses, and blocks (plain or `async`) of one statement.
+fn sole_expr(e: &Expr) -> &Expr {
+    match e {
+        Expr::Await(a) => sole_expr(&a.base),
+        Expr::Paren(p) => sole_expr(&p.expr),
+        Expr::Block(syn::ExprBlock { block, .. }) | Expr::Async(syn::ExprAsync { block, .. }) => {
+            match block.stmts.as_slice() {
+                [syn::Stmt::Expr(inner, _)] => sole_expr(inner),
+                _ => e,
+            }
+        }
+        _ => e,
     }
 }
 
