@@ -57,9 +57,10 @@ crate::declare_lint! {
     /// file is read whenever a spawn waits on it, whatever else it holds. A body that only
     /// calls a method of a local whose type the function shows (`let worker =
     /// Worker::new(cfg); thread::spawn(move || worker.run())`, `Worker { … }`, `worker:
-    /// Worker`) runs that type's method, in this file or in the file of the module the type
-    /// is brought in from. A body that does more than that call, a method of a receiver whose
-    /// type is not written there (a generic parameter, a field, an `Arc<Worker>`), a function
+    /// Worker`, also inside `Arc::new`, `Rc::new` or `Box::new` or declared `Arc<Worker>`)
+    /// runs that type's method, in this file or in the file of the module the type is brought
+    /// in from. A body that does more than that call, a method of a receiver whose type is not
+    /// written there (a generic parameter, a field, a clone of another local), a function
     /// re-exported under another path, one of a type whose `impl` is in another file than its
     /// module's, or one of another crate, is not looked into, so such spawns stay silent. Any
     /// identifier that names a shutdown mechanism
@@ -343,8 +344,9 @@ fn called_elsewhere<'a>(cx: &FileCx<'a>, body: &'a syn::Expr) -> Option<Route<'a
 
 /// The type of a spawned method call's receiver, when the function says it: a local made by
 /// `Type::new(…)` (or `with_…`, `from_…`, `default`, with `?`, `unwrap` or `expect` after it)
-/// or by `Type { … }`, or a local or parameter declared `: Type`. Smart pointers and
-/// generic parameters are not looked through.
+/// or by `Type { … }`, each maybe inside `Arc::new`, `Rc::new` or `Box::new` (the method
+/// call derefs through the pointer), or a local or parameter declared `: Type` (or
+/// `Arc<Type>`, …). Generic parameters, fields and clones are not looked through.
 fn receiver_type(cx: &FileCx<'_>, receiver: &syn::Expr) -> Option<String> {
     let binding = cx.facts.binding(cx.facts.binding_of_expr(receiver)?);
     if !matches!(binding.kind, crate::facts::BindingKind::Let | crate::facts::BindingKind::Param) {
@@ -366,6 +368,7 @@ fn receiver_type(cx: &FileCx<'_>, receiver: &syn::Expr) -> Option<String> {
             syn::Expr::Try(t) => init = &t.expr,
             syn::Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => init = &m.receiver,
             syn::Expr::Paren(p) => init = &p.expr,
+            syn::Expr::Call(c) if c.args.len() == 1 && is_pointer_new(&c.func) => init = &c.args[0],
             _ => break,
         }
     }
@@ -388,6 +391,14 @@ fn receiver_type(cx: &FileCx<'_>, receiver: &syn::Expr) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `Arc::new`, `Rc::new`, `Box::new` (with any path before the type: `std::sync::Arc::new`).
+fn is_pointer_new(func: &syn::Expr) -> bool {
+    let syn::Expr::Path(p) = func else { return false };
+    let segments: Vec<_> = p.path.segments.iter().rev().take(2).map(|s| s.ident.to_string()).collect();
+    p.qself.is_none()
+        && matches!(segments.as_slice(), [f, ty] if f == "new" && matches!(ty.as_str(), "Arc" | "Rc" | "Box"))
 }
 
 /// The module path, type and name of the function a spawned call runs, when no function of

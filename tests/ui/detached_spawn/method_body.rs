@@ -1,6 +1,7 @@
 //@ deps: tokio
 // A spawned closure or async block that only calls a method of a local whose type the
-// function shows (`Type::new(…)`, `Type { … }`, `: Type`) runs that method's loop.
+// function shows (`Type::new(…)`, `Type { … }`, `: Type`, also inside `Arc::new`) runs that
+// method's loop.
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
@@ -70,6 +71,47 @@ pub fn start_reporter(every: Duration, running: Arc<AtomicBool>) {
 
 pub fn start_annotated(flusher: Flusher) {
     std::thread::spawn(move || flusher.run()); //~ detached_spawn
+}
+
+pub struct Ticker {
+    every: Duration,
+}
+
+impl Ticker {
+    fn new(every: Duration) -> Ticker {
+        Ticker { every }
+    }
+
+    fn tick_forever(&self) {
+        loop {
+            std::thread::sleep(self.every);
+            println!("tick");
+        }
+    }
+
+    fn tick_while(&self, running: &AtomicBool) {
+        while running.load(Ordering::Relaxed) {
+            std::thread::sleep(self.every);
+        }
+    }
+}
+
+pub fn start_shared_ticker(every: Duration) -> Arc<Ticker> {
+    let ticker = Arc::new(Ticker::new(every));
+    let shared = ticker.clone();
+    // Not followed: the type of a clone is not looked up.
+    std::thread::spawn(move || shared.tick_forever());
+    let boxed = Box::new(Ticker { every });
+    std::thread::spawn(move || boxed.tick_forever()); //~ detached_spawn
+    let annotated: Arc<Ticker> = Arc::new(Ticker::new(every));
+    std::thread::spawn(move || annotated.tick_forever()); //~ detached_spawn
+    ticker
+}
+
+// Silent: the loop checks a stop flag.
+pub fn start_stoppable_ticker(every: Duration, running: Arc<AtomicBool>) {
+    let ticker = std::sync::Arc::new(Ticker::new(every));
+    std::thread::spawn(move || ticker.tick_while(&running));
 }
 
 // Silent: the loop checks a stop flag.
