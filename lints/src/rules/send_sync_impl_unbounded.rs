@@ -1,7 +1,7 @@
 use crate::context::{ExportedFact, FileCx, ParamSite, PendingAutoImpl, WorkspaceCx};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
-use crate::facts::crate_items;
 use crate::facts::items::send_sync_trait;
+use crate::facts::{crate_items, module_tree, modules};
 use crate::registry::Rule;
 use crate::source::Span;
 use std::cell::Cell;
@@ -89,6 +89,22 @@ crate::declare_lint! {
     /// a thread-local key (a type holding a `LocalKey`, as `scoped_thread_local!`'s) stays
     /// silent too: each thread only sees the values it stored itself.
     ///
+    /// Two things the whole package shows are checked last, for every finding:
+    /// - a file no `mod` declaration reaches from the crate root is not compiled (a stale
+    ///   `src/coroutine/asymmetric.rs` beside a `lib.rs` without `mod coroutine`), and its impls
+    ///   are not reported. A file counts as reached when `lib.rs`/`main.rs` and the files of the
+    ///   modules on its way declare it (`mod a;`, an inline `mod a { mod b; }`, a `mod a;` in
+    ///   macro input such as `cfg_if!`), or when it cannot be told: a crate root or a file on
+    ///   the way that was not read or declares no module at all, an item-level macro call
+    ///   passing the module's name (`declare!(a)`), a `#[path]` attribute anywhere in the
+    ///   package, an `include!` of a file of that name, a file outside `src/` or under
+    ///   `src/bin/`;
+    /// - a parameter bounded by a sealed trait of the crate is not reported: a trait no code
+    ///   outside the crate can name (not `pub`, or `pub` in a module that is neither public nor
+    ///   re-exported by a `pub use`; a `#[doc(hidden)]` module counts as not public), so only
+    ///   the crate's own types implement it, and the crate chose each of them (scc's `LruList`
+    ///   in its private `hash_table` module). Its implementors are not checked.
+    ///
     /// The lint fires even when a `// SAFETY:` comment argues the case: the argument is about
     /// the type's own fields, and cannot cover a `T` chosen later by a user. Suppress it with a
     /// reason where the parameter is truly never reached from another thread.
@@ -102,12 +118,13 @@ crate::declare_lint! {
     ///
     /// ### Known problems
     /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never
-    /// tuned on (corpus C, 2026-12-03) judged 3 true: most unbounded impls are sound for
-    /// reasons outside the type's own syntax. Some are no longer reported (a bound written as
-    /// `for<'a> &'a T: Send`, the `&T` pattern of a guard or iterator, an uninhabited type, a
-    /// `ThreadId`-checked wrapper, a marker parameter named only in a handler type); the others
-    /// still are: a sealed or crate-private parameter trait whose implementors are all
-    /// thread-safe, a crate-private type only built from `Send + Sync` values or only reached
+    /// tuned on (corpus C, 2026-12-03) judged 3 true, and one after the fixes below
+    /// (2026-12-04) 6: most unbounded impls are sound for reasons outside the type's own
+    /// syntax. Some are no longer reported (a bound written as `for<'a> &'a T: Send`, the `&T`
+    /// pattern of a guard or iterator, an uninhabited type, a `ThreadId`-checked wrapper, a
+    /// marker parameter named only in a handler type, a file outside the module tree, a sealed
+    /// parameter trait); the others
+    /// still are: a crate-private type only built from `Send + Sync` values or only reached
     /// through bounded wrappers, a runtime thread check by a token argument rather than a
     /// recorded `ThreadId`, pools that hand out only uninitialised blocks, and generated
     /// bindings whose soundness rests on the platform. Turn it on (`-W send_sync_impl_unbounded` or
@@ -173,10 +190,9 @@ pub fn collect(cx: &FileCx<'_>) {
             Some(u) => cx.span_of(u.span).to(header),
             None => header,
         };
-        if verdict.complete {
-            if let Some(d) = diagnostic(which, &ty, header, &params, &verdict) {
-                cx.report(d);
-            }
+        // A finding the file decided still goes to the workspace phase, which knows whether
+        // the file is compiled at all and which traits are sealed.
+        if verdict.complete && verdict.unbounded.is_empty() {
             continue;
         }
         pending = true;
@@ -187,8 +203,11 @@ pub fn collect(cx: &FileCx<'_>) {
             ty,
             header,
             params,
+            decided: verdict.complete.then_some(verdict.unbounded),
         })));
     }
+    cx.export(ExportedFact::ModuleTree(Box::new(module_tree::of_file(cx.ast))));
+    modules::export_module_facts(cx);
     let summaries = crate_items::summarise(cx, pending);
     if pending || !summaries.items.is_empty() {
         cx.export(ExportedFact::ItemSummaries(Box::new(summaries)));
