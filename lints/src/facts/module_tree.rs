@@ -8,12 +8,13 @@
 //! item-level macro calls pass (a macro may declare a module named by one), whether a `#[path]`
 //! attribute moves some module's file, and the files it `include!`s. In the workspace phase,
 //! [`compiled`] answers "certainly not compiled" only when every file that could declare the
-//! file's module (the crate roots and the files of the modules on the way) was read and
-//! declares modules, none of them under that name; whatever it cannot follow (a `#[path]`
+//! file's module (the crate roots and the files of the modules on the way, and the files
+//! they `include!`, which declare in their place) was read and declares modules, none of them
+//! under that name; whatever it cannot follow (a `#[path]`
 //! anywhere in the package, an `include!` of a file of that name, an unread or unknown root,
 //! a file outside `src/` or under `src/bin/`) counts as compiled.
 
-use crate::context::{ExportedFact, WorkspaceCx};
+use crate::context::{ExportedFact, FileSummary, WorkspaceCx};
 use crate::source::FileId;
 use proc_macro2::{TokenStream, TokenTree};
 
@@ -191,10 +192,30 @@ pub fn compiled(ws: &WorkspaceCx<'_>, package: usize, file: FileId) -> bool {
         // No crate root in sight (a `[lib] path`, files named one by one).
         return true;
     }
+    // A file another one `include!`s declares its modules in the includer's place: its
+    // declarations count at every level.
+    let included = |f: &FileSummary| {
+        let n = ws.sources.get(f.file).path.file_name().map(|n| n.to_string_lossy().into_owned());
+        n.is_some_and(|n| trees().any(|t| t.includes.contains(&n)))
+    };
+    let included: Vec<usize> = ws
+        .files
+        .iter()
+        .filter(|f| f.package == package)
+        .filter_map(|f| Some((super::modules::module_path(ws, f.file, package)?, f)))
+        .enumerate()
+        .filter(|(_, (_, f))| included(f))
+        .map(|(i, _)| i)
+        .collect();
     for i in 1..=module.len() {
         let child = &module[i - 1];
         let mut declared = false;
-        for (_, tree) in files.iter().filter(|(m, _)| m.len() < i && module.starts_with(m)) {
+        let candidates = files
+            .iter()
+            .enumerate()
+            .filter(|(k, (m, _))| (m.len() < i && module.starts_with(m)) || included.contains(k))
+            .map(|(_, f)| f);
+        for (_, tree) in candidates {
             // A file that was not read, or that declares no module at all (one the prefilter
             // may not have read either), may declare this one.
             let Some(tree) = tree.filter(|t| !t.declared.is_empty()) else { return true };

@@ -12,3 +12,6 @@ macro_rules! declare {
 }
 // A macro may declare a module: the file it names is taken to be compiled.
 declare!(by_macro);
+
+// The included file declares its modules here, as if written in this file.
+include!("decls.rs");
