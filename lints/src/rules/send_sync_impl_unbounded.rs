@@ -1041,33 +1041,28 @@ fn fabricated<'w, W: World<'w>>(
             }
         }
         for it in &other.item.items {
-            match it {
-                syn::ImplItem::Fn(f) => {
-                    // `-> &Self::Target` with `type Target = T` lends a `&T`.
-                    let mut sig = f.sig.clone();
-                    syn::visit_mut::VisitMut::visit_signature_mut(&mut assoc, &mut sig);
-                    let sig = &sig;
-                    let inputs = sig.inputs.iter().filter_map(|i| match i {
-                        syn::FnArg::Typed(t) => Some(&*t.ty),
-                        syn::FnArg::Receiver(_) => None,
-                    });
-                    let output = match &sig.output {
-                        syn::ReturnType::Type(_, t) => Some(&**t),
-                        syn::ReturnType::Default => None,
-                    };
-                    let mut lent = sig.clone();
-                    lent.inputs.clear();
-                    lent.output = syn::ReturnType::Default;
-                    let fresh = names.iter().all(|n| {
-                        inputs.clone().all(|t| taken_shared(t, n, 0))
-                            && output.is_none_or(|t| given_by_value(t, n, 0))
-                            && !signature_moves(&lent, n, true, &no_carrier)
-                    });
-                    if !fresh {
-                        return false;
-                    }
-                }
-                _ => {}
+            let syn::ImplItem::Fn(f) = it else { continue };
+            // `-> &Self::Target` with `type Target = T` lends a `&T`.
+            let mut sig = f.sig.clone();
+            syn::visit_mut::VisitMut::visit_signature_mut(&mut assoc, &mut sig);
+            let inputs = sig.inputs.iter().filter_map(|i| match i {
+                syn::FnArg::Typed(t) => Some(&*t.ty),
+                syn::FnArg::Receiver(_) => None,
+            });
+            let output = match &sig.output {
+                syn::ReturnType::Type(_, t) => Some(&**t),
+                syn::ReturnType::Default => None,
+            };
+            let mut lent = sig.clone();
+            lent.inputs.clear();
+            lent.output = syn::ReturnType::Default;
+            let fresh = names.iter().all(|n| {
+                inputs.clone().all(|t| taken_shared(t, n, 0))
+                    && output.is_none_or(|t| given_by_value(t, n, 0))
+                    && !signature_moves(&lent, n, true, &no_carrier)
+            });
+            if !fresh {
+                return false;
             }
         }
     }
