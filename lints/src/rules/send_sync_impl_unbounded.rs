@@ -127,17 +127,20 @@ crate::declare_lint! {
     /// concurrency safety; here, state it in the bounds where the compiler enforces it.
     ///
     /// ### Known problems
-    /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never
-    /// tuned on (corpus C, 2026-12-03) judged 3 true, and one after the fixes below
-    /// (2026-12-04) 6: most unbounded impls are sound for reasons outside the type's own
-    /// syntax. Some are no longer reported (a bound written as `for<'a> &'a T: Send`, the `&T`
-    /// pattern of a guard or iterator, an uninhabited type, a `ThreadId`-checked wrapper, a
-    /// marker parameter named only in a handler type, a file outside the module tree, a sealed
-    /// parameter trait, a handle that makes its values fresh); the others
-    /// still are: a crate-private type only built from `Send + Sync` values or only reached
-    /// through bounded wrappers, a runtime thread check by a token argument rather than a
-    /// recorded `ThreadId`, pools that hand out only uninitialised blocks, and generated
-    /// bindings whose soundness rests on the platform. Turn it on (`-W send_sync_impl_unbounded` or
+    /// **Pedantic (allow by default).** Blind reviews of 20 findings on crates it was never
+    /// tuned on (corpus C) judged 3 true (2026-12-03), then 6 after a first round of fixes
+    /// (2026-12-04): most unbounded impls are sound for reasons outside the type's own syntax.
+    /// Some are no longer reported (a bound written as `for<'a> &'a T: Send`, the `&T` pattern
+    /// of a guard or iterator, an uninhabited type, a `ThreadId`-checked wrapper, a marker
+    /// parameter named only in a handler type, a file outside the module tree, a sealed
+    /// parameter trait, a handle that makes its values fresh); the others still are: a
+    /// crate-private type only built from `Send + Sync` values or only reached through bounded
+    /// wrappers (miette's `Own<T>`, hashbrown's `Bucket<T>`, tokio's `ListEntry<T>`: the
+    /// instantiations the compiler infers in function bodies cannot be seen), a
+    /// `#[doc(hidden)]` macro-support type only the crate's macros instantiate, a runtime
+    /// thread check by a token argument rather than a recorded `ThreadId`, pools that hand out
+    /// only uninitialised blocks, and generated bindings whose soundness rests on the platform
+    /// (a WinRT interface whose constructor takes a `T`). Turn it on (`-W send_sync_impl_unbounded` or
     /// `pedantic = "warn"`) when auditing a crate's `unsafe impl`s.
     ///
     /// The API is read from signatures only, as Rudra does: a `&self` method that uses a
