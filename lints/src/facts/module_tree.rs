@@ -10,9 +10,9 @@
 //! [`compiled`] answers "certainly not compiled" only when every file that could declare the
 //! file's module (the crate roots and the files of the modules on the way, and the files
 //! they `include!`, which declare in their place) was read and declares modules, none of them
-//! under that name; whatever it cannot follow (a `#[path]`
-//! anywhere in the package, an `include!` of a file of that name, an unread or unknown root,
-//! a file outside `src/` or under `src/bin/`) counts as compiled.
+//! under that name; whatever it cannot follow (a `#[path]` anywhere in the package, an
+//! `include!` of a file of that name, a target `path` in the manifest, an unread or unknown
+//! root, a file outside `src/` or under `src/bin/`) counts as compiled.
 
 use crate::context::{ExportedFact, FileSummary, WorkspaceCx};
 use crate::source::FileId;
@@ -188,8 +188,9 @@ pub fn compiled(ws: &WorkspaceCx<'_>, package: usize, file: FileId) -> bool {
     if trees().any(|t| t.includes.contains(&name)) {
         return true;
     }
-    if !files.iter().any(|(m, _)| m.is_empty()) {
-        // No crate root in sight (a `[lib] path`, files named one by one).
+    if !files.iter().any(|(m, _)| m.is_empty()) || custom_targets(ws, package) {
+        // No crate root in sight (files named one by one), or roots elsewhere than cargo's
+        // layout puts them (`[lib] path = "src/mylib.rs"`, whose `mod x;` is `src/x.rs`).
         return true;
     }
     // A file another one `include!`s declares its modules in the includer's place: its
@@ -228,4 +229,21 @@ pub fn compiled(ws: &WorkspaceCx<'_>, package: usize, file: FileId) -> bool {
         }
     }
     true
+}
+
+/// Whether the package's manifest sets the path of a target (`[lib] path`, `[[bin]] path`,
+/// …), or cannot be read: its crate roots may then be any file.
+fn custom_targets(ws: &WorkspaceCx<'_>, package: usize) -> bool {
+    let Some(manifest) = ws.packages.get(package).and_then(|p| p.manifest) else { return false };
+    let Ok(doc) = toml::de::DeTable::parse(&ws.sources.get(manifest).text) else { return true };
+    let doc = doc.get_ref();
+    let has_path = |t: &toml::de::DeValue<'_>| t.as_table().is_some_and(|t| t.contains_key("path"));
+    if doc.get("lib").is_some_and(|l| has_path(l.get_ref())) {
+        return true;
+    }
+    ["bin", "example", "test", "bench"].iter().any(|kind| {
+        doc.get(*kind)
+            .and_then(|v| v.get_ref().as_array())
+            .is_some_and(|targets| targets.iter().any(|t| has_path(t.get_ref())))
+    })
 }
