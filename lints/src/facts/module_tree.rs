@@ -11,8 +11,9 @@
 //! file's module (the crate roots and the files of the modules on the way, and the files
 //! they `include!`, which declare in their place) was read and declares modules, none of them
 //! under that name; whatever it cannot follow (a `#[path]` anywhere in the package, an
-//! `include!` of a file of that name, a target `path` in the manifest, an unread or unknown
-//! root, a file outside `src/` or under `src/bin/`) counts as compiled.
+//! `include!` of a file of that name, a manifest that roots a target elsewhere than cargo's
+//! layout, an unread or unknown root, a file outside `src/` or under `src/bin/`) counts as
+//! compiled.
 
 use crate::context::{ExportedFact, FileSummary, WorkspaceCx};
 use crate::source::FileId;
@@ -231,19 +232,34 @@ pub fn compiled(ws: &WorkspaceCx<'_>, package: usize, file: FileId) -> bool {
     true
 }
 
-/// Whether the package's manifest sets the path of a target (`[lib] path`, `[[bin]] path`,
-/// …), or cannot be read: its crate roots may then be any file.
+/// Whether the package's manifest puts a target's root elsewhere than cargo's layout does
+/// (`[lib] path = "src/mylib.rs"`; `src/lib.rs`, `src/main.rs`, `src/bin/…`, `examples/…`,
+/// `tests/…` and `benches/…` are cargo's own, which `cargo publish` writes out), or cannot be
+/// read: its crate roots may then be any file.
 fn custom_targets(ws: &WorkspaceCx<'_>, package: usize) -> bool {
     let Some(manifest) = ws.packages.get(package).and_then(|p| p.manifest) else { return false };
     let Ok(doc) = toml::de::DeTable::parse(&ws.sources.get(manifest).text) else { return true };
     let doc = doc.get_ref();
-    let has_path = |t: &toml::de::DeValue<'_>| t.as_table().is_some_and(|t| t.contains_key("path"));
-    if doc.get("lib").is_some_and(|l| has_path(l.get_ref())) {
+    let moved = |t: &toml::de::DeValue<'_>| {
+        let path = t.as_table().and_then(|t| t.get("path")).map(|p| p.get_ref().as_str());
+        match path {
+            None => false,
+            Some(None) => true,
+            Some(Some(p)) => {
+                let p = p.replace('\\', "/");
+                let p = p.trim_start_matches("./");
+                !(p == "src/lib.rs"
+                    || p == "src/main.rs"
+                    || ["src/bin/", "examples/", "tests/", "benches/"].iter().any(|d| p.starts_with(d)))
+            }
+        }
+    };
+    if doc.get("lib").is_some_and(|l| moved(l.get_ref())) {
         return true;
     }
     ["bin", "example", "test", "bench"].iter().any(|kind| {
         doc.get(*kind)
             .and_then(|v| v.get_ref().as_array())
-            .is_some_and(|targets| targets.iter().any(|t| has_path(t.get_ref())))
+            .is_some_and(|targets| targets.iter().any(|t| moved(t.get_ref())))
     })
 }

@@ -107,9 +107,10 @@ crate::declare_lint! {
     ///   macro input such as `cfg_if!`), or when it cannot be told: a crate root or a file on
     ///   the way that was not read or declares no module at all, an item-level macro call
     ///   passing the module's name (`declare!(a)`), a `#[path]` attribute anywhere in the
-    ///   package, an `include!` of a file of that name, a target `path` in the manifest
-    ///   (`[lib] path = "src/mylib.rs"`), a file outside `src/` or under `src/bin/`. A file
-    ///   another one `include!`s declares modules in the includer's place;
+    ///   package, an `include!` of a file of that name, a manifest that roots a target
+    ///   elsewhere than cargo's layout (`[lib] path = "src/mylib.rs"`), a file outside `src/`
+    ///   or under `src/bin/`. A file another one `include!`s declares modules in the
+    ///   includer's place;
     /// - a parameter bounded by a sealed trait of the crate is not reported: a trait no code
     ///   outside the crate can name (not `pub`, or `pub` in a module that is neither public nor
     ///   re-exported by a `pub use`; a `#[doc(hidden)]` module counts as not public), so only
