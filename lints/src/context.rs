@@ -119,6 +119,9 @@ pub enum ExportedFact {
     /// phase when [`crate::facts::modules::is_public`] says so. `inline` are the inline modules
     /// around the item in its file, with whether each is `pub`.
     PublicItemFinding { name: String, inline: Vec<(String, bool)>, finding: PendingDiagnostic },
+    /// What the file declares about the modules below it, for "is this file compiled at
+    /// all?" ([`crate::facts::module_tree`]).
+    ModuleTree(Box<crate::facts::module_tree::ModuleTree>),
     /// A function's locks and calls, for the crate model ([`crate::model::locks`]).
     FnLocks(Box<crate::model::locks::FnLocks>),
     /// The file's generic types, traits and impls, for lookups from the other files of its
@@ -167,6 +170,10 @@ pub struct PendingAutoImpl {
     pub header: Span,
     /// Every type parameter of the impl, in order.
     pub params: Vec<ParamSite>,
+    /// The file phase's verdict when its file showed everything it needed: the positions of
+    /// the parameters it left unbounded (the workspace phase still drops the finding of a file
+    /// outside the module tree, or of a parameter bounded by a sealed trait).
+    pub decided: Option<Vec<usize>>,
 }
 
 /// Where a type parameter of an impl is written, and where a bound would go.

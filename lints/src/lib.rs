@@ -115,7 +115,10 @@ impl FileAnalysis {
                 ExportedFact::PublicItemFinding { finding, .. } => finding.0.relocate(&mut span),
                 ExportedFact::ItemSummaries(items) => items.relocate(&mut span),
                 ExportedFact::PendingAutoImpl(pending) => pending.relocate(&mut span),
-                ExportedFact::Nothing | ExportedFact::ModuleDecl { .. } | ExportedFact::PublicUse { .. } => {}
+                ExportedFact::Nothing
+                | ExportedFact::ModuleDecl { .. }
+                | ExportedFact::PublicUse { .. }
+                | ExportedFact::ModuleTree(_) => {}
             }
         }
         if self.suppressions.file == from {

@@ -253,13 +253,20 @@ pub const MAX_SUPPORT_BYTES: usize = 128 * 1024;
 /// What a file contributes to `lint` only when the lint fires in another file of the same
 /// package: `undocumented_shared_type` reads module declarations and `pub use` items to tell
 /// whether a type is public (`facts::modules`); `send_sync_impl_unbounded` reads the types,
-/// aliases, traits and impls of the package (`facts::crate_items`); `sleep_in_test` the
+/// aliases, traits and impls of the package (`facts::crate_items`), and the module declarations
+/// too; `sleep_in_test` the
 /// functions that spawn work a test may call, `detached_spawn` the functions spawned work
 /// may run (`model::spawns`).
 pub fn support_condition(lint: &str) -> Option<Cond> {
     match lint {
         "undocumented_shared_type" => Some(any([Cond::Has(Needle::ModDecl), seq("pub", "use")])),
-        "send_sync_impl_unbounded" => Some(any_word(&["struct", "enum", "union", "type", "trait", "impl"])),
+        // Items, and what tells whether a file is compiled (`facts::module_tree`) and whether
+        // a trait is nameable outside the crate (`facts::modules`).
+        "send_sync_impl_unbounded" => Some(any([
+            any_word(&["struct", "enum", "union", "type", "trait", "impl", "include"]),
+            Cond::Has(Needle::ModDecl),
+            seq("pub", "use"),
+        ])),
         // The helpers a test calls: functions that spawn (`model::spawns::SpawningFn`).
         "sleep_in_test" => Some(sub("spawn")),
         // The functions spawned work runs: those that loop forever (`model::spawns::EndlessFn`).

@@ -46,6 +46,10 @@ pub struct ItemSummary {
     pub spans: Vec<Span>,
     /// Test code: only its own file looks it up.
     pub is_test: bool,
+    /// For a trait: whether each module of `scope` is declared `pub` (and not
+    /// `#[doc(hidden)]`); empty for the other items.
+    #[serde(default)]
+    pub inline_public: Vec<bool>,
 }
 
 /// One name a `use` item brings into scope: `name` (`*` for a glob) stands for `path`.
@@ -79,10 +83,12 @@ type Placement = (Vec<String>, bool);
 pub fn summarise(cx: &FileCx<'_>, with_local: bool) -> ItemSummaries {
     let mut placed: HashMap<usize, Placement> = HashMap::new();
     let mut aliases: Vec<(&syn::ItemType, Placement)> = Vec::new();
-    let mut traits_placed: HashMap<usize, Placement> = HashMap::new();
+    let mut traits_placed: HashMap<usize, (Placement, Vec<bool>)> = HashMap::new();
     let mut uses = Vec::new();
     let mut scope = Vec::new();
-    place(&cx.ast.items, &mut scope, false, &mut placed, &mut traits_placed, &mut aliases, &mut uses);
+    let mut public = Vec::new();
+    let mut sink = Sink { types: &mut placed, traits: &mut traits_placed, aliases: &mut aliases, uses: &mut uses };
+    place(&cx.ast.items, (&mut scope, &mut public), false, &mut sink);
     let mut out = ItemSummaries { items: Vec::new(), uses };
     let keep = |placement: Option<&Placement>, is_test: bool| {
         with_local || (placement.is_some_and(|(_, test)| !test) && !is_test)
@@ -110,6 +116,7 @@ pub fn summarise(cx: &FileCx<'_>, with_local: bool) -> ItemSummaries {
             text,
             spans: vec![cx.span_of(ident.span())],
             is_test: def.is_test || placement.is_some_and(|(_, t)| *t),
+            inline_public: Vec::new(),
         });
     }
     for (alias, (scope, is_test)) in aliases {
@@ -124,23 +131,26 @@ pub fn summarise(cx: &FileCx<'_>, with_local: bool) -> ItemSummaries {
             text: quote!(type #ident #generics = #ty;).to_string(),
             spans: vec![cx.span_of(ident.span())],
             is_test,
+            inline_public: Vec::new(),
         });
     }
     for t in &cx.facts.traits {
-        let placement = traits_placed.get(&(*t as *const syn::ItemTrait as usize));
+        let found = traits_placed.get(&(*t as *const syn::ItemTrait as usize));
+        let placement = found.map(|(p, _)| p);
         if !keep(placement, false) {
             continue;
         }
-        let (ident, generics, supers) = (&t.ident, &t.generics, &t.supertraits);
+        let (vis, ident, generics, supers) = (&t.vis, &t.ident, &t.generics, &t.supertraits);
         let where_clause = &generics.where_clause;
         let colon = (!supers.is_empty()).then(|| quote!(:));
         out.items.push(ItemSummary {
             kind: ItemKind::Trait,
             scope: placement.map(|(s, _)| s.clone()),
             name: ident.to_string(),
-            text: quote!(trait #ident #generics #colon #supers #where_clause {}).to_string(),
+            text: quote!(#vis trait #ident #generics #colon #supers #where_clause {}).to_string(),
             spans: vec![cx.span_of(ident.span())],
             is_test: placement.is_some_and(|(_, t)| *t),
+            inline_public: found.map(|(_, p)| p.clone()).unwrap_or_default(),
         });
     }
     for imp in &cx.facts.impls {
@@ -201,51 +211,57 @@ fn impl_summary(
         text,
         spans,
         is_test: imp.is_test || placement.is_some_and(|(_, t)| *t),
+        inline_public: Vec::new(),
     })
+}
+
+/// Where [`place`] records what it finds.
+struct Sink<'s, 'a> {
+    types: &'s mut HashMap<usize, Placement>,
+    /// With whether each inline module around the trait is public.
+    traits: &'s mut HashMap<usize, (Placement, Vec<bool>)>,
+    aliases: &'s mut Vec<(&'a syn::ItemType, Placement)>,
+    uses: &'s mut Vec<UseSummary>,
 }
 
 /// Records where the module-level items of the file sit (not those in function bodies),
 /// by the address of the type's name, the impl or the trait; collects aliases and `use` items.
-fn place<'a>(
-    items: &'a [syn::Item],
-    scope: &mut Vec<String>,
-    test: bool,
-    types: &mut HashMap<usize, Placement>,
-    traits: &mut HashMap<usize, Placement>,
-    aliases: &mut Vec<(&'a syn::ItemType, Placement)>,
-    uses: &mut Vec<UseSummary>,
-) {
-    if scope.len() > 16 {
+/// `scope` holds the inline modules around them, with whether each is public.
+fn place<'a>(items: &'a [syn::Item], scope: (&mut Vec<String>, &mut Vec<bool>), test: bool, sink: &mut Sink<'_, 'a>) {
+    let (names, public) = scope;
+    if names.len() > 16 {
         return;
     }
     for item in items {
-        let here = |attrs: &[syn::Attribute]| (scope.clone(), test || super::test_attrs::is_cfg_test(attrs));
+        let here = |attrs: &[syn::Attribute]| (names.clone(), test || super::test_attrs::is_cfg_test(attrs));
         match item {
             syn::Item::Struct(s) => {
-                types.insert(&s.ident as *const syn::Ident as usize, here(&s.attrs));
+                sink.types.insert(&s.ident as *const syn::Ident as usize, here(&s.attrs));
             }
             syn::Item::Enum(e) => {
-                types.insert(&e.ident as *const syn::Ident as usize, here(&e.attrs));
+                sink.types.insert(&e.ident as *const syn::Ident as usize, here(&e.attrs));
             }
             syn::Item::Union(u) => {
-                types.insert(&u.ident as *const syn::Ident as usize, here(&u.attrs));
+                sink.types.insert(&u.ident as *const syn::Ident as usize, here(&u.attrs));
             }
             syn::Item::Impl(i) => {
-                types.insert(i as *const syn::ItemImpl as usize, here(&i.attrs));
+                sink.types.insert(i as *const syn::ItemImpl as usize, here(&i.attrs));
             }
             syn::Item::Trait(t) => {
-                traits.insert(t as *const syn::ItemTrait as usize, here(&t.attrs));
+                sink.traits.insert(t as *const syn::ItemTrait as usize, (here(&t.attrs), public.clone()));
             }
-            syn::Item::Type(t) => aliases.push((t, here(&t.attrs))),
+            syn::Item::Type(t) => sink.aliases.push((t, here(&t.attrs))),
             syn::Item::Use(u) if u.leading_colon.is_none() && !super::test_attrs::is_cfg_test(&u.attrs) => {
-                use_leaves(&u.tree, &mut Vec::new(), scope, uses);
+                use_leaves(&u.tree, &mut Vec::new(), names, sink.uses);
             }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
                     let test = test || super::test_attrs::is_cfg_test(&m.attrs);
-                    scope.push(m.ident.to_string());
-                    place(inner, scope, test, types, traits, aliases, uses);
-                    scope.pop();
+                    names.push(m.ident.to_string());
+                    public.push(super::modules::is_public_decl(&m.vis, &m.attrs));
+                    place(inner, (&mut *names, &mut *public), test, sink);
+                    names.pop();
+                    public.pop();
                 }
             }
             _ => {}

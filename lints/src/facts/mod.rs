@@ -13,6 +13,7 @@
 //! - [`spawns`]: which calls spawn a thread or task, on which runtime;
 //! - [`items`]: type definitions (with their fields' resolved types), impls and statics;
 //! - [`modules`]: module declarations and `pub use`, for the workspace's "is it public?";
+//! - [`module_tree`]: which files the crate root reaches through `mod` declarations;
 //! - [`crate_items`]: a file's types, traits and impls summarised for the other files of its
 //!   package, and the lookups across them in the workspace phase;
 //! - [`safety_comments`]: what documents an `unsafe impl Send`/`Sync` (its comment, its type's doc);
@@ -30,6 +31,7 @@ pub mod items;
 pub mod locks;
 pub mod macros;
 pub mod manifest;
+pub mod module_tree;
 pub mod modules;
 pub mod paths;
 pub mod safety_comments;

@@ -1,7 +1,7 @@
 use crate::context::{ExportedFact, FileCx, ParamSite, PendingAutoImpl, WorkspaceCx};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
-use crate::facts::crate_items;
 use crate::facts::items::send_sync_trait;
+use crate::facts::{crate_items, module_tree, modules};
 use crate::registry::Rule;
 use crate::source::Span;
 use std::cell::Cell;
@@ -55,6 +55,16 @@ crate::declare_lint! {
     ///   that changes (`Cell<Option<ThreadId>>`, an atomic: a reentrant lock's) does not count.
     ///   The comparison in the method bodies is not read: a user accepts that a type that
     ///   records its thread, and only lends its value through a fallible accessor, checks it.
+    /// - a handle that makes its values fresh: a type holding the parameter only in
+    ///   `PhantomData`, with no raw memory in its fields (no raw pointer, `NonNull` or
+    ///   `AtomicPtr` except to `c_void`, no `MaybeUninit`, `UnsafeCell`, `Cell` or bytes, also
+    ///   in the crate's generic types it holds), whose API gives the parameter out only by
+    ///   value (`fn upgrade(&self) -> Option<I>`) and takes it only by shared reference
+    ///   (`fn new(object: &T)`): windows' `Weak<I>` and `AgileReference<T>` build a new
+    ///   interface from a COM pointer on the calling thread. A `&T`, a pointer, a guard, a
+    ///   closure lent one, an associated type lending one (`Deref`), or a method taking a `T`
+    ///   (which it may keep) makes it a store again, and raw memory with a marker (`NonNull<u8>`
+    ///   and `PhantomData<T>`, read with `ptr::read`) is one. The method bodies are not read.
     ///
     /// A parameter is reported only when values of it can cross threads through the type, as far as
     /// the crate shows what the type stores and what its API moves or lends (Rudra's view). Stores:
@@ -89,6 +99,24 @@ crate::declare_lint! {
     /// a thread-local key (a type holding a `LocalKey`, as `scoped_thread_local!`'s) stays
     /// silent too: each thread only sees the values it stored itself.
     ///
+    /// Two things the whole package shows are checked last, for every finding:
+    /// - a file no `mod` declaration reaches from the crate root is not compiled (a stale
+    ///   `src/coroutine/asymmetric.rs` beside a `lib.rs` without `mod coroutine`), and its impls
+    ///   are not reported. A file counts as reached when `lib.rs`/`main.rs` and the files of the
+    ///   modules on its way declare it (`mod a;`, an inline `mod a { mod b; }`, a `mod a;` in
+    ///   macro input such as `cfg_if!`), or when it cannot be told: a crate root or a file on
+    ///   the way that was not read or declares no module at all, an item-level macro call
+    ///   passing the module's name (`declare!(a)`), a `#[path]` attribute anywhere in the
+    ///   package, an `include!` of a file of that name, a manifest that roots a target
+    ///   elsewhere than cargo's layout (`[lib] path = "src/mylib.rs"`), a file outside `src/`
+    ///   or under `src/bin/`. A file another one `include!`s declares modules in the
+    ///   includer's place;
+    /// - a parameter bounded by a sealed trait of the crate is not reported: a trait no code
+    ///   outside the crate can name (not `pub`, or `pub` in a module that is neither public nor
+    ///   re-exported by a `pub use`; a `#[doc(hidden)]` module counts as not public), so only
+    ///   the crate's own types implement it, and the crate chose each of them (scc's `LruList`
+    ///   in its private `hash_table` module). Its implementors are not checked.
+    ///
     /// The lint fires even when a `// SAFETY:` comment argues the case: the argument is about
     /// the type's own fields, and cannot cover a `T` chosen later by a user. Suppress it with a
     /// reason where the parameter is truly never reached from another thread.
@@ -101,16 +129,20 @@ crate::declare_lint! {
     /// concurrency safety; here, state it in the bounds where the compiler enforces it.
     ///
     /// ### Known problems
-    /// **Pedantic (allow by default).** A blind review of 20 findings on crates it was never
-    /// tuned on (corpus C, 2026-12-03) judged 3 true: most unbounded impls are sound for
-    /// reasons outside the type's own syntax. Some are no longer reported (a bound written as
-    /// `for<'a> &'a T: Send`, the `&T` pattern of a guard or iterator, an uninhabited type, a
-    /// `ThreadId`-checked wrapper, a marker parameter named only in a handler type); the others
-    /// still are: a sealed or crate-private parameter trait whose implementors are all
-    /// thread-safe, a crate-private type only built from `Send + Sync` values or only reached
-    /// through bounded wrappers, a runtime thread check by a token argument rather than a
-    /// recorded `ThreadId`, pools that hand out only uninitialised blocks, and generated
-    /// bindings whose soundness rests on the platform. Turn it on (`-W send_sync_impl_unbounded` or
+    /// **Pedantic (allow by default).** Blind reviews of 20 findings on crates it was never
+    /// tuned on (corpus C) judged 3 true (2026-12-03), then 6 after a first round of fixes
+    /// (2026-12-04): most unbounded impls are sound for reasons outside the type's own syntax.
+    /// Some are no longer reported (a bound written as `for<'a> &'a T: Send`, the `&T` pattern
+    /// of a guard or iterator, an uninhabited type, a `ThreadId`-checked wrapper, a marker
+    /// parameter named only in a handler type, a file outside the module tree, a sealed
+    /// parameter trait, a handle that makes its values fresh); the others still are: a
+    /// crate-private type only built from `Send + Sync` values or only reached through bounded
+    /// wrappers (miette's `Own<T>`, hashbrown's `Bucket<T>`, tokio's `ListEntry<T>`: the
+    /// instantiations the compiler infers in function bodies cannot be seen), a
+    /// `#[doc(hidden)]` macro-support type only the crate's macros instantiate, a runtime
+    /// thread check by a token argument rather than a recorded `ThreadId`, pools that hand out
+    /// only uninitialised blocks, and generated bindings whose soundness rests on the platform
+    /// (a WinRT interface whose constructor takes a `T`). Turn it on (`-W send_sync_impl_unbounded` or
     /// `pedantic = "warn"`) when auditing a crate's `unsafe impl`s.
     ///
     /// The API is read from signatures only, as Rudra does: a `&self` method that uses a
@@ -173,10 +205,9 @@ pub fn collect(cx: &FileCx<'_>) {
             Some(u) => cx.span_of(u.span).to(header),
             None => header,
         };
-        if verdict.complete {
-            if let Some(d) = diagnostic(which, &ty, header, &params, &verdict) {
-                cx.report(d);
-            }
+        // A finding the file decided still goes to the workspace phase, which knows whether
+        // the file is compiled at all and which traits are sealed.
+        if verdict.complete && verdict.unbounded.is_empty() {
             continue;
         }
         pending = true;
@@ -187,8 +218,11 @@ pub fn collect(cx: &FileCx<'_>) {
             ty,
             header,
             params,
+            decided: verdict.complete.then_some(verdict.unbounded),
         })));
     }
+    cx.export(ExportedFact::ModuleTree(Box::new(module_tree::of_file(cx.ast))));
+    modules::export_module_facts(cx);
     let summaries = crate_items::summarise(cx, pending);
     if pending || !summaries.items.is_empty() {
         cx.export(ExportedFact::ItemSummaries(Box::new(summaries)));
@@ -961,8 +995,205 @@ fn reachable<'w, W: World<'w>>(
         // return counts. A key to thread-local storage (`scoped_thread_local!`'s `ScopedKey`,
         // a field holding a `LocalKey`) stays silent: each thread only ever sees the values it
         // stored itself.
-        Held::Marker => !defs.iter().any(|d| d.local_key) && api(false).unwrap_or(false),
+        Held::Marker => {
+            !defs.iter().any(|d| d.local_key)
+                && api(false).unwrap_or(false)
+                && !fabricated(w, item, self_name, defs, param)
+        }
         Held::No | Held::Unknown => false,
+    }
+}
+
+/// Whether a type holding its parameter only as a marker makes the values it hands out
+/// fresh, as a handle does (windows' `Weak<I>::upgrade`, `AgileReference<T>::resolve`, which
+/// build a new interface from a COM pointer on the calling thread), rather than reading them
+/// out of memory where a `T` was stored: its fields hold no raw memory (see [`raw_memory`]),
+/// and every method of its impls in sight gives the parameter out only by value (`-> T`,
+/// `-> Option<T>`, `-> Result<T>`; never `&T`, a pointer or a guard of it, nor to a closure),
+/// and takes it only by shared reference (`new(object: &T)`), never by value (which it could
+/// keep); an associated type counts where a signature names it (`&Self::Target` with
+/// `type Target = T` lends a `&T`). `false` when no impl is in sight.
+fn fabricated<'w, W: World<'w>>(
+    w: &W,
+    item: &syn::ItemImpl,
+    self_name: Option<&str>,
+    defs: &[Def<'w, W::Scope>],
+    param: &syn::Ident,
+) -> bool {
+    if defs.is_empty() || defs.iter().any(|d| d.fields.iter().any(|f| raw_memory(w, d.scope, f, 0))) {
+        return false;
+    }
+    let positions = arg_positions(&item.self_ty, param);
+    let mut seen_impl = false;
+    let no_carrier = |_: &syn::Path, _: usize| None;
+    for other in w.impls(self_name, defs) {
+        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
+            continue;
+        }
+        seen_impl = true;
+        let args = type_args(&other.item.self_ty);
+        let names: Vec<&syn::Ident> = other
+            .item
+            .generics
+            .type_params()
+            .map(|p| &p.ident)
+            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
+            .collect();
+        let mut assoc = SelfAssoc(Vec::new());
+        for it in &other.item.items {
+            if let syn::ImplItem::Type(t) = it {
+                assoc.0.push((t.ident.clone(), t.ty.clone()));
+            }
+        }
+        for it in &other.item.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            // `-> &Self::Target` with `type Target = T` lends a `&T`.
+            let mut sig = f.sig.clone();
+            syn::visit_mut::VisitMut::visit_signature_mut(&mut assoc, &mut sig);
+            let inputs = sig.inputs.iter().filter_map(|i| match i {
+                syn::FnArg::Typed(t) => Some(&*t.ty),
+                syn::FnArg::Receiver(_) => None,
+            });
+            let output = match &sig.output {
+                syn::ReturnType::Type(_, t) => Some(&**t),
+                syn::ReturnType::Default => None,
+            };
+            let mut lent = sig.clone();
+            lent.inputs.clear();
+            lent.output = syn::ReturnType::Default;
+            let fresh = names.iter().all(|n| {
+                inputs.clone().all(|t| taken_shared(t, n, 0))
+                    && output.is_none_or(|t| given_by_value(t, n, 0))
+                    && !signature_moves(&lent, n, true, &no_carrier)
+            });
+            if !fresh {
+                return false;
+            }
+        }
+    }
+    seen_impl
+}
+
+/// Replaces `Self::Name` by the impl's associated type `Name`.
+struct SelfAssoc(Vec<(syn::Ident, syn::Type)>);
+
+impl syn::visit_mut::VisitMut for SelfAssoc {
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if let syn::Type::Path(p) = ty {
+            if let (None, [first, second]) = (&p.qself, p.path.segments.iter().collect::<Vec<_>>().as_slice()) {
+                if first.ident == "Self" {
+                    if let Some((_, t)) = self.0.iter().find(|(n, _)| *n == second.ident) {
+                        *ty = t.clone();
+                        return;
+                    }
+                }
+            }
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// Whether a field's type holds raw memory a value could be stored in behind the type
+/// system's back: a raw pointer, `NonNull` or `AtomicPtr` (except to `c_void`, an opaque
+/// handle), `MaybeUninit`, `UnsafeCell`, `Cell`, bytes (`[u8]`, `Vec<u8>`), through std
+/// containers, tuples and arrays, and through the crate's generic types the world defines.
+fn raw_memory<'w, W: World<'w>>(w: &W, scope: W::Scope, ty: &syn::Type, depth: usize) -> bool {
+    if depth > 8 {
+        return true;
+    }
+    let opaque =
+        |t: &syn::Type| matches!(t, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "c_void"));
+    match ty {
+        syn::Type::Ptr(p) => !opaque(&p.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else { return false };
+            let name = last.ident.to_string();
+            if name == "PhantomData" || name == "PhantomPinned" {
+                return false;
+            }
+            if name == "u8" && depth > 0 {
+                return true;
+            }
+            if matches!(name.as_str(), "MaybeUninit" | "UnsafeCell" | "SyncUnsafeCell" | "Cell") {
+                return true;
+            }
+            let args = type_args(ty);
+            if matches!(name.as_str(), "NonNull" | "AtomicPtr") {
+                return !args.first().is_some_and(|a| opaque(a));
+            }
+            if args.is_empty() {
+                return false;
+            }
+            if !CONTAINERS.contains(&name.as_str()) {
+                let defs = w.types(scope, &p.path);
+                if defs.iter().any(|d| d.fields.iter().any(|f| raw_memory(w, d.scope, f, depth + 1))) {
+                    return true;
+                }
+            }
+            args.iter().any(|a| raw_memory(w, scope, a, depth + 1))
+        }
+        syn::Type::Reference(r) => raw_memory(w, scope, &r.elem, depth + 1),
+        syn::Type::Array(a) => raw_memory(w, scope, &a.elem, depth + 1),
+        syn::Type::Slice(s) => raw_memory(w, scope, &s.elem, depth + 1),
+        syn::Type::Paren(p) => raw_memory(w, scope, &p.elem, depth),
+        syn::Type::Group(g) => raw_memory(w, scope, &g.elem, depth),
+        syn::Type::Tuple(t) => t.elems.iter().any(|e| raw_memory(w, scope, e, depth + 1)),
+        _ => false,
+    }
+}
+
+/// Whether an argument's type names the parameter only behind shared references (`&T`,
+/// `&[T]`, `Option<&T>`): nothing the method could keep.
+fn taken_shared(ty: &syn::Type, param: &syn::Ident, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    if !type_mentions(ty, param) {
+        return true;
+    }
+    match ty {
+        syn::Type::Reference(r) => r.mutability.is_none(),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            if p.path.is_ident(param) || p.path.segments.first().is_some_and(|s| s.ident == *param) {
+                // `T` by value, or `T::Item` (a value the parameter names).
+                return false;
+            }
+            type_args(ty).iter().all(|a| taken_shared(a, param, depth + 1))
+        }
+        syn::Type::Paren(p) => taken_shared(&p.elem, param, depth + 1),
+        syn::Type::Group(g) => taken_shared(&g.elem, param, depth + 1),
+        syn::Type::Tuple(t) => t.elems.iter().all(|e| taken_shared(e, param, depth + 1)),
+        syn::Type::Slice(s) => taken_shared(&s.elem, param, depth + 1),
+        syn::Type::Array(a) => taken_shared(&a.elem, param, depth + 1),
+        _ => false,
+    }
+}
+
+/// Whether a result's type gives the parameter out only by value (`T`, `Option<T>`,
+/// `Result<T>`, `Vec<T>`, a type of the crate it names as an argument): never a reference, a
+/// pointer, a guard or iterator of std's, or a closure.
+fn given_by_value(ty: &syn::Type, param: &syn::Ident, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    if !type_mentions(ty, param) {
+        return true;
+    }
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => {
+            if p.path.is_ident(param) {
+                return true;
+            }
+            let Some(last) = p.path.segments.last() else { return false };
+            if CARRIERS.contains(&last.ident.to_string().as_str()) {
+                return false;
+            }
+            type_args(ty).iter().all(|a| given_by_value(a, param, depth + 1))
+        }
+        syn::Type::Paren(p) => given_by_value(&p.elem, param, depth + 1),
+        syn::Type::Group(g) => given_by_value(&g.elem, param, depth + 1),
+        syn::Type::Tuple(t) => t.elems.iter().all(|e| given_by_value(e, param, depth + 1)),
+        _ => false,
     }
 }
 

@@ -8,9 +8,10 @@
 //! own file with the same name (as in the file phase), and those of other files whose self
 //! type names the same definition.
 
-use super::{decide, diagnostic, Def, ImplOf, TraitFound, World, SEND_SYNC_IMPL_UNBOUNDED};
+use super::{bounds_of, decide, diagnostic, Def, ImplOf, TraitFound, Verdict, World, SEND_SYNC_IMPL_UNBOUNDED};
 use crate::context::{ExportedFact, PendingAutoImpl, WorkspaceCx};
 use crate::facts::crate_items::{self, CrateIndex, Found, ItemId, ItemKind, ItemSummaries};
+use crate::facts::{module_tree, modules};
 use crate::source::FileId;
 
 pub(super) fn check(ws: &WorkspaceCx<'_>) {
@@ -34,11 +35,23 @@ pub(super) fn check(ws: &WorkspaceCx<'_>) {
             .collect();
         let index = CrateIndex::new(ws, package, summaries);
         for (file, p) in pending {
+            // A file no `mod` declaration reaches is not compiled: nothing in it crosses threads.
+            if !module_tree::compiled(ws, package, file) {
+                continue;
+            }
             let Some(home) = index.unit_of(file) else { continue };
             let Some(syn::Item::Impl(item)) = crate_items::parse_item(&p.text) else { continue };
             let which = if p.which == "Send" { "Send" } else { "Sync" };
             let world = PackageWorld { index: &index, home };
-            let verdict = decide(&world, (home, p.scope.as_deref()), &item, which);
+            let scope = (home, p.scope.as_deref());
+            let mut verdict = match &p.decided {
+                Some(unbounded) => Verdict { unbounded: unbounded.clone(), evidence: Vec::new(), complete: true },
+                None => decide(&world, scope, &item, which),
+            };
+            let params: Vec<&syn::Ident> = item.generics.type_params().map(|t| &t.ident).collect();
+            verdict
+                .unbounded
+                .retain(|&i| params.get(i).is_none_or(|name| !world.sealed(ws, scope, &item.generics, name)));
             if let Some(d) = diagnostic(which, &p.ty, p.header, &p.params, &verdict) {
                 debug_assert!(std::ptr::eq(d.lint, &SEND_SYNC_IMPL_UNBOUNDED));
                 ws.report(d);
@@ -78,6 +91,50 @@ impl<'i> PackageWorld<'i, '_> {
             scope: self.scope_of(id),
             elsewhere: (id.0 != self.home).then(|| summary.spans.first().copied()).flatten(),
         })
+    }
+}
+
+impl PackageWorld<'_, '_> {
+    /// Whether a bound of the parameter `name` is a sealed trait of the package: one no code
+    /// outside the crate can name (not `pub`, or in a module that is neither public nor
+    /// re-exported, as [`modules::is_public`] tells), so that only the crate's own types
+    /// implement it, and the crate chose each of them.
+    fn sealed(&self, ws: &WorkspaceCx<'_>, scope: Scope<'_>, generics: &syn::Generics, name: &syn::Ident) -> bool {
+        bounds_of(generics, name).iter().any(|b| {
+            let syn::TypeParamBound::Trait(t) = b else { return false };
+            let Some(last) = t.path.segments.last() else { return false };
+            let ids = self.trait_ids(scope, &t.path);
+            !ids.is_empty()
+                && ids.iter().all(|&id| {
+                    let summary = self.index.summary(id);
+                    let Some(syn::Item::Trait(tr)) = self.index.parsed(id) else { return false };
+                    let Some(inline) = &summary.scope else { return false };
+                    let inline: Vec<(String, bool)> = inline
+                        .iter()
+                        .cloned()
+                        .zip(summary.inline_public.iter().copied().chain(std::iter::repeat(true)))
+                        .collect();
+                    !matches!(tr.vis, syn::Visibility::Public(_))
+                        || !modules::is_public(ws, self.index.units[id.0].file, &inline, &last.ident.to_string())
+                })
+        })
+    }
+
+    /// The traits of the package a bound's path names, as [`World::traits`] finds them.
+    fn trait_ids(&self, (unit, scope): Scope<'_>, path: &syn::Path) -> Vec<ItemId> {
+        let Some(last) = path.segments.last() else { return Vec::new() };
+        let first = path.segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
+        let local_path = path.segments.len() == 1 || matches!(first.as_str(), "crate" | "self" | "super");
+        let mut ids = Vec::new();
+        if local_path {
+            ids = self.index.in_unit(unit, &last.ident.to_string(), ItemKind::Trait);
+        }
+        if ids.is_empty() {
+            if let Found::Items(found) = self.index.resolve(unit, scope, path, &[ItemKind::Trait]) {
+                ids = found;
+            }
+        }
+        ids
     }
 }
 

@@ -5,7 +5,9 @@ use std::cell::UnsafeCell;
 pub mod jobs;
 mod task;
 
-use task::{Plain, Task};
+// `Plain` is public API (a user may implement it); `Task` stays private.
+pub use task::Plain;
+use task::Task;
 
 // Correct: `Task` (task.rs) has `Send + Sync` among its supertraits.
 pub struct Runner<T> {
