@@ -18,6 +18,7 @@
 use crate::context::{ExportedFact, FileSummary, WorkspaceCx};
 use crate::source::FileId;
 use proc_macro2::{TokenStream, TokenTree};
+use syn::ext::IdentExt;
 
 /// What one file declares about the modules below it (see the module docs).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -61,7 +62,7 @@ fn items(items: &[syn::Item], tree: &mut ModuleTree, depth: usize) {
         match item {
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    tree.inline.push(m.ident.to_string());
+                    tree.inline.push(m.ident.unraw().to_string());
                     self::items(inner, tree, depth + 1);
                 }
             }

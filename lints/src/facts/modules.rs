@@ -14,6 +14,7 @@
 use crate::context::{ExportedFact, FileCx, WorkspaceCx};
 use crate::source::FileId;
 use std::path::Component;
+use syn::ext::IdentExt;
 
 /// Exports the file's top-level `mod` declarations and its `pub use` items.
 /// A cheap walk: items of the file and of its inline modules only.
@@ -22,7 +23,11 @@ pub fn export_module_facts(cx: &FileCx<'_>) {
         match item {
             syn::Item::Mod(m) if m.content.is_none() => {
                 let public = matches!(m.vis, syn::Visibility::Public(_)) && !is_doc_hidden(&m.attrs);
-                cx.export(ExportedFact::ModuleDecl { name: m.ident.to_string(), public, file: path_attr(&m.attrs) });
+                cx.export(ExportedFact::ModuleDecl {
+                    name: m.ident.unraw().to_string(),
+                    public,
+                    file: path_attr(&m.attrs),
+                });
             }
             // `cfg_if! { if #[cfg(unix)] { mod unix; } else { … } }`: declarations in a macro
             // that does not parse as items, read from its tokens.
@@ -57,7 +62,11 @@ fn macro_module_decls(cx: &FileCx<'_>, tokens: proc_macro2::TokenStream, depth: 
                 let hidden = tokens[..i].iter().rev().take(4).any(|t| {
                     matches!(t, TokenTree::Group(g) if g.stream().to_string().replace(' ', "").starts_with("doc(hidden"))
                 });
-                cx.export(ExportedFact::ModuleDecl { name: name.to_string(), public: public && !hidden, file: None });
+                cx.export(ExportedFact::ModuleDecl {
+                    name: name.unraw().to_string(),
+                    public: public && !hidden,
+                    file: None,
+                });
             }
             _ => {}
         }
@@ -110,7 +119,7 @@ fn export_pub_uses(cx: &FileCx<'_>, items: &[syn::Item], scope: &mut Vec<(String
             }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    scope.push((m.ident.to_string(), is_public_decl(&m.vis, &m.attrs)));
+                    scope.push((m.ident.unraw().to_string(), is_public_decl(&m.vis, &m.attrs)));
                     export_pub_uses(cx, inner, scope);
                     scope.pop();
                 }
@@ -129,12 +138,12 @@ fn use_paths(cx: &FileCx<'_>, tree: &syn::UseTree, prefix: &mut Vec<String>, sco
     };
     match tree {
         syn::UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
+            prefix.push(p.ident.unraw().to_string());
             use_paths(cx, &p.tree, prefix, scope);
             prefix.pop();
         }
-        syn::UseTree::Name(n) => emit(n.ident.to_string(), prefix),
-        syn::UseTree::Rename(r) => emit(r.ident.to_string(), prefix),
+        syn::UseTree::Name(n) => emit(n.ident.unraw().to_string(), prefix),
+        syn::UseTree::Rename(r) => emit(r.ident.unraw().to_string(), prefix),
         syn::UseTree::Glob(_) => emit("*".to_string(), prefix),
         syn::UseTree::Group(g) => g.items.iter().for_each(|t| use_paths(cx, t, prefix, scope)),
     }

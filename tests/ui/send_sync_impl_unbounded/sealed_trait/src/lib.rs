@@ -3,5 +3,7 @@
 //! types implement it, and the crate chose each of them.
 
 pub mod api;
+mod r#async;
 mod table;
+pub use r#async::Runner;
 pub use table::Table;
