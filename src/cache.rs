@@ -36,7 +36,7 @@ use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 const FILE: &str = "taskcheck/cache.bin";
 
 /// Bumped when the stored layout changes; older stores are then ignored.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What the run read from the cache, and what it adds for the next run.
 #[derive(Default)]

@@ -4,7 +4,7 @@ use crate::facts::locks::{
     Acquisition, CalleeLock, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason,
 };
 use crate::facts::test_attrs::is_deadlock_test;
-use crate::model::locks::{deadlocks, GuardShown};
+use crate::model::locks::{deadlocks, GuardShown, LockUse, PackageLocks, ReturnedGuard};
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -130,7 +130,7 @@ crate::declare_lint! {
 pub fn check(cx: &FileCx<'_>) {
     let locks = cx.locks();
     for a in &locks.acquisitions {
-        if a.is_try || is_deadlock_test(cx.facts, a.fn_id) {
+        if a.is_try || a.pending || is_deadlock_test(cx.facts, a.fn_id) {
             continue;
         }
         if let Some(h) = deadlock(locks, &a.held, a, a.key.as_ref()) {
@@ -381,5 +381,66 @@ pub fn check_across_files(cx: &WorkspaceCx<'_>) {
             }
             cx.report(d);
         }
+        for held in model.returned_guards() {
+            if let Some(d) = relock_of_returned(&model, &held) {
+                cx.report(d);
+            }
+        }
     }
+}
+
+/// A lock taken again while the caller holds the guard a function of another file returned
+/// (`let g = self.wl();` then `self.wl()`, or `self.inner.write()`), once per such guard.
+fn relock_of_returned(model: &PackageLocks<'_>, held: &ReturnedGuard<'_>) -> Option<Diagnostic> {
+    let p = held.pending;
+    if p.call.deadlock_test {
+        return None;
+    }
+    let lock = &held.returned.lock;
+    let conflicts = |taken: &LockUse| lock.conflict(taken) == Some(Conflict::Deadlock);
+    let direct = held.locks().find(|t| t.lock.key == held.key && conflicts(&t.lock));
+    let (span, text, name, steps) = match direct {
+        Some(t) => {
+            let (span, _) = t.steps.first()?;
+            (*span, t.lock.text.clone(), None, t.steps.clone())
+        }
+        None => {
+            let (call, reached) = held.calls().find_map(|c| {
+                let r = model
+                    .callee_locks(held.file, held.caller, c)
+                    .into_iter()
+                    .find(|r| r.key == held.key && conflicts(&r.lock.lock))?;
+                Some((c, r))
+            })?;
+            (call.span, call.text.clone(), Some(call.target.name.clone()), reached.steps())
+        }
+    };
+    let message = match &name {
+        Some(_) => format!("`{text}` locks `{}` again while this thread holds its guard", lock.text),
+        None => format!("`{text}` is locked again while this thread holds its guard"),
+    };
+    let primary = match &name {
+        Some(name) => format!("`{name}` is called while the guard `{}` returned is alive", p.call.text),
+        None => format!("this waits for the guard `{}` returned, which is released only after it", p.call.text),
+    };
+    let mut d = Diagnostic::new(&DOUBLE_LOCK, span, message).primary_label(primary).label(p.call.span, p.label.clone());
+    let (wspan, wlabel) = held.wrapper_label();
+    d = d.label(wspan, wlabel);
+    for (s, label) in steps {
+        if s != span && !d.labels.iter().any(|l| l.span == s) {
+            d = d.label(s, label);
+        }
+    }
+    if let Some((s, label)) = &p.release {
+        if (s.file, s.start) > (span.file, span.start) {
+            d = d.label(*s, label.clone());
+        }
+    }
+    d = d
+        .help(p.help.clone())
+        .note("a lock that is not reentrant never lets its holder in again: this waits forever".to_string());
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    Some(d)
 }

@@ -91,6 +91,35 @@ pub fn reaching(facts: &Facts<'_>, locking: &[FnId]) -> Vec<FnId> {
     out
 }
 
+/// The functions that make at least `min` calls, in their own body, of functions that no
+/// function of the file is named like (lower-case names, methods or paths), in id order: calls
+/// that may run another file's function, which may return a guard.
+pub fn calling_out(facts: &Facts<'_>, min: usize) -> Vec<FnId> {
+    let named: HashSet<&str> = facts.fns.iter().map(|f| f.name.as_str()).collect();
+    let mut count: HashMap<FnId, usize> = HashMap::new();
+    for c in &facts.calls {
+        let Some(f) = c.ctx.fn_id else { continue };
+        if c.ctx.closure != ClosureCtx::None || c.ctx.deferred || c.ctx.spawn_body.is_some() {
+            continue;
+        }
+        let Some(name) = callee_name_any(&c.callee) else { continue };
+        if !named.contains(name.as_str()) && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+            *count.entry(f).or_default() += 1;
+        }
+    }
+    let mut out: Vec<FnId> = count.into_iter().filter(|&(_, n)| n >= min).map(|(f, _)| f).collect();
+    out.sort();
+    out
+}
+
+/// The name a call calls: a method's, or a path's last segment.
+fn callee_name_any(c: &Callee<'_>) -> Option<String> {
+    match c {
+        Callee::Method { name, .. } => Some(name.clone()),
+        Callee::Path { path, .. } => path.segments.last().map(|s| s.ident.to_string()),
+    }
+}
+
 /// The guard types of std, parking_lot/lock_api, spin, tokio, async-lock and futures
 /// (reentrant guards excluded: locking again is fine).
 fn is_guard_name(name: &str) -> bool {
@@ -246,7 +275,7 @@ pub fn find_wrappers(out: &LockFacts, facts: &Facts<'_>, candidates: &[FnId]) ->
             .acquisitions
             .iter()
             .enumerate()
-            .filter(|(_, a)| a.fn_id == f && a.context == context && !a.is_try && a.via.is_none());
+            .filter(|(_, a)| a.fn_id == f && a.context == context && !a.is_try && a.via.is_none() && !a.pending);
         let Some((first, a)) = taken.next() else { continue };
         let Some(key) = &a.key else { continue };
         if !mappable(facts, key) || taken.any(|(_, b)| b.key.as_ref() != Some(key) || b.mode != a.mode) {

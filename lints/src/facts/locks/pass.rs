@@ -59,13 +59,18 @@ mod guards;
 /// function may lock.
 pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     let mut out = LockFacts::default();
-    if facts.lock_sites.is_empty() {
-        return out;
-    }
     let mut locking: Vec<FnId> = facts.lock_sites.iter().filter_map(|s| s.fn_id).collect();
     locking.sort();
     locking.dedup();
-    let fns = calls::reaching(facts, &locking);
+    let mut fns = calls::reaching(facts, &locking);
+    // Functions that call other files' functions at least twice: a guard one of those calls
+    // returns may be held at the other (see `Acquisition::pending`).
+    let pending_only: Vec<FnId> =
+        calls::calling_out(facts, 2).into_iter().filter(|f| fns.binary_search(f).is_err()).collect();
+    if fns.is_empty() && pending_only.is_empty() {
+        return out;
+    }
+    out.pending_only = pending_only.iter().copied().collect();
     let sites: HashMap<*const Expr, usize> =
         facts.lock_sites.iter().enumerate().map(|(i, s)| (s.expr as *const Expr, i)).collect();
     let use_binding: HashMap<u32, BindingId> = facts.uses.iter().map(|u| (u.span.start, u.binding)).collect();
@@ -75,13 +80,15 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     let lock_fns: HashSet<&str> = fns.iter().map(|&f| facts.func(f).name.as_str()).collect();
     let file_fns: HashSet<&str> = facts.fns.iter().map(|f| f.name.as_str()).collect();
     // Guard-returning functions first, so that calls of them elsewhere are acquisitions.
-    let (first, rest): (Vec<FnId>, Vec<FnId>) =
+    let (first, mut rest): (Vec<FnId>, Vec<FnId>) =
         fns.iter().partition(|&&f| locking.binary_search(&f).is_ok() && calls::returns_guard(facts.func(f).sig));
+    rest.extend(&pending_only);
     let mut next_context = 0;
     let mut wrappers = HashMap::new();
     for (phase, list) in [first, rest].into_iter().enumerate() {
         if phase == 1 {
             wrappers = calls::find_wrappers(&out, facts, &fns);
+            out.wrappers = wrappers.values().map(|w| (w.fn_id, w.acq)).collect();
         }
         for f in list {
             let func = facts.func(f);
@@ -124,6 +131,8 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
             next_context = pass.next_context;
         }
     }
+    fns.extend(pending_only);
+    fns.sort();
     calls::resolve(&mut out, facts, &fns);
     calls::summarize(&mut out, facts);
     out
