@@ -37,7 +37,11 @@ crate::declare_lint! {
     /// "While holding" follows guard scopes as `double_lock` does (a guard dropped before
     /// the second lock does not count), and calls to functions of the package that lock are
     /// followed, in the same file and across its files, as `double_lock` follows them (a label
-    /// at each call down to the lock, in whichever file it is). Each inverted pair is reported once, at the later of the two second acquisitions,
+    /// at each call down to the lock, in whichever file it is). A function that returns a guard
+    /// (`fn accounts(&self) -> MutexGuard<'_, u32>`) takes its lock at each call, in another
+    /// file too: `let a = self.accounts(); let l = self.log();` is `accounts` then `log`, held
+    /// as long as the value returned lives, with a label where the function locks and returns
+    /// the guard. Each inverted pair is reported once, at the later of the two second acquisitions,
     /// with the opposite order shown. Longer cycles are found too: `a` then `b` in one function,
     /// `b` then `c` in another, `c` then `a` in a third (three or four locks); each is reported
     /// once, at the latest of its second acquisitions, with a label at every step, unless two
@@ -73,7 +77,8 @@ crate::declare_lint! {
     /// Calls are followed into the functions of the same package (not other crates, not
     /// through `dyn Trait`, or closures stored and called later), up to eight calls deep, as
     /// `double_lock` describes; into another file only when the name fits one function of the
-    /// package. A
+    /// package (a guard-returning function of another file only from a caller file with a
+    /// lock-method call of its own, as `double_lock` says). A
     /// closure handed to a method that borrows `self` or the function's locals (not `move`, not
     /// a spawn's) runs during the call, under the caller's guards, as `double_lock` explains;
     /// one that borrows nothing or is `move` is taken to run later. Cycles of more than four locks are not looked for, nor cycles through locks local

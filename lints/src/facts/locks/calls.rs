@@ -103,13 +103,86 @@ pub fn calling_out(facts: &Facts<'_>, min: usize) -> Vec<FnId> {
             continue;
         }
         let Some(name) = callee_name_any(&c.callee) else { continue };
-        if !named.contains(name.as_str()) && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+        let first = match &c.callee {
+            Callee::Path { path, .. } if path.leading_colon.is_some() => Some(String::new()),
+            Callee::Path { path, .. } if path.segments.len() > 1 => path.segments.first().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        if !named.contains(name.as_str()) && may_return_guard(&name, first.as_deref()) {
             *count.entry(f).or_default() += 1;
         }
     }
     let mut out: Vec<FnId> = count.into_iter().filter(|&(_, n)| n >= min).map(|(f, _)| f).collect();
     out.sort();
     out
+}
+
+/// Whether a call of a function named `name` (through a path whose first segment is `first`,
+/// empty for a leading `::`) may be a call of a guard-returning function of the package: a
+/// lower-case name that is not a constructor's, a conversion's, a predicate's or a spawn's,
+/// nor a macro's stand-in, and a path that does not go through std.
+pub fn may_return_guard(name: &str, first: Option<&str>) -> bool {
+    const PREFIXES: [&str; 14] = [
+        "__", "new", "from", "into", "to_", "as_", "is_", "has_", "with_", "try_", "fetch_", "compare_", "debug_",
+        "write_",
+    ];
+    const NAMES: [&str; 24] = [
+        "default", "clone", "len", "iter", "iter_mut", "build", "builder", "fmt", "eq", "ne", "cmp", "partial_cmp",
+        "hash", "drop", "unwrap", "expect", "map", "collect", "push", "format", "load", "store", "swap", "get_mut",
+    ];
+    if !name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        || PREFIXES.iter().any(|p| name.starts_with(p))
+        || NAMES.contains(&name)
+        || name.contains("spawn")
+    {
+        return false;
+    }
+    !first.is_some_and(is_std_module)
+}
+
+/// std's crates and modules, as the first segment of a path (`mem::take`, `std::ptr::null`).
+fn is_std_module(first: &str) -> bool {
+    matches!(
+        first,
+        "" | "std"
+            | "core"
+            | "alloc"
+            | "mem"
+            | "ptr"
+            | "thread"
+            | "task"
+            | "panic"
+            | "env"
+            | "fs"
+            | "io"
+            | "process"
+            | "time"
+            | "sync"
+            | "hint"
+            | "iter"
+            | "cmp"
+            | "fmt"
+            | "slice"
+            | "str"
+            | "char"
+            | "any"
+            | "array"
+            | "cell"
+            | "convert"
+            | "ffi"
+            | "future"
+            | "hash"
+            | "marker"
+            | "net"
+            | "ops"
+            | "os"
+            | "path"
+            | "pin"
+            | "rc"
+            | "collections"
+            | "error"
+            | "libc"
+    )
 }
 
 /// The name a call calls: a method's, or a path's last segment.

@@ -73,6 +73,15 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     out.pending_only = pending_only.iter().copied().collect();
     let sites: HashMap<*const Expr, usize> =
         facts.lock_sites.iter().enumerate().map(|(i, s)| (s.expr as *const Expr, i)).collect();
+    // The paths of called functions, resolved through the file's `use` items.
+    let resolved: HashMap<*const Expr, &str> = facts
+        .calls
+        .iter()
+        .filter_map(|c| match &c.callee {
+            crate::facts::Callee::Path { resolved: Some(r), .. } => Some((c.expr as *const Expr, r.as_str())),
+            _ => None,
+        })
+        .collect();
     let use_binding: HashMap<u32, BindingId> = facts.uses.iter().map(|u| (u.span.start, u.binding)).collect();
     let spawn_bodies: HashMap<*const Expr, SpawnEnd> =
         facts.spawns.iter().filter_map(|s| Some((s.body? as *const Expr, spawn_end(facts, s)))).collect();
@@ -98,6 +107,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
                 edition,
                 sites: &sites,
                 use_binding: &use_binding,
+                resolved: &resolved,
                 spawn_bodies: &spawn_bodies,
                 lock_fns: &lock_fns,
                 file_fns: &file_fns,
@@ -270,6 +280,8 @@ pub(super) struct Pass<'p, 'a> {
     edition: u16,
     sites: &'p HashMap<*const Expr, usize>,
     use_binding: &'p HashMap<u32, BindingId>,
+    /// The paths of called functions, resolved through the file's `use` items.
+    resolved: &'p HashMap<*const Expr, &'p str>,
     /// The closures and async blocks handed to a spawn (see [`crate::facts::Spawn::body`]), with
     /// where each spawn is known to end.
     spawn_bodies: &'p HashMap<*const Expr, SpawnEnd>,

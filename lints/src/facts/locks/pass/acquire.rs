@@ -341,7 +341,30 @@ impl<'p, 'a> Pass<'p, 'a> {
         }
         let text = shape.text();
         let qualified = shape.text.is_some();
+        // Through a path, the function is the package's when the path starts at `crate`,
+        // `self` or `super`, or at a type the file does not import from elsewhere.
+        let first = match self.resolved.get(&(e as *const Expr)).copied().filter(|r| r.contains("::")) {
+            Some(r) => {
+                let first = r.split("::").next().unwrap_or("");
+                let ours = matches!(first, "crate" | "self" | "super" | "Self")
+                    || first.starts_with(|c: char| c.is_ascii_uppercase());
+                Some(if ours { first.to_string() } else { String::new() })
+            }
+            None => None,
+        };
+        // A plain name that is a local (a closure called by name) is no function of the package.
+        let local = match e {
+            Expr::Call(c) => match strip_parens(&c.func) {
+                Expr::Path(p) => p.path.get_ident().is_some_and(|i| self.binding_of(i).is_some()),
+                _ => false,
+            },
+            _ => false,
+        };
+        let may_return_guard = !local && calls::may_return_guard(&shape.name, first.as_deref());
         let CallShape { name, is_method, receiver, receiver_ty, path_ty, args, .. } = shape;
+        // A guard's own associated functions (`MutexGuard::map(g, …)`, `bump`) are std's or
+        // the lock crate's, never a wrapper of this package.
+        let guard_fn = path_ty.as_deref().is_some_and(|t| t.ends_with("Guard"));
         let keys: Vec<Option<LockKey>> = args.iter().map(|a| self.lock_key(a)).collect();
         // Guards moved into this call: released after it, by the scheduled release.
         let releasing: Vec<GuardId> = self
@@ -398,7 +421,7 @@ impl<'p, 'a> Pass<'p, 'a> {
             pending_held: self.live_pending(),
             pending: None,
         });
-        if !of_file && self.out.fn_contexts.get(&self.fn_id) == Some(&self.context) {
+        if !of_file && !guard_fn && may_return_guard && self.out.fn_contexts.get(&self.fn_id) == Some(&self.context) {
             self.pending_guard(e);
         }
     }
