@@ -64,9 +64,14 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     locking.dedup();
     let mut fns = calls::reaching(facts, &locking);
     // Functions that call other files' functions at least twice: a guard one of those calls
-    // returns may be held at the other (see `Acquisition::pending`).
-    let pending_only: Vec<FnId> =
-        calls::calling_out(facts, 2).into_iter().filter(|f| fns.binary_search(f).is_err()).collect();
+    // returns may be held at the other (see `Acquisition::pending`). Only in a file with a
+    // lock site of its own, so that the prefilter's condition for the lock lints (a
+    // lock-method call) holds in every file they export a fact from.
+    let pending_only: Vec<FnId> = if facts.lock_sites.is_empty() {
+        Vec::new()
+    } else {
+        calls::calling_out(facts, 2).into_iter().filter(|f| fns.binary_search(f).is_err()).collect()
+    };
     if fns.is_empty() && pending_only.is_empty() {
         return out;
     }

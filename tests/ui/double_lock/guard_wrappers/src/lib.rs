@@ -1,6 +1,7 @@
 //! The guards come from functions of another file (`guards.rs`): the caller holds each while
 //! the value it returned lives.
 mod guards;
+mod unread;
 
 use guards::{Access, Fast, Store};
 
