@@ -397,7 +397,7 @@ pub fn check_across_files(cx: &WorkspaceCx<'_>) {
             cx.report(d);
         }
         for held in model.returned_guards() {
-            if let Some(d) = relock_of_returned(&model, &held) {
+            if let Some(d) = relock_of_returned(model, &held) {
                 cx.report(d);
             }
         }

@@ -390,7 +390,9 @@ fn edges_from_returned<'w>(
             second_text: second_lock.text.clone(),
             first_mode: first_lock.mode,
             second_mode: second_lock.mode,
-            gates: Vec::new(),
+            // The caller's own guards held there: two paths that both hold one exclusively never
+            // run at the same time.
+            gates: held.caller.held_at(call).filter_map(|h| Some((h.lock.global.clone()?, h.lock.mode))).collect(),
             order: p.call.order.clone(),
             first_span: p.call.span,
             second_span: span,

@@ -609,6 +609,20 @@ mod tests {
     }
 
     #[test]
+    fn names_that_may_return_a_guard() {
+        use super::may_return_guard;
+        assert!(may_return_guard("wl", None));
+        assert!(may_return_guard("lock_state", Some("crate")));
+        assert!(may_return_guard("state", Some("Store")));
+        assert!(!may_return_guard("new", Some("Store")));
+        assert!(!may_return_guard("as_ref", None));
+        assert!(!may_return_guard("spawn_worker", None));
+        assert!(!may_return_guard("__macro_format", None));
+        assert!(!may_return_guard("take", Some("mem")));
+        assert!(!may_return_guard("null", Some("")));
+    }
+
+    #[test]
     fn guard_return_types() {
         assert!(returns_guard(&sig("fn a(&self) -> MutexGuard<'_, u32>")));
         assert!(returns_guard(&sig("fn a(&self) -> std::sync::RwLockWriteGuard<'_, u32>")));
