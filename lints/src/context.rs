@@ -248,6 +248,10 @@ pub struct LockEdge {
     /// callees, then the acquisition), with its label.
     #[serde(default)]
     pub steps: Vec<(Span, String)>,
+    /// For `first` taken through a guard-returning function of another file (`let a =
+    /// self.a();`), where that function locks it, with its label.
+    #[serde(default)]
+    pub first_steps: Vec<(Span, String)>,
     /// The body the edge is in within its file (see [`crate::facts::locks::Acquisition::context`]),
     /// and where it runs when that body is spawned: locks local to one call of a function are
     /// shared only by the bodies it runs and spawns.

@@ -98,6 +98,9 @@ pub struct LockTaken {
     /// From the function down to the acquisition: a label at each call of the chain, then
     /// one at the acquisition.
     pub steps: Vec<(Span, String)>,
+    /// The results of calls of other files' functions alive where the function takes it (at
+    /// the first step), as indices into [`FnLocks::pending`].
+    pub pending_held: Vec<u32>,
 }
 
 /// A guard alive at a call, with how a finding shows it (written in the file phase, where the
@@ -156,6 +159,32 @@ pub struct OutCall {
     /// The call is in the own body of a method that has `self` to itself (`&mut self`): no
     /// other thread holds `self`'s locks meanwhile.
     pub self_exclusive: bool,
+    /// The results of calls of other files' functions alive at the call (indices into
+    /// [`FnLocks::pending`]): guards, if those functions return one.
+    pub pending_held: Vec<u32>,
+}
+
+/// The result of a call of another file's function (`let g = self.wl();`), kept as long as a
+/// guard would be: if the crate model finds that the function returns a guard
+/// ([`FnLocks::returns`]), the caller holds its lock meanwhile.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Pending {
+    pub call: OutCall,
+    /// How long the result lives, as a finding's label at the call says it.
+    pub label: String,
+    /// Where it is released, and the label there.
+    pub release: Option<(Span, String)>,
+    /// What to write instead of locking again while it is held.
+    pub help: String,
+}
+
+/// The lock whose guard a guard-returning function returns (`fn wl(&self) ->
+/// RwLockWriteGuard<'_, T> { self.inner.write().unwrap() }`), in its own terms.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Returned {
+    pub lock: LockUse,
+    /// The acquisition in the function.
+    pub span: Span,
 }
 
 /// One function's locks and calls, as its file exports them.
@@ -170,6 +199,11 @@ pub struct FnLocks {
     pub calls: Vec<OutCall>,
     /// The guards held at some call, each once (a guard is often alive at many calls).
     pub guards: Vec<HeldLock>,
+    /// The function returns the guard of this lock of `self` or `static`.
+    pub returns: Option<Returned>,
+    /// The results of its calls of other files' functions that may be guards (see
+    /// [`Pending`]), each alive at some call or acquisition of the function.
+    pub pending: Vec<Pending>,
 }
 
 impl FnLocks {
@@ -191,6 +225,15 @@ impl FnLocks {
         for h in &mut self.guards {
             span(&mut h.span);
             if let Some((s, _)) = &mut h.release {
+                span(s);
+            }
+        }
+        if let Some(r) = &mut self.returns {
+            span(&mut r.span);
+        }
+        for p in &mut self.pending {
+            span(&mut p.call.span);
+            if let Some((s, _)) = &mut p.release {
                 span(s);
             }
         }
@@ -313,6 +356,25 @@ impl<'w> PackageLocks<'w> {
         out
     }
 
+    /// The results of calls that the model finds are guards: the call resolves to a function
+    /// of another file that returns the guard of a lock of `self` or a `static`.
+    pub fn returned_guards(&self) -> Vec<ReturnedGuard<'w>> {
+        let mut out = Vec::new();
+        for &(file, caller) in &self.fns {
+            for (index, pending) in caller.pending.iter().enumerate() {
+                let Some(g) = self.resolve(file, caller, &pending.call) else { continue };
+                let (wrapper_file, wrapper) = self.fns[g];
+                let Some(returned) = &wrapper.returns else { continue };
+                if wrapper_file == file {
+                    continue;
+                }
+                let Some(key) = returned.lock.key.through(pending.call.receiver.as_ref()) else { continue };
+                out.push(ReturnedGuard { file, caller, index: index as u32, pending, wrapper, returned, key });
+            }
+        }
+        out
+    }
+
     /// Computes what each function a call holding a guard may run reaches: its own locks,
     /// then what the functions it calls in its own flow reach, until nothing changes (at most
     /// [`MAX_CHAIN`] rounds, so recursion ends).
@@ -320,7 +382,7 @@ impl<'w> PackageLocks<'w> {
         let mut edges: HashMap<usize, Vec<(usize, &'w OutCall)>> = HashMap::new();
         let mut work: Vec<usize> = Vec::new();
         for &(file, f) in &self.fns {
-            for c in f.calls.iter().filter(|c| !c.held.is_empty()) {
+            for c in f.calls.iter().filter(|c| !c.held.is_empty() || !c.pending_held.is_empty()) {
                 work.extend(self.resolve(file, f, c));
             }
         }
@@ -376,6 +438,41 @@ impl<'w> PackageLocks<'w> {
     }
 }
 
+/// A guard returned by a function of another file and held by the caller.
+pub struct ReturnedGuard<'w> {
+    pub file: FileId,
+    pub caller: &'w FnLocks,
+    /// Its index in the caller's [`FnLocks::pending`].
+    pub index: u32,
+    pub pending: &'w Pending,
+    /// The function that returns it.
+    pub wrapper: &'w FnLocks,
+    pub returned: &'w Returned,
+    /// The lock, in the caller's terms.
+    pub key: Key,
+}
+
+impl<'w> ReturnedGuard<'w> {
+    /// The calls the caller makes while holding it.
+    pub fn calls(&self) -> impl Iterator<Item = &'w OutCall> + '_ {
+        self.caller.calls.iter().filter(|c| c.pending_held.contains(&self.index))
+    }
+
+    /// The locks the caller takes while holding it (in its own body, or through calls of its
+    /// file).
+    pub fn locks(&self) -> impl Iterator<Item = &'w LockTaken> + '_ {
+        self.caller.locks.iter().filter(|t| t.pending_held.contains(&self.index))
+    }
+
+    /// The label at the function's acquisition.
+    pub fn wrapper_label(&self) -> (Span, String) {
+        (
+            self.returned.span,
+            format!("`{}` locks `{}` here and returns its guard", self.wrapper.name, self.returned.lock.text),
+        )
+    }
+}
+
 /// Whether a held lock and a reached one are the same lock taken so that the thread waits for
 /// itself.
 pub fn deadlocks(held: &HeldLock, reached: &Reached<'_>) -> bool {
@@ -418,29 +515,11 @@ pub fn export(cx: &FileCx<'_>, show: &dyn Fn(&LockFacts, GuardId) -> GuardShown)
                 text: a.lock_text.clone(),
             })
         };
-        let taken: Vec<LockTaken> = locks
-            .summaries
-            .get(&f)
-            .into_iter()
-            .flatten()
-            .filter(|s| !matches!(s.key.root, KeyRoot::Local(_)))
-            .filter_map(|s| {
-                let lock = lock_of(s.acq, &s.key, s.global.as_ref())?;
-                let mut steps: Vec<(Span, String)> = s
-                    .chain
-                    .iter()
-                    .map(|&i| {
-                        let c = &locks.calls[i];
-                        (c.span, format!("`{}` calls `{}` here", facts.func(c.fn_id).name, c.text))
-                    })
-                    .collect();
-                let a = &locks.acquisitions[s.acq];
-                steps.push((a.span, format!("`{}` locks `{}` here", facts.func(a.fn_id).name, a.lock_text)));
-                Some(LockTaken { lock, steps })
-            })
-            .collect();
         let mut out_calls = Vec::new();
         let mut callees = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut pending_index: HashMap<GuardId, u32> = HashMap::new();
+        let pending_only = locks.pending_only.contains(&f);
         let mut guards: Vec<HeldLock> = Vec::new();
         let mut guard_index: HashMap<GuardId, Option<u32>> = HashMap::new();
         for c in locks.calls.iter().filter(|c| c.fn_id == f) {
@@ -501,8 +580,8 @@ pub fn export(cx: &FileCx<'_>, show: &dyn Fn(&LockFacts, GuardId) -> GuardShown)
                 },
                 None => None,
             };
-            callees.push(c.callee);
-            out_calls.push(OutCall {
+            let pending_held: Vec<u32> = c.pending_held.iter().filter_map(|g| pending_index.get(g).copied()).collect();
+            let call = OutCall {
                 target,
                 receiver,
                 span: c.span,
@@ -515,8 +594,56 @@ pub fn export(cx: &FileCx<'_>, show: &dyn Fn(&LockFacts, GuardId) -> GuardShown)
                 spawned: locks.spawned.get(&c.context).copied(),
                 deadlock_test: is_deadlock_test(facts, f),
                 self_exclusive: own_flow && has_self_exclusively(facts, f, 3),
-            });
+                pending_held,
+            };
+            if let (Some(g), true) = (c.pending, own_flow) {
+                let shown = show(locks, g);
+                pending_index.insert(g, pending.len() as u32);
+                pending.push(Pending {
+                    call: call.clone(),
+                    label: shown.label,
+                    release: shown.release,
+                    help: shown.help,
+                });
+            }
+            if pending_only && call.pending_held.is_empty() {
+                continue;
+            }
+            callees.push(c.callee);
+            out_calls.push(call);
         }
+        let taken: Vec<LockTaken> = locks
+            .summaries
+            .get(&f)
+            .into_iter()
+            .flatten()
+            .filter(|s| !matches!(s.key.root, KeyRoot::Local(_)))
+            .filter_map(|s| {
+                let lock = lock_of(s.acq, &s.key, s.global.as_ref())?;
+                let mut steps: Vec<(Span, String)> = s
+                    .chain
+                    .iter()
+                    .map(|&i| {
+                        let c = &locks.calls[i];
+                        (c.span, format!("`{}` calls `{}` here", facts.func(c.fn_id).name, c.text))
+                    })
+                    .collect();
+                let a = &locks.acquisitions[s.acq];
+                steps.push((a.span, format!("`{}` locks `{}` here", facts.func(a.fn_id).name, a.lock_text)));
+                let alive = match s.chain.first() {
+                    Some(&c) => &locks.calls[c].pending_held,
+                    None => &a.pending_held,
+                };
+                let pending_held = alive.iter().filter_map(|g| pending_index.get(g).copied()).collect();
+                Some(LockTaken { lock, steps, pending_held })
+            })
+            .collect();
+        let returns = locks.wrappers.get(&f).and_then(|&acq| {
+            let a = &locks.acquisitions[acq];
+            let key = a.key.as_ref().filter(|k| !matches!(k.root, KeyRoot::Local(_)))?;
+            Some(Returned { lock: lock_of(acq, key, a.global.as_ref())?, span: a.span })
+        });
+        let (taken, out_calls, pending) = keep_used_pending(taken, out_calls, pending);
         summaries.push((
             f,
             callees,
@@ -528,15 +655,46 @@ pub fn export(cx: &FileCx<'_>, show: &dyn Fn(&LockFacts, GuardId) -> GuardShown)
                 locks: taken,
                 calls: out_calls,
                 guards,
+                returns,
+                pending,
             },
         ));
     }
     prune(&mut summaries);
     for (_, _, f) in summaries {
-        if !f.locks.is_empty() || !f.calls.is_empty() {
+        if !f.locks.is_empty() || !f.calls.is_empty() || f.returns.is_some() {
             cx.export(ExportedFact::FnLocks(Box::new(f)));
         }
     }
+}
+
+/// Keeps only the pending results alive at some call or lock (renumbered).
+fn keep_used_pending(
+    mut taken: Vec<LockTaken>,
+    mut calls: Vec<OutCall>,
+    pending: Vec<Pending>,
+) -> (Vec<LockTaken>, Vec<OutCall>, Vec<Pending>) {
+    let mut used = vec![false; pending.len()];
+    let all = taken.iter().flat_map(|t| &t.pending_held).chain(calls.iter().flat_map(|c| &c.pending_held));
+    for &i in all {
+        if let Some(u) = used.get_mut(i as usize) {
+            *u = true;
+        }
+    }
+    let mut renumber = Vec::with_capacity(pending.len());
+    let mut kept = Vec::new();
+    for (p, used) in pending.into_iter().zip(&used) {
+        renumber.push(used.then_some(kept.len() as u32));
+        if *used {
+            kept.push(p);
+        }
+    }
+    let map = |list: &mut Vec<u32>| {
+        *list = list.iter().filter_map(|&i| renumber.get(i as usize).copied().flatten()).collect();
+    };
+    taken.iter_mut().for_each(|t| map(&mut t.pending_held));
+    calls.iter_mut().for_each(|c| map(&mut c.pending_held));
+    (taken, calls, kept)
 }
 
 /// Drops the calls the workspace phase cannot use, to keep what a run holds small: a call

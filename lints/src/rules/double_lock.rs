@@ -4,7 +4,7 @@ use crate::facts::locks::{
     Acquisition, CalleeLock, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason,
 };
 use crate::facts::test_attrs::is_deadlock_test;
-use crate::model::locks::{deadlocks, GuardShown};
+use crate::model::locks::{deadlocks, GuardShown, LockUse, PackageLocks, ReturnedGuard};
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -20,7 +20,14 @@ crate::declare_lint! {
     /// a label at each step of the chain down to the lock. A function of the file that returns a
     /// guard (`fn state(&self) -> MutexGuard<'_, State> { self.state.lock().unwrap() }`, also a
     /// trait method implemented in the file) locks at each call: `let _g = self.state();` then
-    /// `self.state.lock()` is a re-lock. Arguments of formatting,
+    /// `self.state.lock()` is a re-lock. So does one of another file of the package, when the
+    /// call resolves to it as calls are followed across files (below): `let g = self.wl();`
+    /// with `fn wl(&self) -> RwLockWriteGuard<'_, T> { self.inner.write().unwrap() }` in a
+    /// trait impl elsewhere, then `self.wl()` or `self.inner.write()` while `g` lives, or a
+    /// call that locks `self.inner`; a label shows where the function takes the lock and
+    /// returns its guard. The guard lives as long as the value the call returned: the `let`
+    /// that binds it (until its block ends or it is dropped or moved), or the temporary's
+    /// statement. Arguments of formatting,
     /// printing, panicking and logging macros (`println!`, `format!`, `write!`, `panic!`,
     /// `log`'s and `tracing`'s `info!`…, with `target:` keys and `%`/`?` fields) count like
     /// any other expression.
@@ -91,14 +98,22 @@ crate::declare_lint! {
     /// adaptor, or when the closure borrows `self` or the function's locals and is neither
     /// `move` nor a spawn's (it is not `'static`, so the method cannot keep it:
     /// `rows.visit_each(|r| self.rows.lock()…)`). Not seen: functions of other crates,
-    /// names several functions of the package share, guard-returning functions of other
-    /// files (the caller cannot tell their result is a guard), calls through `dyn Trait` or
+    /// names several functions of the package share, calls through `dyn Trait` or
     /// generic parameters, callbacks that borrow nothing
     /// or are `move` (they may be kept and run later), and closures stored and called later. A guard
     /// moved into a call is followed one level only. A guard-returning function counts only when
     /// its return type names the guard (`MutexGuard`, `RwLockWriteGuard`, parking_lot's mapped
     /// guards, tokio's owned ones…, or a `Result` of one, not an `Option`) and it locks one
-    /// lock. A lock whose type
+    /// lock. A guard-returning function of another file is seen only from a file that the lock
+    /// lints read, which has a lock-method call of its own (`.lock()`, `.read()`, `.write()`…:
+    /// the prefilter skips the others), in a function calling at least two functions of other
+    /// files, and only for a lock of `self` or a `static` whose type the function's file shows
+    /// (or unwrapped). Calls named like constructors, conversions, predicates or spawns
+    /// (`new…`, `from…`, `into…`, `to_…`, `as_…`, `is_…`, `try_…`, `clone`, `len`…) and paths
+    /// through std or an imported crate are not taken for such a function, and a guard moved on
+    /// to a local already holding one is the one that local holds. A caller's re-lock of it is
+    /// reported once per guard, and a read guard
+    /// taken twice this way is not reported (`recursive_read_lock` reads one file). A lock whose type
     /// the file does not show is recognised only when unwrapped (`.lock().unwrap()`) or awaited;
     /// a type named `Mutex`/`RwLock` that the crate defines or re-exports counts as a lock
     /// (`ReentrantMutex` as a reentrant one).
@@ -130,7 +145,7 @@ crate::declare_lint! {
 pub fn check(cx: &FileCx<'_>) {
     let locks = cx.locks();
     for a in &locks.acquisitions {
-        if a.is_try || is_deadlock_test(cx.facts, a.fn_id) {
+        if a.is_try || a.pending || is_deadlock_test(cx.facts, a.fn_id) {
             continue;
         }
         if let Some(h) = deadlock(locks, &a.held, a, a.key.as_ref()) {
@@ -381,5 +396,66 @@ pub fn check_across_files(cx: &WorkspaceCx<'_>) {
             }
             cx.report(d);
         }
+        for held in model.returned_guards() {
+            if let Some(d) = relock_of_returned(model, &held) {
+                cx.report(d);
+            }
+        }
     }
+}
+
+/// A lock taken again while the caller holds the guard a function of another file returned
+/// (`let g = self.wl();` then `self.wl()`, or `self.inner.write()`), once per such guard.
+fn relock_of_returned(model: &PackageLocks<'_>, held: &ReturnedGuard<'_>) -> Option<Diagnostic> {
+    let p = held.pending;
+    if p.call.deadlock_test {
+        return None;
+    }
+    let lock = &held.returned.lock;
+    let conflicts = |taken: &LockUse| lock.conflict(taken) == Some(Conflict::Deadlock);
+    let direct = held.locks().find(|t| t.lock.key == held.key && conflicts(&t.lock));
+    let (span, text, name, steps) = match direct {
+        Some(t) => {
+            let (span, _) = t.steps.first()?;
+            (*span, t.lock.text.clone(), None, t.steps.clone())
+        }
+        None => {
+            let (call, reached) = held.calls().find_map(|c| {
+                let r = model
+                    .callee_locks(held.file, held.caller, c)
+                    .into_iter()
+                    .find(|r| r.key == held.key && conflicts(&r.lock.lock))?;
+                Some((c, r))
+            })?;
+            (call.span, call.text.clone(), Some(call.target.name.clone()), reached.steps())
+        }
+    };
+    let message = match &name {
+        Some(_) => format!("`{text}` locks `{}` again while this thread holds its guard", lock.text),
+        None => format!("`{text}` is locked again while this thread holds its guard"),
+    };
+    let primary = match &name {
+        Some(name) => format!("`{name}` is called while the guard `{}` returned is alive", p.call.text),
+        None => format!("this waits for the guard `{}` returned, which is released only after it", p.call.text),
+    };
+    let mut d = Diagnostic::new(&DOUBLE_LOCK, span, message).primary_label(primary).label(p.call.span, p.label.clone());
+    let (wspan, wlabel) = held.wrapper_label();
+    d = d.label(wspan, wlabel);
+    for (s, label) in steps {
+        if s != span && !d.labels.iter().any(|l| l.span == s) {
+            d = d.label(s, label);
+        }
+    }
+    if let Some((s, label)) = &p.release {
+        if (s.file, s.start) > (span.file, span.start) {
+            d = d.label(*s, label.clone());
+        }
+    }
+    d = d
+        .help(p.help.clone())
+        .note("a lock that is not reentrant never lets its holder in again: this waits forever".to_string());
+    if let Some(note) = d.rule_note() {
+        d = d.note(note);
+    }
+    Some(d)
 }

@@ -5,7 +5,7 @@ use crate::facts::locks::{
 };
 use crate::facts::test_attrs::is_deadlock_test;
 use crate::facts::FnId;
-use crate::model::locks::{PackageLocks, Root};
+use crate::model::locks::{Key, LockUse, OutCall, PackageLocks, ReturnedGuard, Root};
 use crate::registry::Rule;
 use crate::source::Span;
 use std::collections::{BTreeMap, HashSet};
@@ -37,7 +37,11 @@ crate::declare_lint! {
     /// "While holding" follows guard scopes as `double_lock` does (a guard dropped before
     /// the second lock does not count), and calls to functions of the package that lock are
     /// followed, in the same file and across its files, as `double_lock` follows them (a label
-    /// at each call down to the lock, in whichever file it is). Each inverted pair is reported once, at the later of the two second acquisitions,
+    /// at each call down to the lock, in whichever file it is). A function that returns a guard
+    /// (`fn accounts(&self) -> MutexGuard<'_, u32>`) takes its lock at each call, in another
+    /// file too: `let a = self.accounts(); let l = self.log();` is `accounts` then `log`, held
+    /// as long as the value returned lives, with a label where the function locks and returns
+    /// the guard. Each inverted pair is reported once, at the later of the two second acquisitions,
     /// with the opposite order shown. Longer cycles are found too: `a` then `b` in one function,
     /// `b` then `c` in another, `c` then `a` in a third (three or four locks); each is reported
     /// once, at the latest of its second acquisitions, with a label at every step, unless two
@@ -73,7 +77,8 @@ crate::declare_lint! {
     /// Calls are followed into the functions of the same package (not other crates, not
     /// through `dyn Trait`, or closures stored and called later), up to eight calls deep, as
     /// `double_lock` describes; into another file only when the name fits one function of the
-    /// package. A
+    /// package (a guard-returning function of another file only from a caller file with a
+    /// lock-method call of its own, as `double_lock` says). A
     /// closure handed to a method that borrows `self` or the function's locals (not `move`, not
     /// a spawn's) runs during the call, under the caller's guards, as `double_lock` explains;
     /// one that borrows nothing or is `move` is taken to run later. Cycles of more than four locks are not looked for, nor cycles through locks local
@@ -125,7 +130,7 @@ pub fn collect(cx: &FileCx<'_>) {
     let mut seen = HashSet::new();
     let in_fn = |f| cx.facts.func(f).name.clone();
     for a in &locks.acquisitions {
-        if a.is_try || is_deadlock_test(cx.facts, a.fn_id) {
+        if a.is_try || a.pending || is_deadlock_test(cx.facts, a.fn_id) {
             continue;
         }
         let Some(second) = &a.global else { continue };
@@ -154,6 +159,7 @@ pub fn collect(cx: &FileCx<'_>) {
                 steps: callback_step(ha, a),
                 context: a.context,
                 spawned: locks.spawned.get(&a.context).copied(),
+                first_steps: Vec::new(),
             })));
         }
     }
@@ -188,6 +194,7 @@ pub fn collect(cx: &FileCx<'_>) {
                     steps: steps(cx, locks, &cl),
                     context: call.context,
                     spawned: locks.spawned.get(&call.context).copied(),
+                    first_steps: Vec::new(),
                 })));
             }
         }
@@ -235,7 +242,7 @@ fn gates(locks: &LockFacts, held: &[GuardId], first: GuardId) -> Vec<(String, Ac
 /// `self` to itself: no other thread can hold either meanwhile.
 fn owns_both(cx: &FileCx<'_>, locks: &LockFacts, f: FnId, context: u32, sites: &[usize]) -> bool {
     locks.fn_contexts.get(&f) == Some(&context)
-        && sites.iter().all(|&s| cx.facts.lock_sites[s].in_place)
+        && sites.iter().all(|&s| cx.facts.lock_sites.get(s).is_some_and(|s| s.in_place))
         && has_self_exclusively(cx.facts, f, 3)
 }
 
@@ -333,11 +340,80 @@ fn edges_across_files(model: &PackageLocks<'_>) -> Vec<LockEdge> {
                     steps: reached.steps(),
                     context: call.context,
                     spawned: call.spawned,
+                    first_steps: Vec::new(),
                 });
             }
         }
     }
+    for held in model.returned_guards() {
+        edges_from_returned(model, &held, &mut seen, &mut out);
+    }
     out
+}
+
+/// The lock orders that start at a guard a function of another file returns: the locks the
+/// caller takes, or reaches through calls, while it holds it.
+fn edges_from_returned<'w>(
+    model: &PackageLocks<'w>,
+    held: &ReturnedGuard<'w>,
+    seen: &mut HashSet<(String, String, Span)>,
+    out: &mut Vec<LockEdge>,
+) {
+    let p = held.pending;
+    let first_lock = &held.returned.lock;
+    if p.call.deadlock_test {
+        return;
+    }
+    let Some(first) = first_lock.global.as_ref().filter(|g| !g.starts_with(LOCAL_KEY_PREFIX)) else { return };
+    let mut push = |second_lock: &LockUse,
+                    second_key: &Key,
+                    span: Span,
+                    via: Option<String>,
+                    steps: Vec<(Span, String)>,
+                    call: &OutCall| {
+        let Some(second) = second_lock.global.as_ref().filter(|g| !g.starts_with(LOCAL_KEY_PREFIX)) else { return };
+        if first == second || !seen.insert((first.clone(), second.clone(), span)) {
+            return;
+        }
+        let own_fields = call.self_exclusive
+            && first_lock.in_place
+            && second_lock.in_place
+            && held.key.root == Root::SelfValue
+            && second_key.root == Root::SelfValue;
+        if own_fields {
+            return;
+        }
+        out.push(LockEdge {
+            first: first.clone(),
+            second: second.clone(),
+            first_text: first_lock.text.clone(),
+            second_text: second_lock.text.clone(),
+            first_mode: first_lock.mode,
+            second_mode: second_lock.mode,
+            // The caller's own guards held there: two paths that both hold one exclusively never
+            // run at the same time.
+            gates: held.caller.held_at(call).filter_map(|h| Some((h.lock.global.clone()?, h.lock.mode))).collect(),
+            order: p.call.order.clone(),
+            first_span: p.call.span,
+            second_span: span,
+            via,
+            in_fn: held.caller.name.clone(),
+            steps,
+            context: p.call.context,
+            spawned: p.call.spawned,
+            first_steps: vec![held.wrapper_label()],
+        });
+    };
+    for t in held.locks() {
+        let Some((span, _)) = t.steps.first() else { continue };
+        let steps = if t.steps.len() > 1 { t.steps.clone() } else { Vec::new() };
+        push(&t.lock, &t.lock.key, *span, None, steps, &p.call);
+    }
+    for c in held.calls() {
+        for reached in model.callee_locks(held.file, held.caller, c) {
+            push(&reached.lock.lock, &reached.key, c.span, Some(c.text.clone()), reached.steps(), c);
+        }
+    }
 }
 
 /// The longest cycle of lock orders looked for (two-lock cycles are the pairs above).
@@ -497,7 +573,7 @@ fn cycle_diagnostic(cycle: &[&LockEdge]) -> Diagnostic {
 
 /// Labels each step of an edge taken through calls.
 fn with_steps(mut d: Diagnostic, e: &LockEdge) -> Diagnostic {
-    for (span, label) in &e.steps {
+    for (span, label) in e.first_steps.iter().chain(&e.steps) {
         if !d.labels.iter().any(|l| l.span == *span) && d.primary.span != *span {
             d = d.label(*span, label.clone());
         }

@@ -109,7 +109,7 @@ fn policy(ty: &LockType) -> Option<Policy> {
 pub fn check(cx: &FileCx<'_>) {
     let locks = cx.locks();
     for a in &locks.acquisitions {
-        if a.is_try || is_deadlock_test(cx.facts, a.fn_id) {
+        if a.is_try || a.pending || is_deadlock_test(cx.facts, a.fn_id) {
             continue;
         }
         let Some((h, policy)) = read_read(cx, locks, &a.held, a, a.key.as_ref()) else { continue };

@@ -91,6 +91,108 @@ pub fn reaching(facts: &Facts<'_>, locking: &[FnId]) -> Vec<FnId> {
     out
 }
 
+/// The functions that make at least `min` calls, in their own body, of functions that no
+/// function of the file is named like (lower-case names, methods or paths), in id order: calls
+/// that may run another file's function, which may return a guard.
+pub fn calling_out(facts: &Facts<'_>, min: usize) -> Vec<FnId> {
+    let named: HashSet<&str> = facts.fns.iter().map(|f| f.name.as_str()).collect();
+    let mut count: HashMap<FnId, usize> = HashMap::new();
+    for c in &facts.calls {
+        let Some(f) = c.ctx.fn_id else { continue };
+        if c.ctx.closure != ClosureCtx::None || c.ctx.deferred || c.ctx.spawn_body.is_some() {
+            continue;
+        }
+        let Some(name) = callee_name_any(&c.callee) else { continue };
+        let first = match &c.callee {
+            Callee::Path { path, .. } if path.leading_colon.is_some() => Some(String::new()),
+            Callee::Path { path, .. } if path.segments.len() > 1 => path.segments.first().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        if !named.contains(name.as_str()) && may_return_guard(&name, first.as_deref()) {
+            *count.entry(f).or_default() += 1;
+        }
+    }
+    let mut out: Vec<FnId> = count.into_iter().filter(|&(_, n)| n >= min).map(|(f, _)| f).collect();
+    out.sort();
+    out
+}
+
+/// Whether a call of a function named `name` (through a path whose first segment is `first`,
+/// empty for a leading `::`) may be a call of a guard-returning function of the package: a
+/// lower-case name that is not a constructor's, a conversion's, a predicate's or a spawn's,
+/// nor a macro's stand-in, and a path that does not go through std.
+pub fn may_return_guard(name: &str, first: Option<&str>) -> bool {
+    const PREFIXES: [&str; 14] = [
+        "__", "new", "from", "into", "to_", "as_", "is_", "has_", "with_", "try_", "fetch_", "compare_", "debug_",
+        "write_",
+    ];
+    const NAMES: [&str; 24] = [
+        "default", "clone", "len", "iter", "iter_mut", "build", "builder", "fmt", "eq", "ne", "cmp", "partial_cmp",
+        "hash", "drop", "unwrap", "expect", "map", "collect", "push", "format", "load", "store", "swap", "get_mut",
+    ];
+    if !name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        || PREFIXES.iter().any(|p| name.starts_with(p))
+        || NAMES.contains(&name)
+        || name.contains("spawn")
+    {
+        return false;
+    }
+    !first.is_some_and(is_std_module)
+}
+
+/// std's crates and modules, as the first segment of a path (`mem::take`, `std::ptr::null`).
+fn is_std_module(first: &str) -> bool {
+    matches!(
+        first,
+        "" | "std"
+            | "core"
+            | "alloc"
+            | "mem"
+            | "ptr"
+            | "thread"
+            | "task"
+            | "panic"
+            | "env"
+            | "fs"
+            | "io"
+            | "process"
+            | "time"
+            | "sync"
+            | "hint"
+            | "iter"
+            | "cmp"
+            | "fmt"
+            | "slice"
+            | "str"
+            | "char"
+            | "any"
+            | "array"
+            | "cell"
+            | "convert"
+            | "ffi"
+            | "future"
+            | "hash"
+            | "marker"
+            | "net"
+            | "ops"
+            | "os"
+            | "path"
+            | "pin"
+            | "rc"
+            | "collections"
+            | "error"
+            | "libc"
+    )
+}
+
+/// The name a call calls: a method's, or a path's last segment.
+fn callee_name_any(c: &Callee<'_>) -> Option<String> {
+    match c {
+        Callee::Method { name, .. } => Some(name.clone()),
+        Callee::Path { path, .. } => path.segments.last().map(|s| s.ident.to_string()),
+    }
+}
+
 /// The guard types of std, parking_lot/lock_api, spin, tokio, async-lock and futures
 /// (reentrant guards excluded: locking again is fine).
 fn is_guard_name(name: &str) -> bool {
@@ -246,7 +348,7 @@ pub fn find_wrappers(out: &LockFacts, facts: &Facts<'_>, candidates: &[FnId]) ->
             .acquisitions
             .iter()
             .enumerate()
-            .filter(|(_, a)| a.fn_id == f && a.context == context && !a.is_try && a.via.is_none());
+            .filter(|(_, a)| a.fn_id == f && a.context == context && !a.is_try && a.via.is_none() && !a.pending);
         let Some((first, a)) = taken.next() else { continue };
         let Some(key) = &a.key else { continue };
         if !mappable(facts, key) || taken.any(|(_, b)| b.key.as_ref() != Some(key) || b.mode != a.mode) {
@@ -504,6 +606,20 @@ mod tests {
 
     fn sig(s: &str) -> syn::Signature {
         syn::parse_str::<syn::ItemFn>(&format!("{s} {{}}")).unwrap().sig
+    }
+
+    #[test]
+    fn names_that_may_return_a_guard() {
+        use super::may_return_guard;
+        assert!(may_return_guard("wl", None));
+        assert!(may_return_guard("lock_state", Some("crate")));
+        assert!(may_return_guard("state", Some("Store")));
+        assert!(!may_return_guard("new", Some("Store")));
+        assert!(!may_return_guard("as_ref", None));
+        assert!(!may_return_guard("spawn_worker", None));
+        assert!(!may_return_guard("__macro_format", None));
+        assert!(!may_return_guard("take", Some("mem")));
+        assert!(!may_return_guard("null", Some("")));
     }
 
     #[test]

@@ -59,15 +59,34 @@ mod guards;
 /// function may lock.
 pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     let mut out = LockFacts::default();
-    if facts.lock_sites.is_empty() {
-        return out;
-    }
     let mut locking: Vec<FnId> = facts.lock_sites.iter().filter_map(|s| s.fn_id).collect();
     locking.sort();
     locking.dedup();
-    let fns = calls::reaching(facts, &locking);
+    let mut fns = calls::reaching(facts, &locking);
+    // Functions that call other files' functions at least twice: a guard one of those calls
+    // returns may be held at the other (see `Acquisition::pending`). Only in a file with a
+    // lock site of its own, so that the prefilter's condition for the lock lints (a
+    // lock-method call) holds in every file they export a fact from.
+    let pending_only: Vec<FnId> = if facts.lock_sites.is_empty() {
+        Vec::new()
+    } else {
+        calls::calling_out(facts, 2).into_iter().filter(|f| fns.binary_search(f).is_err()).collect()
+    };
+    if fns.is_empty() && pending_only.is_empty() {
+        return out;
+    }
+    out.pending_only = pending_only.iter().copied().collect();
     let sites: HashMap<*const Expr, usize> =
         facts.lock_sites.iter().enumerate().map(|(i, s)| (s.expr as *const Expr, i)).collect();
+    // The paths of called functions, resolved through the file's `use` items.
+    let resolved: HashMap<*const Expr, &str> = facts
+        .calls
+        .iter()
+        .filter_map(|c| match &c.callee {
+            crate::facts::Callee::Path { resolved: Some(r), .. } => Some((c.expr as *const Expr, r.as_str())),
+            _ => None,
+        })
+        .collect();
     let use_binding: HashMap<u32, BindingId> = facts.uses.iter().map(|u| (u.span.start, u.binding)).collect();
     let spawn_bodies: HashMap<*const Expr, SpawnEnd> =
         facts.spawns.iter().filter_map(|s| Some((s.body? as *const Expr, spawn_end(facts, s)))).collect();
@@ -75,13 +94,15 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     let lock_fns: HashSet<&str> = fns.iter().map(|&f| facts.func(f).name.as_str()).collect();
     let file_fns: HashSet<&str> = facts.fns.iter().map(|f| f.name.as_str()).collect();
     // Guard-returning functions first, so that calls of them elsewhere are acquisitions.
-    let (first, rest): (Vec<FnId>, Vec<FnId>) =
+    let (first, mut rest): (Vec<FnId>, Vec<FnId>) =
         fns.iter().partition(|&&f| locking.binary_search(&f).is_ok() && calls::returns_guard(facts.func(f).sig));
+    rest.extend(&pending_only);
     let mut next_context = 0;
     let mut wrappers = HashMap::new();
     for (phase, list) in [first, rest].into_iter().enumerate() {
         if phase == 1 {
             wrappers = calls::find_wrappers(&out, facts, &fns);
+            out.wrappers = wrappers.values().map(|w| (w.fn_id, w.acq)).collect();
         }
         for f in list {
             let func = facts.func(f);
@@ -91,6 +112,7 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
                 edition,
                 sites: &sites,
                 use_binding: &use_binding,
+                resolved: &resolved,
                 spawn_bodies: &spawn_bodies,
                 lock_fns: &lock_fns,
                 file_fns: &file_fns,
@@ -124,6 +146,8 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
             next_context = pass.next_context;
         }
     }
+    fns.extend(pending_only);
+    fns.sort();
     calls::resolve(&mut out, facts, &fns);
     calls::summarize(&mut out, facts);
     out
@@ -261,6 +285,8 @@ pub(super) struct Pass<'p, 'a> {
     edition: u16,
     sites: &'p HashMap<*const Expr, usize>,
     use_binding: &'p HashMap<u32, BindingId>,
+    /// The paths of called functions, resolved through the file's `use` items.
+    resolved: &'p HashMap<*const Expr, &'p str>,
     /// The closures and async blocks handed to a spawn (see [`crate::facts::Spawn::body`]), with
     /// where each spawn is known to end.
     spawn_bodies: &'p HashMap<*const Expr, SpawnEnd>,

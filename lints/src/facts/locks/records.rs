@@ -12,7 +12,7 @@ use super::keys::LockKey;
 use super::kinds::{relock, AcqMode, Conflict, LockType};
 use crate::facts::{BindingId, FnId};
 use crate::source::Span;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Why a temporary guard lives where it does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +105,13 @@ pub struct Acquisition {
     /// method. Only for methods not known as adaptors, whose running of the closure is the
     /// reader's to learn.
     pub callback: Option<(Span, String)>,
+    /// A call of a function of another file (`self.wl()`), recorded as if it returned a guard:
+    /// the crate model decides whether it does (see [`crate::model::locks`]). Such an
+    /// acquisition has no lock site, key or type, its guard is never in any `held` list, and
+    /// the lints read it only through the model.
+    pub pending: bool,
+    /// The pending guards ([`Acquisition::pending`]) alive here.
+    pub pending_held: Vec<GuardId>,
 }
 
 /// A branch of a test that orders two objects: `if a.id < b.id { … } else { … }`, or an arm of
@@ -198,6 +205,10 @@ pub struct HeldCall {
     pub awaited: bool,
     /// The branches of ordering tests the call is in.
     pub order: Vec<OrderBranch>,
+    /// The pending guards ([`Acquisition::pending`]) alive at the call.
+    pub pending_held: Vec<GuardId>,
+    /// The pending guard this call's result is, when it is one.
+    pub pending: Option<GuardId>,
 }
 
 /// Everything the lock pass found in one file.
@@ -216,6 +227,12 @@ pub struct LockFacts {
     /// …)`, `tokio::spawn(async move { … })`), with where they run in the spawning function's
     /// text: from the spawn to where it is known to have ended (see [`SpawnRun`]).
     pub spawned: HashMap<u32, SpawnRun>,
+    /// The guard-returning functions of the file, with the acquisition whose guard each
+    /// returns (see [`super::calls::find_wrappers`]).
+    pub wrappers: HashMap<FnId, AcqId>,
+    /// The functions the pass ran over only for the pending guards they may hold: they take
+    /// no lock and call no function of the file that does.
+    pub pending_only: HashSet<FnId>,
 }
 
 /// Where a spawned body runs beside the code of the function that spawns it, as byte offsets

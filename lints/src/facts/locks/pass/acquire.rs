@@ -123,12 +123,14 @@ impl<'p, 'a> Pass<'p, 'a> {
                 type_known,
                 mode: site.mode,
                 is_try: site.is_try,
-                held: self.st.live.clone(),
+                held: self.live_real(),
                 guard: None,
                 order: self.order.clone(),
                 via: None,
                 call_text,
                 callback: self.callbacks.last().cloned(),
+                pending: false,
+                pending_held: self.live_pending(),
             },
         );
     }
@@ -201,12 +203,14 @@ impl<'p, 'a> Pass<'p, 'a> {
                 type_known: inner.type_known,
                 mode: inner.mode,
                 is_try: false,
-                held: self.st.live.clone(),
+                held: self.live_real(),
                 guard: None,
                 order: self.order.clone(),
                 via: Some(w.acq),
                 call_text,
                 callback: self.callbacks.last().cloned(),
+                pending: false,
+                pending_held: self.live_pending(),
             },
         );
         true
@@ -252,11 +256,12 @@ impl<'p, 'a> Pass<'p, 'a> {
     }
 
     pub(super) fn on_await(&mut self, a: &'a syn::ExprAwait) {
-        if !self.is_async || self.st.live.is_empty() {
+        let held = self.live_real();
+        if !self.is_async || held.is_empty() {
             return;
         }
         let span = span_of_span(self.file, a.await_token.span);
-        self.out.awaits.push(HeldAwait { span, held: self.st.live.clone(), stmt: self.stmts.last().copied() });
+        self.out.awaits.push(HeldAwait { span, held, stmt: self.stmts.last().copied() });
     }
 
     /// The function a call names and how it passes its receiver, when the callee can be one of
@@ -336,7 +341,30 @@ impl<'p, 'a> Pass<'p, 'a> {
         }
         let text = shape.text();
         let qualified = shape.text.is_some();
+        // Through a path, the function is the package's when the path starts at `crate`,
+        // `self` or `super`, or at a type the file does not import from elsewhere.
+        let first = match self.resolved.get(&(e as *const Expr)).copied().filter(|r| r.contains("::")) {
+            Some(r) => {
+                let first = r.split("::").next().unwrap_or("");
+                let ours = matches!(first, "crate" | "self" | "super" | "Self")
+                    || first.starts_with(|c: char| c.is_ascii_uppercase());
+                Some(if ours { first.to_string() } else { String::new() })
+            }
+            None => None,
+        };
+        // A plain name that is a local (a closure called by name) is no function of the package.
+        let local = match e {
+            Expr::Call(c) => match strip_parens(&c.func) {
+                Expr::Path(p) => p.path.get_ident().is_some_and(|i| self.binding_of(i).is_some()),
+                _ => false,
+            },
+            _ => false,
+        };
+        let may_return_guard = !local && calls::may_return_guard(&shape.name, first.as_deref());
         let CallShape { name, is_method, receiver, receiver_ty, path_ty, args, .. } = shape;
+        // A guard's own associated functions (`MutexGuard::map(g, …)`, `bump`) are std's or
+        // the lock crate's, never a wrapper of this package.
+        let guard_fn = path_ty.as_deref().is_some_and(|t| t.ends_with("Guard"));
         let keys: Vec<Option<LockKey>> = args.iter().map(|a| self.lock_key(a)).collect();
         // Guards moved into this call: released after it, by the scheduled release.
         let releasing: Vec<GuardId> = self
@@ -384,13 +412,64 @@ impl<'p, 'a> Pass<'p, 'a> {
             context: self.context,
             args: keys,
             args_global: globals,
-            held: self.st.live.clone(),
+            held: self.live_real(),
             moved,
             fn_id: self.fn_id,
             callee: None,
             awaited,
             order: self.order.clone(),
+            pending_held: self.live_pending(),
+            pending: None,
         });
+        if !of_file && !guard_fn && may_return_guard && self.out.fn_contexts.get(&self.fn_id) == Some(&self.context) {
+            self.pending_guard(e);
+        }
+    }
+
+    /// Records the result of the call of another file's function just recorded as a pending
+    /// guard ([`Acquisition::pending`]): if the crate model finds that the function returns a
+    /// guard, this is how long the caller holds it.
+    fn pending_guard(&mut self, e: &'a Expr) {
+        let Some(call) = self.out.calls.len().checked_sub(1) else { return };
+        let c = &self.out.calls[call];
+        let pending = Acquisition {
+            site: usize::MAX,
+            fn_id: self.fn_id,
+            context: self.context,
+            span: c.span,
+            lock_text: String::new(),
+            method: c.name.clone(),
+            key: None,
+            global: None,
+            ty: LockType { family: LockFamily::UnknownSync, kind: LockKind::Mutex, name: "" },
+            type_known: false,
+            mode: AcqMode::Exclusive,
+            is_try: false,
+            held: Vec::new(),
+            guard: None,
+            order: Vec::new(),
+            via: None,
+            call_text: c.text.clone(),
+            callback: None,
+            pending: true,
+            pending_held: Vec::new(),
+        };
+        self.record(e, pending);
+        self.out.calls[call].pending = self.out.acquisitions.last().and_then(|a| a.guard);
+    }
+
+    /// The guards alive here, pending ones ([`Acquisition::pending`]) left out.
+    pub(super) fn live_real(&self) -> Vec<GuardId> {
+        self.st.live.iter().copied().filter(|&g| !self.is_pending(g)).collect()
+    }
+
+    /// The pending guards alive here.
+    pub(super) fn live_pending(&self) -> Vec<GuardId> {
+        self.st.live.iter().copied().filter(|&g| self.is_pending(g)).collect()
+    }
+
+    pub(super) fn is_pending(&self, g: GuardId) -> bool {
+        self.out.guards.get(g).and_then(|x| self.out.acquisitions.get(x.acq)).is_some_and(|a| a.pending)
     }
 }
 

@@ -148,10 +148,12 @@ impl<'p, 'a> Pass<'p, 'a> {
                     if let Some(site) = fresh {
                         passed = self.out.acquisitions.iter().rev().find(|a| a.site == site).and_then(|a| a.guard);
                     }
-                    if !self.st.live.is_empty() && !self.st.unreachable {
+                    let passed = passed.filter(|&g| !self.is_pending(g));
+                    let held = self.live_real();
+                    if !held.is_empty() && !self.st.unreachable {
                         let span = self.span(e);
                         let passed_fresh = fresh.is_some();
-                        self.out.waits.push(HeldWait { span, held: self.st.live.clone(), passed, passed_fresh });
+                        self.out.waits.push(HeldWait { span, held, passed, passed_fresh });
                     }
                 }
                 if let Some(&site) = self.sites.get(&(e as *const Expr)) {

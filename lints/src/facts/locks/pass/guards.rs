@@ -400,6 +400,7 @@ impl<'p, 'a> Pass<'p, 'a> {
     pub(super) fn record(&mut self, e: &'a Expr, new: Acquisition) {
         let acq = self.out.acquisitions.len();
         let is_try = new.is_try;
+        let pending = new.pending;
         let climb = self.climb(e, false);
         self.out.acquisitions.push(new);
         let g = self.out.guards.len();
@@ -447,6 +448,10 @@ impl<'p, 'a> Pass<'p, 'a> {
             }
             Plan::Bind(b) => {
                 if is_try && !climb.unwrapped {
+                    return;
+                }
+                if pending && self.st.guard_of(b).is_some_and(|h| !self.is_pending(h)) {
+                    // The local already holds a real guard this call passes on.
                     return;
                 }
                 let name = self.facts.binding(b).name.clone();
