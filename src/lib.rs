@@ -36,6 +36,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString>,
 {
+    analysis::fixed_mmap_threshold();
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     // Editors read only JSON from stdout: in JSON mode a failure is also a JSON line there.
     let json = cli::wants_json(&args);
