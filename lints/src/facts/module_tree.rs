@@ -39,11 +39,22 @@ pub struct ModuleTree {
 /// How many macro identifiers a file keeps before it gives up on them.
 const MAX_MACRO_IDENTS: usize = 4096;
 
-/// The file's [`ModuleTree`].
-pub fn of_file(file: &syn::File) -> ModuleTree {
+/// The file's [`ModuleTree`], from its tree and its `text`. The items are walked (module
+/// declarations at any depth of inline modules, their attributes, item-level macro calls);
+/// the whole file is turned back into tokens and scanned only when its text holds a module
+/// declaration, an `include!` or a `path = "…"` the walk did not meet (one in a function
+/// body, say), which few files do: printing every file's tokens cost a tenth of a run.
+pub fn of_file(file: &syn::File, text: &str) -> ModuleTree {
     let mut tree = ModuleTree { macro_idents: Some(Vec::new()), ..ModuleTree::default() };
-    scan_tokens(quote::ToTokens::to_token_stream(file), &mut tree, 0);
     items(&file.items, &mut tree, 0);
+    let unmet = mod_declarations(text) > tree.declared.len()
+        || includes(text) > tree.includes.len()
+        || (!tree.path_attr && path_assignments(text));
+    if unmet {
+        tree.declared.clear();
+        tree.includes.clear();
+        scan_tokens(quote::ToTokens::to_token_stream(file), &mut tree, 0);
+    }
     if let Some(ids) = &mut tree.macro_idents {
         ids.sort();
         ids.dedup();
@@ -53,7 +64,8 @@ pub fn of_file(file: &syn::File) -> ModuleTree {
     tree
 }
 
-/// Inline modules and item-level macro calls, in inline modules too.
+/// Module declarations, inline modules, `#[path]` attributes and item-level macro calls (the
+/// declarations, paths and `include!`s in their input too), in inline modules as well.
 fn items(items: &[syn::Item], tree: &mut ModuleTree, depth: usize) {
     if depth > 16 {
         return;
@@ -61,12 +73,22 @@ fn items(items: &[syn::Item], tree: &mut ModuleTree, depth: usize) {
     for item in items {
         match item {
             syn::Item::Mod(m) => {
-                if let Some((_, inner)) = &m.content {
-                    tree.inline.push(m.ident.unraw().to_string());
-                    self::items(inner, tree, depth + 1);
+                if m.attrs.iter().any(|a| names_path_attr(quote::ToTokens::to_token_stream(&a.meta))) {
+                    tree.path_attr = true;
+                }
+                match &m.content {
+                    Some((_, inner)) => {
+                        tree.inline.push(m.ident.unraw().to_string());
+                        self::items(inner, tree, depth + 1);
+                    }
+                    None => tree.declared.push(m.ident.unraw().to_string()),
                 }
             }
             syn::Item::Macro(m) if m.ident.is_none() && !m.mac.path.is_ident("macro_rules") => {
+                if m.mac.path.is_ident("include") {
+                    literals(m.mac.tokens.clone(), &mut tree.includes, 0);
+                }
+                scan_tokens(m.mac.tokens.clone(), tree, 0);
                 let mut ids = tree.macro_idents.take();
                 if let Some(list) = &mut ids {
                     idents(m.mac.tokens.clone(), list, 0);
@@ -79,6 +101,65 @@ fn items(items: &[syn::Item], tree: &mut ModuleTree, depth: usize) {
             _ => {}
         }
     }
+}
+
+/// Places in `text` that look like a module declaration, `mod NAME;` (in comments and strings
+/// too: an overcount only costs the full scan).
+fn mod_declarations(text: &str) -> usize {
+    let b = text.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    memchr::memmem::find_iter(b, b"mod")
+        .filter(|&at| {
+            if at > 0 && ident(b[at - 1]) {
+                return false;
+            }
+            let mut i = at + 3;
+            let spaces = i;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i == spaces {
+                return false;
+            }
+            let name = i;
+            while i < b.len() && (ident(b[i]) || b[i] == b'#') {
+                i += 1;
+            }
+            if i == name {
+                return false;
+            }
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            b.get(i) == Some(&b';')
+        })
+        .count()
+}
+
+/// Places in `text` that look like an `include!` (`include_str!` and `include_bytes!` are not).
+fn includes(text: &str) -> usize {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, b"include")
+        .filter(|&at| {
+            let rest = &b[at + 7..];
+            let skip = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+            rest.get(skip) == Some(&b'!')
+        })
+        .count()
+}
+
+/// Whether `text` has `path = "…"` somewhere (the form of a `#[path]` attribute).
+fn path_assignments(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, b"path").any(|at| {
+        let rest = &b[at + 4..];
+        let skip = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        let rest = &rest[skip..];
+        if rest.first() != Some(&b'=') || rest.get(1) == Some(&b'=') {
+            return false;
+        }
+        rest[1..].iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'"')
+    })
 }
 
 fn idents(tokens: TokenStream, out: &mut Vec<String>, depth: usize) {
@@ -263,4 +344,52 @@ fn custom_targets(ws: &WorkspaceCx<'_>, package: usize) -> bool {
             .and_then(|v| v.get_ref().as_array())
             .is_some_and(|targets| targets.iter().any(|t| moved(t.get_ref())))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{of_file, scan_tokens, ModuleTree};
+
+    /// The tree the full token scan gives, which the walk must match.
+    fn scanned(text: &str) -> ModuleTree {
+        let file = syn::parse_file(text).unwrap();
+        let mut tree = ModuleTree { macro_idents: Some(Vec::new()), ..ModuleTree::default() };
+        scan_tokens(quote::ToTokens::to_token_stream(&file), &mut tree, 0);
+        tree.declared.sort();
+        tree.declared.dedup();
+        tree
+    }
+
+    fn walked(text: &str) -> ModuleTree {
+        of_file(&syn::parse_file(text).unwrap(), text)
+    }
+
+    #[test]
+    fn the_walk_finds_what_the_scan_finds() {
+        for text in [
+            "mod a;\npub mod b;\n#[cfg(test)]\nmod tests { mod c; }\nfn f() {}",
+            "#[path = \"x.rs\"]\nmod a;\n",
+            "#[cfg_attr(unix, path = \"u.rs\")]\nmod a;\n",
+            "fn f() { mod hidden; }\nmod a;\n",
+            "cfg_if::cfg_if! { if #[cfg(unix)] { mod unix; } else { mod other; } }\n",
+            "include!(\"gen.rs\");\nmod a;\n",
+            "fn f() -> u32 { include!(\"value.rs\") }\n",
+            "macro_rules! m { () => { mod inner; } }\n",
+            "mod r#async;\n// mod commented;\n",
+            "fn f() { let path = \"p\"; }\n",
+        ] {
+            let (walked, scanned) = (walked(text), scanned(text));
+            assert_eq!(walked.declared, scanned.declared, "{text}");
+            assert_eq!(walked.includes, scanned.includes, "{text}");
+            assert_eq!(walked.path_attr, scanned.path_attr, "{text}");
+        }
+    }
+
+    #[test]
+    fn inline_modules_and_macro_names_are_kept() {
+        let tree = walked("mod tests { mod deeper {} }\nmake_mod!(generated);\n");
+        assert_eq!(tree.inline, ["tests", "deeper"]);
+        assert_eq!(tree.macro_idents, Some(vec!["generated".to_string()]));
+        assert!(tree.declared.is_empty());
+    }
 }

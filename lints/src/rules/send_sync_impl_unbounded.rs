@@ -221,7 +221,7 @@ pub fn collect(cx: &FileCx<'_>) {
             decided: verdict.complete.then_some(verdict.unbounded),
         })));
     }
-    cx.export(ExportedFact::ModuleTree(Box::new(module_tree::of_file(cx.ast))));
+    cx.export(ExportedFact::ModuleTree(Box::new(module_tree::of_file(cx.ast, &cx.source.text))));
     modules::export_module_facts(cx);
     let summaries = crate_items::summarise(cx, pending);
     if pending || !summaries.items.is_empty() {
