@@ -540,9 +540,9 @@ const MMAP_THRESHOLD_BYTES: i32 = 256 * 1024;
 /// and the free space a heap may keep at its top at twice that. glibc raises the first (up to
 /// 32 MiB) each time such a block is freed, and the second with it (to 64 MiB), so after the
 /// first large block the text and token buffers of every later file stayed in the heaps,
-/// where freeing returns nothing: corpus C's peak with every lint on went from 390–404 MB to
-/// 363 MB at the same time. It is set first thing (`main_with_args`): set when the analysis
-/// starts, after discovery's allocations, the peak was still 382–393 MB.
+/// where freeing returns nothing: corpus C's peak with every lint on went from 400–404 MB to
+/// 372 MB at the same time. It is set first thing (`main_with_args`): set when the analysis
+/// starts, after discovery's allocations, the peak was still 391–402 MB.
 pub fn fixed_mmap_threshold() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` takes no pointer; it changes a setting of glibc's allocator under its
