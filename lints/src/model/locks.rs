@@ -606,7 +606,9 @@ pub fn export(cx: &FileCx<'_>, show: &dyn Fn(&LockFacts, GuardId) -> GuardShown)
                     help: shown.help,
                 });
             }
-            if pending_only && call.pending_held.is_empty() {
+            // A function that only calls out: its calls of other files are steps of chains
+            // that leave the file (`flush` → `summary` here → `pending` elsewhere).
+            if pending_only && call.pending_held.is_empty() && (call.target.in_file || !own_flow) {
                 continue;
             }
             callees.push(c.callee);

@@ -92,7 +92,10 @@ crate::declare_lint! {
     /// trait's default method), of the declared type for `peer.m()`, `Type::f()` or
     /// `Self::f()`, or the one free function of that name for `f()` and `module::f()`. There,
     /// a lock of `self` or a `static` counts (not one passed as an argument), and each step of
-    /// the chain is labelled in its file. A lock taken anywhere in a callee counts, on any
+    /// the chain is labelled in its file. A chain may pass through several files (`flush` in
+    /// one, `summary` in a second, `pending` locking in a third), as long as each file on the
+    /// way has a lock-method call of its own (`.lock()`, `.read()`, `.write()`…): the prefilter
+    /// does not read the others for the lock lints. A lock taken anywhere in a callee counts, on any
     /// path, but not in the closures and async blocks it creates. A closure handed to a method runs during the call, while the
     /// caller's guards are held, when the method is an iterator, `Option`, `Result` or entry
     /// adaptor, or when the closure borrows `self` or the function's locals and is neither

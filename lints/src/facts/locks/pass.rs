@@ -63,14 +63,15 @@ pub fn collect(file: FileId, facts: &Facts<'_>, edition: u16) -> LockFacts {
     locking.sort();
     locking.dedup();
     let mut fns = calls::reaching(facts, &locking);
-    // Functions that call other files' functions at least twice: a guard one of those calls
-    // returns may be held at the other (see `Acquisition::pending`). Only in a file with a
-    // lock site of its own, so that the prefilter's condition for the lock lints (a
-    // lock-method call) holds in every file they export a fact from.
+    // Functions that call other files' functions: a guard one of those calls returns may be
+    // held at another (see `Acquisition::pending`), and each such call is a step of a chain
+    // that leaves the file (`flush` → `summary` here → `pending` in a third file). Only in a
+    // file with a lock site of its own, so that the prefilter's condition for the lock lints
+    // (a lock-method call) holds in every file they export a fact from.
     let pending_only: Vec<FnId> = if facts.lock_sites.is_empty() {
         Vec::new()
     } else {
-        calls::calling_out(facts, 2).into_iter().filter(|f| fns.binary_search(f).is_err()).collect()
+        calls::calling_out(facts, 1).into_iter().filter(|f| fns.binary_search(f).is_err()).collect()
     };
     if fns.is_empty() && pending_only.is_empty() {
         return out;

@@ -1,6 +1,7 @@
 //! The second lock is taken in another file of the crate, through calls.
 use std::sync::{Mutex, RwLock};
 
+mod report;
 mod stats;
 mod store;
 
@@ -46,6 +47,18 @@ impl Db {
         if log.len() < 100 {
             self.record(line); //~ double_lock
         }
+    }
+
+    /// `report` (in `report.rs`) calls `summary` (in `stats.rs`), which reads `self.state`.
+    pub fn snapshot(&self) -> String {
+        let _state = self.state.write().unwrap();
+        self.report() //~ double_lock
+    }
+
+    /// The write guard is a temporary, gone before the chain runs.
+    pub fn snapshot_released_first(&self) -> String {
+        let pending = self.state.write().unwrap().pending.len();
+        format!("{pending}: {} ({} logged)", self.report(), self.log_len())
     }
 
     /// `REGISTRY` is a static: `register` (in `store.rs`) locks the same one.
