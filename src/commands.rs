@@ -73,7 +73,7 @@ pub fn list() -> String {
 
 fn row(lint: &Lint) -> [String; 5] {
     let rule = match lint.rule {
-        Some(rule) => format!("{} {}", rule.number(), rule.title()),
+        Some(rule) => rule.heading(),
         None => "-".to_string(),
     };
     let category = lint.category.map_or("-", Category::name);

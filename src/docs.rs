@@ -97,8 +97,7 @@ pub fn lint_table(link_prefix: &str) -> String {
         String::from("| lint | rule | category | default | precision | what it finds |\n|---|---|---|---|---|---|\n");
     for lint in all_lints() {
         let rule = match lint.rule {
-            Some(r) if r.key() == "labels" => r.title().to_string(),
-            Some(r) => format!("{} {}", r.number(), r.title()),
+            Some(r) => r.heading(),
             None => "suppression comments".to_string(),
         };
         out.push_str(&format!(

@@ -53,6 +53,15 @@ impl Rule {
         }
     }
 
+    /// The rule as a table row shows it: `7 locks and channels`, and `thread labels` for the
+    /// advice that has no number.
+    pub fn heading(self) -> String {
+        match self {
+            Rule::Labels => self.title().to_string(),
+            other => format!("{} {}", other.number(), other.title()),
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Rule::ClearExit => "clear exit",
