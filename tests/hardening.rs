@@ -49,6 +49,20 @@ fn empty_files_are_clean() {
     assert!(run.stdout.contains("no findings in 2 files"), "{}", run.stdout);
 }
 
+/// A file the tokenizer stops in is reported with what it stopped at, and a file with no
+/// package around it says which edition it was read as.
+#[test]
+fn unbalanced_delimiters_say_which() {
+    let diagnostics = analyse_text("fn main() {\n    std::thread::spawn(move || { loop {} );\n}\n".to_string());
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let d = &diagnostics[0];
+    assert!(d.lint == &tool::PARSE_ERROR, "{d:?}");
+    assert!(d.message.contains("mismatched closing delimiter `)`"), "{}", d.message);
+    assert!(d.notes.iter().any(|n| n.contains("no package around the file")), "{:?}", d.notes);
+    let unclosed = analyse_text("fn main() {\n    let x = (1, 2;\n".to_string());
+    assert!(unclosed[0].message.contains("unclosed delimiter `(`"), "{}", unclosed[0].message);
+}
+
 /// A 10 MB file: 1 MB of code with one finding per copy, and a 9 MB table in a raw string.
 #[test]
 fn ten_megabyte_file_is_analysed() {

@@ -226,7 +226,7 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
             let r = err.span().byte_range();
             let span = Span::new(input.id, r.start, r.end);
             return FileAnalysis {
-                diagnostics: vec![parse_error(span, &err, edition)],
+                diagnostics: vec![parse_error(span, &err, edition, &text, no_package(input.package))],
                 summary: context::FileSummary { file: input.id, ..Default::default() },
                 ..Default::default()
             };
@@ -270,14 +270,50 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
 /// A file syn could not read, even with the old forms of its edition rewritten
 /// ([`legacy_syntax`]). The help does not promise that `cargo check` shows the error too: it
 /// does not for a file the crate never compiles, nor for syntax rustc accepts and syn does not.
-fn parse_error(span: Span, err: &syn::Error, edition: u16) -> Diagnostic {
-    Diagnostic::new(&registry::tool::PARSE_ERROR, span, format!("could not parse this file: {err}"))
-        .primary_label(err.to_string())
+fn parse_error(span: Span, err: &syn::Error, edition: u16, text: &str, no_package: bool) -> Diagnostic {
+    // A file with no `Cargo.toml` above it is read as the default edition.
+    let whose = if no_package { "the default edition: no package around the file" } else { "the package's edition" };
+    let message = match lex_error(err, text, span.start as usize) {
+        Some(what) => what,
+        None => err.to_string(),
+    };
+    Diagnostic::new(&registry::tool::PARSE_ERROR, span, format!("could not parse this file: {message}"))
+        .primary_label(message)
         .note(format!(
-            "taskcheck read it as Rust {edition} (the package's edition), and analyses syntax only; the other files were still checked"
+            "taskcheck read it as Rust {edition} ({whose}), and analyses syntax only; the other files were still checked"
         ))
         .help("fix the syntax error, or exclude the file")
         .help("if rustc compiles this file, taskcheck's parser does not know this syntax yet: please report it")
+}
+
+/// A file no `Cargo.toml` was found above: discovery gives it the defaults, with no name and
+/// no root.
+fn no_package(package: &PackageInfo) -> bool {
+    package.name.is_empty() && package.root.as_os_str().is_empty()
+}
+
+/// What the tokenizer stopped at, when that is the error (its own message only says that the
+/// text is not a token stream): a closing delimiter that closes nothing open, the end of the
+/// file inside an open delimiter, or an unterminated literal or comment.
+fn lex_error(err: &syn::Error, text: &str, at: usize) -> Option<String> {
+    if err.to_string() != "cannot parse string into token stream" {
+        return None;
+    }
+    let rest = text.get(at..)?;
+    let what = match rest.chars().next() {
+        None => "the file ends inside an unclosed `(`, `[` or `{`".to_string(),
+        Some(c @ (')' | ']' | '}')) => format!("mismatched closing delimiter `{c}`: it closes nothing open here"),
+        Some(c @ ('(' | '[' | '{')) => format!("unclosed delimiter `{c}`: nothing closes it"),
+        Some('"') => "unterminated string literal".to_string(),
+        Some('\'') => "unterminated character literal".to_string(),
+        Some('/') if rest.starts_with("/*") => "unterminated block comment".to_string(),
+        Some('r' | 'b' | 'c') if ["r\"", "r#", "b\"", "br", "c\"", "cr"].iter().any(|p| rest.starts_with(p)) => {
+            "unterminated string literal".to_string()
+        }
+        Some('b') if rest.starts_with("b'") => "unterminated byte literal".to_string(),
+        Some(c) => format!("`{c}` cannot start a token here"),
+    };
+    Some(what)
 }
 
 /// Whether `text` parses as a Rust file (a byte-order mark, a shebang line and old-edition
@@ -401,5 +437,25 @@ mod tests {
         // Without a closing fence, or with a shorter one, the text is left to the parser.
         assert_eq!(parsable_text("----\nfn f() {}\n---\n"), "----\nfn f() {}\n---\n");
         assert_eq!(parsable_text("fn f() {}\n---\n"), "fn f() {}\n---\n");
+    }
+
+    /// The tokenizer's error, said as what it stopped at.
+    fn lex_message(text: &str) -> Option<String> {
+        let err = syn::parse_file(text).unwrap_err();
+        super::lex_error(&err, text, err.span().byte_range().start)
+    }
+
+    #[test]
+    fn a_tokenizer_error_says_what_it_stopped_at() {
+        let mismatched = lex_message("fn main() {\n    spawn(move || { loop {} );\n}\n").unwrap();
+        assert!(mismatched.starts_with("mismatched closing delimiter `)`"), "{mismatched}");
+        let unclosed = lex_message("fn main() {\n    let x = (1, 2;\n").unwrap();
+        assert_eq!(unclosed, "unclosed delimiter `(`: nothing closes it");
+        let string = lex_message("fn main() {\n    let s = \"open;\n}\n").unwrap();
+        assert_eq!(string, "unterminated string literal");
+        let comment = lex_message("fn main() {}\n/* never closed\n").unwrap();
+        assert_eq!(comment, "unterminated block comment");
+        // A parser error keeps the parser's message.
+        assert_eq!(lex_message("fn main() { let x = 1 + ; }"), None);
     }
 }
