@@ -79,6 +79,10 @@ pub struct AdoptionArgs {
     #[arg(long, requires = "fix")]
     pub diff: bool,
 
+    /// With --fix: also write to files git shows uncommitted changes in
+    #[arg(long, requires = "fix")]
+    pub allow_dirty: bool,
+
     /// Print the number of findings per lint and per rule
     #[arg(long)]
     pub statistics: bool,

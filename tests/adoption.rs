@@ -314,6 +314,31 @@ fn fix_applies_machine_applicable_suggestions_and_diff_only_prints() {
     p.run(&["--diff"]).expect_code(2).stderr_has("--fix");
 }
 
+/// In a git repository, `--fix` leaves a file with uncommitted changes alone unless told
+/// (`--allow-dirty`), as `cargo fix` does; a committed file is fixed.
+#[test]
+fn fix_refuses_files_with_uncommitted_changes() {
+    let lib = "pub fn f() {} // taskcheck: allow(detached_spawn)\n";
+    let p = Project::package("app", lib);
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "."]);
+    p.git(&["commit", "-q", "-m", "start"]);
+    let edited = format!("{lib}pub fn g() {{}}\n");
+    p.file("src/lib.rs", &edited);
+    p.run(&["--fix"])
+        .expect_code(2)
+        .stderr_has("--fix would write to files with uncommitted changes: src/lib.rs")
+        .stderr_has("--allow-dirty");
+    assert_eq!(p.read("src/lib.rs"), edited, "nothing written");
+    p.run(&["--fix", "--diff"]).expect_code(1).stdout_has("+pub fn f() {}\n");
+    p.run(&["--fix", "--allow-dirty"]).expect_code(0).stderr_has("taskcheck: fixed src/lib.rs (1 fix)");
+    assert_eq!(p.read("src/lib.rs"), "pub fn f() {}\npub fn g() {}\n");
+    // As committed, it is fixed without the flag.
+    p.file("src/lib.rs", lib);
+    p.run(&["--fix"]).expect_code(0).stderr_has("taskcheck: fixed src/lib.rs (1 fix)");
+    p.run(&["--allow-dirty"]).expect_code(2).stderr_has("--fix");
+}
+
 /// A justification written without the `SAFETY:` marker documents the impls (silent by
 /// default); with the pedantic `unmarked_safety_comment` on, `--fix` adds the marker, once for
 /// the `Send` + `Sync` pair the comment covers.

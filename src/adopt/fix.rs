@@ -227,6 +227,32 @@ pub fn write(plan: &FixPlan, sources: &SourceMap, cwd: &Path) -> Result<usize, E
     Ok(written)
 }
 
+/// The files the plan would write that git shows changes in since the last commit (modified,
+/// staged or untracked), as shown: `--fix` leaves those alone, as `cargo fix` does, so that a
+/// fix never mixes with work not yet saved in the repository. None when git is not installed
+/// or the folder is not in a repository: there is nothing to compare with.
+pub fn uncommitted(plan: &FixPlan, sources: &SourceMap, cwd: &Path) -> Vec<String> {
+    let mut dirty = Vec::new();
+    for f in &plan.files {
+        let source = sources.get(f.file);
+        let output = std::process::Command::new("git")
+            .args(["status", "--porcelain", "--untracked-files=all", "--"])
+            .arg(cwd.join(source.path()))
+            .current_dir(cwd)
+            .output();
+        match output {
+            Ok(o) if o.status.success() => {
+                if !o.stdout.is_empty() {
+                    dirty.push(display_path(source.path()));
+                }
+            }
+            // No git, or not a repository: every other file would say the same.
+            _ => return Vec::new(),
+        }
+    }
+    dirty
+}
+
 /// Writes `text` to a temporary file beside `path`, with `path`'s permissions, then renames it
 /// over `path`: a reader sees the old file or the new one, never half of one.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {

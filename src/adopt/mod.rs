@@ -144,6 +144,18 @@ pub fn adopt(
                 Outcome::Findings
             }));
         }
+        if !args.allow_dirty {
+            let dirty = fix::uncommitted(&plan, sources, cwd);
+            if !dirty.is_empty() {
+                return Err(Error::new(format!(
+                    "--fix would write to files with uncommitted changes: {}",
+                    dirty.join(", ")
+                ))
+                .with_help(
+                    "commit or stash them first, look at the fixes with `--fix --diff`, or pass `--allow-dirty`",
+                ));
+            }
+        }
         let written = fix::write(&plan, sources, cwd)?;
         for note in plan.notes(sources, false) {
             eprintln!("{note}");
