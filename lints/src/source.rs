@@ -56,7 +56,8 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> SourceFile {
         let text: Arc<str> = text.into();
-        let mut line_starts = vec![0];
+        // A byte-order mark is no column of the first line, for rustc nor for an editor.
+        let mut line_starts = vec![if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 }];
         line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile { path: path.into(), text, line_starts }
     }
@@ -69,7 +70,7 @@ impl SourceFile {
     pub fn line_index(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
-            Err(i) => i - 1,
+            Err(i) => i.saturating_sub(1),
         }
     }
 
@@ -108,7 +109,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
-        let prefix = &self.text[self.line_starts[line]..offset];
+        let prefix = &self.text[self.line_starts[line].min(offset)..offset];
         LineCol { line: line + 1, col: prefix.chars().count() + 1, col_utf16: prefix.encode_utf16().count() + 1 }
     }
 
@@ -183,6 +184,17 @@ mod tests {
         assert_eq!(f.line_text(0), "let s = \"é😀\"; x");
         let s = f.text.find("second").unwrap();
         assert_eq!(f.line_col(s), LineCol { line: 2, col: 1, col_utf16: 1 });
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_column() {
+        let f = SourceFile::new("a.rs", "\u{feff}fn f() {}\nfn g() {}");
+        let at = f.text.find("f()").unwrap();
+        assert_eq!(f.line_col(at), LineCol { line: 1, col: 4, col_utf16: 4 });
+        assert_eq!(f.line_text(0), "fn f() {}");
+        assert_eq!(f.line_col(0), LineCol { line: 1, col: 1, col_utf16: 1 });
+        assert_eq!(f.line_index(0), 0);
+        assert_eq!(SourceFile::new("a.rs", "\u{feff}").line_text(0), "");
     }
 
     #[test]

@@ -2,11 +2,14 @@
 
 /// The candidate closest to `name`, if it is close enough to be a likely typo: at most a third
 /// of the name's length in edits (and at least one), the threshold rustc uses for lint names.
+/// Case and `-` for `_` do not count as edits (`DOUBLE_LOCK`, `double-lock`).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
+    let fold = |s: &str| s.to_lowercase().replace('-', "_");
+    let name = fold(name);
     candidates
         .into_iter()
-        .map(|c| (edit_distance(name, c), c))
+        .map(|c| (edit_distance(&name, &fold(c)), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
@@ -31,6 +34,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_and_dashes_are_no_edits() {
+        assert_eq!(closest("DOUBLE_LOCK", ["double_lock", "lock_order_inversion"]), Some("double_lock"));
+        assert_eq!(closest("double-lock", ["double_lock"]), Some("double_lock"));
+        assert_eq!(closest("Detached_Spwn", ["detached_spawn"]), Some("detached_spawn"));
+    }
 
     #[test]
     fn distances() {
