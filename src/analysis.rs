@@ -514,7 +514,14 @@ fn release_unneeded<'d>(
 /// The file's text, or why it has none, in the words the `io_error` diagnostic uses.
 fn read_source(path: &Path, shown: &str) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("could not read {shown}: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| format!("{shown} is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        // The text before the first bad byte is valid, so its lines and columns are known.
+        let before = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("{shown} is not valid UTF-8 (byte {at}, line {line}, column {column})")
+    })
 }
 
 fn io_error(file: FileId, message: String) -> Diagnostic {

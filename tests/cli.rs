@@ -215,7 +215,11 @@ fn a_package_without_an_edition_is_read_as_2015() {
 fn non_utf8_file_is_an_io_error() {
     let p = Project::package("app", CLEAN);
     p.bytes("src/latin1.rs", b"// caf\xe9\nfn f() {}\n");
-    p.run(&[]).expect_code(2).stdout_has("error[io_error]: src/latin1.rs is not valid UTF-8 (byte 6)");
+    p.bytes("src/later.rs", b"fn f() {}\n// caf\xe9\n");
+    p.run(&[])
+        .expect_code(2)
+        .stdout_has("error[io_error]: src/latin1.rs is not valid UTF-8 (byte 6, line 1, column 7)")
+        .stdout_has("error[io_error]: src/later.rs is not valid UTF-8 (byte 16, line 2, column 7)");
 }
 
 #[test]
