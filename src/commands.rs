@@ -22,10 +22,10 @@ pub fn run(command: &Command) -> Result<Outcome, Error> {
     }
 }
 
-/// The lint's documentation page, as `docs/lints/<lint>.md` has it.
+/// The lint's documentation page, as `docs/lints/<lint>.md` has it, with its links absolute.
 pub fn explain(name: &str) -> Result<String, Error> {
     match lints::find_lint(name) {
-        Some(lint) => Ok(docs::lint_page(lint)),
+        Some(lint) => Ok(docs::with_absolute_links(&docs::lint_page(lint))),
         None => {
             let known = lints::all_lints().chain(tool::ALL.iter().copied()).map(|l| l.name);
             let error = Error::new(format!("unknown lint `{name}`"));

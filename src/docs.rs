@@ -144,3 +144,31 @@ fn capitalize(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// A lint page with its links made absolute, for a terminal (`explain`), where a link relative
+/// to `docs/lints/` leads nowhere: `](../precision.md)` points at the repository's page.
+pub fn with_absolute_links(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(at) = rest.find("](") {
+        out.push_str(&rest[..at + 2]);
+        rest = &rest[at + 2..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        let target = &rest[..end];
+        if target.contains("://") || target.starts_with('#') || target.is_empty() {
+            out.push_str(target);
+        } else {
+            let mut folders = vec!["docs", "lints"];
+            let mut path = target;
+            while let Some(up) = path.strip_prefix("../") {
+                folders.pop();
+                path = up;
+            }
+            let base = folders.iter().map(|f| format!("{f}/")).collect::<String>();
+            out.push_str(&format!("{}/blob/main/{base}{path}", env!("CARGO_PKG_REPOSITORY")));
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}

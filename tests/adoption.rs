@@ -386,7 +386,9 @@ fn explain_and_list() {
         .stdout_has("# `detached_spawn`")
         .stdout_has("### What it does")
         .stdout_has("## Silencing it")
-        .stdout_has("// taskcheck: allow(detached_spawn) -- <reason>");
+        .stdout_has("// taskcheck: allow(detached_spawn) -- <reason>")
+        .stdout_has("](https://github.com/taskcheck/taskcheck/blob/main/docs/precision.md)")
+        .stdout_has("](https://github.com/taskcheck/taskcheck/blob/main/docs/lints/README.md)");
     p.run(&["taskcheck", "explain", "detached_spwan"])
         .expect_code(2)
         .stderr_has("error: unknown lint `detached_spwan`")
