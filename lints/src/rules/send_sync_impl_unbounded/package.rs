@@ -125,21 +125,27 @@ impl PackageWorld<'_, '_> {
         })
     }
 
-    /// The traits of the package a bound's path names, as [`World::traits`] finds them.
-    fn trait_ids(&self, (unit, scope): Scope<'_>, path: &syn::Path) -> Vec<ItemId> {
-        let Some(last) = path.segments.last() else { return Vec::new() };
+    /// The traits of the package a bound's path names (none when it is ambiguous).
+    fn trait_ids(&self, scope: Scope<'_>, path: &syn::Path) -> Vec<ItemId> {
+        match self.find_traits(scope, path) {
+            Found::Items(ids) => ids,
+            Found::Ambiguous | Found::Nothing => Vec::new(),
+        }
+    }
+
+    /// The traits a path names: one of the file's own for a name or a `crate`/`self`/`super`
+    /// path, else by module path.
+    fn find_traits(&self, (unit, scope): Scope<'_>, path: &syn::Path) -> Found {
+        let Some(last) = path.segments.last() else { return Found::Nothing };
         let first = path.segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
         let local_path = path.segments.len() == 1 || matches!(first.as_str(), "crate" | "self" | "super");
-        let mut ids = Vec::new();
         if local_path {
-            ids = self.index.in_unit(unit, &last.ident.to_string(), ItemKind::Trait);
-        }
-        if ids.is_empty() {
-            if let Found::Items(found) = self.index.resolve(unit, scope, path, &[ItemKind::Trait]) {
-                ids = found;
+            let ids = self.index.in_unit(unit, &last.ident.to_string(), ItemKind::Trait);
+            if !ids.is_empty() {
+                return Found::Items(ids);
             }
         }
-        ids
+        self.index.resolve(unit, scope, path, &[ItemKind::Trait])
     }
 }
 
@@ -180,21 +186,12 @@ impl<'i> World<'i> for PackageWorld<'i, '_> {
         out
     }
 
-    fn traits(&self, (unit, scope): Scope<'i>, path: &syn::Path) -> TraitFound<'i, Scope<'i>> {
-        let Some(last) = path.segments.last() else { return TraitFound::Traits(Vec::new()) };
-        let first = path.segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
-        let local_path = path.segments.len() == 1 || matches!(first.as_str(), "crate" | "self" | "super");
-        let mut ids = Vec::new();
-        if local_path {
-            ids = self.index.in_unit(unit, &last.ident.to_string(), ItemKind::Trait);
-        }
-        if ids.is_empty() {
-            match self.index.resolve(unit, scope, path, &[ItemKind::Trait]) {
-                Found::Items(found) => ids = found,
-                Found::Ambiguous => return TraitFound::Ambiguous,
-                Found::Nothing => {}
-            }
-        }
+    fn traits(&self, scope: Scope<'i>, path: &syn::Path) -> TraitFound<'i, Scope<'i>> {
+        let ids = match self.find_traits(scope, path) {
+            Found::Items(ids) => ids,
+            Found::Ambiguous => return TraitFound::Ambiguous,
+            Found::Nothing => Vec::new(),
+        };
         let traits = ids
             .into_iter()
             .filter_map(|id| match self.index.parsed(id) {
