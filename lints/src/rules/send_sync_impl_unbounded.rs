@@ -499,6 +499,34 @@ fn thread_bound<S>(defs: &[Def<'_, S>]) -> bool {
         })
 }
 
+/// The type's impls in sight besides its `Send`/`Sync` impls, each with its own names for the
+/// parameter (`impl<U> Foo<U>` calls it `U`; none when the impl does not name it).
+fn other_impls<'w, W: World<'w>>(
+    w: &W,
+    item: &syn::ItemImpl,
+    self_name: Option<&str>,
+    defs: &[Def<'w, W::Scope>],
+    param: &syn::Ident,
+) -> Vec<(ImplOf<'w, W::Scope>, Vec<&'w syn::Ident>)> {
+    let positions = arg_positions(&item.self_ty, param);
+    let mut out = Vec::new();
+    for other in w.impls(self_name, defs) {
+        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
+            continue;
+        }
+        let args = type_args(&other.item.self_ty);
+        let names: Vec<&'w syn::Ident> = other
+            .item
+            .generics
+            .type_params()
+            .map(|p| &p.ident)
+            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
+            .collect();
+        out.push((other, names));
+    }
+    out
+}
+
 /// Whether every method of the self type's impls in sight that gives out the parameter
 /// (`-> &T`, `-> T`, a closure lent `&T`) gives it out only as an `Option` or a `Result`, as a
 /// thread-checked accessor does (`fn get(&self) -> Option<&T>`): a thread-bound wrapper with
@@ -510,19 +538,7 @@ fn lends_checked<'w, W: World<'w>>(
     defs: &[Def<'w, W::Scope>],
     param: &syn::Ident,
 ) -> bool {
-    let positions = arg_positions(&item.self_ty, param);
-    for other in w.impls(self_name, defs) {
-        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
-            continue;
-        }
-        let args = type_args(&other.item.self_ty);
-        let names: Vec<&syn::Ident> = other
-            .item
-            .generics
-            .type_params()
-            .map(|p| &p.ident)
-            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
-            .collect();
+    for (other, names) in other_impls(w, item, self_name, defs, param) {
         let no_carrier = |_: &syn::Path, _: usize| None;
         let assoc = other.item.items.iter().any(|it| match it {
             syn::ImplItem::Type(t) => names.iter().any(|n| in_value_position(&t.ty, n, true, &no_carrier)),
@@ -574,21 +590,9 @@ fn lends_only_shared<'w, W: World<'w>>(
     defs: &[Def<'w, W::Scope>],
     param: &syn::Ident,
 ) -> bool {
-    let positions = arg_positions(&item.self_ty, param);
     let mut seen_impl = false;
-    for other in w.impls(self_name, defs) {
-        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
-            continue;
-        }
+    for (other, names) in other_impls(w, item, self_name, defs, param) {
         seen_impl = true;
-        let args = type_args(&other.item.self_ty);
-        let names: Vec<&syn::Ident> = other
-            .item
-            .generics
-            .type_params()
-            .map(|p| &p.ident)
-            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
-            .collect();
         let assoc = |name: &syn::Ident| {
             other.item.items.iter().find_map(|it| match it {
                 syn::ImplItem::Type(t) if t.ident == *name => Some(&t.ty),
@@ -1028,22 +1032,10 @@ fn fabricated<'w, W: World<'w>>(
     if defs.is_empty() || defs.iter().any(|d| d.fields.iter().any(|f| raw_memory(w, d.scope, f, 0))) {
         return false;
     }
-    let positions = arg_positions(&item.self_ty, param);
     let mut seen_impl = false;
     let no_carrier = |_: &syn::Path, _: usize| None;
-    for other in w.impls(self_name, defs) {
-        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
-            continue;
-        }
+    for (other, names) in other_impls(w, item, self_name, defs, param) {
         seen_impl = true;
-        let args = type_args(&other.item.self_ty);
-        let names: Vec<&syn::Ident> = other
-            .item
-            .generics
-            .type_params()
-            .map(|p| &p.ident)
-            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
-            .collect();
         let mut assoc = SelfAssoc(Vec::new());
         for it in &other.item.items {
             if let syn::ImplItem::Type(t) = it {
@@ -1217,22 +1209,9 @@ fn api_names<'w, W: World<'w>>(
     closures: bool,
     evidence: &mut Vec<(Span, String)>,
 ) -> Option<bool> {
-    let positions = arg_positions(&item.self_ty, param);
     let mut seen_impl = false;
-    for other in w.impls(self_name, defs) {
-        if other.item.trait_.as_ref().is_some_and(|(_, p, _)| send_sync_trait(p).is_some()) {
-            continue;
-        }
+    for (other, names) in other_impls(w, item, self_name, defs, param) {
         seen_impl = true;
-        // The impl's own names for the parameter: `impl<U> Foo<U>` calls it `U`.
-        let args = type_args(&other.item.self_ty);
-        let names: Vec<&syn::Ident> = other
-            .item
-            .generics
-            .type_params()
-            .map(|p| &p.ident)
-            .filter(|n| positions.iter().any(|&i| args.get(i).is_some_and(|a| type_mentions(a, n))))
-            .collect();
         if names.is_empty() {
             continue;
         }
