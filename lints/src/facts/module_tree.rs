@@ -7,7 +7,7 @@
 //! arguments and function bodies included; inline `mod a { … }`), the identifiers its
 //! item-level macro calls pass (a macro may declare a module named by one), whether a `#[path]`
 //! attribute moves some module's file, and the files it `include!`s. In the workspace phase,
-//! [`compiled`] answers "certainly not compiled" only when every file that could declare the
+//! [`PackageModules::compiled`] answers "certainly not compiled" only when every file that could declare the
 //! file's module (the crate roots and the files of the modules on the way, and the files
 //! they `include!`, which declare in their place) was read and declares modules, none of them
 //! under that name; whatever it cannot follow (a `#[path]` anywhere in the package, an
@@ -15,9 +15,10 @@
 //! layout, an unread or unknown root, a file outside `src/` or under `src/bin/`) counts as
 //! compiled.
 
-use crate::context::{ExportedFact, FileSummary, WorkspaceCx};
+use crate::context::{ExportedFact, WorkspaceCx};
 use crate::source::FileId;
 use proc_macro2::{TokenStream, TokenTree};
+use std::collections::HashSet;
 use syn::ext::IdentExt;
 
 /// What one file declares about the modules below it (see the module docs).
@@ -243,75 +244,74 @@ fn literals(tokens: TokenStream, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-/// Whether `file` of package `package` may be compiled: `false` only when it is certainly
-/// outside the module tree (see the module docs).
-pub fn compiled(ws: &WorkspaceCx<'_>, package: usize, file: FileId) -> bool {
-    let Some(module) = super::modules::module_path(ws, file, package) else { return true };
-    if module.is_empty() {
-        return true;
-    }
-    // The package's files with their module paths and trees (`None`: not read by the lint).
-    let files: Vec<(Vec<String>, Option<&ModuleTree>)> = ws
-        .files
-        .iter()
-        .filter(|f| f.package == package)
-        .filter_map(|f| {
-            let tree = f.facts.iter().find_map(|fact| match fact {
-                ExportedFact::ModuleTree(t) => Some(&**t),
-                _ => None,
-            });
-            Some((super::modules::module_path(ws, f.file, package)?, tree))
-        })
-        .collect();
-    let trees = || files.iter().filter_map(|(_, t)| *t);
-    if trees().any(|t| t.path_attr) {
-        return true;
-    }
-    let name = ws.sources.get(file).path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if trees().any(|t| t.includes.contains(&name)) {
-        return true;
-    }
-    if !files.iter().any(|(m, _)| m.is_empty()) || custom_targets(ws, package) {
-        // No crate root in sight (files named one by one), or roots elsewhere than cargo's
-        // layout puts them (`[lib] path = "src/mylib.rs"`, whose `mod x;` is `src/x.rs`).
-        return true;
-    }
-    // A file another one `include!`s declares its modules in the includer's place: its
-    // declarations count at every level.
-    let included = |f: &FileSummary| {
-        let n = ws.sources.get(f.file).path.file_name().map(|n| n.to_string_lossy().into_owned());
-        n.is_some_and(|n| trees().any(|t| t.includes.contains(&n)))
-    };
-    let included: Vec<usize> = ws
-        .files
-        .iter()
-        .filter(|f| f.package == package)
-        .filter_map(|f| Some((super::modules::module_path(ws, f.file, package)?, f)))
-        .enumerate()
-        .filter(|(_, (_, f))| included(f))
-        .map(|(i, _)| i)
-        .collect();
-    for i in 1..=module.len() {
-        let child = &module[i - 1];
-        let mut declared = false;
-        let candidates = files
+/// What a package's files declare about its modules, gathered once to ask [`Self::compiled`]
+/// of each of its files.
+pub struct PackageModules<'w> {
+    /// The package's files with their module paths and trees (`None`: not read by the lint).
+    files: Vec<(FileId, Vec<String>, Option<&'w ModuleTree>)>,
+    /// Nothing can be told: a `#[path]` somewhere, no crate root in sight (files named one by
+    /// one), or roots elsewhere than cargo's layout puts them (`[lib] path = "src/mylib.rs"`,
+    /// whose `mod x;` is `src/x.rs`).
+    unknown: bool,
+    /// The file names the files `include!`.
+    includes: HashSet<&'w str>,
+}
+
+impl<'w> PackageModules<'w> {
+    pub fn new(ws: &'w WorkspaceCx<'_>, package: usize) -> Self {
+        let files: Vec<(FileId, Vec<String>, Option<&ModuleTree>)> = ws
+            .files
             .iter()
-            .enumerate()
-            .filter(|(k, (m, _))| (m.len() < i && module.starts_with(m)) || included.contains(k))
-            .map(|(_, f)| f);
-        for (_, tree) in candidates {
-            // A file that was not read, or that declares no module at all (one the prefilter
-            // may not have read either), may declare this one.
-            let Some(tree) = tree.filter(|t| !t.declared.is_empty()) else { return true };
-            declared |= tree.declared.contains(child)
-                || tree.inline.contains(child)
-                || tree.macro_idents.as_ref().is_none_or(|ids| ids.contains(child));
-        }
-        if !declared {
-            return false;
-        }
+            .filter(|f| f.package == package)
+            .filter_map(|f| {
+                let tree = f.facts.iter().find_map(|fact| match fact {
+                    ExportedFact::ModuleTree(t) => Some(&**t),
+                    _ => None,
+                });
+                Some((f.file, super::modules::module_path(ws, f.file, package)?, tree))
+            })
+            .collect();
+        let trees = files.iter().filter_map(|(_, _, t)| *t);
+        let includes = trees.clone().flat_map(|t| t.includes.iter().map(String::as_str)).collect();
+        let unknown = trees.clone().any(|t| t.path_attr)
+            || !files.iter().any(|(_, m, _)| m.is_empty())
+            || custom_targets(ws, package);
+        PackageModules { files, unknown, includes }
     }
-    true
+
+    /// Whether `file` may be compiled: `false` only when it is certainly outside the module
+    /// tree (see the module docs).
+    pub fn compiled(&self, ws: &WorkspaceCx<'_>, file: FileId) -> bool {
+        let Some((_, module, _)) = self.files.iter().find(|(f, _, _)| *f == file) else { return true };
+        if module.is_empty() || self.unknown || self.includes.contains(file_name(ws, file).as_str()) {
+            return true;
+        }
+        for i in 1..=module.len() {
+            let child = &module[i - 1];
+            let mut declared = false;
+            // The files of the modules on the way; a file another one `include!`s declares
+            // its modules in the includer's place: its declarations count at every level.
+            let candidates = self.files.iter().filter(|(f, m, _)| {
+                (m.len() < i && module.starts_with(m)) || self.includes.contains(file_name(ws, *f).as_str())
+            });
+            for (_, _, tree) in candidates {
+                // A file that was not read, or that declares no module at all (one the
+                // prefilter may not have read either), may declare this one.
+                let Some(tree) = tree.filter(|t| !t.declared.is_empty()) else { return true };
+                declared |= tree.declared.contains(child)
+                    || tree.inline.contains(child)
+                    || tree.macro_idents.as_ref().is_none_or(|ids| ids.contains(child));
+            }
+            if !declared {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn file_name(ws: &WorkspaceCx<'_>, file: FileId) -> String {
+    ws.sources.get(file).path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Whether the package's manifest puts a target's root elsewhere than cargo's layout does

@@ -34,9 +34,10 @@ pub(super) fn check(ws: &WorkspaceCx<'_>) {
             })
             .collect();
         let index = CrateIndex::new(ws, package, summaries);
+        let module_tree = module_tree::PackageModules::new(ws, package);
         for (file, p) in pending {
             // A file no `mod` declaration reaches is not compiled: nothing in it crosses threads.
-            if !module_tree::compiled(ws, package, file) {
+            if !module_tree.compiled(ws, file) {
                 continue;
             }
             // Examples and benches are demonstrations: no other crate instantiates their
