@@ -476,7 +476,13 @@ impl<'w> ReturnedGuard<'w> {
 /// Whether a held lock and a reached one are the same lock taken so that the thread waits for
 /// itself.
 pub fn deadlocks(held: &HeldLock, reached: &Reached<'_>) -> bool {
-    held.lock.key == reached.key && held.lock.conflict(&reached.lock.lock) == Some(Conflict::Deadlock)
+    relocks(&held.lock, &held.lock.key, &reached.lock.lock, &reached.key)
+}
+
+/// Whether taking `taken` (known in the holder's terms as `taken_key`) while holding `held`
+/// (as `held_key`) is the same lock taken so that the thread waits for itself.
+pub fn relocks(held: &LockUse, held_key: &Key, taken: &LockUse, taken_key: &Key) -> bool {
+    held_key == taken_key && held.conflict(taken) == Some(Conflict::Deadlock)
 }
 
 /// How a finding shows a held guard: its label, where it is released, the help and the note

@@ -4,7 +4,7 @@ use crate::facts::locks::{
     Acquisition, CalleeLock, Conflict, GuardId, Holder, LockFacts, LockFamily, LockKey, TempReason,
 };
 use crate::facts::test_attrs::is_deadlock_test;
-use crate::model::locks::{deadlocks, GuardShown, LockUse, PackageLocks, ReturnedGuard};
+use crate::model::locks::{deadlocks, relocks, GuardShown, PackageLocks, ReturnedGuard};
 use crate::registry::Rule;
 
 crate::declare_lint! {
@@ -415,8 +415,7 @@ fn relock_of_returned(model: &PackageLocks<'_>, held: &ReturnedGuard<'_>) -> Opt
         return None;
     }
     let lock = &held.returned.lock;
-    let conflicts = |taken: &LockUse| lock.conflict(taken) == Some(Conflict::Deadlock);
-    let direct = held.locks().find(|t| t.lock.key == held.key && conflicts(&t.lock));
+    let direct = held.locks().find(|t| relocks(lock, &held.key, &t.lock, &t.lock.key));
     let (span, text, name, steps) = match direct {
         Some(t) => {
             let (span, _) = t.steps.first()?;
@@ -427,7 +426,7 @@ fn relock_of_returned(model: &PackageLocks<'_>, held: &ReturnedGuard<'_>) -> Opt
                 let r = model
                     .callee_locks(held.file, held.caller, c)
                     .into_iter()
-                    .find(|r| r.key == held.key && conflicts(&r.lock.lock))?;
+                    .find(|r| relocks(lock, &held.key, &r.lock.lock, &r.key))?;
                 Some((c, r))
             })?;
             (call.span, call.text.clone(), Some(call.target.name.clone()), reached.steps())
