@@ -194,40 +194,28 @@ pub fn module_path(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option
 /// A file of the package's examples, benches, tests or binaries (`examples/`, `benches/`,
 /// `tests/`, `src/bin/`): nothing in it is the library's API.
 fn outside_library(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> bool {
-    target_folder(ws, file, package).is_some()
-}
-
-/// A file of the package's examples or benches: demonstration and measurement code, which
-/// no other crate can use and no user runs in production.
-pub fn in_examples_or_benches(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> bool {
-    matches!(target_folder(ws, file, package), Some("examples" | "benches"))
-}
-
-/// The folder of the package's non-library targets a file is in: `examples`, `benches`,
-/// `tests` or `bin` (`src/bin/`).
-fn target_folder(ws: &WorkspaceCx<'_>, file: FileId, package: usize) -> Option<&'static str> {
-    let root = ws.packages.get(package).map(|p| &p.root).filter(|r| !r.as_os_str().is_empty())?;
+    let Some(root) = ws.packages.get(package).map(|p| &p.root).filter(|r| !r.as_os_str().is_empty()) else {
+        return false;
+    };
     let path = &ws.sources.get(file).path;
     let parts: Vec<String> = match path.strip_prefix(root) {
         Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect(),
         Err(_) => {
             // A relative shown path: find the package folder's name in it.
-            let root_name = root.file_name().map(|n| n.to_string_lossy().into_owned())?;
+            let Some(root_name) = root.file_name().map(|n| n.to_string_lossy().into_owned()) else { return false };
             let all: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             match all.iter().rposition(|c| *c == root_name) {
                 Some(at) => all[at + 1..].to_vec(),
                 // Run from the package folder itself: the path starts there.
                 None if path.is_relative() => all,
-                None => return None,
+                None => return false,
             }
         }
     };
     match parts.first().map(String::as_str) {
-        Some("examples") if parts.len() > 1 => Some("examples"),
-        Some("benches") if parts.len() > 1 => Some("benches"),
-        Some("tests") if parts.len() > 1 => Some("tests"),
-        Some("src") if parts.get(1).is_some_and(|p| p == "bin") && parts.len() > 2 => Some("bin"),
-        _ => None,
+        Some("examples" | "benches" | "tests") => parts.len() > 1,
+        Some("src") => parts.get(1).is_some_and(|p| p == "bin") && parts.len() > 2,
+        _ => false,
     }
 }
 

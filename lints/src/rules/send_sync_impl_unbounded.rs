@@ -194,7 +194,10 @@ crate::declare_lint! {
 pub fn collect(cx: &FileCx<'_>) {
     let world = FileWorld { cx, missed: Cell::new(false) };
     let mut pending = false;
-    for imp in cx.facts.impls.iter().filter(|i| !i.is_test) {
+    // Examples and benches are demonstrations: no other crate instantiates their types, and no
+    // user runs them in production.
+    let impls = if cx.is_example_file { &[][..] } else { &cx.facts.impls[..] };
+    for imp in impls.iter().filter(|i| !i.is_test) {
         let Some(which) = imp.unsafe_auto_trait else {
             continue;
         };

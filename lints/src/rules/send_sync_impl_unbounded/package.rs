@@ -40,11 +40,6 @@ pub(super) fn check(ws: &WorkspaceCx<'_>) {
             if !module_tree.compiled(ws, file) {
                 continue;
             }
-            // Examples and benches are demonstrations: no other crate instantiates their
-            // types, and no user runs them in production.
-            if modules::in_examples_or_benches(ws, file, package) {
-                continue;
-            }
             let Some(home) = index.unit_of(file) else { continue };
             let Some(syn::Item::Impl(item)) = crate_items::parse_item(&p.text) else { continue };
             let which = if p.which == "Send" { "Send" } else { "Sync" };
