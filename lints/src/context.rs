@@ -63,6 +63,8 @@ pub struct FileCx<'a> {
     pub(crate) exported: std::cell::RefCell<Vec<ExportedFact>>,
     /// The file's lock summaries were exported ([`crate::model::locks::export`]).
     pub(crate) lock_model_exported: std::cell::Cell<bool>,
+    /// The file's module declarations were exported ([`crate::facts::modules::export_module_facts`]).
+    pub(crate) module_facts_exported: std::cell::Cell<bool>,
 }
 
 impl<'a> FileCx<'a> {

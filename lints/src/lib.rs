@@ -251,6 +251,7 @@ fn check_file_inner(input: &FileInput<'_>, levels: &Levels) -> FileAnalysis {
         out: Default::default(),
         exported: Default::default(),
         lock_model_exported: Default::default(),
+        module_facts_exported: Default::default(),
     };
     for (lint, check) in rules::FILE_LINTS {
         if levels.is_enabled(lint) {

@@ -19,6 +19,10 @@ use syn::ext::IdentExt;
 /// Exports the file's top-level `mod` declarations and its `pub use` items.
 /// A cheap walk: items of the file and of its inline modules only.
 pub fn export_module_facts(cx: &FileCx<'_>) {
+    // Two lints ask for them (`undocumented_shared_type`, `send_sync_impl_unbounded`): once.
+    if cx.module_facts_exported.replace(true) {
+        return;
+    }
     for item in &cx.ast.items {
         match item {
             syn::Item::Mod(m) if m.content.is_none() => {
