@@ -1062,8 +1062,8 @@ fn fabricated<'w, W: World<'w>>(
             lent.inputs.clear();
             lent.output = syn::ReturnType::Default;
             let fresh = names.iter().all(|n| {
-                inputs.clone().all(|t| taken_shared(t, n, 0))
-                    && output.is_none_or(|t| given_by_value(t, n, 0))
+                inputs.clone().all(|t| taken_shared(t, n))
+                    && output.is_none_or(|t| given_by_value(t, n))
                     && !signature_moves(&lent, n, true, &no_carrier)
             });
             if !fresh {
@@ -1144,55 +1144,55 @@ fn raw_memory<'w, W: World<'w>>(w: &W, scope: W::Scope, ty: &syn::Type, depth: u
 
 /// Whether an argument's type names the parameter only behind shared references (`&T`,
 /// `&[T]`, `Option<&T>`): nothing the method could keep.
-fn taken_shared(ty: &syn::Type, param: &syn::Ident, depth: usize) -> bool {
-    if depth > 16 {
-        return false;
-    }
-    if !type_mentions(ty, param) {
-        return true;
-    }
-    match ty {
-        syn::Type::Reference(r) => r.mutability.is_none(),
-        syn::Type::Path(p) if p.qself.is_none() => {
-            if p.path.is_ident(param) || p.path.segments.first().is_some_and(|s| s.ident == *param) {
-                // `T` by value, or `T::Item` (a value the parameter names).
-                return false;
-            }
-            type_args(ty).iter().all(|a| taken_shared(a, param, depth + 1))
-        }
-        syn::Type::Paren(p) => taken_shared(&p.elem, param, depth + 1),
-        syn::Type::Group(g) => taken_shared(&g.elem, param, depth + 1),
-        syn::Type::Tuple(t) => t.elems.iter().all(|e| taken_shared(e, param, depth + 1)),
-        syn::Type::Slice(s) => taken_shared(&s.elem, param, depth + 1),
-        syn::Type::Array(a) => taken_shared(&a.elem, param, depth + 1),
-        _ => false,
-    }
+fn taken_shared(ty: &syn::Type, param: &syn::Ident) -> bool {
+    every_mention(ty, param, 0, &|t| match t {
+        syn::Type::Reference(r) => Some(r.mutability.is_none()),
+        // `T` by value, or `T::Item` (a value the parameter names).
+        syn::Type::Path(p) if p.path.segments.first().is_some_and(|s| s.ident == *param) => Some(false),
+        _ => None,
+    })
 }
 
 /// Whether a result's type gives the parameter out only by value (`T`, `Option<T>`,
 /// `Result<T>`, `Vec<T>`, a type of the crate it names as an argument): never a reference, a
 /// pointer, a guard or iterator of std's, or a closure.
-fn given_by_value(ty: &syn::Type, param: &syn::Ident, depth: usize) -> bool {
+fn given_by_value(ty: &syn::Type, param: &syn::Ident) -> bool {
+    every_mention(ty, param, 0, &|t| match t {
+        syn::Type::Path(p) if p.path.is_ident(param) => Some(true),
+        syn::Type::Path(p) => {
+            p.path.segments.last().is_some_and(|s| CARRIERS.contains(&s.ident.to_string().as_str())).then_some(false)
+        }
+        syn::Type::Slice(_) | syn::Type::Array(_) => Some(false),
+        _ => None,
+    })
+}
+
+/// Whether every place of `ty` that mentions `param` passes `verdict` (`Some` decides a
+/// part; `None` looks into its type arguments, parentheses, tuples, slices and arrays; any
+/// other type that mentions it fails).
+fn every_mention(
+    ty: &syn::Type,
+    param: &syn::Ident,
+    depth: usize,
+    verdict: &dyn Fn(&syn::Type) -> Option<bool>,
+) -> bool {
     if depth > 16 {
         return false;
     }
     if !type_mentions(ty, param) {
         return true;
     }
+    if let Some(decided) = verdict(ty) {
+        return decided;
+    }
+    let inner = |t: &syn::Type| every_mention(t, param, depth + 1, verdict);
     match ty {
-        syn::Type::Path(p) if p.qself.is_none() => {
-            if p.path.is_ident(param) {
-                return true;
-            }
-            let Some(last) = p.path.segments.last() else { return false };
-            if CARRIERS.contains(&last.ident.to_string().as_str()) {
-                return false;
-            }
-            type_args(ty).iter().all(|a| given_by_value(a, param, depth + 1))
-        }
-        syn::Type::Paren(p) => given_by_value(&p.elem, param, depth + 1),
-        syn::Type::Group(g) => given_by_value(&g.elem, param, depth + 1),
-        syn::Type::Tuple(t) => t.elems.iter().all(|e| given_by_value(e, param, depth + 1)),
+        syn::Type::Path(p) if p.qself.is_none() => type_args(ty).iter().all(|a| inner(a)),
+        syn::Type::Paren(p) => inner(&p.elem),
+        syn::Type::Group(g) => inner(&g.elem),
+        syn::Type::Tuple(t) => t.elems.iter().all(inner),
+        syn::Type::Slice(s) => inner(&s.elem),
+        syn::Type::Array(a) => inner(&a.elem),
         _ => false,
     }
 }
